@@ -1,0 +1,52 @@
+# The README's two commands: `make run` (set up, train if needed, serve on :7860) and `make test`.
+PYTHON ?= python3.11
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+
+.PHONY: run test dev lint bench-http bench-cf bench-content evaluate train clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Stamp files re-run pip only when a requirements file changed.
+$(VENV)/.train-installed: requirements.txt requirements-train.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-train.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-train.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.train-installed
+
+run: $(VENV)/.train-installed
+	$(BIN)/python -m src.main
+
+dev: $(VENV)/.train-installed
+	DEV_RELOAD=true $(BIN)/python -m src.main
+
+test: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+train: $(VENV)/.train-installed
+	$(BIN)/python -m src.training.training_engine --type all
+
+evaluate: $(VENV)/.dev-installed
+	$(BIN)/python -m src.training.evaluate --ratings ../shared/datasets/movielens-100k/u.data
+
+bench-cf: $(VENV)/.dev-installed
+	$(BIN)/python bench/cf_bench.py
+
+bench-content: $(VENV)/.dev-installed
+	$(BIN)/python bench/content_bench.py
+
+bench-http: $(VENV)/.dev-installed
+	$(BIN)/python bench/http_bench.py
+
+clean:
+	rm -rf $(VENV) model_artifacts/road model_artifacts/trail model_artifacts/cf data/*.sqlite3*

@@ -1,0 +1,32 @@
+"""`Annotated` dependency aliases: routes declare what they need, the app state provides it."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+
+from src.api.feed import FeedService
+from src.config import Settings
+from src.database import Store
+
+
+def get_app_settings(request: Request) -> Settings:
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+def get_app_store(request: Request) -> Store:
+    return request.app.state.store  # type: ignore[no-any-return]
+
+
+def get_feed_service(request: Request) -> FeedService:
+    return request.app.state.feed  # type: ignore[no-any-return]
+
+
+def get_content_models(request: Request) -> dict[str, Any]:
+    return request.app.state.content  # type: ignore[no-any-return]
+
+
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+StoreDep = Annotated[Store, Depends(get_app_store)]
+FeedDep = Annotated[FeedService, Depends(get_feed_service)]

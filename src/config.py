@@ -1,0 +1,167 @@
+"""Settings and the catalog schema: the one place every other module reads its constants from.
+
+`Settings` is the single pydantic-settings class; every field is read from the environment
+(upper-case name) or from a `.env` file in the working directory. The catalog schema below is
+the contract between the CSV files, the validator, the store, training and serving.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_ROOT / "data"
+
+ShoeType = Literal["road", "trail"]
+SHOE_TYPES: tuple[ShoeType, ...] = ("road", "trail")
+ID_PREFIX: dict[str, str] = {"road": "R", "trail": "T"}
+
+# --- catalog schema --------------------------------------------------------------------------
+# Metadata columns are carried along but never enter a model. `spec_source` says whether the
+# numbers are the maker's published specs ("published") or plausible estimates ("estimated").
+METADATA_COLUMNS: list[str] = ["shoe_id", "name", "brand", "release_year", "spec_source"]
+
+# Numeric feature columns. Encodings: plate 0 none / 1 nylon-TPU-plastic / 2 carbon;
+# stability 0 neutral / 1 guided; water_resistance 0 none / 1 water repellent / 2 membrane;
+# width_* and use_* and removable_insole and rock_plate are 0/1 flags; softness and
+# responsiveness 1-10 (10 = softest / bounciest); breathability, warmth, terrain_* 1-5.
+ROAD_FEATURES: list[str] = [
+    "weight_g",
+    "heel_stack_mm",
+    "forefoot_stack_mm",
+    "drop_mm",
+    "midsole_softness",
+    "responsiveness",
+    "plate",
+    "stability",
+    "width_narrow",
+    "width_regular",
+    "width_wide",
+    "breathability",
+    "warmth",
+    "water_resistance",
+    "removable_insole",
+    "use_daily",
+    "use_tempo",
+    "use_race",
+]
+
+TRAIL_FEATURES: list[str] = [
+    *ROAD_FEATURES,
+    "lug_depth_mm",
+    "rock_plate",
+    "terrain_light",
+    "terrain_mixed",
+    "terrain_rocky",
+    "terrain_muddy",
+]
+
+FEATURES: dict[str, list[str]] = {"road": ROAD_FEATURES, "trail": TRAIL_FEATURES}
+
+# Inclusive ranges the validator enforces; integer=True columns must hold whole numbers.
+FEATURE_RANGES: dict[str, tuple[float, float, bool]] = {
+    "weight_g": (120, 450, False),
+    "heel_stack_mm": (12, 50, False),
+    "forefoot_stack_mm": (5, 46, False),
+    "drop_mm": (0, 14, False),
+    "midsole_softness": (1, 10, True),
+    "responsiveness": (1, 10, True),
+    "plate": (0, 2, True),
+    "stability": (0, 1, True),
+    "width_narrow": (0, 1, True),
+    "width_regular": (0, 1, True),
+    "width_wide": (0, 1, True),
+    "breathability": (1, 5, True),
+    "warmth": (1, 5, True),
+    "water_resistance": (0, 2, True),
+    "removable_insole": (0, 1, True),
+    "use_daily": (0, 1, True),
+    "use_tempo": (0, 1, True),
+    "use_race": (0, 1, True),
+    "lug_depth_mm": (1, 9, False),
+    "rock_plate": (0, 1, True),
+    "terrain_light": (1, 5, True),
+    "terrain_mixed": (1, 5, True),
+    "terrain_rocky": (1, 5, True),
+    "terrain_muddy": (1, 5, True),
+}
+
+# Score conversion (DEVELOPERS.md): like +1; stars 5..1 -> +2, +1, +0.1, -1, -2; summed per shoe.
+LIKE_SCORE: float = 1.0
+RATING_SCORES: dict[int, float] = {5: 2.0, 4: 1.0, 3: 0.1, 2: -1.0, 1: -2.0}
+
+
+class Settings(BaseSettings):
+    """Every runtime setting, read from the environment (or `.env`)."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    # --- data store: DATABASE_URL wins, then SUPABASE_URL+SUPABASE_KEY, else embedded SQLite
+    database_url: str | None = None
+    supabase_url: str | None = None
+    supabase_key: str | None = None
+    sqlite_path: Path = DATA_DIR / "sonix_rush.sqlite3"
+    road_catalog: Path = DATA_DIR / "road_dataset.csv"
+    trail_catalog: Path = DATA_DIR / "trail_dataset.csv"
+    # None = seed the embedded store only; never seed a real PostgreSQL/Supabase by accident.
+    seed_demo_interactions: bool | None = None
+    demo_users: int = Field(2000, ge=0)
+    demo_seed: int = 42
+    db_pool_size: int = Field(4, ge=1)
+    db_timeout_s: float = Field(5.0, gt=0)
+
+    # --- artifacts and training
+    artifacts_dir: Path = PROJECT_ROOT / "model_artifacts"
+    keep_versions: int = Field(5, ge=1)
+    train_epochs: int = Field(300, ge=1)
+    train_seed: int = 42
+
+    # --- content-based serving
+    content_top_n: int = Field(10, ge=1, le=100)
+
+    # --- collaborative serving and continuous training
+    feed_size: int = Field(20, ge=1, le=200)
+    cf_neighbours: int | None = Field(None, ge=1)  # None = the engine's evaluated default
+    feed_cache_ttl_s: float = Field(60.0, ge=0)
+    ct_threshold: int = Field(50, ge=1)
+    full_rebuild_every: int = Field(20, ge=1)  # every Nth CT rebuild reloads the whole table
+    quality_gate_tolerance: float = Field(0.02, ge=0)
+    gate_max_users: int = Field(500, ge=10)  # users scored per CT evaluation
+    snapshot_poll_s: float = Field(2.0, gt=0)
+    redis_url: str | None = None
+
+    # --- process and edges
+    host: str = "0.0.0.0"
+    port: int = Field(7860, ge=1, le=65535)
+    workers: int = Field(4, ge=1)
+    dev_reload: bool = False
+    admin_token: str | None = None
+    cors_origins: list[str] = Field(default_factory=list)
+    max_body_bytes: int = Field(64 * 1024, ge=256)
+    interact_rate_limit_per_min: int | None = Field(None, ge=1)
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    @property
+    def should_seed_demo(self) -> bool:
+        if self.seed_demo_interactions is None:
+            return self.store_backend == "sqlite"
+        return self.seed_demo_interactions
+
+    @property
+    def store_backend(self) -> Literal["postgres", "supabase", "sqlite"]:
+        if self.database_url:
+            return "postgres"
+        if self.supabase_url and self.supabase_key:
+            return "supabase"
+        return "sqlite"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,81 @@
+"""The one small interface every recommender implements (in the spirit of benfred/implicit).
+
+A model is fitted on a users x items `scipy.sparse.csr_matrix` of signed scores and recommends
+item column indices for one user, given that user's current row (which may hold interactions the
+model was not fitted on: real-time injection). Items stored in the row count as seen and are never
+returned. Results are deterministic; ties are broken by ascending item index.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any, Self
+
+import numpy as np
+from scipy.sparse import csr_matrix
+
+
+class RecommenderBase(ABC):
+    """Abstract recommender: `fit(user_items) -> self` and `recommend(...) -> (ids, scores)`."""
+
+    @abstractmethod
+    def fit(self, user_items: csr_matrix) -> Self:
+        """Fit on a users x items CSR matrix of signed scores; returns self."""
+
+    @abstractmethod
+    def recommend(
+        self, userid: int | None, user_items_row: csr_matrix, N: int = 10
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Top-N for one user: (item indices best first, their scores, non-increasing).
+
+        `userid` is the user's row in the fitted matrix (None for a user unknown to the fit);
+        `user_items_row` is a 1 x n_items CSR row with the user's current scores. No item stored
+        in that row is returned; fewer than N ids may come back.
+        """
+
+    def get_params(self) -> dict[str, Any]:
+        """JSON-able constructor parameters (recorded in artifact manifests)."""
+        return {}
+
+
+def as_row(user_items_row: csr_matrix | np.ndarray, n_items: int) -> csr_matrix:
+    """Validate and canonicalise a 1 x n_items row (duplicates summed, indices sorted)."""
+    row = csr_matrix(user_items_row, dtype=np.float64)
+    if row.shape != (1, n_items):
+        raise ValueError(f"user_items_row must have shape (1, {n_items}), got {row.shape}")
+    if not row.has_canonical_format:
+        row = row.copy()
+        row.sum_duplicates()
+    return row
+
+
+def as_user_items(user_items: csr_matrix) -> csr_matrix:
+    """A canonical float64 CSR copy of a users x items matrix (duplicates summed, sorted indices)."""
+    X = csr_matrix(user_items, dtype=np.float64, copy=True)
+    X.sum_duplicates()
+    X.sort_indices()
+    return X
+
+
+def top_n(scores: np.ndarray, n: int, candidates: np.ndarray | None = None) -> np.ndarray:
+    """Indices of the n largest `scores` (restricted to `candidates`), best first, ties by index.
+
+    Deterministic whatever the input layout: among equal scores the lower index wins.
+    """
+    idx = np.arange(scores.size) if candidates is None else np.asarray(candidates, dtype=np.int64)
+    vals = scores[idx]
+    if n <= 0 or idx.size == 0:
+        return idx[:0]
+    if idx.size > n:
+        kth = np.partition(vals, idx.size - n)[idx.size - n]
+        keep = vals >= kth
+        idx, vals = idx[keep], vals[keep]
+    order = np.lexsort((idx, -vals))[:n]
+    return idx[order]
+
+
+def filter_seen_top_n(scores: np.ndarray, seen: np.ndarray, n: int) -> np.ndarray:
+    """top_n over every index of `scores` except `seen` (sorted unique ints)."""
+    mask = np.ones(scores.size, dtype=bool)
+    mask[seen] = False
+    return top_n(scores, n, np.flatnonzero(mask))

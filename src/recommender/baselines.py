@@ -1,0 +1,128 @@
+"""Reference recommenders on the same interface: popularity, EASE and item-KNN.
+
+All of them work on binary positives (score > 0.5) of the fitted matrix, filter every item stored
+in the user's row and break ties by ascending item index.
+
+* `PopularityRecommender`: items ranked by their count of training positives.
+* `EASERecommender`: Steck (2019) closed form B = I - P / diag(P), P = (XᵀX + λI)⁻¹, diag(B) = 0;
+  dense items x items (fine up to ~10⁴ items), λ = 250 by default.
+* `ItemKNNRecommender`: cosine item-item similarity on positives, K most similar items kept per
+  item, score = row @ S.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Self
+
+import numpy as np
+from scipy.sparse import csr_matrix
+
+from src.recommender.base import RecommenderBase, as_row, as_user_items, top_n
+
+POSITIVE_THRESHOLD: float = 0.5
+
+
+def binary_positives(user_items: csr_matrix) -> csr_matrix:
+    """1.0 where score > 0.5, as a CSR of the same shape (other entries dropped)."""
+    X = csr_matrix(user_items, dtype=np.float64)
+    P = csr_matrix(((X.data > POSITIVE_THRESHOLD).astype(np.float64), X.indices, X.indptr), shape=X.shape)
+    P.eliminate_zeros()
+    return P
+
+
+def ease_weights(positives: csr_matrix, l2: float) -> np.ndarray:
+    """EASE item-item weights (dense n_items x n_items, zero diagonal)."""
+    G = (positives.T @ positives).toarray().astype(np.float64)
+    G[np.diag_indices_from(G)] += l2
+    P = np.linalg.inv(G)
+    B = -P / np.diag(P)
+    np.fill_diagonal(B, 0.0)
+    return B
+
+
+def item_knn_weights(positives: csr_matrix, K: int) -> csr_matrix:
+    """Cosine item-item similarities, top-K per item column (ties: lower index), zero diagonal."""
+    norms = np.sqrt(np.asarray(positives.multiply(positives).sum(axis=0)).ravel())
+    norms[norms == 0] = 1.0
+    sim = (positives.T @ positives).toarray() / np.outer(norms, norms)
+    np.fill_diagonal(sim, 0.0)
+    n = sim.shape[0]
+    rows, cols, vals = [], [], []
+    for j in range(n):
+        nbrs = top_n(sim[:, j], K, np.flatnonzero(sim[:, j] > 0))
+        rows.append(nbrs)
+        cols.append(np.full(nbrs.size, j))
+        vals.append(sim[nbrs, j])
+    return csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n))
+
+
+def _top_unseen(scores: np.ndarray, row: csr_matrix, N: int) -> tuple[np.ndarray, np.ndarray]:
+    mask = np.ones(scores.size, dtype=bool)
+    mask[row.indices] = False
+    ids = top_n(scores, N, np.flatnonzero(mask))
+    return ids, scores[ids]
+
+
+class PopularityRecommender(RecommenderBase):
+    """Most training positives first (the same list for everyone, minus seen items)."""
+
+    def fit(self, user_items: csr_matrix) -> Self:
+        X = as_user_items(user_items)
+        self.n_items = X.shape[1]
+        self.counts = np.bincount(X.indices[X.data > POSITIVE_THRESHOLD], minlength=self.n_items).astype(
+            np.float64
+        )
+        return self
+
+    def recommend(
+        self, userid: int | None, user_items_row: csr_matrix, N: int = 10
+    ) -> tuple[np.ndarray, np.ndarray]:
+        return _top_unseen(self.counts, as_row(user_items_row, self.n_items), N)
+
+
+class EASERecommender(RecommenderBase):
+    """EASE (Steck 2019) on binary positives; `l2` is λ."""
+
+    def __init__(self, l2: float = 250.0) -> None:
+        self.l2 = float(l2)
+
+    def get_params(self) -> dict[str, Any]:
+        return {"l2": self.l2}
+
+    def fit(self, user_items: csr_matrix) -> Self:
+        X = as_user_items(user_items)
+        self.n_items = X.shape[1]
+        self.B = ease_weights(binary_positives(X), self.l2)
+        return self
+
+    def recommend(
+        self, userid: int | None, user_items_row: csr_matrix, N: int = 10
+    ) -> tuple[np.ndarray, np.ndarray]:
+        row = as_row(user_items_row, self.n_items)
+        pos = row.indices[row.data > POSITIVE_THRESHOLD]
+        scores = self.B[pos].sum(axis=0) if pos.size else np.zeros(self.n_items)
+        return _top_unseen(np.asarray(scores, dtype=np.float64), row, N)
+
+
+class ItemKNNRecommender(RecommenderBase):
+    """Item-based KNN: cosine on positives, K neighbours per item."""
+
+    def __init__(self, K: int = 100) -> None:
+        self.K = int(K)
+
+    def get_params(self) -> dict[str, Any]:
+        return {"K": self.K}
+
+    def fit(self, user_items: csr_matrix) -> Self:
+        X = as_user_items(user_items)
+        self.n_items = X.shape[1]
+        self.S = item_knn_weights(binary_positives(X), self.K)
+        return self
+
+    def recommend(
+        self, userid: int | None, user_items_row: csr_matrix, N: int = 10
+    ) -> tuple[np.ndarray, np.ndarray]:
+        row = as_row(user_items_row, self.n_items)
+        pos = row.indices[row.data > POSITIVE_THRESHOLD]
+        scores = np.asarray(self.S[pos].sum(axis=0)).ravel() if pos.size else np.zeros(self.n_items)
+        return _top_unseen(scores, row, N)

@@ -1,0 +1,113 @@
+"""Road questionnaire: request model and the answer -> feature mapping table.
+
+Targets are in catalog units (see FEATURE_RANGES in src/config.py for the encodings). `hard`
+ranges are must-haves; see questionnaire.py for how priority and must-haves work.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from src.config import ROAD_FEATURES
+from src.recommender.questionnaire import (
+    AnswerMapping,
+    CommonQuestionnaire,
+    Target,
+    accepted_answers,
+    check_mapping,
+    rule,
+)
+
+RunningPurpose = Literal["Daily", "Tempo", "Race"]
+CushionPreference = Literal["Soft", "Balanced", "Firm"]
+StabilityNeed = Literal["Neutral", "Guided"]
+
+
+class RoadQuestionnaire(CommonQuestionnaire):
+    running_purpose: RunningPurpose | None = None
+    cushion_preferences: CushionPreference | None = None
+    stability_need: StabilityNeed | None = None
+
+
+# Highest priority first: direct statements about a feature beat answers that only imply it.
+ROAD_PRIORITY: tuple[str, ...] = (
+    "foot_width",  # fit first: a shoe not offered in the runner's width is no use at all
+    "stability_need",  # says "stability" outright; beats what the arch type implies
+    "orthotic_usage",
+    "running_purpose",  # what the shoe is for beats how fast the runner usually goes
+    "cushion_preferences",  # a stated feel beats what strike or arch suggest
+    "strike_pattern",
+    "arch_type",
+    "pace",
+    "season",
+)
+
+ONE = (1.0, 1.0)  # must-have: the 0/1 flag is set
+ZERO = (0.0, 0.0)
+
+# fmt: off
+ROAD_RULES = (
+    # pace: how fast the runner usually runs -> weight and energy return
+    rule("pace", "Easy", "easy miles want protection over speed",
+         weight_g=Target(280, 0.7), midsole_softness=Target(7, 0.7), plate=Target(0, 0.5)),
+    rule("pace", "Steady", "all-rounder: moderate weight, some pop",
+         weight_g=Target(250, 0.7), responsiveness=Target(6.5, 0.7)),
+    rule("pace", "Fast", "light and responsive, a plate helps",
+         weight_g=Target(205, 1.0), responsiveness=Target(9, 1.0), plate=Target(1, 0.5)),
+    # arch type -> support
+    rule("arch_type", "Flat", "flat or collapsing arches need medial support",
+         stability=Target(1, 1.5, ONE)),
+    rule("arch_type", "Normal", "neutral shoes suit a normal arch",
+         stability=Target(0, 0.5)),
+    rule("arch_type", "High", "rigid high arches absorb little shock: neutral and cushioned",
+         stability=Target(0, 0.7), midsole_softness=Target(7, 0.7), heel_stack_mm=Target(36, 0.5)),
+    # strike pattern -> geometry
+    rule("strike_pattern", "Heel", "heel strikers land on the heel: more drop and heel stack",
+         drop_mm=Target(10, 1.5, (7, 14)), heel_stack_mm=Target(36, 0.7)),
+    rule("strike_pattern", "Mid", "midfoot landing suits a moderate drop",
+         drop_mm=Target(6, 1.0)),
+    rule("strike_pattern", "Forefoot", "forefoot landing: low drop, cushion under the forefoot",
+         drop_mm=Target(4, 1.5, (0, 7)), forefoot_stack_mm=Target(30, 0.7)),
+    # foot width -> the width must be offered
+    rule("foot_width", "Narrow", "", width_narrow=Target(1, 2.0, ONE)),
+    rule("foot_width", "Regular", "", width_regular=Target(1, 1.0, ONE)),
+    rule("foot_width", "Wide", "", width_wide=Target(1, 2.0, ONE)),
+    # season -> upper
+    rule("season", "Summer", "heat: breathable, no insulation",
+         breathability=Target(5, 1.5), warmth=Target(1, 0.7)),
+    rule("season", "Spring & Fall", "mild: balanced upper",
+         breathability=Target(3.5, 0.5), warmth=Target(2.5, 0.5)),
+    rule("season", "Winter", "cold and wet: warmer, water resistant upper",
+         warmth=Target(4, 1.2), water_resistance=Target(1.5, 1.0), breathability=Target(2, 0.5)),
+    # orthotics -> the stock insole must come out
+    rule("orthotic_usage", "Yes", "custom orthotics replace the stock insole",
+         removable_insole=Target(1, 2.0, ONE)),
+    # purpose -> use flags and race geometry
+    rule("running_purpose", "Daily", "durable daily trainer",
+         use_daily=Target(1, 1.5, ONE), weight_g=Target(265, 0.5)),
+    rule("running_purpose", "Tempo", "uptempo trainer: light, responsive, often plated",
+         use_tempo=Target(1, 1.5, ONE), responsiveness=Target(8, 1.0), plate=Target(1, 0.7),
+         weight_g=Target(225, 1.0)),
+    rule("running_purpose", "Race", "racer: lightest, bounciest, carbon plate",
+         use_race=Target(1, 1.5, ONE), plate=Target(2, 1.2), weight_g=Target(190, 1.5),
+         responsiveness=Target(9.5, 1.0)),
+    # cushion feel
+    rule("cushion_preferences", "Soft", "plush: soft foam, tall stack",
+         midsole_softness=Target(8.5, 1.5), heel_stack_mm=Target(38, 0.7)),
+    rule("cushion_preferences", "Balanced", "", midsole_softness=Target(5.5, 1.0)),
+    rule("cushion_preferences", "Firm", "ground feel: firm foam, lower stack",
+         midsole_softness=Target(3, 1.5), heel_stack_mm=Target(28, 0.5)),
+    # stability need, stated outright
+    rule("stability_need", "Neutral", "", stability=Target(0, 1.5, ZERO)),
+    rule("stability_need", "Guided", "", stability=Target(1, 1.5, ONE)),
+)
+# fmt: on
+
+ROAD_MAPPING = AnswerMapping(
+    shoe_type="road",
+    features=ROAD_FEATURES,
+    priority=ROAD_PRIORITY,
+    rules=ROAD_RULES,
+    answers=accepted_answers(RoadQuestionnaire),
+)
+check_mapping(ROAD_MAPPING)

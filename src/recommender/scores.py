@@ -1,0 +1,46 @@
+"""Interaction → score conversion (DEVELOPERS.md): like +1; 5★ +2, 4★ +1, 3★ +0.1, 2★ −1, 1★ −2.
+
+A like and a rating on the same shoe are summed, so "liked and rated 5★" scores 3.0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from src.config import LIKE_SCORE, RATING_SCORES
+
+ActionType = Literal["like", "rate"]
+
+
+@dataclass(frozen=True, slots=True)
+class Interaction:
+    user_id: int
+    shoe_id: str
+    action_type: ActionType
+    value: int | None = None  # stars for "rate", None for "like"
+
+
+def score_from_rating(stars: int) -> float:
+    """Score of a 1–5 star rating; anything else is a programming error upstream."""
+    try:
+        return RATING_SCORES[stars]
+    except KeyError:
+        raise ValueError(f"rating must be an integer 1-5, got {stars!r}") from None
+
+
+def score_of(action_type: str, value: int | None) -> float:
+    if action_type == "like":
+        return LIKE_SCORE
+    if action_type == "rate" and value is not None:
+        return score_from_rating(value)
+    raise ValueError(f"unknown interaction {action_type!r} with value {value!r}")
+
+
+def aggregate_scores(interactions: Iterable[tuple[str, str, int | None]]) -> dict[str, float]:
+    """Sum the scores of (shoe_id, action_type, value) triples per shoe, keeping store order."""
+    totals: dict[str, float] = {}
+    for shoe_id, action_type, value in interactions:
+        totals[shoe_id] = totals.get(shoe_id, 0.0) + score_of(action_type, value)
+    return totals

@@ -1,0 +1,314 @@
+"""Continuous training of the collaborative engine: rebuild, gate, publish.
+
+Every `CT_THRESHOLD` changed interactions the store hands exactly one request the claim, and that
+worker runs `rebuild()` in the background:
+
+- **incremental** (the usual case): only the users with events after the parent snapshot's
+  watermark are re-read from the store and their rows replaced in a copy of the engine;
+- **full** every `FULL_REBUILD_EVERY`-th rebuild, when there is no snapshot yet, or when the
+  catalog changed: the whole interaction table is read again.
+
+The candidate is scored under the offline protocol (`training.evaluate`) on a held-out slice of
+the store's own interactions and published only if its NDCG@10 is not worse than the parent's by
+more than `QUALITY_GATE_TOLERANCE`. Rebuilds are serialised across worker processes by a file lock,
+so each starts from the newest published snapshot; publishing is atomic (`artifacts.write_version`).
+Every worker polls for a newer version and swaps it in (see `api.feed.FeedService`).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from src.artifacts import load_newest_valid, newest_version_name, write_version
+from src.config import Settings
+from src.database import Store
+from src.recommender.cf_snapshot import CFSnapshot, matrix_from_triples
+from src.recommender.collaborative_filtering import UserCollaborativeRecommender
+
+log = logging.getLogger(__name__)
+
+STATUS_FILE = "ct_status.json"
+EngineFactory = Callable[[], UserCollaborativeRecommender]
+
+
+def cf_dir(settings: Settings) -> Path:
+    return Path(settings.artifacts_dir) / "cf"
+
+
+def make_engine(settings: Settings) -> UserCollaborativeRecommender:
+    """The served engine: library defaults unless CF_NEIGHBOURS overrides k."""
+    if settings.cf_neighbours is None:
+        return UserCollaborativeRecommender()
+    return UserCollaborativeRecommender(k=settings.cf_neighbours)
+
+
+def load_snapshot(settings: Settings) -> CFSnapshot | None:
+    found = load_newest_valid(cf_dir(settings), lambda d, m: CFSnapshot.load(d, m, make_engine(settings)))
+    return found[0] if found else None
+
+
+@dataclass
+class RebuildResult:
+    outcome: str  # published | refused | failed | skipped
+    mode: str  # full | incremental
+    duration_s: float
+    version: str | None = None
+    evaluation: dict[str, Any] = field(default_factory=dict)
+    parent_version: str | None = None
+    parent_ndcg: float | None = None
+    reason: str | None = None
+    finished_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+    snapshot: CFSnapshot | None = None
+
+    def status(self) -> dict[str, Any]:
+        out = asdict(self)
+        out.pop("snapshot")
+        return out
+
+
+@contextmanager
+def rebuild_lock(settings: Settings) -> Iterator[None]:
+    """Serialise rebuilds across the worker processes of one host."""
+    directory = cf_dir(settings)
+    directory.mkdir(parents=True, exist_ok=True)
+    with (directory / ".rebuild.lock").open("a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def evaluate_quality(
+    user_items: Any, factory: EngineFactory, max_users: int | None = 500
+) -> dict[str, float | None]:
+    """Offline protocol on the store's own scores: hold out positives, fit a fresh engine, score."""
+    from src.training.evaluate import evaluate_model, split_holdout  # evaluation only
+
+    train, test = split_holdout(user_items)
+    if not test:
+        return {"ndcg": None, "users": 0.0}
+    return dict(evaluate_model(factory(), train, test, N=10, max_users=max_users))
+
+
+def gate_refusal(candidate_ndcg: float | None, parent_ndcg: float | None, tolerance: float) -> str | None:
+    """Why a candidate must not replace its parent, or None when it may."""
+    if candidate_ndcg is None or parent_ndcg is None:
+        return None  # nothing to compare yet (too few users with enough positives)
+    if candidate_ndcg < parent_ndcg - tolerance:
+        return (
+            f"quality gate: NDCG@10 {candidate_ndcg:.4f} is worse than the serving engine's "
+            f"{parent_ndcg:.4f} by more than the tolerance {tolerance}"
+        )
+    return None
+
+
+def _parent_for_rebuild(settings: Settings, current: CFSnapshot | None) -> CFSnapshot | None:
+    """The newest published snapshot: reuse the one in memory when it is the newest on disk."""
+    newest = newest_version_name(cf_dir(settings))
+    if current is not None and current.version == newest:
+        return current
+    return load_snapshot(settings)
+
+
+def rebuild(
+    store: Store,
+    settings: Settings,
+    current: CFSnapshot | None = None,
+    *,
+    force_full: bool = False,
+    engine_factory: EngineFactory | None = None,
+) -> RebuildResult:
+    """Build, gate and publish a new snapshot. Never raises: failures come back as outcome=failed
+    and leave the serving snapshot untouched."""
+    factory = engine_factory or (lambda: make_engine(settings))
+    started = time.perf_counter()
+    mode = "full"
+    parent: CFSnapshot | None = None
+    try:
+        with rebuild_lock(settings):
+            parent = _parent_for_rebuild(settings, current)
+            shoe_ids = [s["shoe_id"] for s in store.all_shoes()]
+            shoe_index = {s: i for i, s in enumerate(shoe_ids)}
+            since_full = int(parent.manifest.get("incremental_since_full", 0)) if parent else 0
+            full = (
+                force_full
+                or parent is None
+                or list(parent.shoe_ids) != shoe_ids
+                or since_full + 1 >= settings.full_rebuild_every
+            )
+            if full:
+                watermark = store.event_watermark()  # read before the rows: they include at least this
+                X, users = matrix_from_triples(store.interaction_scores(), shoe_index)
+                engine = factory().fit(X)
+                since_full = 0
+            else:
+                assert parent is not None
+                mode = "incremental"
+                changed = store.changed_users_since(parent.last_event_id)
+                if not changed.user_ids:
+                    return _finish(
+                        settings,
+                        RebuildResult(
+                            "skipped",
+                            mode,
+                            time.perf_counter() - started,
+                            parent_version=parent.version,
+                            reason="no new events",
+                        ),
+                    )
+                known = [u for u in changed.user_ids if u in parent.user_index]
+                new = [u for u in changed.user_ids if u not in parent.user_index]
+                rows, _ = matrix_from_triples(
+                    store.interaction_scores(changed.user_ids), shoe_index, user_ids=known + new
+                )
+                positions = np.asarray(
+                    [parent.user_index[u] for u in known]
+                    + list(range(len(parent.user_ids), len(parent.user_ids) + len(new))),
+                    dtype=np.int64,
+                )
+                engine = parent.engine.with_updated_rows(positions, rows)
+                users = np.concatenate([parent.user_ids, np.asarray(new, dtype=np.int64)])
+                watermark = changed.watermark
+                since_full += 1
+
+            evaluation = evaluate_quality(engine.user_items, factory, settings.gate_max_users)
+            parent_ndcg = parent.manifest.get("evaluation", {}).get("ndcg") if parent else None
+            refusal = gate_refusal(evaluation.get("ndcg"), parent_ndcg, settings.quality_gate_tolerance)
+            if refusal:
+                log.warning("CF rebuild refused: %s", refusal)
+                return _finish(
+                    settings,
+                    RebuildResult(
+                        "refused",
+                        mode,
+                        time.perf_counter() - started,
+                        evaluation=evaluation,
+                        parent_version=parent.version if parent else None,
+                        parent_ndcg=parent_ndcg,
+                        reason=refusal,
+                    ),
+                )
+
+            snapshot = CFSnapshot.create(engine, users, shoe_ids, watermark)
+            manifest = {
+                "kind": "cf",
+                "mode": mode,
+                "parent_version": parent.version if parent else None,
+                "incremental_since_full": since_full,
+                "last_event_id": int(watermark),
+                "n_users": int(engine.user_items.shape[0]),
+                "n_items": int(engine.user_items.shape[1]),
+                "nnz": int(engine.user_items.nnz),
+                "engine": type(engine).__name__,
+                "engine_params": engine.get_params(),
+                "evaluation": evaluation,
+                "build_seconds": round(time.perf_counter() - started, 4),
+                "library_versions": {"numpy": np.__version__, "scipy": __import__("scipy").__version__},
+            }
+
+            def build(tmp: Path) -> dict[str, Any]:
+                snapshot.save(tmp)
+                return manifest
+
+            path = write_version(cf_dir(settings), build, keep=settings.keep_versions)
+            published = CFSnapshot.create(
+                engine, users, shoe_ids, watermark, path.name, {**manifest, "version": path.name}
+            )
+            log.info("CF snapshot %s published (%s, %.2fs)", path.name, mode, time.perf_counter() - started)
+            return _finish(
+                settings,
+                RebuildResult(
+                    "published",
+                    mode,
+                    time.perf_counter() - started,
+                    version=path.name,
+                    evaluation=evaluation,
+                    parent_version=parent.version if parent else None,
+                    parent_ndcg=parent_ndcg,
+                    snapshot=published,
+                ),
+            )
+    except Exception as exc:  # a failing rebuild keeps the old engine and says why
+        log.exception("CF rebuild failed")
+        return _finish(
+            settings,
+            RebuildResult(
+                "failed",
+                mode,
+                time.perf_counter() - started,
+                parent_version=parent.version if parent else None,
+                reason=f"{type(exc).__name__}: {exc}",
+            ),
+        )
+
+
+def _finish(settings: Settings, result: RebuildResult) -> RebuildResult:
+    write_status(settings, result.status())
+    return result
+
+
+def write_status(settings: Settings, status: dict[str, Any]) -> None:
+    """The last rebuild's outcome, shared by every worker's /health (atomic replace)."""
+    directory = cf_dir(settings)
+    directory.mkdir(parents=True, exist_ok=True)
+    tmp = directory / f".{STATUS_FILE}.{os.getpid()}"
+    tmp.write_text(json.dumps(status, default=str))
+    os.replace(tmp, directory / STATUS_FILE)
+
+
+def read_status(settings: Settings) -> dict[str, Any] | None:
+    try:
+        return json.loads((cf_dir(settings) / STATUS_FILE).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def ensure_snapshot(store: Store, settings: Settings) -> CFSnapshot | None:
+    """Start-up: the newest valid snapshot, or a fresh full build when there is none."""
+    snapshot = load_snapshot(settings)
+    catalog = [s["shoe_id"] for s in store.all_shoes()]
+    if snapshot is not None and list(snapshot.shoe_ids) == catalog:
+        return snapshot
+    if snapshot is not None:  # built for another catalog: its columns would mean other shoes
+        log.warning("CF snapshot %s does not match the catalog; rebuilding it", snapshot.version)
+    result = rebuild(store, settings, None, force_full=True)
+    if result.outcome != "published":
+        log.error("could not build the first CF snapshot: %s", result.reason)
+    return result.snapshot
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m src.training.continuous [--full]`: one gated rebuild from the store (CT workflow).
+    Exit 0 = published (or nothing new), 3 = refused by the quality gate, 1 = failed."""
+    import argparse
+
+    from src.config import get_settings
+    from src.database import create_store
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--full", action="store_true", help="reload the whole interaction table")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    settings = get_settings()
+    store = create_store(settings)
+    store.init()
+    result = rebuild(store, settings, None, force_full=args.full)
+    print(json.dumps(result.status(), indent=2, default=str))
+    return {"published": 0, "skipped": 0, "refused": 3}.get(result.outcome, 1)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

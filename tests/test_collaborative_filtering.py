@@ -1,0 +1,341 @@
+from __future__ import annotations
+
+import json
+import unittest
+from math import sqrt
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse import random as sparse_random
+
+from src.recommender.collaborative_filtering import (
+    UserCollaborativeRecommender,
+    aggregation_values,
+    popularity_order,
+    similarity_values,
+)
+from tests.recommender_mixin import RecommenderTestMixin
+
+# 4 users x 5 items. Positives (score > 0.5) make the similarity; user 3 dislikes item 2.
+HAND = np.array(
+    [
+        [1.0, 2.0, 0.0, 0.0, 0.0],  # u0: {0, 1}
+        [1.0, 1.0, 1.0, 0.0, 0.0],  # u1: {0, 1, 2}
+        [0.0, 1.0, 0.0, 1.0, 0.0],  # u2: {1, 3}
+        [0.0, 1.0, -2.0, 0.0, 1.0],  # u3: {1, 4}, dislikes 2
+    ]
+)
+
+
+def plain(**kw: object) -> UserCollaborativeRecommender:
+    """Cosine on binary positives, linear aggregation: every value below is a hand fraction."""
+    params: dict[str, object] = dict(
+        k=3, alpha=1.0, idf_exponent=0.0, norm_exponent=1.0, popularity_damping=0.0,
+        neutral_weight=0.0, negative_weight=1.0,
+    )  # fmt: skip
+    params.update(kw)
+    return UserCollaborativeRecommender(**params)  # type: ignore[arg-type]
+
+
+def row(values: list[float]) -> csr_matrix:
+    return csr_matrix(np.array([values]))
+
+
+class EngineMixinTest(RecommenderTestMixin, unittest.TestCase):
+    def _get_model(self) -> UserCollaborativeRecommender:
+        return UserCollaborativeRecommender()
+
+
+class FirstDescribedMixinTest(RecommenderTestMixin, unittest.TestCase):
+    def _get_model(self) -> UserCollaborativeRecommender:
+        return UserCollaborativeRecommender.as_first_described()
+
+
+class HandComputedTest(unittest.TestCase):
+    def setUp(self) -> None:
+        self.X = csr_matrix(HAND)
+
+    def test_neighbour_similarities(self) -> None:
+        eng = plain().fit(self.X)
+        users, sims = eng.similar_users(0, self.X[0])
+        # cos(u0,u1) = 2/(√2·√3); cos(u0,u2) = cos(u0,u3) = 1/(√2·√2); u3's dislike adds nothing
+        self.assertEqual(users.tolist(), [1, 2, 3])
+        np.testing.assert_allclose(sims, [2 / sqrt(6), 1 / 2, 1 / 2])
+
+    def test_self_excluded_only_when_userid_given(self) -> None:
+        eng = plain().fit(self.X)
+        users, sims = eng.similar_users(None, self.X[1])
+        self.assertEqual(users[0], 1)
+        self.assertAlmostEqual(sims[0], 1.0)
+        users, _ = eng.similar_users(1, self.X[1])
+        self.assertNotIn(1, users.tolist())
+
+    def test_k_respected_and_positive_similarity_only(self) -> None:
+        eng = plain(k=1).fit(self.X)
+        users, _ = eng.similar_users(0, self.X[0])
+        self.assertEqual(users.tolist(), [1])
+        # a row sharing nothing positive with anyone has no neighbours
+        users, _ = plain().fit(self.X).similar_users(None, row([0, 0, 0, 0, 0]))
+        self.assertEqual(users.size, 0)
+        users, _ = plain().fit(self.X).similar_users(None, row([0, 0, 0, 0, -2]))
+        self.assertEqual(users.size, 0)
+
+    def test_item_scores_with_negative_subtracting(self) -> None:
+        eng = plain().fit(self.X)
+        ids, scores, reasons = eng.recommend_with_reasons(0, self.X[0], N=3)
+        # item 3: u2 (1/2); item 4: u3 (1/2); item 2: u1 (2/√6) − u3's dislike (1/2)
+        self.assertEqual(ids.tolist(), [3, 4, 2])  # 3 and 4 tie -> lower index first
+        np.testing.assert_allclose(scores, [1 / 2, 1 / 2, 2 / sqrt(6) - 1 / 2])
+        self.assertEqual(reasons.tolist(), [True, True, True])
+
+    def test_negative_aggregate_dropped_then_backfilled(self) -> None:
+        eng = plain(negative_weight=2.0).fit(self.X)
+        ids, scores, reasons = eng.recommend_with_reasons(0, self.X[0], N=3)
+        # item 2: 2/√6 − 2·(1/2) < 0 -> dropped from the neighbour part; popularity refills it
+        self.assertEqual(ids.tolist(), [3, 4, 2])
+        np.testing.assert_allclose(scores, [1 / 2, 1 / 2, 0.0])
+        self.assertEqual(reasons.tolist(), [True, True, False])
+
+    def test_popularity_backfill_with_reasons(self) -> None:
+        eng = plain(k=1).fit(self.X)
+        ids, scores, reasons = eng.recommend_with_reasons(0, self.X[0], N=4)
+        # only u1 -> item 2 (2/√6). Positive sums: item1 5, item0 2, items 2, 3, 4 one each.
+        self.assertEqual(ids.tolist(), [2, 3, 4])  # 0 and 1 are seen; only 3 unseen items exist
+        np.testing.assert_allclose(scores, [2 / sqrt(6), 0.0, 0.0])
+        self.assertEqual(reasons.tolist(), [True, False, False])
+        ids2, scores2 = eng.recommend(0, self.X[0], N=4)
+        np.testing.assert_array_equal(ids2, ids)
+        np.testing.assert_array_equal(scores2, scores)
+
+    def test_seen_items_filtered_including_non_positive(self) -> None:
+        eng = plain().fit(self.X)
+        ids, _ = eng.recommend(3, self.X[3], N=5)
+        self.assertFalse({1, 2, 4} & set(ids.tolist()))
+
+    def test_injection_changes_the_result(self) -> None:
+        eng = plain().fit(self.X)
+        injected = row([1, 2, 0, 1, 0])  # u0 has since liked item 3 (not in the fit)
+        users, sims = eng.similar_users(0, injected)
+        # |u0| = √3: u1 2/(√3·√3), u2 2/(√3·√2), u3 1/(√3·√2)
+        self.assertEqual(users.tolist(), [2, 1, 3])
+        np.testing.assert_allclose(sims, [2 / sqrt(6), 2 / 3, 1 / sqrt(6)])
+        ids, scores = eng.recommend(0, injected, N=2)
+        # item 4: u3 1/√6; item 2: u1 2/3 − u3 1/√6; item 3 is now seen
+        self.assertEqual(ids.tolist(), [4, 2])
+        np.testing.assert_allclose(scores, [1 / sqrt(6), 2 / 3 - 1 / sqrt(6)])
+
+    def test_new_user_none(self) -> None:
+        eng = plain().fit(self.X)
+        ids, scores = eng.recommend(None, row([0, 0, 0, 1, 0]), N=2)
+        # only u2 shares item 3 (sim 1/√2) -> its item 1; then popularity (item 0)
+        self.assertEqual(ids.tolist(), [1, 0])
+        np.testing.assert_allclose(scores, [1 / sqrt(2), 0.0])
+
+    def test_sharpening_idf_norm_and_damping(self) -> None:
+        eng = plain(alpha=2.0, idf_exponent=1.0, norm_exponent=2.0, popularity_damping=1.0, k=3)
+        eng.fit(self.X)
+        users, sims = eng.similar_users(0, self.X[0])
+        # df: item0 2, item1 4. q = (1/2, 1/4)/√2; s_v / ||s_v||²
+        q0, q1 = 0.5 / sqrt(2), 0.25 / sqrt(2)
+        expected = {1: (q0 + q1) / 3, 2: q1 / 2, 3: q1 / 2}
+        self.assertEqual(users.tolist(), [1, 2, 3])
+        np.testing.assert_allclose(sims, [expected[u] for u in users.tolist()])
+        ids, scores = eng.recommend(0, self.X[0], N=3)
+        s1, s2 = expected[1] ** 2, expected[2] ** 2
+        # items 2 (df 1): s1 − s3; 3 (df 1): s2; 4 (df 1): s3
+        item = {2: s1 - s2, 3: s2, 4: s2}
+        order = sorted(item, key=lambda i: (-item[i], i))
+        self.assertEqual(ids.tolist(), order)
+        np.testing.assert_allclose(scores, [item[i] for i in order])
+
+    def test_signed_first_described(self) -> None:
+        eng = UserCollaborativeRecommender.as_first_described(k=50).fit(self.X)
+        users, sims = eng.similar_users(0, self.X[0])
+        self.assertEqual(users.tolist(), [1, 2, 3])
+        # signed cosine: u0 = (1,2,0,0,0) |√5|; u1 (1,1,1) √3 -> 3/√15; u2 (0,1,0,1) √2 -> 2/√10;
+        # u3 (0,1,-2,0,1) √6 -> 2/√30
+        np.testing.assert_allclose(sims, [3 / sqrt(15), 2 / sqrt(10), 2 / sqrt(30)])
+        ids, scores = eng.recommend(0, self.X[0], N=3)
+        item = {2: 1 * 3 / sqrt(15) - 2 * 2 / sqrt(30), 3: 2 / sqrt(10), 4: 2 / sqrt(30)}
+        pos = sorted((i for i in item if item[i] > 0), key=lambda i: (-item[i], i))
+        self.assertEqual(ids.tolist(), pos)  # [3, 4, 2]: u3's −2 nearly cancels u1's +1 on item 2
+        np.testing.assert_allclose(scores, [item[i] for i in pos])
+
+    def test_value_maps(self) -> None:
+        x = np.array([2.0, 1.0, 0.1, 0.0, -1.0, -2.0, 0.5])
+        np.testing.assert_array_equal(similarity_values(x, neutral_weight=0.3), [1, 1, 0.3, 0, 0, 0, 0.3])
+        np.testing.assert_array_equal(aggregation_values(x, negative_weight=0.5), [1, 1, 0, 0, -0.5, -0.5, 0])
+        np.testing.assert_array_equal(similarity_values(x, "signed"), x)
+        np.testing.assert_array_equal(popularity_order(np.array([1.0, 3.0, 0.0, 3.0])), [1, 3, 0])
+
+    def test_attributes_and_params(self) -> None:
+        eng = UserCollaborativeRecommender().fit(self.X)
+        self.assertEqual((eng.n_users, eng.n_items), (4, 5))
+        np.testing.assert_array_equal(eng.user_items.toarray(), HAND)
+        json.dumps(eng.get_params())
+        self.assertEqual(UserCollaborativeRecommender(**eng.get_params()).get_params(), eng.get_params())
+        with self.assertRaises(IndexError):
+            eng.recommend(4, self.X[0])
+        with self.assertRaises(ValueError):
+            eng.recommend(None, csr_matrix((1, 4)))
+
+
+def random_scores(n_users: int, n_items: int, seed: int, density: float = 0.3) -> csr_matrix:
+    rng = np.random.default_rng(seed)
+    M = sparse_random(n_users, n_items, density=density, format="csr", random_state=seed)
+    M.data = rng.choice([2.0, 1.0, 0.1, -1.0, -2.0, 3.0], size=M.nnz)
+    return M
+
+
+def dense_reference(
+    eng: UserCollaborativeRecommender, D: np.ndarray, u: int | None, r: np.ndarray
+) -> np.ndarray:
+    """Item scores (before backfill) straight from the module docstring formulas, dense numpy."""
+    S = similarity_values(D, eng.similarity, eng.neutral_weight)
+    A = aggregation_values(D, eng.aggregate, eng.negative_weight)
+    df = (D > 0.5).sum(0)
+    s = similarity_values(r, eng.similarity, eng.neutral_weight)
+    if eng.similarity == "positives":
+        s[r < -0.5] = -eng.query_dislike_weight  # the runner's own dislikes, in the query only
+    norms = np.sqrt((S**2).sum(1))
+    norms[norms == 0] = 1.0
+    qn = np.sqrt((s**2).sum())
+    q = (s / qn if qn else s) * np.maximum(df, 1) ** -eng.idf_exponent
+    sims = (S / norms[:, None] ** eng.norm_exponent) @ q
+    if u is not None:
+        sims[u] = 0.0
+    cand = np.flatnonzero(sims > 0)
+    top = cand[np.lexsort((cand, -sims[cand]))][: eng.k]
+    scores = (sims[top] ** eng.alpha) @ A[top] / np.maximum(df, 1) ** eng.popularity_damping
+    scores[r != 0] = 0.0
+    return scores
+
+
+class QueryDislikeTest(unittest.TestCase):
+    """A runner's own 1-2★ pushes down the shoes liked by the runners who liked the disliked shoe."""
+
+    X = csr_matrix(
+        np.array(
+            [
+                [1.0, 1.0, 0.0, 1.0, 0.0],  # a: likes 0, 1, 3
+                [1.0, 0.0, 1.0, 0.0, 1.0],  # b: likes 0, 2, 4
+            ]
+        )
+    )
+
+    def test_own_dislike_lowers_similarity_to_those_who_liked_it(self) -> None:
+        query = row([1.0, -2.0, 0.0, 0.0, 0.0])  # likes 0, rated 1 one star
+        eng = plain(k=2, negative_weight=0.0, query_dislike_weight=0.5).fit(self.X)
+        ids, scores = eng.recommend(None, query, N=3)
+        # q = (1, -0.5) / sqrt(1.25); rows normalised by sqrt(3)
+        sim_a = (1 - 0.5) / np.sqrt(1.25) / np.sqrt(3)
+        sim_b = 1 / np.sqrt(1.25) / np.sqrt(3)
+        self.assertEqual(ids.tolist(), [2, 4, 3])
+        np.testing.assert_allclose(scores, [sim_b, sim_b, sim_a])
+
+    def test_without_the_dislike_term_both_runners_are_equal(self) -> None:
+        query = row([1.0, -2.0, 0.0, 0.0, 0.0])
+        eng = plain(k=2, negative_weight=0.0, query_dislike_weight=0.0).fit(self.X)
+        ids, scores = eng.recommend(None, query, N=3)
+        self.assertEqual(ids.tolist(), [2, 3, 4])  # ties by index
+        np.testing.assert_allclose(scores, [1 / np.sqrt(3)] * 3)
+
+    def test_a_dislike_outweighing_the_overlap_removes_the_neighbour(self) -> None:
+        query = row([1.0, -2.0, 0.0, 0.0, 0.0])
+        eng = plain(k=2, negative_weight=0.0, query_dislike_weight=1.5).fit(self.X)
+        ids, _ = eng.similar_users(None, query)
+        self.assertEqual(ids.tolist(), [1])  # a's similarity is negative: not a neighbour
+
+
+class ReferenceAndUpdateTest(unittest.TestCase):
+    def assert_same(
+        self, a: UserCollaborativeRecommender, b: UserCollaborativeRecommender, X: csr_matrix
+    ) -> None:
+        for u in range(X.shape[0]):
+            for uid in (u, None):
+                ia, sa, ra = a.recommend_with_reasons(uid, X[u], N=6)
+                ib, sb, rb = b.recommend_with_reasons(uid, X[u], N=6)
+                np.testing.assert_array_equal(ia, ib)
+                np.testing.assert_allclose(sa, sb, rtol=1e-12, atol=1e-14)
+                np.testing.assert_array_equal(ra, rb)
+
+    def test_engine_matches_dense_reference(self) -> None:
+        for seed in range(5):
+            X = random_scores(25, 12, seed)
+            D = X.toarray()
+            for eng in (
+                UserCollaborativeRecommender(k=5),
+                plain(k=4),
+                UserCollaborativeRecommender.as_first_described(k=6),
+            ):
+                eng.fit(X)
+                for u in range(X.shape[0]):
+                    expected = dense_reference(eng, D, u, D[u])
+                    ids, scores, reasons = eng.recommend_with_reasons(u, X[u], N=5)
+                    from_nb = ids[reasons]
+                    good = np.flatnonzero(expected > 1e-12)
+                    want = good[np.lexsort((good, -expected[good]))][:5]
+                    np.testing.assert_array_equal(from_nb, want)
+                    np.testing.assert_allclose(scores[reasons], expected[want], rtol=1e-9)
+
+    def _updated(self, X: csr_matrix, users: np.ndarray, rows: csr_matrix) -> csr_matrix:
+        D = np.zeros((max(X.shape[0], users.max() + 1), X.shape[1]))
+        D[: X.shape[0]] = X.toarray()
+        for i, u in enumerate(users.tolist()):
+            D[u] = rows[i].toarray()
+        return csr_matrix(D)
+
+    def test_incremental_update_equals_full_fit(self) -> None:
+        for seed, params in enumerate([{}, {"max_column_users": 3, "rescore": 5}, {"k": 2}]):
+            X = random_scores(30, 10, seed)
+            eng = UserCollaborativeRecommender(**params).fit(X)
+            before = [eng.recommend(u, X[u], N=6) for u in range(30)]
+            users = np.array([3, 7, 30, 31, 12])  # two new users appended
+            rows = random_scores(5, 10, seed + 100, density=0.4)
+            new = eng.with_updated_rows(users, rows)
+            X2 = self._updated(X, users, rows)
+            self.assertEqual(new.n_users, 32)
+            self.assert_same(new, UserCollaborativeRecommender(**params).fit(X2), X2)
+            np.testing.assert_array_equal(new.user_items.toarray(), X2.toarray())
+            # a second update on top of the first (overlay rows replaced again)
+            users2 = np.array([7, 30, 0, 32])
+            rows2 = random_scores(4, 10, seed + 200, density=0.5)
+            newer = new.with_updated_rows(users2, rows2)
+            X3 = self._updated(X2, users2, rows2)
+            self.assert_same(newer, UserCollaborativeRecommender(**params).fit(X3), X3)
+            # the old engine keeps serving exactly as before (hot-swap)
+            for u in range(30):
+                ids, scores = eng.recommend(u, X[u], N=6)
+                np.testing.assert_array_equal(ids, before[u][0])
+                np.testing.assert_array_equal(scores, before[u][1])
+
+    def test_update_compacts_to_a_full_fit(self) -> None:
+        X = random_scores(20, 8, 3)
+        eng = UserCollaborativeRecommender(compact_fraction=0.0).fit(X)
+        users = np.array([1, 20])
+        rows = random_scores(2, 8, 9, density=0.6)
+        new = eng.with_updated_rows(users, rows)
+        X2 = self._updated(X, users, rows)
+        self.assertIsNone(new._delta)
+        self.assert_same(new, UserCollaborativeRecommender(compact_fraction=0.0).fit(X2), X2)
+
+    def test_update_validation(self) -> None:
+        eng = UserCollaborativeRecommender().fit(random_scores(5, 4, 0))
+        with self.assertRaises(ValueError):
+            eng.with_updated_rows(np.array([7]), random_scores(1, 4, 1))  # gap: 5, 6 missing
+        with self.assertRaises(ValueError):
+            eng.with_updated_rows(np.array([1, 2]), random_scores(1, 4, 1))
+
+    def test_sampled_columns_give_exact_similarities(self) -> None:
+        X = random_scores(40, 6, 4, density=0.6)
+        eng = UserCollaborativeRecommender(max_column_users=4, rescore=100, k=10).fit(X)
+        full = UserCollaborativeRecommender(k=40).fit(X)
+        u_all, s_all = full.similar_users(0, X[0])
+        exact = dict(zip(u_all.tolist(), s_all.tolist(), strict=True))
+        users, sims = eng.similar_users(0, X[0])
+        self.assertLessEqual(users.size, 10)
+        np.testing.assert_allclose(sims, [exact[u] for u in users.tolist()])
+
+
+if __name__ == "__main__":
+    unittest.main()

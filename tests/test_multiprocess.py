@@ -1,0 +1,174 @@
+"""The service as the README starts it (gunicorn, 4 uvicorn workers) on the real PostgreSQL:
+500 concurrent interactions → exactly 500 rows, one rebuild per threshold crossing, every worker
+on the newest snapshot afterwards, zero failed requests."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import numpy as np
+import psycopg
+import pytest
+
+from src.artifacts import newest_version_name
+from src.config import PROJECT_ROOT
+
+pytestmark = [pytest.mark.slow, pytest.mark.postgres]
+
+WORKERS = 4
+THRESHOLD = 50
+N_INTERACTIONS = 500
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def service(
+    pg_url: str, content_artifacts: Path, tmp_path: Path
+) -> Iterator[tuple[str, Path, subprocess.Popen[bytes]]]:
+    artifacts = tmp_path / "artifacts"
+    shutil.copytree(content_artifacts, artifacts)
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": pg_url,
+        "PORT": str(port),
+        "HOST": "127.0.0.1",
+        "WORKERS": str(WORKERS),
+        "ARTIFACTS_DIR": str(artifacts),
+        "SEED_DEMO_INTERACTIONS": "true",
+        "DEMO_USERS": "300",
+        "CT_THRESHOLD": str(THRESHOLD),
+        "SNAPSHOT_POLL_S": "0.5",
+        "QUALITY_GATE_TOLERANCE": "1.0",  # this test is about counting and swapping, not quality
+        "LOG_LEVEL": "WARNING",
+    }
+    log = (tmp_path / "server.log").open("wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "src.main"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"server exited: {(tmp_path / 'server.log').read_text()[-3000:]}")
+        try:
+            if httpx.get(f"{base}/health/ready", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    else:
+        pytest.fail(f"server not ready: {(tmp_path / 'server.log').read_text()[-3000:]}")
+    try:
+        yield base, artifacts, proc
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+        log.close()
+
+
+async def fire(base: str, bodies: list[dict[str, object]], concurrency: int = 32) -> list[int]:
+    sem = asyncio.Semaphore(concurrency)
+    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+
+        async def one(body: dict[str, object]) -> int:
+            async with sem:
+                r = await client.post("/interact", json=body)
+                return r.status_code
+
+        return await asyncio.gather(*(one(b) for b in bodies))
+
+
+def rebuilds_done(base: str) -> float:
+    total = 0.0
+    for line in httpx.get(f"{base}/metrics").text.splitlines():
+        if line.startswith("sonix_ct_rebuilds_total{"):
+            total += float(line.split()[-1])
+    return total
+
+
+def test_500_concurrent_interactions_under_4_workers(
+    service: tuple[str, Path, subprocess.Popen[bytes]], pg_url: str
+) -> None:
+    base, artifacts, _ = service
+    shoes = _catalog_ids(pg_url)
+    rng = np.random.default_rng(7)
+    users = range(50_001, 50_001 + N_INTERACTIONS // 5)
+    bodies: list[dict[str, object]] = []
+    for user in users:
+        for shoe in rng.choice(shoes, size=5, replace=False):
+            if rng.random() < 0.5:
+                bodies.append({"user_id": user, "shoe_id": str(shoe), "action_type": "like"})
+            else:
+                bodies.append(
+                    {
+                        "user_id": user,
+                        "shoe_id": str(shoe),
+                        "action_type": "rate",
+                        "value": int(rng.integers(1, 6)),
+                    }
+                )
+    with psycopg.connect(pg_url) as conn:
+        claimed_before = conn.execute("SELECT rebuilds_claimed FROM ct_state").fetchone()[0]
+
+    statuses = asyncio.run(fire(base, bodies))
+    assert statuses == [200] * N_INTERACTIONS
+
+    with psycopg.connect(pg_url) as conn:
+        events = conn.execute("SELECT count(*) FROM interaction_events WHERE user_id > 50000").fetchone()[0]
+        rows = conn.execute(
+            "SELECT (SELECT count(*) FROM favorites WHERE user_id > 50000)"
+            " + (SELECT count(*) FROM reviews WHERE user_id > 50000)"
+        ).fetchone()[0]
+        claimed = conn.execute("SELECT rebuilds_claimed FROM ct_state").fetchone()[0] - claimed_before
+    assert events == N_INTERACTIONS
+    assert rows == N_INTERACTIONS
+    assert claimed == N_INTERACTIONS // THRESHOLD  # exactly one claim per crossing
+
+    # every claimed rebuild runs (in the background) exactly once: at least 10, never a stampede
+    deadline = time.monotonic() + 120
+    while rebuilds_done(base) < claimed and time.monotonic() < deadline:
+        time.sleep(0.2)
+    done = rebuilds_done(base)
+    assert claimed <= done <= claimed + WORKERS
+
+    # every worker ends up serving the newest snapshot
+    newest = newest_version_name(artifacts / "cf")
+    seen: dict[int, str] = {}
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        h = httpx.get(f"{base}/health").json()
+        seen[h["worker_pid"]] = h["cf_engine"]["version"]
+        if len(seen) == WORKERS and set(seen.values()) == {newest}:
+            break
+    assert len(seen) == WORKERS, f"only saw workers {sorted(seen)}"
+    assert set(seen.values()) == {newest}
+    assert httpx.get(f"{base}/health").json()["ct_sync_progress"] == "0/50"
+
+
+def _catalog_ids(pg_url: str) -> list[str]:
+    with psycopg.connect(pg_url) as conn:
+        return [r[0] for r in conn.execute("SELECT shoe_id FROM shoes ORDER BY shoe_id")]

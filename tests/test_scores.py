@@ -1,0 +1,73 @@
+"""Interaction → score conversion (DEVELOPERS.md): like +1; 5★ +2, 4★ +1, 3★ +0.1, 2★ −1, 1★ −2."""
+
+from __future__ import annotations
+
+import pytest
+
+from src.database import UserState
+from src.recommender.scores import aggregate_scores, score_from_rating, score_of
+
+
+@pytest.mark.parametrize(("stars", "expected"), [(5, 2.0), (4, 1.0), (3, 0.1), (2, -1.0), (1, -2.0)])
+def test_each_star_value(stars: int, expected: float) -> None:
+    assert score_from_rating(stars) == pytest.approx(expected)
+    assert score_of("rate", stars) == pytest.approx(expected)
+
+
+def test_like_scores_one() -> None:
+    assert score_of("like", None) == 1.0
+
+
+@pytest.mark.parametrize(("stars", "expected"), [(5, 3.0), (4, 2.0), (3, 1.1), (2, 0.0), (1, -1.0)])
+def test_like_and_rating_on_the_same_shoe_are_summed(stars: int, expected: float) -> None:
+    totals = aggregate_scores([("R001", "like", None), ("R001", "rate", stars)])
+    assert totals == pytest.approx({"R001": expected})
+    # the order of the like and the rating does not matter
+    assert aggregate_scores([("R001", "rate", stars), ("R001", "like", None)]) == pytest.approx(totals)
+
+
+@pytest.mark.parametrize("stars", [0, 6, -1, 10, None, "5", 4.5])
+def test_unknown_rating_is_a_value_error(stars: object) -> None:
+    with pytest.raises(ValueError):
+        score_of("rate", stars)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("stars", [0, 6, "5"])
+def test_score_from_rating_names_the_bad_value(stars: object) -> None:
+    with pytest.raises(ValueError, match="1-5") as info:
+        score_from_rating(stars)  # type: ignore[arg-type]
+    assert repr(stars) in str(info.value)
+
+
+@pytest.mark.parametrize(("action", "value"), [("dislike", None), ("view", 3), ("", None)])
+def test_unknown_action_is_a_value_error(action: str, value: int | None) -> None:
+    with pytest.raises(ValueError, match="unknown interaction"):
+        score_of(action, value)
+
+
+def test_aggregate_keeps_first_seen_order_and_sums_per_shoe() -> None:
+    rows = [
+        ("T002", "rate", 1),
+        ("R001", "like", None),
+        ("T002", "like", None),
+        ("R009", "rate", 3),
+        ("R001", "rate", 5),
+    ]
+    totals = aggregate_scores(rows)
+    assert list(totals) == ["T002", "R001", "R009"]
+    assert totals == pytest.approx({"T002": -1.0, "R001": 3.0, "R009": 0.1})
+
+
+def test_aggregate_of_nothing_is_empty() -> None:
+    assert aggregate_scores([]) == {}
+    assert UserState([], 0).scores == {}
+
+
+def test_aggregate_rejects_a_bad_row_instead_of_skipping_it() -> None:
+    with pytest.raises(ValueError):
+        aggregate_scores([("R001", "like", None), ("R002", "rate", 7)])
+
+
+def test_user_state_scores_use_the_same_conversion() -> None:
+    state = UserState([("R001", "like", None), ("R001", "rate", 4), ("T001", "rate", 2)], last_event_id=9)
+    assert state.scores == pytest.approx({"R001": 2.0, "T001": -1.0})

@@ -1,0 +1,245 @@
+"""Store failures: clear one-line errors of the right type, and nothing ever half-written."""
+
+from __future__ import annotations
+
+import secrets
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from src.config import Settings
+from src.database import (
+    PostgresStore,
+    SQLiteStore,
+    Store,
+    StoreConfigError,
+    StoreUnavailable,
+    create_store,
+)
+from tests.fixtures_store import SettingsFactory
+
+CLOSED_PORT_URL = "postgresql://postgres:s3cret-pw@127.0.0.1:1/nodb"
+FAILING_USER = 999
+
+
+def _one_line(message: str) -> bool:
+    return "\n" not in message and message == message.strip() and message != ""
+
+
+def _snapshot(store: Store) -> tuple[list[tuple[int, str, str, int | None]], int, int, int]:
+    ct = store.ct_state()
+    return sorted(store.interaction_rows(), key=repr), ct.pending, ct.rebuilds_claimed, ct.max_event_id
+
+
+@pytest.fixture
+def closed_port_store(settings_factory: SettingsFactory) -> Iterator[PostgresStore]:
+    store = create_store(settings_factory(database_url=CLOSED_PORT_URL, db_timeout_s=1.0))
+    assert isinstance(store, PostgresStore)
+    yield store
+    store.close()
+
+
+# --- PostgreSQL: bad DATABASE_URL ---------------------------------------------------------------
+
+
+def test_unreachable_postgres_is_unavailable_with_host_port_and_no_password(
+    closed_port_store: PostgresStore,
+) -> None:
+    with pytest.raises(StoreUnavailable) as info:
+        closed_port_store.check_connection()
+    message = str(info.value)
+    assert "127.0.0.1:1" in message
+    assert "s3cret-pw" not in message
+    assert _one_line(message)
+
+    with pytest.raises(StoreUnavailable) as info:
+        closed_port_store.init()
+    assert "s3cret-pw" not in str(info.value)
+
+
+def test_store_down_during_a_write_is_unavailable(closed_port_store: PostgresStore) -> None:
+    with pytest.raises(StoreUnavailable) as info:
+        closed_port_store.record_like(1, "R001")
+    assert "127.0.0.1:1" in str(info.value)
+    assert "s3cret-pw" not in str(info.value)
+    with pytest.raises(StoreUnavailable):
+        closed_port_store.ping()
+    with pytest.raises(StoreUnavailable):
+        closed_port_store.user_state(1)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "not a url at all ===",
+        "postgresql://host:notaport/x",
+        "postgresql://h:99999/x",
+        "postgresql://u:s3cret-pw@[bad/x",
+        "postgresql://u:s3cret-pw@h:5432/x?bogus=1",
+    ],
+)
+def test_malformed_database_url_is_a_config_error_at_construction(
+    settings_factory: SettingsFactory, url: str
+) -> None:
+    with pytest.raises(StoreConfigError) as info:
+        create_store(settings_factory(database_url=url))
+    message = str(info.value)
+    assert _one_line(message), repr(message)
+    assert "DATABASE_URL" in message
+    assert "s3cret-pw" not in message
+
+
+@pytest.mark.postgres
+def test_missing_database_is_a_config_error_naming_it(
+    pg_admin_url: str, settings_factory: SettingsFactory
+) -> None:
+    name = f"sonix_missing_{secrets.token_hex(4)}"
+    store = create_store(settings_factory(database_url=pg_admin_url.rsplit("/", 1)[0] + "/" + name))
+    try:
+        with pytest.raises(StoreConfigError) as info:
+            store.check_connection()
+        assert name in str(info.value)
+        assert _one_line(str(info.value))
+        with pytest.raises(StoreConfigError):
+            store.init()
+    finally:
+        store.close()
+
+
+# --- SQLite: cannot open the file ---------------------------------------------------------------
+
+
+@pytest.fixture
+def unopenable_sqlite(settings_factory: SettingsFactory, tmp_path: Path) -> Iterator[SQLiteStore]:
+    # Tests run as root, so permissions do not stop us: a parent that is a regular FILE does.
+    blocker = tmp_path / "not_a_directory"
+    blocker.write_text("I am a file")
+    store = SQLiteStore(settings_factory(sqlite_path=blocker / "store.sqlite3"))
+    yield store
+    store.close()
+
+
+def test_sqlite_unopenable_path_is_unavailable(unopenable_sqlite: SQLiteStore) -> None:
+    for call in (
+        unopenable_sqlite.init,
+        unopenable_sqlite.ping,
+        lambda: unopenable_sqlite.record_like(1, "R001"),
+        lambda: unopenable_sqlite.record_rating(1, "R001", 4),
+        lambda: unopenable_sqlite.user_last_event(1),
+    ):
+        with pytest.raises(StoreUnavailable) as info:
+            call()
+        assert "not_a_directory" in str(info.value)
+
+
+def test_sqlite_locked_during_a_write_is_unavailable_and_writes_nothing(
+    settings_factory: SettingsFactory, request: pytest.FixtureRequest
+) -> None:
+    store = SQLiteStore(settings_factory(db_timeout_s=0.2))
+    request.addfinalizer(store.close)
+    store.init()
+    store.record_like(1, "R001")
+    before = _snapshot(store)
+
+    holder = sqlite3.connect(store.path, isolation_level=None)
+    request.addfinalizer(holder.close)
+    holder.execute("BEGIN EXCLUSIVE")  # another process holding the write lock past the timeout
+    try:
+        with pytest.raises(StoreUnavailable, match="locked"):
+            store.record_like(2, "R002")
+    finally:
+        holder.execute("ROLLBACK")
+    assert _snapshot(store) == before
+    assert store.record_like(2, "R002").changed is True  # and the store recovers
+
+
+# --- a failure in the middle of the write transaction leaves nothing ----------------------------
+
+
+def _install_failing_trigger(store: Store, store_url: str | None) -> None:
+    """A trigger on interaction_events that raises for FAILING_USER: the favorites/reviews row is
+    written first, then the event insert fails, so only a real rollback leaves nothing behind."""
+    if store.backend == "sqlite":
+        assert isinstance(store, SQLiteStore)
+        with sqlite3.connect(store.path) as conn:
+            conn.execute(
+                "CREATE TRIGGER fail_for_user BEFORE INSERT ON interaction_events"
+                f" WHEN NEW.user_id = {FAILING_USER} BEGIN SELECT RAISE(ABORT, 'boom'); END"
+            )
+        conn.close()
+        return
+    import psycopg
+
+    assert store_url is not None
+    with psycopg.connect(store_url, autocommit=True) as conn:
+        conn.execute(
+            "CREATE FUNCTION fail_for_user() RETURNS trigger LANGUAGE plpgsql AS $$"
+            f" BEGIN IF NEW.user_id = {FAILING_USER} THEN RAISE EXCEPTION 'boom'; END IF;"
+            " RETURN NEW; END $$"
+        )
+        conn.execute(
+            "CREATE TRIGGER fail_for_user BEFORE INSERT ON interaction_events"
+            " FOR EACH ROW EXECUTE FUNCTION fail_for_user()"
+        )
+
+
+def _failure_types(store: Store) -> tuple[type[BaseException], ...]:
+    if store.backend == "sqlite":
+        return (sqlite3.IntegrityError,)
+    import psycopg
+
+    return (psycopg.errors.RaiseException,)
+
+
+def test_failing_write_mid_transaction_leaves_nothing(store: Store, store_settings: Settings) -> None:
+    liked = store.record_like(FAILING_USER, "R001")  # succeeds before the trigger exists
+    store.record_rating(5, "R001", 3)
+    _install_failing_trigger(store, store_settings.database_url)
+    before = _snapshot(store)
+    assert before[1] == 2
+
+    with pytest.raises(_failure_types(store), match="boom"):
+        store.record_like(FAILING_USER, "R002")
+    with pytest.raises(_failure_types(store), match="boom"):
+        store.record_rating(FAILING_USER, "R001", 4)
+
+    assert _snapshot(store) == before  # no favorites/reviews row, no event, counter unchanged
+    state = store.user_state(FAILING_USER)
+    assert state.rows == [("R001", "like", None)]
+    assert state.last_event_id == liked.event_id
+    assert store.ct_state().pending == 2
+
+    # the store is still usable afterwards (no connection left in an aborted transaction)
+    ok = store.record_like(6, "R002")
+    assert (ok.changed, ok.ct_pending) == (True, 3)
+
+
+@pytest.mark.postgres
+def test_postgres_pooled_connections_killed_server_side_are_replaced(
+    pg_url: str, pg_admin_url: str, settings_factory: SettingsFactory, request: pytest.FixtureRequest
+) -> None:
+    import psycopg
+
+    store = create_store(settings_factory(database_url=pg_url, db_pool_size=2, db_timeout_s=2.0))
+    request.addfinalizer(store.close)
+    store.init()
+    store.record_like(1, "R001")
+    before = _snapshot(store)
+
+    # What a server restart or an idle-connection reaper does to the pooled connections.
+    with psycopg.connect(pg_admin_url, autocommit=True) as admin:
+        killed = admin.execute(
+            "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = %s AND pid <> pg_backend_pid()) t",
+            (pg_url.rsplit("/", 1)[1],),
+        ).fetchone()
+    assert killed is not None and killed[0] >= 1
+
+    # The pool checks a connection on checkout, so the next write transparently reconnects.
+    outcome = store.record_like(2, "R002")
+    assert outcome.changed is True
+    after = _snapshot(store)
+    assert after[0] == sorted([*before[0], (2, "R002", "like", None)], key=repr)
+    assert after[1] == before[1] + 1
