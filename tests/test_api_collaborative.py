@@ -81,7 +81,10 @@ def test_interact_returns_personalised_feed_without_the_shoe(make_client: Callab
     assert set(body["data"][0]) == {"shoe_id", "name", "brand", "match_score", "reason"}
     # group C shares nothing with this runner: its shoes only come as popularity backfill, and
     # shoes nobody liked are not "popular" at all
-    assert [(i["shoe_id"], i["reason"]) for i in body["data"][4:]] == [("R006", "popular"), ("R007", "popular")]
+    assert [(i["shoe_id"], i["reason"]) for i in body["data"][4:]] == [
+        ("R006", "popular"),
+        ("R007", "popular"),
+    ]
 
 
 def test_a_like_changes_the_very_next_feed_even_when_cached(make_client: Callable[..., TestClient]) -> None:

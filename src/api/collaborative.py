@@ -32,7 +32,9 @@ class InteractRequest(BaseModel):
     user_id: int = Field(gt=0, description="The runner's id (> 0)")
     shoe_id: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$", examples=["R001"])
     action_type: Literal["like", "rate"]
-    value: int | None = Field(default=None, validate_default=True, description="Stars 1-5 for rate; none for like")
+    value: int | None = Field(
+        default=None, validate_default=True, description="Stars 1-5 for rate; none for like"
+    )
 
     @field_validator("value")
     @classmethod

@@ -111,7 +111,9 @@ class FeedService:
         prefix = self._catalog.get(shoe_id)
         if prefix is None:
             shoe = self.store.shoe(shoe_id) or {"name": None, "brand": None}
-            prefix = orjson.dumps({"shoe_id": shoe_id, "name": shoe["name"], "brand": shoe["brand"]})[:-1] + b","
+            prefix = (
+                orjson.dumps({"shoe_id": shoe_id, "name": shoe["name"], "brand": shoe["brand"]})[:-1] + b","
+            )
             self._catalog[shoe_id] = prefix
         return prefix
 
@@ -168,7 +170,12 @@ class FeedService:
         the reference they already read, so nothing waits."""
         with self._swap_lock:
             current = self._snapshot
-            if current is not None and current.version and snapshot.version and snapshot.version <= current.version:
+            if (
+                current is not None
+                and current.version
+                and snapshot.version
+                and snapshot.version <= current.version
+            ):
                 return False
             self._snapshot = snapshot
             set_model_version("cf", snapshot.version, current.version if current else None)

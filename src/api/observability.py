@@ -25,17 +25,24 @@ _LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 
 
 HTTP_REQUESTS = Counter("sonix_http_requests_total", "HTTP requests", ["route", "method", "status"])
 HTTP_LATENCY = Histogram(
-    "sonix_http_request_duration_seconds", "HTTP request latency", ["route", "method"], buckets=_LATENCY_BUCKETS
+    "sonix_http_request_duration_seconds",
+    "HTTP request latency",
+    ["route", "method"],
+    buckets=_LATENCY_BUCKETS,
 )
 INTERACTIONS = Counter("sonix_interactions_recorded_total", "Interactions recorded", ["action", "changed"])
 CT_REBUILDS = Counter("sonix_ct_rebuilds_total", "Continuous-training rebuilds", ["mode", "outcome"])
 CT_REBUILD_SECONDS = Histogram(
-    "sonix_ct_rebuild_duration_seconds", "Continuous-training rebuild duration", ["mode"],
+    "sonix_ct_rebuild_duration_seconds",
+    "Continuous-training rebuild duration",
+    ["mode"],
     buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120),
 )
 FEED_CACHE = Counter("sonix_feed_cache_requests_total", "Feed cache lookups", ["result"])
 MODEL_VERSION = Gauge(
-    "sonix_model_version_info", "Serving model version (value 1) per pipeline", ["pipeline", "version"],
+    "sonix_model_version_info",
+    "Serving model version (value 1) per pipeline",
+    ["pipeline", "version"],
     multiprocess_mode="livemax",
 )
 
@@ -122,7 +129,9 @@ class ObservabilityMiddleware:
 
         if content_length > self.max_body_bytes:
             start, body = _json_error(
-                413, f"request body too large: {content_length} bytes (limit {self.max_body_bytes})", request_id
+                413,
+                f"request body too large: {content_length} bytes (limit {self.max_body_bytes})",
+                request_id,
             )
             await send(start)
             await send(body)

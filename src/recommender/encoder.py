@@ -13,8 +13,9 @@ sees unbounded coordinates and no latent unit can die at zero.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -96,8 +97,8 @@ class NumpyEncoder:
         return fields
 
     @classmethod
-    def from_npz_fields(cls, data: npt.ArrayLike | dict, prefix: str = "enc_") -> NumpyEncoder:
-        acts = tuple(str(a) for a in data[f"{prefix}acts"])  # type: ignore[index]
-        weights = tuple(np.asarray(data[f"{prefix}w{i}"], np.float64) for i in range(len(acts)))  # type: ignore[index]
-        biases = tuple(np.asarray(data[f"{prefix}b{i}"], np.float64) for i in range(len(acts)))  # type: ignore[index]
+    def from_npz_fields(cls, data: Mapping[str, Any], prefix: str = "enc_") -> NumpyEncoder:
+        acts = tuple(str(a) for a in data[f"{prefix}acts"])
+        weights = tuple(np.asarray(data[f"{prefix}w{i}"], np.float64) for i in range(len(acts)))
+        biases = tuple(np.asarray(data[f"{prefix}b{i}"], np.float64) for i in range(len(acts)))
         return cls(weights, biases, acts)

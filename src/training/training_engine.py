@@ -37,7 +37,7 @@ import numpy as np
 import numpy.typing as npt
 
 from src.artifacts import write_version
-from src.config import FEATURES, METADATA_COLUMNS, SHOE_TYPES, get_settings
+from src.config import FEATURES, METADATA_COLUMNS, SHOE_TYPES, ShoeType, get_settings
 from src.recommender.encoder import NumpyEncoder, fold_batchnorm
 
 if TYPE_CHECKING:
@@ -284,7 +284,7 @@ def train(
             shoe_ids=np.array(ids),
             names=np.array([m["name"] for m in meta]),
             brands=np.array([m["brand"] for m in meta]),
-            **np_encoder.to_npz_fields(),
+            **np_encoder.to_npz_fields(),  # type: ignore[arg-type]
         )
         write_report(tmp / "report.png", shoe_type, hist, sizes, latents, labels)
         return {
@@ -372,16 +372,10 @@ def write_report(
 # --- CLI ------------------------------------------------------------------------------------
 
 
-def load_records(shoe_type: str) -> list[dict[str, Any]]:
-    """Shoes from the store; FALLBACK to the catalog CSV while `src.database` is not available."""
-    try:
-        from src.database import get_store
-    except ImportError:  # FALLBACK (temporary): no store module yet -> read the CSV directly
-        from src.catalog import load_catalog
+def load_records(shoe_type: ShoeType) -> list[dict[str, Any]]:
+    """Shoes from the store (the embedded default creates and seeds itself on first use)."""
+    from src.database import get_store
 
-        settings = get_settings()
-        path = settings.road_catalog if shoe_type == "road" else settings.trail_catalog
-        return load_catalog(path, shoe_type)
     return get_store().shoes(shoe_type)
 
 
