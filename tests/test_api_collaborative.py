@@ -241,6 +241,7 @@ def test_threshold_crossing_rebuilds_and_hot_swaps(make_client: Callable[..., Te
     client = make_client(ct_threshold=4, quality_gate_tolerance=1.0)
     feed = client.app.state.feed  # type: ignore[attr-defined]
     first = feed.snapshot.version
+    first_evaluation = feed.snapshot.manifest["evaluation"]
     assert feed.snapshot.user_index.get(NEWCOMER) is None
     progress = client.get("/health").json()["ct_sync_progress"]  # the seeding counted too
     for shoe in ("R001", "R002", "R003", "R006"):
@@ -249,6 +250,10 @@ def test_threshold_crossing_rebuilds_and_hot_swaps(make_client: Callable[..., Te
     snap = feed.snapshot
     assert NEWCOMER in snap.user_index  # the rebuild picked up the newcomer's row
     assert snap.manifest["mode"] == "incremental"
+    # no refit on an incremental update: the protocol figures are the last full build's, and
+    # the gate's own comparison is recorded alongside
+    assert snap.manifest["evaluation"] == first_evaluation
+    assert set(snap.manifest["gate"]) == {"candidate_ndcg", "serving_ndcg"}
     health = client.get("/health").json()
     assert health["cf_engine"]["version"] == snap.version
     assert health["ct_sync_progress"] == progress  # four more: one full lap of the counter

@@ -214,9 +214,9 @@ def test_quality_gate_refuses_a_broken_rebuild(settings_factory: Callable[..., S
     assert broken.outcome == "refused"
     assert "quality gate" in (broken.reason or "")
     # both engines were scored as they serve, on the same held-out slice of today's data
-    serving_ndcg = broken.evaluation["gate_serving_ndcg"]
+    serving_ndcg = broken.evaluation["gate"]["serving_ndcg"]
     assert broken.parent_ndcg == serving_ndcg and serving_ndcg > 0.3
-    assert broken.evaluation["gate_candidate_ndcg"] < serving_ndcg - 0.02
+    assert broken.evaluation["gate"]["candidate_ndcg"] < serving_ndcg - 0.02
     assert continuous.load_snapshot(settings).version == good.version  # type: ignore[union-attr]
     assert continuous.read_status(settings)["outcome"] == "refused"  # type: ignore[index]
     # a healthy rebuild of the same data passes the same gate

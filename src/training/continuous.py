@@ -109,28 +109,50 @@ class _AsServed:
         return self.snapshot.engine.recommend(own, user_items_row, N=N)
 
 
+def gate_sample_rows(n_users: int, max_users: int) -> np.ndarray:
+    """A deterministic sample of rows to evaluate on, so a gate never walks every user."""
+    cap = 4 * max_users  # the split keeps only users with >= 5 positives: sample more than we score
+    if n_users <= cap:
+        return np.arange(n_users)
+    return np.sort(np.random.default_rng(0).choice(n_users, size=cap, replace=False))
+
+
 def gate_evaluations(
-    candidate: CFSnapshot, factory: EngineFactory, serving: CFSnapshot | None, max_users: int | None = 500
-) -> tuple[dict[str, float | None], float | None, float | None]:
-    """(the candidate's protocol evaluation, and the NDCG@10 of the candidate and of the serving
-    engine as served, both on the same held-out slice of the candidate's data)."""
+    candidate: CFSnapshot,
+    factory: EngineFactory,
+    serving: CFSnapshot | None,
+    max_users: int = 500,
+    *,
+    protocol: bool = True,
+) -> tuple[dict[str, float | None] | None, float | None, float | None]:
+    """(the candidate's protocol evaluation if `protocol`, and the NDCG@10 of the candidate and of
+    the serving engine as served, both on the same held-out slice of a sample of runners).
+
+    The protocol evaluation (a fresh fit on the training part of the whole matrix) costs a full
+    fit, so continuous training runs it on full rebuilds only; the as-served comparison needs no
+    fit and touches only the sampled rows, so incremental updates stay incremental."""
     from src.training.evaluate import evaluate_model, split_holdout  # evaluation only
 
-    train, test = split_holdout(candidate.engine.user_items)
+    X = candidate.engine.user_items
+    evaluation: dict[str, float | None] | None = None
+    if protocol:
+        train_all, test_all = split_holdout(X)
+        evaluation = (
+            dict(evaluate_model(factory(), train_all, test_all, N=10, max_users=max_users))
+            if test_all
+            else {"ndcg": None, "users": 0.0}
+        )
+    rows = gate_sample_rows(X.shape[0], max_users)
+    train, test = split_holdout(X[rows])
     if not test:
-        empty: dict[str, float | None] = {"ndcg": None, "users": 0.0}
-        return empty, None, None
-    protocol: dict[str, float | None] = dict(
-        evaluate_model(factory(), train, test, N=10, max_users=max_users)
-    )
-    if serving is None or list(serving.shoe_ids) != list(candidate.shoe_ids):
-        return protocol, None, None  # nothing comparable is serving (first build, or a new catalog)
+        return evaluation, None, None
 
     def served_ndcg(snapshot: CFSnapshot) -> float:
-        model = _AsServed(snapshot, candidate.user_ids)
+        model = _AsServed(snapshot, candidate.user_ids[rows])
         return float(evaluate_model(model, train, test, N=10, max_users=max_users, fit=False)["ndcg"])  # type: ignore[arg-type]
 
-    return protocol, served_ndcg(candidate), served_ndcg(serving)
+    comparable = serving is not None and list(serving.shoe_ids) == list(candidate.shoe_ids)
+    return evaluation, served_ndcg(candidate), served_ndcg(serving) if comparable else None  # type: ignore[arg-type]
 
 
 def gate_refusal(candidate_ndcg: float | None, parent_ndcg: float | None, tolerance: float) -> str | None:
@@ -216,10 +238,11 @@ def rebuild(
 
             candidate = CFSnapshot.create(engine, users, shoe_ids, watermark)
             evaluation, candidate_ndcg, parent_ndcg = gate_evaluations(
-                candidate, factory, parent, settings.gate_max_users
+                candidate, factory, parent, settings.gate_max_users, protocol=full
             )
-            evaluation["gate_candidate_ndcg"] = candidate_ndcg
-            evaluation["gate_serving_ndcg"] = parent_ndcg
+            if evaluation is None:  # incremental: the last full rebuild's protocol figures still stand
+                evaluation = dict(parent.manifest.get("evaluation", {})) if parent else {}
+            gate = {"candidate_ndcg": candidate_ndcg, "serving_ndcg": parent_ndcg}
             refusal = gate_refusal(candidate_ndcg, parent_ndcg, settings.quality_gate_tolerance)
             if refusal:
                 log.warning("CF rebuild refused: %s", refusal)
@@ -229,7 +252,7 @@ def rebuild(
                         "refused",
                         mode,
                         time.perf_counter() - started,
-                        evaluation=evaluation,
+                        evaluation={**evaluation, "gate": gate},
                         parent_version=parent.version if parent else None,
                         parent_ndcg=parent_ndcg,
                         reason=refusal,
@@ -249,6 +272,7 @@ def rebuild(
                 "engine": type(engine).__name__,
                 "engine_params": engine.get_params(),
                 "evaluation": evaluation,
+                "gate": gate,
                 "build_seconds": round(time.perf_counter() - started, 4),
                 "library_versions": {"numpy": np.__version__, "scipy": __import__("scipy").__version__},
             }
@@ -269,7 +293,7 @@ def rebuild(
                     mode,
                     time.perf_counter() - started,
                     version=path.name,
-                    evaluation=evaluation,
+                    evaluation={**evaluation, "gate": gate},
                     parent_version=parent.version if parent else None,
                     parent_ndcg=parent_ndcg,
                     snapshot=published,
