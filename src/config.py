@@ -131,7 +131,7 @@ class Settings(BaseSettings):
     ct_threshold: int = Field(50, ge=1)
     full_rebuild_every: int = Field(20, ge=1)  # every Nth CT rebuild reloads the whole table
     quality_gate_tolerance: float = Field(0.02, ge=0)
-    gate_max_users: int = Field(500, ge=10)  # users scored per CT evaluation
+    gate_max_users: int = Field(200, ge=10)  # users scored per CT evaluation
     snapshot_poll_s: float = Field(2.0, gt=0)
     redis_url: str | None = None
 
@@ -139,6 +139,9 @@ class Settings(BaseSettings):
     host: str = "0.0.0.0"
     port: int = Field(7860, ge=1, le=65535)
     workers: int = Field(4, ge=1)
+    # Threads per worker for the blocking (store) routes. Few: the work is short and CPU-bound
+    # under the GIL, and many threads only fight over it (measured in bench/http_bench.py).
+    threadpool_size: int = Field(4, ge=1)
     dev_reload: bool = False
     admin_token: str | None = None
     cors_origins: list[str] = Field(default_factory=list)

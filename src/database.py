@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import re
 import sqlite3
 import threading
@@ -280,6 +281,8 @@ class SQLiteStore(Store):
         self._local = threading.local()
         self._catalog: list[dict[str, Any]] | None = None
         self._catalog_by_id: dict[str, dict[str, Any]] = {}
+        self._write_lock = threading.Lock()
+        self._lock_fd: int | None = None
 
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
@@ -302,7 +305,36 @@ class SQLiteStore(Store):
         return conn
 
     @contextmanager
+    def _write_turn(self) -> Iterator[None]:
+        """One writer at a time: first among this process's threads, then across processes with
+        flock. SQLite's own busy handler makes a waiting writer sleep and retry, which gives a long
+        tail under many concurrent writers; the kernel hands a lock over at once and in order."""
+        import fcntl
+
+        with self._write_lock:
+            if self._lock_fd is None:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._lock_fd = os.open(f"{self.path}.writelock", os.O_RDWR | os.O_CREAT, 0o644)
+            fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+
+    @contextmanager
     def _tx(self, write: bool = False) -> Iterator[sqlite3.Connection]:
+        if write:
+            try:
+                with self._write_turn(), self._tx_inner(write=True) as conn:
+                    yield conn
+            except OSError as exc:
+                raise StoreUnavailable(f"SQLite store {self.path}: {exc}") from exc
+            return
+        with self._tx_inner() as conn:
+            yield conn
+
+    @contextmanager
+    def _tx_inner(self, write: bool = False) -> Iterator[sqlite3.Connection]:
         conn = self._conn()
         try:
             # IMMEDIATE takes the write lock up front: no lock upgrade deadlocks between workers.
@@ -421,8 +453,9 @@ class SQLiteStore(Store):
                 )
             pending = tx.execute("SELECT pending FROM ct_state WHERE id = 1").fetchone()[0]
             claimed = changed and pending == 0
-            user = self._user_state(tx, user_id)
-        return RecordOutcome(event_id, changed, pending, claimed, user)
+        # Read the user's rows after the commit, outside the write lock: WAL readers never block,
+        # so the single writer's turn stays as short as possible.
+        return RecordOutcome(event_id, changed, pending, claimed, self.user_state(user_id))
 
     @staticmethod
     def _user_state(tx: sqlite3.Connection, user_id: int) -> UserState:
@@ -481,11 +514,10 @@ class SQLiteStore(Store):
         return ChangedUsers(users, int(max_id), int(max_id))
 
     def ct_state(self) -> CTState:
-        with self._tx() as tx:
-            pending, claimed = tx.execute(
-                "SELECT pending, rebuilds_claimed FROM ct_state WHERE id = 1"
-            ).fetchone()
-            max_id = tx.execute("SELECT COALESCE(MAX(event_id), 0) FROM interaction_events").fetchone()[0]
+        try:  # one statement, no explicit transaction: /health calls this on every request
+            pending, claimed, max_id = self._conn().execute(_CT_STATE_SQL).fetchone()
+        except sqlite3.Error as exc:
+            raise StoreUnavailable(f"SQLite store {self.path}: {exc}") from exc
         return CTState(int(pending), int(claimed), int(max_id))
 
     def close(self) -> None:
@@ -495,6 +527,10 @@ class SQLiteStore(Store):
             self._local.conn = None
 
 
+_CT_STATE_SQL = (
+    "SELECT pending, rebuilds_claimed, (SELECT COALESCE(MAX(event_id), 0) FROM interaction_events)"
+    " FROM ct_state WHERE id = 1"
+)
 _SHOE_COLS = ["shoe_id", "shoe_type", "name", "brand", "release_year", "spec_source", "features"]
 _SHOES_SQL = (
     "SELECT shoe_id, shoe_type, name, brand, release_year, spec_source, features FROM shoes "
@@ -742,10 +778,7 @@ class PostgresStore(Store):
 
     def ct_state(self) -> CTState:
         with self._tx() as conn:
-            pending, claimed = conn.execute(
-                "SELECT pending, rebuilds_claimed FROM ct_state WHERE id = 1"
-            ).fetchone()
-            max_id = conn.execute("SELECT COALESCE(MAX(event_id), 0) FROM interaction_events").fetchone()[0]
+            pending, claimed, max_id = conn.execute(_CT_STATE_SQL).fetchone()
         return CTState(int(pending), int(claimed), int(max_id))
 
     def close(self) -> None:

@@ -86,11 +86,14 @@ def create_app(settings: Settings | None = None, *, initialize: bool = False) ->
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        import anyio.to_thread
+
         from src.api.feed import FeedService
         from src.api.observability import set_model_version
         from src.database import StoreError, create_store
         from src.training import continuous
 
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threadpool_size
         store = create_store(settings)
         if initialize:
             await asyncio.to_thread(store.init)
@@ -243,7 +246,14 @@ def main() -> None:
 
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_json)
-    prepare(settings)
+    if "--prepare-only" in sys.argv[1:]:
+        prepare(settings)
+        return
+    # Prepare in a short-lived child: the gunicorn master then forks workers from a lean process,
+    # instead of handing each one the seeding, evaluation and training-check modules it loaded.
+    child = subprocess.run([sys.executable, "-m", "src.main", "--prepare-only"], check=False)
+    if child.returncode != 0:
+        sys.exit(child.returncode)
     if settings.dev_reload:
         import uvicorn
 

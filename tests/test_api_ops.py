@@ -281,3 +281,18 @@ def test_snapshot_for_another_catalog_is_rebuilt_at_start(
     new = continuous.ensure_snapshot(grown_store, grown)
     assert new is not None and new.version != old.version
     assert len(new.shoe_ids) == 21 and "R013" in new.shoe_index
+
+
+def test_interact_rate_limit_per_client(settings_factory: Callable[..., Settings]) -> None:
+    settings = settings_factory(interact_rate_limit_per_min=3)
+    seed_groups(settings)
+    with TestClient(create_app(settings, initialize=True)) as client:
+        codes = [
+            client.post(
+                "/interact", json={"user_id": NEWCOMER, "shoe_id": s, "action_type": "like"}
+            ).status_code
+            for s in ("R001", "R002", "R003", "R004")
+        ]
+        assert codes == [200, 200, 200, 429]
+        assert client.app.state.store.user_state(NEWCOMER).scores.keys() == {"R001", "R002", "R003"}  # type: ignore[attr-defined]
+        assert client.get(f"/recommend/feed/{NEWCOMER}").status_code == 200  # feeds are not limited

@@ -153,9 +153,17 @@ class FeedService:
 
     # --- continuous training
     def schedule_rebuild(self) -> Future[Any]:
-        future = self._executor.submit(self._run_rebuild)
-        self._pending_rebuild = future
-        return future
+        """Queue a rebuild unless one is already waiting to start. A rebuild reads every event
+        up to the moment it starts, so one queued behind a running one covers any number of
+        further claims: under a burst of writes the queue never grows past one."""
+        with self._swap_lock:
+            pending = self._pending_rebuild
+            if pending is not None and not pending.running() and not pending.done():
+                CT_REBUILDS.labels("any", "coalesced").inc()  # this claim rides on the queued run
+                return pending
+            future = self._executor.submit(self._run_rebuild)
+            self._pending_rebuild = future
+            return future
 
     def _run_rebuild(self) -> continuous.RebuildResult:
         result = continuous.rebuild(self.store, self.settings, self._snapshot)

@@ -327,11 +327,23 @@ def write_status(settings: Settings, status: dict[str, Any]) -> None:
     os.replace(tmp, directory / STATUS_FILE)
 
 
+_status_cache: dict[Path, tuple[tuple[int, int], dict[str, Any] | None]] = {}
+
+
 def read_status(settings: Settings) -> dict[str, Any] | None:
+    """The last rebuild's status; re-read only when the file changed (/health calls this a lot)."""
+    path = cf_dir(settings) / STATUS_FILE
     try:
-        return json.loads((cf_dir(settings) / STATUS_FILE).read_text())
+        st = path.stat()
+        stamp = (st.st_ino, st.st_mtime_ns)  # every write replaces the file: a new inode
+        cached = _status_cache.get(path)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        status = json.loads(path.read_text())
     except (OSError, ValueError):
         return None
+    _status_cache[path] = (stamp, status)
+    return status
 
 
 def ensure_snapshot(store: Store, settings: Settings) -> CFSnapshot | None:
