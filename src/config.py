@@ -133,7 +133,6 @@ class Settings(BaseSettings):
     quality_gate_tolerance: float = Field(0.02, ge=0)
     gate_max_users: int = Field(200, ge=10)  # users scored per CT evaluation
     snapshot_poll_s: float = Field(2.0, gt=0)
-    redis_url: str | None = None
 
     # --- process and edges
     host: str = "0.0.0.0"

@@ -117,7 +117,6 @@ def settings_factory(tmp_path: Path, small_catalog: tuple[Path, Path]) -> Settin
             "database_url": None,
             "supabase_url": None,
             "supabase_key": None,
-            "redis_url": None,
             "sqlite_path": tmp_path / "store.sqlite3",
             "artifacts_dir": tmp_path / "artifacts",
             "road_catalog": road,
