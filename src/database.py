@@ -158,15 +158,28 @@ class Store(ABC):
         """Release connections."""
 
     # --- catalog
+    _catalog: list[dict[str, Any]] | None = None
+    _catalog_by_id: dict[str, dict[str, Any]] = {}  # noqa: RUF012 - replaced per instance
+
     @abstractmethod
+    def _fetch_shoes(self) -> list[dict[str, Any]]:
+        """Every shoe record from the store, road then trail, each in id order."""
+
     def all_shoes(self) -> list[dict[str, Any]]:
-        """Every shoe, road then trail, each in id order."""
+        """Every shoe, road then trail. The catalog only changes when the store is seeded, so it is
+        read once per process (and again after `init`)."""
+        if self._catalog is None:
+            catalog = self._fetch_shoes()
+            self._catalog_by_id = {s["shoe_id"]: s for s in catalog}
+            self._catalog = catalog
+        return self._catalog
 
     def shoes(self, shoe_type: ShoeType) -> list[dict[str, Any]]:
         return [s for s in self.all_shoes() if s["shoe_type"] == shoe_type]
 
     def shoe(self, shoe_id: str) -> dict[str, Any] | None:
-        return next((s for s in self.all_shoes() if s["shoe_id"] == shoe_id), None)
+        self.all_shoes()
+        return self._catalog_by_id.get(shoe_id)
 
     # --- interactions
     def record_like(self, user_id: int, shoe_id: str) -> RecordOutcome:
@@ -279,8 +292,6 @@ class SQLiteStore(Store):
         super().__init__(settings)
         self.path = Path(path or settings.sqlite_path)
         self._local = threading.local()
-        self._catalog: list[dict[str, Any]] | None = None
-        self._catalog_by_id: dict[str, dict[str, Any]] = {}
         self._write_lock = threading.Lock()
         self._lock_fd: int | None = None
 
@@ -404,17 +415,10 @@ class SQLiteStore(Store):
         except sqlite3.Error as exc:
             raise StoreUnavailable(f"SQLite store {self.path}: {exc}") from exc
 
-    def all_shoes(self) -> list[dict[str, Any]]:
-        if self._catalog is None:  # the catalog changes only on seeding: read it once per process
-            with self._tx() as tx:
-                rows = tx.execute(_SHOES_SQL).fetchall()
-            self._catalog = [shoe_record(dict(zip(_SHOE_COLS, r, strict=True))) for r in rows]
-            self._catalog_by_id = {s["shoe_id"]: s for s in self._catalog}
-        return self._catalog
-
-    def shoe(self, shoe_id: str) -> dict[str, Any] | None:
-        self.all_shoes()
-        return self._catalog_by_id.get(shoe_id)
+    def _fetch_shoes(self) -> list[dict[str, Any]]:
+        with self._tx() as tx:
+            rows = tx.execute(_SHOES_SQL).fetchall()
+        return [shoe_record(dict(zip(_SHOE_COLS, r, strict=True))) for r in rows]
 
     def _record(self, user_id: int, shoe_id: str, action: str, value: int | None) -> RecordOutcome:
         now = _now_iso()
@@ -580,8 +584,6 @@ class PostgresStore(Store):
             raise StoreConfigError(f"DATABASE_URL has an invalid port {port!r} (expected 1-65535)")
         self._pool: Any = None
         self._pool_lock = threading.Lock()
-        self._catalog: list[dict[str, Any]] | None = None
-        self._catalog_by_id: dict[str, dict[str, Any]] = {}
 
     def _get_pool(self) -> Any:
         # Opened lazily, in the process that uses it: a pool must never cross a fork.
@@ -694,17 +696,10 @@ class PostgresStore(Store):
         with self._tx() as conn:
             conn.execute("SELECT 1 FROM ct_state WHERE id = 1").fetchone()
 
-    def all_shoes(self) -> list[dict[str, Any]]:
-        if self._catalog is None:
-            with self._tx() as conn:
-                rows = conn.execute(_SHOES_SQL).fetchall()
-            self._catalog = [shoe_record(dict(zip(_SHOE_COLS, r, strict=True))) for r in rows]
-            self._catalog_by_id = {s["shoe_id"]: s for s in self._catalog}
-        return self._catalog
-
-    def shoe(self, shoe_id: str) -> dict[str, Any] | None:
-        self.all_shoes()
-        return self._catalog_by_id.get(shoe_id)
+    def _fetch_shoes(self) -> list[dict[str, Any]]:
+        with self._tx() as conn:
+            rows = conn.execute(_SHOES_SQL).fetchall()
+        return [shoe_record(dict(zip(_SHOE_COLS, r, strict=True))) for r in rows]
 
     def _record(self, user_id: int, shoe_id: str, action: str, value: int | None) -> RecordOutcome:
         with self._tx() as conn:
@@ -805,8 +800,6 @@ class SupabaseStore(Store):
     def __init__(self, settings: Settings, client: Any = None) -> None:
         super().__init__(settings)
         self._client = client
-        self._catalog: list[dict[str, Any]] | None = None
-        self._catalog_by_id: dict[str, dict[str, Any]] = {}
 
     @property
     def client(self) -> Any:
@@ -869,18 +862,11 @@ class SupabaseStore(Store):
     def ping(self) -> None:
         self._run(self.client.table("ct_state").select("pending").eq("id", 1))
 
-    def all_shoes(self) -> list[dict[str, Any]]:
-        if self._catalog is None:
-            rows = self._all("shoes", ",".join(_SHOE_COLS), lambda q: q.order("shoe_id"))
-            records = [shoe_record(r) for r in rows]
-            records.sort(key=lambda s: (SHOE_TYPES.index(s["shoe_type"]), s["shoe_id"]))
-            self._catalog = records
-            self._catalog_by_id = {s["shoe_id"]: s for s in records}
-        return self._catalog
-
-    def shoe(self, shoe_id: str) -> dict[str, Any] | None:
-        self.all_shoes()
-        return self._catalog_by_id.get(shoe_id)
+    def _fetch_shoes(self) -> list[dict[str, Any]]:
+        rows = self._all("shoes", ",".join(_SHOE_COLS), lambda q: q.order("shoe_id"))
+        records = [shoe_record(r) for r in rows]
+        records.sort(key=lambda s: (SHOE_TYPES.index(s["shoe_type"]), s["shoe_id"]))
+        return records
 
     def _record(self, user_id: int, shoe_id: str, action: str, value: int | None) -> RecordOutcome:
         params = {

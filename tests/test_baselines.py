@@ -64,7 +64,7 @@ class ItemKNNTest(RecommenderTestMixin, unittest.TestCase):
 
     def test_k_respected(self) -> None:
         model = self._fitted()
-        counts = np.diff(model.S.tocsc().indptr)
+        counts = np.diff(model.W.tocsc().indptr)
         self.assertTrue(np.all(counts <= 3))
 
 

@@ -10,18 +10,15 @@ from __future__ import annotations
 import csv
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from src.config import PROJECT_ROOT
+from tests.service_process import free_port, running_service, service_env
 
 pytestmark = pytest.mark.slow
 
@@ -30,39 +27,13 @@ WORKERS = 2
 ENDPOINTS = ("/interact", "/recommend/feed/[user_id]", "/health")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def stop_group(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is not None:
-        return
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=40)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            return
-        proc.wait(timeout=10)
-
-
 @pytest.fixture
 def service(content_artifacts: Path, tmp_path: Path) -> Iterator[str]:
     artifacts = tmp_path / "artifacts"
     shutil.copytree(content_artifacts, artifacts)
-    port = free_port()
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("DATABASE_URL", "SUPABASE_URL", "SUPABASE_KEY", "REDIS_URL", "PROMETHEUS_MULTIPROC_DIR")
-    }
-    env.update(
+    env = service_env(
         HOST="127.0.0.1",
-        PORT=str(port),
+        PORT=str(free_port()),
         WORKERS=str(WORKERS),
         ARTIFACTS_DIR=str(artifacts),
         SQLITE_PATH=str(tmp_path / "store.sqlite3"),
@@ -70,33 +41,8 @@ def service(content_artifacts: Path, tmp_path: Path) -> Iterator[str]:
         DEMO_USERS=str(DEMO_USERS),
         LOG_LEVEL="WARNING",
     )
-    log_path = tmp_path / "server.log"
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "src.main"],
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"server exited ({proc.returncode}):\n{log_path.read_text()[-3000:]}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"server not ready after 180 s:\n{log_path.read_text()[-3000:]}")
-            try:
-                if httpx.get(f"{base}/health/ready", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
+    with running_service(env, tmp_path / "server.log") as base:
         yield base
-    finally:
-        stop_group(proc)
 
 
 def test_locust_scenario_runs_clean(service: str, tmp_path: Path) -> None:

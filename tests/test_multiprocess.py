@@ -5,12 +5,7 @@ on the newest snapshot afterwards, zero failed requests."""
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +16,7 @@ import psycopg
 import pytest
 
 from src.artifacts import newest_version_name
-from src.config import PROJECT_ROOT
+from tests.service_process import free_port, running_service, service_env
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
@@ -30,64 +25,25 @@ THRESHOLD = 50
 N_INTERACTIONS = 500
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
-def service(
-    pg_url: str, content_artifacts: Path, tmp_path: Path
-) -> Iterator[tuple[str, Path, subprocess.Popen[bytes]]]:
+def service(pg_url: str, content_artifacts: Path, tmp_path: Path) -> Iterator[tuple[str, Path]]:
     artifacts = tmp_path / "artifacts"
     shutil.copytree(content_artifacts, artifacts)
-    port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": pg_url,
-        "PORT": str(port),
-        "HOST": "127.0.0.1",
-        "WORKERS": str(WORKERS),
-        "ARTIFACTS_DIR": str(artifacts),
-        "SEED_DEMO_INTERACTIONS": "true",
-        "DEMO_USERS": "300",
-        "CT_THRESHOLD": str(THRESHOLD),
-        "SNAPSHOT_POLL_S": "0.5",
-        "QUALITY_GATE_TOLERANCE": "1.0",  # this test is about counting and swapping, not quality
-        "LOG_LEVEL": "WARNING",
-    }
-    log = (tmp_path / "server.log").open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "src.main"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
+    env = service_env(
+        DATABASE_URL=pg_url,
+        PORT=str(free_port()),
+        HOST="127.0.0.1",
+        WORKERS=str(WORKERS),
+        ARTIFACTS_DIR=str(artifacts),
+        SEED_DEMO_INTERACTIONS="true",
+        DEMO_USERS="300",
+        CT_THRESHOLD=str(THRESHOLD),
+        SNAPSHOT_POLL_S="0.5",
+        QUALITY_GATE_TOLERANCE="1.0",  # this test is about counting and swapping, not quality
+        LOG_LEVEL="WARNING",
     )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"server exited: {(tmp_path / 'server.log').read_text()[-3000:]}")
-        try:
-            if httpx.get(f"{base}/health/ready", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    else:
-        pytest.fail(f"server not ready: {(tmp_path / 'server.log').read_text()[-3000:]}")
-    try:
-        yield base, artifacts, proc
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-        log.close()
+    with running_service(env, tmp_path / "server.log", timeout_s=120) as base:
+        yield base, artifacts
 
 
 async def fire(base: str, bodies: list[dict[str, object]], concurrency: int = 32) -> list[int]:
@@ -110,10 +66,8 @@ def rebuilds_done(base: str) -> float:
     return total
 
 
-def test_500_concurrent_interactions_under_4_workers(
-    service: tuple[str, Path, subprocess.Popen[bytes]], pg_url: str
-) -> None:
-    base, artifacts, _ = service
+def test_500_concurrent_interactions_under_4_workers(service: tuple[str, Path], pg_url: str) -> None:
+    base, artifacts = service
     shoes = _catalog_ids(pg_url)
     rng = np.random.default_rng(7)
     users = range(50_001, 50_001 + N_INTERACTIONS // 5)

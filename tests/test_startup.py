@@ -3,29 +3,25 @@ and a missing model is trained first, saying so in one line."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
 from src.config import PROJECT_ROOT
-from tests.test_multiprocess import free_port
-
-STRIP = ("DATABASE_URL", "SUPABASE_URL", "SUPABASE_KEY", "PROMETHEUS_MULTIPROC_DIR")
+from tests.service_process import free_port, running_service, service_env
 
 
 def run_main(
     env_overrides: dict[str, str], tmp_path: Path, timeout: float = 60
 ) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in STRIP}
-    env.update(SQLITE_PATH=str(tmp_path / "store.sqlite3"), ARTIFACTS_DIR=str(tmp_path / "artifacts"))
-    env.update(env_overrides)
+    env = service_env(
+        SQLITE_PATH=str(tmp_path / "store.sqlite3"),
+        ARTIFACTS_DIR=str(tmp_path / "artifacts"),
+        **env_overrides,
+    )
     return subprocess.run(
         [sys.executable, "-m", "src.main"],
         cwd=PROJECT_ROOT,
@@ -76,50 +72,20 @@ def test_unreachable_database_stops_start_up_in_one_line(tmp_path: Path) -> None
 
 @pytest.mark.slow
 def test_missing_models_are_trained_first_then_served(tmp_path: Path) -> None:
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in STRIP}
-    env.update(
+    env = service_env(
         SQLITE_PATH=str(tmp_path / "store.sqlite3"),
         ARTIFACTS_DIR=str(tmp_path / "artifacts"),
         TRAIN_EPOCHS="3",
         DEMO_USERS="100",
         WORKERS="1",
         HOST="127.0.0.1",
-        PORT=str(port),
+        PORT=str(free_port()),
     )
     log = tmp_path / "out.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "src.main"],
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        deadline = time.monotonic() + 240
-        ready = False
-        while time.monotonic() < deadline and proc.poll() is None:
-            try:
-                ready = httpx.get(f"http://127.0.0.1:{port}/health/ready", timeout=1).status_code == 200
-            except httpx.HTTPError:
-                ready = False
-            if ready:
-                break
-            time.sleep(0.5)
-        text = log.read_text()
-        assert ready, text[-3000:]
-        announcements = [line for line in text.splitlines() if "training now" in line]
+    with running_service(env, log, timeout_s=240) as base:
+        announcements = [line for line in log.read_text().splitlines() if "training now" in line]
         assert len(announcements) == 1
         assert "no trained road/trail model found" in announcements[0]
-        r = httpx.post(f"http://127.0.0.1:{port}/recommend/trail", json={"terrain": "Muddy"})
+        r = httpx.post(f"{base}/recommend/trail", json={"terrain": "Muddy"})
         assert r.status_code == 200 and len(r.json()["data"]) == 10
         assert (tmp_path / "artifacts" / "road").is_dir() and (tmp_path / "artifacts" / "cf").is_dir()
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-        shutil.rmtree(tmp_path / "artifacts", ignore_errors=True)

@@ -80,7 +80,33 @@ class PopularityRecommender(RecommenderBase):
         return _top_unseen(self.counts, as_row(user_items_row, self.n_items), N)
 
 
-class EASERecommender(RecommenderBase):
+class _ItemWeightsRecommender(RecommenderBase):
+    """Item-to-item models: fit learns an items x items weight matrix W from binary positives;
+    an item's score for a user is the sum of W's rows of the items the user liked."""
+
+    def _weights(self, positives: csr_matrix) -> Any:
+        raise NotImplementedError
+
+    def fit(self, user_items: csr_matrix) -> Self:
+        X = as_user_items(user_items)
+        self.n_items = X.shape[1]
+        self.W = self._weights(binary_positives(X))
+        return self
+
+    def recommend(
+        self, userid: int | None, user_items_row: csr_matrix, N: int = 10
+    ) -> tuple[np.ndarray, np.ndarray]:
+        row = as_row(user_items_row, self.n_items)
+        pos = row.indices[row.data > POSITIVE_THRESHOLD]
+        scores = (
+            np.asarray(self.W[pos].sum(axis=0), dtype=np.float64).ravel()
+            if pos.size
+            else np.zeros(self.n_items)
+        )
+        return _top_unseen(scores, row, N)
+
+
+class EASERecommender(_ItemWeightsRecommender):
     """EASE (Steck 2019) on binary positives; `l2` is λ."""
 
     def __init__(self, l2: float = 250.0) -> None:
@@ -89,22 +115,11 @@ class EASERecommender(RecommenderBase):
     def get_params(self) -> dict[str, Any]:
         return {"l2": self.l2}
 
-    def fit(self, user_items: csr_matrix) -> Self:
-        X = as_user_items(user_items)
-        self.n_items = X.shape[1]
-        self.B = ease_weights(binary_positives(X), self.l2)
-        return self
-
-    def recommend(
-        self, userid: int | None, user_items_row: csr_matrix, N: int = 10
-    ) -> tuple[np.ndarray, np.ndarray]:
-        row = as_row(user_items_row, self.n_items)
-        pos = row.indices[row.data > POSITIVE_THRESHOLD]
-        scores = self.B[pos].sum(axis=0) if pos.size else np.zeros(self.n_items)
-        return _top_unseen(np.asarray(scores, dtype=np.float64), row, N)
+    def _weights(self, positives: csr_matrix) -> Any:
+        return ease_weights(positives, self.l2)
 
 
-class ItemKNNRecommender(RecommenderBase):
+class ItemKNNRecommender(_ItemWeightsRecommender):
     """Item-based KNN: cosine on positives, K neighbours per item."""
 
     def __init__(self, K: int = 100) -> None:
@@ -113,16 +128,5 @@ class ItemKNNRecommender(RecommenderBase):
     def get_params(self) -> dict[str, Any]:
         return {"K": self.K}
 
-    def fit(self, user_items: csr_matrix) -> Self:
-        X = as_user_items(user_items)
-        self.n_items = X.shape[1]
-        self.S = item_knn_weights(binary_positives(X), self.K)
-        return self
-
-    def recommend(
-        self, userid: int | None, user_items_row: csr_matrix, N: int = 10
-    ) -> tuple[np.ndarray, np.ndarray]:
-        row = as_row(user_items_row, self.n_items)
-        pos = row.indices[row.data > POSITIVE_THRESHOLD]
-        scores = np.asarray(self.S[pos].sum(axis=0)).ravel() if pos.size else np.zeros(self.n_items)
-        return _top_unseen(scores, row, N)
+    def _weights(self, positives: csr_matrix) -> Any:
+        return item_knn_weights(positives, self.K)
