@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Request
 
@@ -21,10 +21,6 @@ def get_app_store(request: Request) -> Store:
 
 def get_feed_service(request: Request) -> FeedService:
     return request.app.state.feed  # type: ignore[no-any-return]
-
-
-def get_content_models(request: Request) -> dict[str, Any]:
-    return request.app.state.content  # type: ignore[no-any-return]
 
 
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]

@@ -72,16 +72,6 @@ class FeedCache:
             while len(self._data) > self.max_entries:
                 self._data.popitem(last=False)
 
-    def invalidate(self, user_id: int | None = None) -> None:
-        with self._lock:
-            if user_id is None:
-                self._data.clear()
-            else:
-                self._data.pop(user_id, None)
-
-    def __len__(self) -> int:
-        return len(self._data)
-
 
 class FeedUnavailable(RuntimeError):
     """No collaborative snapshot is loaded yet."""
