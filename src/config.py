@@ -99,7 +99,9 @@ RATING_SCORES: dict[int, float] = {5: 2.0, 4: 1.0, 3: 0.1, 2: -1.0, 1: -2.0}
 class Settings(BaseSettings):
     """Every runtime setting, read from the environment (or `.env`)."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True
+    )
 
     # --- data store: DATABASE_URL wins, then SUPABASE_URL+SUPABASE_KEY, else embedded SQLite
     database_url: str | None = None

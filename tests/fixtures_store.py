@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 
 from src.config import METADATA_COLUMNS, ROAD_FEATURES, TRAIL_FEATURES, Settings
-from src.database import Store, create_store
+from src.store import Store, create_store
 
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
 N_ROAD = 12

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from src.api.app import create_app
 from src.config import Settings
-from src.database import create_store
-from src.main import create_app
+from src.store import create_store
 
 GROUP_A = range(1, 7)
 GROUP_B = range(7, 13)

@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
+from src.api.app import create_app
 from src.config import Settings
-from src.main import create_app
+from src.ct import rebuild as continuous
 from src.recommender.collaborative_filtering import UserCollaborativeRecommender
-from src.training import continuous
 from tests.test_api_collaborative import NEWCOMER, seed_groups
 
 
@@ -189,7 +189,7 @@ class _BrokenEngine(UserCollaborativeRecommender):
 
 def _many_runners(settings: Settings) -> None:
     """Enough users with >= 5 positives for the protocol to hold some out."""
-    from src.database import create_store
+    from src.store import create_store
 
     store = create_store(settings)
     store.init()
@@ -205,7 +205,7 @@ def _many_runners(settings: Settings) -> None:
 def test_quality_gate_refuses_a_broken_rebuild(settings_factory: Callable[..., Settings]) -> None:
     settings = settings_factory(quality_gate_tolerance=0.02)
     _many_runners(settings)
-    from src.database import create_store
+    from src.store import create_store
 
     store = create_store(settings)
     good = continuous.ensure_snapshot(store, settings)
@@ -244,7 +244,7 @@ def test_failed_rebuild_keeps_the_old_engine_and_reports_it(sqlite_settings: Set
 
 def test_rebuild_is_serialised_across_processes(sqlite_settings: Settings) -> None:
     """Two concurrent rebuilds (two workers) never interleave: each starts from the newest snapshot."""
-    from src.database import create_store
+    from src.store import create_store
 
     store = create_store(sqlite_settings)
     continuous.ensure_snapshot(store, sqlite_settings)
@@ -265,7 +265,7 @@ def test_rebuild_is_serialised_across_processes(sqlite_settings: Settings) -> No
 def test_snapshot_for_another_catalog_is_rebuilt_at_start(
     settings_factory: Callable[..., Settings], tmp_path: Path
 ) -> None:
-    from src.database import create_store
+    from src.store import create_store
     from tests.fixtures_store import catalog_rows, write_catalog_csv
 
     settings = settings_factory()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from src.database import UserState
 from src.recommender.scores import aggregate_scores, score_from_rating, score_of
+from src.store import UserState
 
 
 @pytest.mark.parametrize(("stars", "expected"), [(5, 2.0), (4, 1.0), (3, 0.1), (2, -1.0), (1, -2.0)])

@@ -15,11 +15,8 @@ from typing import Any
 import pytest
 
 from src.config import FEATURES, METADATA_COLUMNS, Settings
-from src.database import (
-    SQLiteStore,
-    Store,
-    UnknownShoeError,
-)
+from src.store import Store, UnknownShoeError
+from src.store.sqlite import SQLiteStore
 from tests.fixtures_store import (
     N_ROAD,
     N_TRAIL,
@@ -37,7 +34,7 @@ ALL_IDS = ROAD_IDS + TRAIL_IDS
 def _snapshot(store: Store) -> tuple[list[tuple[int, str, str, int | None]], int, int, int]:
     """Everything a write may touch: sorted raw rows, CT pending/claims and the newest event id."""
     ct = store.ct_state()
-    return sorted(store.interaction_rows(), key=repr), ct.pending, ct.rebuilds_claimed, ct.max_event_id
+    return sorted(map(tuple, store.interaction_rows()), key=repr), ct.pending, ct.rebuilds_claimed, ct.max_event_id
 
 
 # --- catalog ------------------------------------------------------------------------------------
@@ -235,7 +232,7 @@ def test_interaction_scores_restricted_to_some_users(store: Store) -> None:
     assert store.interaction_scores(user_ids=[99]) == []
     assert store.interaction_scores(user_ids=[]) == []
     rows = store.interaction_rows(user_ids=[1])
-    assert sorted(rows, key=repr) == sorted(
+    assert sorted(map(tuple, rows), key=repr) == sorted(
         [(1, "R001", "like", None), (1, "R001", "rate", 4), (1, "R002", "rate", 3)], key=repr
     )
 
@@ -322,12 +319,12 @@ def test_ct_counter_is_shared_between_store_instances(store_factory: StoreFactor
 
 
 def _demo_generator_available() -> bool:
-    return importlib.util.find_spec("src.training.demo_data") is not None
+    return importlib.util.find_spec("src.store.demo_data") is not None
 
 
 needs_demo = pytest.mark.skipif(
     not _demo_generator_available(),
-    reason="src.training.demo_data (generate_demo_interactions) is not importable yet",
+    reason="src.store.demo_data (generate_demo_interactions) is not importable yet",
 )
 
 

@@ -10,14 +10,9 @@ from pathlib import Path
 import pytest
 
 from src.config import Settings
-from src.database import (
-    PostgresStore,
-    SQLiteStore,
-    Store,
-    StoreConfigError,
-    StoreUnavailable,
-    create_store,
-)
+from src.store import Store, StoreConfigError, StoreUnavailable, create_store
+from src.store.postgres import PostgresStore
+from src.store.sqlite import SQLiteStore
 from tests.fixtures_store import SettingsFactory
 
 CLOSED_PORT_URL = "postgresql://postgres:s3cret-pw@127.0.0.1:1/nodb"
@@ -30,7 +25,7 @@ def _one_line(message: str) -> bool:
 
 def _snapshot(store: Store) -> tuple[list[tuple[int, str, str, int | None]], int, int, int]:
     ct = store.ct_state()
-    return sorted(store.interaction_rows(), key=repr), ct.pending, ct.rebuilds_claimed, ct.max_event_id
+    return sorted(map(tuple, store.interaction_rows()), key=repr), ct.pending, ct.rebuilds_claimed, ct.max_event_id
 
 
 @pytest.fixture

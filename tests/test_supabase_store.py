@@ -20,14 +20,8 @@ from supabase import create_client
 from supabase.lib.client_options import SyncClientOptions
 
 from src.config import FEATURES, METADATA_COLUMNS
-from src.database import (
-    CTState,
-    StoreConfigError,
-    StoreUnavailable,
-    SupabaseStore,
-    UnknownShoeError,
-    UserState,
-)
+from src.store import CTState, StoreConfigError, StoreUnavailable, UnknownShoeError, UserState
+from src.store.supabase import SupabaseStore
 from tests.fixtures_store import SettingsFactory, catalog_rows, write_catalog_csv
 
 RECORDINGS = Path(__file__).parent / "recordings" / "supabase"

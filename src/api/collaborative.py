@@ -15,9 +15,9 @@ from fastapi import APIRouter, HTTPException, Path, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from src.api.deps import FeedDep, SettingsDep
-from src.api.feed import FeedUnavailable
 from src.api.observability import INTERACTIONS
-from src.database import UnknownShoeError
+from src.serving.feed import FeedUnavailable
+from src.store import UnknownShoeError
 
 router = APIRouter(tags=["collaborative"])
 

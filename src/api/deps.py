@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from src.api.feed import FeedService
 from src.config import Settings
-from src.database import Store
+from src.serving.feed import FeedService
+from src.store import Store
 
 
 def get_app_settings(request: Request) -> Settings:

@@ -14,11 +14,11 @@ from fastapi import APIRouter, Depends, Header, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse
 
 from src.api.deps import FeedDep, SettingsDep, StoreDep
-from src.api.feed import bump_reload_generation
 from src.api.observability import metrics_payload
 from src.config import Settings
-from src.database import StoreError
-from src.training import continuous
+from src.ct import rebuild as continuous
+from src.serving.feed import bump_reload_generation
+from src.store import StoreError
 
 router = APIRouter(tags=["operations"])
 JSON = "application/json"

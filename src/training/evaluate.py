@@ -20,7 +20,7 @@ The protocol (identical for every model, the served engine included):
 CLI::
 
     python -m src.training.evaluate --ratings /path/to/u.data [--format movielens|csv] [--json]
-    python -m src.training.evaluate            # the store's own interactions (src.database)
+    python -m src.training.evaluate            # the store's own interactions (src.store)
 
 It prints one table (or JSON) with the served engine, the baselines (popularity, EASE λ=250,
 item-KNN) and informative user-KNN variants, all measured in the same run on the same split.
@@ -270,7 +270,7 @@ def load_ratings(
 
 def load_store_interactions() -> tuple[csr_matrix, np.ndarray, np.ndarray]:
     """The store's summed (user_id, shoe_id, score) interactions as (CSR, user ids, shoe ids)."""
-    from src.database import get_store  # lazy: the store module is optional for offline use
+    from src.store import get_store  # lazy: the store module is optional for offline use
 
     triples = get_store().interaction_scores()
     if not triples:

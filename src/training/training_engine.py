@@ -374,7 +374,7 @@ def write_report(
 
 def load_records(shoe_type: ShoeType) -> list[dict[str, Any]]:
     """Shoes from the store (the embedded default creates and seeds itself on first use)."""
-    from src.database import get_store
+    from src.store import get_store
 
     return get_store().shoes(shoe_type)
 

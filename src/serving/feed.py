@@ -26,9 +26,10 @@ import orjson
 from src.api.observability import CT_REBUILD_SECONDS, CT_REBUILDS, FEED_CACHE, set_model_version
 from src.artifacts import newest_version_name
 from src.config import Settings
-from src.database import Store, UserState
+from src.ct import rebuild as continuous
 from src.recommender.cf_snapshot import CFSnapshot
-from src.training import continuous
+from src.serving.snapshots import cf_dir, load_snapshot
+from src.store import Store, UserState
 
 log = logging.getLogger(__name__)
 
@@ -182,11 +183,11 @@ class FeedService:
 
     def refresh_from_disk(self) -> bool:
         """Load the newest published snapshot if it is not the one being served (poller, admin)."""
-        newest = newest_version_name(continuous.cf_dir(self.settings))
+        newest = newest_version_name(cf_dir(self.settings))
         current = self._snapshot
         if newest is None or (current is not None and current.version == newest):
             return False
-        snapshot = continuous.load_snapshot(self.settings)
+        snapshot = load_snapshot(self.settings)
         return snapshot is not None and self.swap(snapshot)
 
     async def poll_forever(self) -> None:

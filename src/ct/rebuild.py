@@ -25,7 +25,7 @@ import json
 import logging
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
@@ -34,32 +34,15 @@ from typing import Any
 
 import numpy as np
 
-from src.artifacts import load_newest_valid, newest_version_name, write_version
+from src.artifacts import newest_version_name, write_version
 from src.config import Settings
-from src.database import Store
 from src.recommender.cf_snapshot import CFSnapshot, matrix_from_triples
-from src.recommender.collaborative_filtering import UserCollaborativeRecommender
+from src.serving.snapshots import EngineFactory, cf_dir, load_snapshot, make_engine
+from src.store import Store
 
 log = logging.getLogger(__name__)
 
 STATUS_FILE = "ct_status.json"
-EngineFactory = Callable[[], UserCollaborativeRecommender]
-
-
-def cf_dir(settings: Settings) -> Path:
-    return Path(settings.artifacts_dir) / "cf"
-
-
-def make_engine(settings: Settings) -> UserCollaborativeRecommender:
-    """The served engine: library defaults unless CF_NEIGHBOURS overrides k."""
-    if settings.cf_neighbours is None:
-        return UserCollaborativeRecommender()
-    return UserCollaborativeRecommender(k=settings.cf_neighbours)
-
-
-def load_snapshot(settings: Settings) -> CFSnapshot | None:
-    found = load_newest_valid(cf_dir(settings), lambda d, m: CFSnapshot.load(d, m, make_engine(settings)))
-    return found[0] if found else None
 
 
 @dataclass
@@ -361,12 +344,12 @@ def ensure_snapshot(store: Store, settings: Settings) -> CFSnapshot | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m src.training.continuous [--full]`: one gated rebuild from the store (CT workflow).
+    """`python -m src.ct.rebuild [--full]`: one gated rebuild from the store (CT workflow).
     Exit 0 = published (or nothing new), 3 = refused by the quality gate, 1 = failed."""
     import argparse
 
     from src.config import get_settings
-    from src.database import create_store
+    from src.store import create_store
 
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("--full", action="store_true", help="reload the whole interaction table")

@@ -1,0 +1,95 @@
+"""The FastAPI application: routers, middleware, error handlers, and what each worker holds."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from starlette.middleware.cors import CORSMiddleware
+
+from src.api.errors import install_error_handlers
+from src.config import Settings, get_settings
+from src.serving.content import load_content_models
+
+log = logging.getLogger("sonix")
+
+
+def create_app(settings: Settings | None = None, *, initialize: bool = False) -> FastAPI:
+    """Build the app. `initialize=True` also prepares the store and the first CF snapshot in-process
+    (tests, single-process runs); under gunicorn the master has done that before forking."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        import anyio.to_thread
+
+        from src.api.observability import set_model_version
+        from src.ct import rebuild as continuous
+        from src.serving.feed import FeedService
+        from src.serving.snapshots import load_snapshot
+        from src.store import StoreError, create_store
+
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threadpool_size
+        store = create_store(settings)
+        if initialize:
+            await asyncio.to_thread(store.init)
+            snapshot = await asyncio.to_thread(continuous.ensure_snapshot, store, settings)
+        else:
+            snapshot = await asyncio.to_thread(load_snapshot, settings)
+        with contextlib.suppress(StoreError):
+            await asyncio.to_thread(store.all_shoes)  # warm the catalog cache; fine to defer if down
+        app.state.settings = settings
+        app.state.store = store
+        app.state.content = await asyncio.to_thread(load_content_models, settings)
+        app.state.feed = feed = FeedService(settings, store, snapshot)
+        for shoe_type, model in app.state.content.items():
+            set_model_version(shoe_type, getattr(model, "version", None))
+
+        def reload_models() -> None:
+            previous = {t: getattr(m, "version", None) for t, m in app.state.content.items()}
+            app.state.content = load_content_models(settings)
+            for t, m in app.state.content.items():
+                set_model_version(t, getattr(m, "version", None), previous.get(t))
+            feed.refresh_from_disk()
+            log.info(
+                "models reloaded: %s", {t: getattr(m, "version", None) for t, m in app.state.content.items()}
+            )
+
+        app.state.reload_models = reload_models
+        feed.on_reload.append(reload_models)
+        poller = asyncio.create_task(feed.poll_forever())
+        try:
+            yield
+        finally:
+            poller.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await poller
+            feed.close()
+            store.close()
+
+    app = FastAPI(
+        title="SONIX RUSH AI",
+        version="1.0.0",
+        description="Running-shoe recommendations: questionnaire (content-based) and feed (collaborative).",
+        lifespan=lifespan,
+    )
+    from src.api import collaborative, content, ops
+    from src.api.observability import ObservabilityMiddleware
+
+    app.include_router(content.router)
+    app.include_router(collaborative.router)
+    app.include_router(ops.router)
+    install_error_handlers(app)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["*"],
+        )
+    app.add_middleware(ObservabilityMiddleware, max_body_bytes=settings.max_body_bytes)
+    return app

@@ -1,0 +1,267 @@
+"""PostgreSQL (`DATABASE_URL`; a Supabase project's own Postgres connection string works too)."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from src.config import Settings
+from src.store.base import (
+    _ALL_ROWS_SQL,
+    _CT_STATE_SQL,
+    _SHOE_COLS,
+    _SHOES_SQL,
+    _USER_ROWS_SQL,
+    ChangedUsers,
+    CTState,
+    InteractionRow,
+    RecordOutcome,
+    Store,
+    StoreConfigError,
+    StoreUnavailable,
+    UnknownShoeError,
+    UserRow,
+    UserState,
+    _now_iso,
+    shoe_record,
+)
+from src.store.seed import catalog_rows, demo_rows
+
+SCHEMA_SQL_PATH = Path(__file__).resolve().parent / "sql" / "postgres_schema.sql"
+
+
+def _redact_password(text: str) -> str:
+    """Replace the password of any `scheme://user:password@` in text with ***."""
+    return re.sub(r"(://[^:/@\s]*:)[^@\s]*@", r"\1***@", text)
+
+
+def describe_database_url(url: str) -> str:
+    """host:port/dbname of a connection string, without credentials, for messages."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    try:
+        info = conninfo_to_dict(url)
+    except Exception:
+        return "<unparseable DATABASE_URL>"
+    return f"{info.get('host', 'localhost')}:{info.get('port', 5432)}/{info.get('dbname', '')}"
+
+
+class PostgresStore(Store):
+    backend = "postgres"
+
+    def __init__(self, settings: Settings, url: str | None = None) -> None:
+        super().__init__(settings)
+        from psycopg.conninfo import conninfo_to_dict
+
+        self.url = url or settings.database_url or ""
+        try:
+            info = conninfo_to_dict(self.url)
+        except Exception as exc:
+            # libpq echoes the URI (password included) in some parse errors: one line, redacted.
+            reason = _redact_password(str(exc).strip().splitlines()[0] if str(exc).strip() else "")
+            raise StoreConfigError(
+                f"DATABASE_URL is not a valid PostgreSQL connection string: {reason or type(exc).__name__}"
+            ) from None
+        port = str(info.get("port") or "5432")
+        if not all(p.strip().isdigit() and 0 < int(p) < 65536 for p in port.split(",")):
+            raise StoreConfigError(f"DATABASE_URL has an invalid port {port!r} (expected 1-65535)")
+        self._pool: Any = None
+        self._pool_lock = threading.Lock()
+
+    def _get_pool(self) -> Any:
+        # Opened lazily, in the process that uses it: a pool must never cross a fork.
+        if self._pool is None:
+            with self._pool_lock:
+                if self._pool is None:
+                    from psycopg_pool import ConnectionPool
+
+                    self._pool = ConnectionPool(
+                        self.url,
+                        min_size=1,
+                        max_size=self.settings.db_pool_size,
+                        # a pooled connection killed by a server restart or an idle reaper is
+                        # replaced on checkout instead of failing the request with a 503
+                        check=ConnectionPool.check_connection,
+                        timeout=self.settings.db_timeout_s,
+                        kwargs={
+                            "connect_timeout": max(1, int(self.settings.db_timeout_s)),
+                            "autocommit": False,
+                        },
+                        open=False,
+                    )
+                    self._pool.open(wait=False)
+        return self._pool
+
+    @contextmanager
+    def _tx(self) -> Iterator[Any]:
+        import psycopg
+        from psycopg_pool import PoolTimeout
+
+        try:
+            with self._get_pool().connection() as conn, conn.transaction():
+                yield conn
+        except (PoolTimeout, psycopg.OperationalError, psycopg.InterfaceError) as exc:
+            raise StoreUnavailable(
+                f"PostgreSQL at {describe_database_url(self.url)} is unreachable: {str(exc).strip()}"
+            ) from exc
+        except psycopg.errors.NoDataFound as exc:  # raised by record_interaction() for unknown shoes
+            raise UnknownShoeError(str(exc)) from exc
+
+    def check_connection(self) -> None:
+        """One direct connection attempt, classifying the failure for a one-line start-up message."""
+        import psycopg
+
+        try:
+            with psycopg.connect(self.url, connect_timeout=max(1, int(self.settings.db_timeout_s))) as conn:
+                conn.execute("SELECT 1")
+        except psycopg.OperationalError as exc:
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            where = describe_database_url(self.url)
+            if any(s in reason for s in ("Connection refused", "timeout expired", "could not connect")):
+                raise StoreUnavailable(f"PostgreSQL at {where} is unreachable: {reason}") from exc
+            raise StoreConfigError(f"DATABASE_URL ({where}) is not usable: {reason}") from exc
+
+    def init(self) -> None:
+        self.check_connection()
+        rows, catalog_hash = catalog_rows(self.settings)
+        with self._tx() as conn:
+            conn.execute("SELECT pg_advisory_xact_lock(7860)")  # one initialiser at a time
+            conn.execute(SCHEMA_SQL_PATH.read_text())
+            stored = conn.execute("SELECT value FROM store_meta WHERE key = 'catalog_hash'").fetchone()
+            if stored is None or stored[0] != catalog_hash:
+                with conn.cursor() as cur:
+                    cur.executemany(
+                        "INSERT INTO shoes (shoe_id, shoe_type, name, brand, release_year, spec_source, features)"
+                        " VALUES (%(shoe_id)s, %(shoe_type)s, %(name)s, %(brand)s, %(release_year)s,"
+                        " %(spec_source)s, %(features)s::jsonb) ON CONFLICT (shoe_id) DO UPDATE SET"
+                        " shoe_type = EXCLUDED.shoe_type, name = EXCLUDED.name, brand = EXCLUDED.brand,"
+                        " release_year = EXCLUDED.release_year, spec_source = EXCLUDED.spec_source,"
+                        " features = EXCLUDED.features",
+                        rows,
+                    )
+                conn.execute(
+                    "INSERT INTO store_meta (key, value) VALUES ('catalog_hash', %s)"
+                    " ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+                    (catalog_hash,),
+                )
+            seeded = conn.execute("SELECT 1 FROM store_meta WHERE key = 'demo_seeded'").fetchone()
+            empty = conn.execute("SELECT NOT EXISTS (SELECT 1 FROM interaction_events)").fetchone()[0]
+            if self.settings.should_seed_demo and empty and not seeded and self.settings.demo_users > 0:
+                shoes = [
+                    shoe_record(dict(zip(_SHOE_COLS, r, strict=True)))
+                    for r in conn.execute(_SHOES_SQL).fetchall()
+                ]
+                demo = demo_rows(self.settings, shoes)
+                with conn.cursor() as cur:
+                    cur.executemany(
+                        "INSERT INTO favorites (user_id, shoe_id, created_at) VALUES (%s, %s, %s)"
+                        " ON CONFLICT DO NOTHING",
+                        [(u, s, t) for u, s, a, _, t in demo if a == "like"],
+                    )
+                    cur.executemany(
+                        "INSERT INTO reviews (user_id, shoe_id, rating, created_at) VALUES (%s, %s, %s, %s)"
+                        " ON CONFLICT (user_id, shoe_id) DO UPDATE SET rating = EXCLUDED.rating",
+                        [(u, s, v, t) for u, s, a, v, t in demo if a == "rate"],
+                    )
+                    cur.executemany(
+                        "INSERT INTO interaction_events (user_id, shoe_id, action_type, value, created_at)"
+                        " VALUES (%s, %s, %s, %s, %s)",
+                        demo,
+                    )
+                conn.execute(
+                    "INSERT INTO store_meta (key, value) VALUES ('demo_seeded', %s)"
+                    " ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+                    (_now_iso(),),
+                )
+        self._catalog = None
+
+    def ping(self) -> None:
+        with self._tx() as conn:
+            conn.execute("SELECT 1 FROM ct_state WHERE id = 1").fetchone()
+
+    def _fetch_shoes(self) -> list[dict[str, Any]]:
+        with self._tx() as conn:
+            rows = conn.execute(_SHOES_SQL).fetchall()
+        return [shoe_record(dict(zip(_SHOE_COLS, r, strict=True))) for r in rows]
+
+    def _record(self, user_id: int, shoe_id: str, action: str, value: int | None) -> RecordOutcome:
+        with self._tx() as conn:
+            event_id, changed, pending, claimed = conn.execute(
+                "SELECT * FROM record_interaction(%s, %s, %s, %s, %s)",
+                (user_id, shoe_id, action, value, self.threshold),
+            ).fetchone()
+            user = self._user_state(conn, user_id)
+        return RecordOutcome(int(event_id), bool(changed), int(pending), bool(claimed), user)
+
+    @staticmethod
+    def _user_state(conn: Any, user_id: int) -> UserState:
+        rows = conn.execute(_USER_ROWS_SQL.format(p="%(u)s"), {"u": user_id}).fetchall()
+        last = conn.execute(
+            "SELECT COALESCE(MAX(event_id), 0) FROM interaction_events WHERE user_id = %s", (user_id,)
+        ).fetchone()[0]
+        return UserState([UserRow(*r) for r in rows], int(last))
+
+    def user_state(self, user_id: int) -> UserState:
+        with self._tx() as conn:
+            return self._user_state(conn, user_id)
+
+    def user_last_event(self, user_id: int) -> int:
+        with self._tx() as conn:
+            row = conn.execute(
+                "SELECT COALESCE(MAX(event_id), 0) FROM interaction_events WHERE user_id = %s", (user_id,)
+            ).fetchone()
+        return int(row[0])
+
+    def interaction_rows(self, user_ids: Sequence[int] | None = None) -> list[InteractionRow]:
+        with self._tx() as conn:
+            if user_ids is None:
+                return [InteractionRow(*r) for r in conn.execute(_ALL_ROWS_SQL).fetchall()]
+            ids = list(user_ids)
+            return [
+                InteractionRow(*r)
+                for r in conn.execute(
+                    "SELECT user_id, shoe_id, 'like', NULL::smallint FROM favorites WHERE user_id = ANY(%(u)s)"
+                    " UNION ALL SELECT user_id, shoe_id, 'rate', rating FROM reviews WHERE user_id = ANY(%(u)s)",
+                    {"u": ids},
+                ).fetchall()
+            ]
+
+    def changed_users_since(self, event_id: int, settle_s: float = 2.0) -> ChangedUsers:
+        with self._tx() as conn:
+            users = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT DISTINCT user_id FROM interaction_events WHERE event_id > %s ORDER BY user_id",
+                    (event_id,),
+                ).fetchall()
+            ]
+            max_id, settled = conn.execute(
+                "SELECT COALESCE(MAX(event_id), 0),"
+                " COALESCE(MAX(event_id) FILTER (WHERE created_at < now() - make_interval(secs => %s)), 0)"
+                " FROM interaction_events",
+                (settle_s,),
+            ).fetchone()
+        return ChangedUsers(users, int(max_id), max(int(event_id), int(settled)))
+
+    def event_watermark(self, settle_s: float = 2.0) -> int:
+        with self._tx() as conn:
+            row = conn.execute(
+                "SELECT COALESCE(MAX(event_id), 0) FROM interaction_events"
+                " WHERE created_at < now() - make_interval(secs => %s)",
+                (settle_s,),
+            ).fetchone()
+        return int(row[0])
+
+    def ct_state(self) -> CTState:
+        with self._tx() as conn:
+            pending, claimed, max_id = conn.execute(_CT_STATE_SQL).fetchone()
+        return CTState(int(pending), int(claimed), int(max_id))
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None

@@ -1,0 +1,316 @@
+"""The embedded default store: a WAL-mode SQLite file, created and seeded on first use."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from src.config import Settings
+from src.store.base import (
+    _ALL_ROWS_SQL,
+    _CT_STATE_SQL,
+    _SHOE_COLS,
+    _SHOES_SQL,
+    _USER_ROWS_SQL,
+    ChangedUsers,
+    CTState,
+    InteractionRow,
+    RecordOutcome,
+    Store,
+    StoreUnavailable,
+    UnknownShoeError,
+    UserRow,
+    UserState,
+    _now_iso,
+    shoe_record,
+)
+from src.store.seed import catalog_rows, demo_rows
+
+log = logging.getLogger(__name__)
+
+_SQLITE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS shoes (
+    shoe_id TEXT PRIMARY KEY,
+    shoe_type TEXT NOT NULL CHECK (shoe_type IN ('road', 'trail')),
+    name TEXT NOT NULL, brand TEXT NOT NULL, release_year INTEGER, spec_source TEXT,
+    features TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS favorites (
+    user_id INTEGER NOT NULL CHECK (user_id > 0),
+    shoe_id TEXT NOT NULL REFERENCES shoes (shoe_id),
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (user_id, shoe_id)
+);
+CREATE TABLE IF NOT EXISTS reviews (
+    user_id INTEGER NOT NULL CHECK (user_id > 0),
+    shoe_id TEXT NOT NULL REFERENCES shoes (shoe_id),
+    rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5),
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (user_id, shoe_id)
+);
+CREATE TABLE IF NOT EXISTS interaction_events (
+    event_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id INTEGER NOT NULL, shoe_id TEXT NOT NULL,
+    action_type TEXT NOT NULL CHECK (action_type IN ('like', 'rate')),
+    value INTEGER, created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS interaction_events_user_idx ON interaction_events (user_id, event_id);
+CREATE TABLE IF NOT EXISTS ct_state (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    pending INTEGER NOT NULL DEFAULT 0,
+    rebuilds_claimed INTEGER NOT NULL DEFAULT 0,
+    updated_at TEXT
+);
+INSERT OR IGNORE INTO ct_state (id) VALUES (1);
+CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+class SQLiteStore(Store):
+    backend = "sqlite"
+
+    def __init__(self, settings: Settings, path: Path | None = None) -> None:
+        super().__init__(settings)
+        self.path = Path(path or settings.sqlite_path)
+        self._local = threading.local()
+        self._write_lock = threading.Lock()
+        self._lock_fd: int | None = None
+
+    def _conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                conn = sqlite3.connect(
+                    self.path,
+                    timeout=self.settings.db_timeout_s,
+                    isolation_level=None,
+                    check_same_thread=True,
+                )
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")  # durable across process crashes in WAL mode
+                conn.execute("PRAGMA foreign_keys=ON")
+                conn.execute(f"PRAGMA busy_timeout={int(self.settings.db_timeout_s * 1000)}")
+            except (sqlite3.Error, OSError) as exc:  # OSError: the parent cannot be created
+                raise StoreUnavailable(f"cannot open SQLite store {self.path}: {exc}") from exc
+            self._local.conn = conn
+        return conn
+
+    @contextmanager
+    def _write_turn(self) -> Iterator[None]:
+        """One writer at a time: first among this process's threads, then across processes with
+        flock. SQLite's own busy handler makes a waiting writer sleep and retry, which gives a long
+        tail under many concurrent writers; the kernel hands a lock over at once and in order."""
+        import fcntl
+
+        with self._write_lock:
+            if self._lock_fd is None:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._lock_fd = os.open(f"{self.path}.writelock", os.O_RDWR | os.O_CREAT, 0o644)
+            fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+
+    @contextmanager
+    def _tx(self, write: bool = False) -> Iterator[sqlite3.Connection]:
+        if write:
+            try:
+                with self._write_turn(), self._tx_inner(write=True) as conn:
+                    yield conn
+            except OSError as exc:
+                raise StoreUnavailable(f"SQLite store {self.path}: {exc}") from exc
+            return
+        with self._tx_inner() as conn:
+            yield conn
+
+    @contextmanager
+    def _tx_inner(self, write: bool = False) -> Iterator[sqlite3.Connection]:
+        conn = self._conn()
+        try:
+            # IMMEDIATE takes the write lock up front: no lock upgrade deadlocks between workers.
+            conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            yield conn
+            conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            conn.execute("ROLLBACK") if conn.in_transaction else None
+            raise StoreUnavailable(f"SQLite store {self.path}: {exc}") from exc
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+
+    def init(self) -> None:
+        conn = self._conn()
+        conn.executescript(_SQLITE_SCHEMA)
+        rows, catalog_hash = catalog_rows(self.settings)
+        with self._tx(write=True) as tx:
+            stored = tx.execute("SELECT value FROM store_meta WHERE key='catalog_hash'").fetchone()
+            if stored is None or stored[0] != catalog_hash:
+                tx.executemany(
+                    "INSERT INTO shoes (shoe_id, shoe_type, name, brand, release_year, spec_source, features)"
+                    " VALUES (:shoe_id, :shoe_type, :name, :brand, :release_year, :spec_source, :features)"
+                    " ON CONFLICT (shoe_id) DO UPDATE SET shoe_type=excluded.shoe_type, name=excluded.name,"
+                    " brand=excluded.brand, release_year=excluded.release_year,"
+                    " spec_source=excluded.spec_source, features=excluded.features",
+                    rows,
+                )
+                tx.execute(
+                    "INSERT OR REPLACE INTO store_meta (key, value) VALUES ('catalog_hash', ?)",
+                    (catalog_hash,),
+                )
+                log.info("catalog seeded: %d shoes", len(rows))
+            seed_demo = self.settings.should_seed_demo
+            empty = tx.execute("SELECT NOT EXISTS (SELECT 1 FROM interaction_events)").fetchone()[0]
+            seeded = tx.execute("SELECT 1 FROM store_meta WHERE key='demo_seeded'").fetchone()
+            if seed_demo and empty and not seeded and self.settings.demo_users > 0:
+                shoes = [shoe_record(dict(zip(_SHOE_COLS, r, strict=True))) for r in tx.execute(_SHOES_SQL)]
+                demo = demo_rows(self.settings, shoes)
+                self._insert_demo(tx, demo)
+                tx.execute(
+                    "INSERT OR REPLACE INTO store_meta (key, value) VALUES ('demo_seeded', ?)", (_now_iso(),)
+                )
+                log.info("demo interactions seeded: %d", len(demo))
+        self._catalog = None
+
+    @staticmethod
+    def _insert_demo(tx: sqlite3.Connection, demo: list[tuple[int, str, str, int | None, str]]) -> None:
+        likes = [(u, s, t) for u, s, a, _, t in demo if a == "like"]
+        rates = [(u, s, v, t) for u, s, a, v, t in demo if a == "rate"]
+        tx.executemany(
+            "INSERT OR IGNORE INTO favorites (user_id, shoe_id, created_at) VALUES (?, ?, ?)", likes
+        )
+        tx.executemany(
+            "INSERT OR REPLACE INTO reviews (user_id, shoe_id, rating, created_at) VALUES (?, ?, ?, ?)", rates
+        )
+        tx.executemany(
+            "INSERT INTO interaction_events (user_id, shoe_id, action_type, value, created_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            demo,
+        )
+
+    def ping(self) -> None:
+        try:
+            self._conn().execute("SELECT 1 FROM ct_state").fetchone()
+        except sqlite3.Error as exc:
+            raise StoreUnavailable(f"SQLite store {self.path}: {exc}") from exc
+
+    def _fetch_shoes(self) -> list[dict[str, Any]]:
+        with self._tx() as tx:
+            rows = tx.execute(_SHOES_SQL).fetchall()
+        return [shoe_record(dict(zip(_SHOE_COLS, r, strict=True))) for r in rows]
+
+    def _record(self, user_id: int, shoe_id: str, action: str, value: int | None) -> RecordOutcome:
+        now = _now_iso()
+        with self._tx(write=True) as tx:
+            if tx.execute("SELECT 1 FROM shoes WHERE shoe_id = ?", (shoe_id,)).fetchone() is None:
+                raise UnknownShoeError(shoe_id)
+            if action == "like":
+                cur = tx.execute(
+                    "INSERT OR IGNORE INTO favorites (user_id, shoe_id, created_at) VALUES (?, ?, ?)",
+                    (user_id, shoe_id, now),
+                )
+            else:
+                cur = tx.execute(
+                    "INSERT INTO reviews (user_id, shoe_id, rating, created_at) VALUES (?, ?, ?, ?)"
+                    " ON CONFLICT (user_id, shoe_id) DO UPDATE SET rating = excluded.rating,"
+                    " created_at = excluded.created_at WHERE reviews.rating IS NOT excluded.rating",
+                    (user_id, shoe_id, value, now),
+                )
+            changed = cur.rowcount == 1
+            event_id, claimed = 0, False
+            if changed:
+                event_id = (
+                    tx.execute(
+                        "INSERT INTO interaction_events (user_id, shoe_id, action_type, value, created_at)"
+                        " VALUES (?, ?, ?, ?, ?)",
+                        (user_id, shoe_id, action, value, now),
+                    ).lastrowid
+                    or 0
+                )
+                t = self.threshold
+                tx.execute(
+                    "UPDATE ct_state SET pending = CASE WHEN pending + 1 >= ? THEN 0 ELSE pending + 1 END,"
+                    " rebuilds_claimed = rebuilds_claimed + (CASE WHEN pending + 1 >= ? THEN 1 ELSE 0 END),"
+                    " updated_at = ? WHERE id = 1",
+                    (t, t, now),
+                )
+            pending = tx.execute("SELECT pending FROM ct_state WHERE id = 1").fetchone()[0]
+            claimed = changed and pending == 0
+        # Read the user's rows after the commit, outside the write lock: WAL readers never block,
+        # so the single writer's turn stays as short as possible.
+        return RecordOutcome(event_id, changed, pending, claimed, self.user_state(user_id))
+
+    @staticmethod
+    def _user_state(tx: sqlite3.Connection, user_id: int) -> UserState:
+        rows = tx.execute(_USER_ROWS_SQL.format(p="?"), (user_id, user_id)).fetchall()
+        last = tx.execute(
+            "SELECT COALESCE(MAX(event_id), 0) FROM interaction_events WHERE user_id = ?", (user_id,)
+        ).fetchone()[0]
+        return UserState([UserRow(*r) for r in rows], int(last))
+
+    def user_state(self, user_id: int) -> UserState:
+        with self._tx() as tx:
+            return self._user_state(tx, user_id)
+
+    def user_last_event(self, user_id: int) -> int:
+        try:
+            row = (
+                self._conn()
+                .execute(
+                    "SELECT COALESCE(MAX(event_id), 0) FROM interaction_events WHERE user_id = ?", (user_id,)
+                )
+                .fetchone()
+            )
+        except sqlite3.Error as exc:
+            raise StoreUnavailable(f"SQLite store {self.path}: {exc}") from exc
+        return int(row[0])
+
+    def interaction_rows(self, user_ids: Sequence[int] | None = None) -> list[InteractionRow]:
+        with self._tx() as tx:
+            if user_ids is None:
+                return [InteractionRow(*r) for r in tx.execute(_ALL_ROWS_SQL)]
+            out: list[InteractionRow] = []
+            ids = list(user_ids)
+            for i in range(0, len(ids), 500):  # SQLite caps bound parameters per statement
+                chunk = ids[i : i + 500]
+                marks = ",".join("?" * len(chunk))
+                sql = (
+                    f"SELECT user_id, shoe_id, 'like', NULL FROM favorites WHERE user_id IN ({marks}) UNION ALL "
+                    f"SELECT user_id, shoe_id, 'rate', rating FROM reviews WHERE user_id IN ({marks})"
+                )
+                out.extend(InteractionRow(*r) for r in tx.execute(sql, chunk + chunk))
+            return out
+
+    def changed_users_since(self, event_id: int, settle_s: float = 2.0) -> ChangedUsers:
+        # SQLite serialises writers, so event ids commit in order: the watermark is simply the max.
+        with self._tx() as tx:
+            users = [
+                r[0]
+                for r in tx.execute(
+                    "SELECT DISTINCT user_id FROM interaction_events WHERE event_id > ? ORDER BY user_id",
+                    (event_id,),
+                )
+            ]
+            max_id = tx.execute("SELECT COALESCE(MAX(event_id), 0) FROM interaction_events").fetchone()[0]
+        return ChangedUsers(users, int(max_id), int(max_id))
+
+    def ct_state(self) -> CTState:
+        try:  # one statement, no explicit transaction: /health calls this on every request
+            pending, claimed, max_id = self._conn().execute(_CT_STATE_SQL).fetchone()
+        except sqlite3.Error as exc:
+            raise StoreUnavailable(f"SQLite store {self.path}: {exc}") from exc
+        return CTState(int(pending), int(claimed), int(max_id))
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None

@@ -1,0 +1,180 @@
+"""Supabase through the official client (PostgREST)."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from src.config import SHOE_TYPES, Settings
+from src.store.base import (
+    _SHOE_COLS,
+    ChangedUsers,
+    CTState,
+    InteractionRow,
+    RecordOutcome,
+    Store,
+    StoreConfigError,
+    StoreUnavailable,
+    UnknownShoeError,
+    UserRow,
+    UserState,
+    shoe_record,
+)
+from src.store.seed import catalog_rows
+
+
+class SupabaseStore(Store):
+    """Talks to a Supabase project over its REST API. The schema must have been created with
+    `src/store/sql/postgres_schema.sql` (PostgREST cannot run DDL); writes go through the
+    `record_interaction` function so they stay one transaction."""
+
+    backend = "supabase"
+    # PostgREST's (and Supabase's) default max rows per response; a project configured lower
+    # would make a short page look like the last one, so keep "max rows" >= 1000 there.
+    _PAGE = 1000
+
+    def __init__(self, settings: Settings, client: Any = None) -> None:
+        super().__init__(settings)
+        self._client = client
+
+    @property
+    def client(self) -> Any:
+        if self._client is None:
+            from supabase import create_client
+            from supabase.lib.client_options import SyncClientOptions
+
+            # Fail fast during an outage (the client's defaults wait up to 120 s and retry GETs).
+            options = SyncClientOptions(
+                postgrest_client_timeout=self.settings.db_timeout_s, postgrest_client_retry=False
+            )
+            try:
+                self._client = create_client(
+                    self.settings.supabase_url or "", self.settings.supabase_key or "", options=options
+                )
+            except Exception as exc:
+                raise StoreConfigError(f"SUPABASE_URL/SUPABASE_KEY are not usable: {exc}") from exc
+        return self._client
+
+    def _run(self, query: Any) -> Any:
+        import httpx
+        from postgrest.exceptions import APIError
+
+        try:
+            return query.execute()
+        except APIError as exc:
+            if getattr(exc, "code", None) == "P0002":
+                raise UnknownShoeError(str(exc.message)) from exc
+            raise StoreUnavailable(f"Supabase request failed: {exc.message}") from exc
+        except httpx.HTTPError as exc:
+            raise StoreUnavailable(f"Supabase at {self.settings.supabase_url} is unreachable: {exc}") from exc
+
+    def _all(self, table: str, columns: str, build: Any = None) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        start = 0
+        while True:
+            query = self.client.table(table).select(columns)
+            if build is not None:
+                query = build(query)
+            page = self._run(query.range(start, start + self._PAGE - 1)).data
+            out.extend(page)
+            if len(page) < self._PAGE:
+                return out
+            start += self._PAGE
+
+    def init(self) -> None:
+        try:
+            count = self._run(self.client.table("shoes").select("shoe_id", count="exact").limit(1)).count
+        except StoreUnavailable as exc:
+            raise StoreConfigError(
+                f"{exc}. Create the schema first: run src/store/sql/postgres_schema.sql in the Supabase SQL editor"
+            ) from exc
+        rows, _ = catalog_rows(self.settings)
+        if not count:
+            payload = [{**r, "features": json.loads(r["features"])} for r in rows]
+            for i in range(0, len(payload), 500):
+                self._run(self.client.table("shoes").upsert(payload[i : i + 500]))
+        self._catalog = None
+
+    def ping(self) -> None:
+        self._run(self.client.table("ct_state").select("pending").eq("id", 1))
+
+    def _fetch_shoes(self) -> list[dict[str, Any]]:
+        rows = self._all("shoes", ",".join(_SHOE_COLS), lambda q: q.order("shoe_id"))
+        records = [shoe_record(r) for r in rows]
+        records.sort(key=lambda s: (SHOE_TYPES.index(s["shoe_type"]), s["shoe_id"]))
+        return records
+
+    def _record(self, user_id: int, shoe_id: str, action: str, value: int | None) -> RecordOutcome:
+        params = {
+            "p_user_id": user_id,
+            "p_shoe_id": shoe_id,
+            "p_action": action,
+            "p_value": value,
+            "p_threshold": self.threshold,
+        }
+        data = self._run(self.client.rpc("record_interaction", params)).data
+        row = data[0] if isinstance(data, list) else data
+        return RecordOutcome(
+            int(row["event_id"]),
+            bool(row["changed"]),
+            int(row["ct_pending"]),
+            bool(row["rebuild_claimed"]),
+            self.user_state(user_id),
+        )
+
+    def user_state(self, user_id: int) -> UserState:
+        # Offset pagination needs a total order, or rows can repeat or vanish between pages.
+        likes = self._all("favorites", "shoe_id", lambda q: q.eq("user_id", user_id).order("shoe_id"))
+        rates = self._all("reviews", "shoe_id,rating", lambda q: q.eq("user_id", user_id).order("shoe_id"))
+        rows = [UserRow(r["shoe_id"], "like", None) for r in likes]
+        rows += [UserRow(r["shoe_id"], "rate", int(r["rating"])) for r in rates]
+        return UserState(rows, self.user_last_event(user_id))
+
+    def user_last_event(self, user_id: int) -> int:
+        data = self._run(
+            self.client.table("interaction_events")
+            .select("event_id")
+            .eq("user_id", user_id)
+            .order("event_id", desc=True)
+            .limit(1)
+        ).data
+        return int(data[0]["event_id"]) if data else 0
+
+    def interaction_rows(self, user_ids: Sequence[int] | None = None) -> list[InteractionRow]:
+        def scope(q: Any) -> Any:
+            q = q if user_ids is None else q.in_("user_id", list(user_ids))
+            return q.order("user_id").order("shoe_id")  # a total order for offset pagination
+
+        likes = self._all("favorites", "user_id,shoe_id", scope)
+        rates = self._all("reviews", "user_id,shoe_id,rating", scope)
+        out = [InteractionRow(int(r["user_id"]), r["shoe_id"], "like", None) for r in likes]
+        out += [InteractionRow(int(r["user_id"]), r["shoe_id"], "rate", int(r["rating"])) for r in rates]
+        return out
+
+    def changed_users_since(self, event_id: int, settle_s: float = 2.0) -> ChangedUsers:
+        rows = self._all(
+            "interaction_events",
+            "event_id,user_id,created_at",
+            lambda q: q.gt("event_id", event_id).order("event_id"),
+        )
+        cutoff = time.time() - settle_s
+        max_id = max((int(r["event_id"]) for r in rows), default=event_id)
+        settled = [
+            int(r["event_id"]) for r in rows if datetime.fromisoformat(r["created_at"]).timestamp() < cutoff
+        ]
+        users = sorted({int(r["user_id"]) for r in rows})
+        return ChangedUsers(users, max_id, max([event_id, *settled]))
+
+    def ct_state(self) -> CTState:
+        state = self._run(self.client.table("ct_state").select("pending,rebuilds_claimed").eq("id", 1)).data[
+            0
+        ]
+        newest = self._run(
+            self.client.table("interaction_events").select("event_id").order("event_id", desc=True).limit(1)
+        ).data
+        return CTState(
+            int(state["pending"]), int(state["rebuilds_claimed"]), int(newest[0]["event_id"]) if newest else 0
+        )
