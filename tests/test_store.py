@@ -34,7 +34,12 @@ ALL_IDS = ROAD_IDS + TRAIL_IDS
 def _snapshot(store: Store) -> tuple[list[tuple[int, str, str, int | None]], int, int, int]:
     """Everything a write may touch: sorted raw rows, CT pending/claims and the newest event id."""
     ct = store.ct_state()
-    return sorted(map(tuple, store.interaction_rows()), key=repr), ct.pending, ct.rebuilds_claimed, ct.max_event_id
+    return (
+        sorted(map(tuple, store.interaction_rows()), key=repr),
+        ct.pending,
+        ct.rebuilds_claimed,
+        ct.max_event_id,
+    )
 
 
 # --- catalog ------------------------------------------------------------------------------------

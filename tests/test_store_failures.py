@@ -25,7 +25,12 @@ def _one_line(message: str) -> bool:
 
 def _snapshot(store: Store) -> tuple[list[tuple[int, str, str, int | None]], int, int, int]:
     ct = store.ct_state()
-    return sorted(map(tuple, store.interaction_rows()), key=repr), ct.pending, ct.rebuilds_claimed, ct.max_event_id
+    return (
+        sorted(map(tuple, store.interaction_rows()), key=repr),
+        ct.pending,
+        ct.rebuilds_claimed,
+        ct.max_event_id,
+    )
 
 
 @pytest.fixture
