@@ -116,6 +116,8 @@ class Settings(BaseSettings):
     demo_seed: int = 42
     db_pool_size: int = Field(4, ge=1)
     db_timeout_s: float = Field(5.0, gt=0)
+    # Apply pending schema migrations at start-up (off: migrate as a deploy step, python -m src.store.migrate)
+    auto_migrate: bool = True
 
     # --- artifacts and training
     artifacts_dir: Path = PROJECT_ROOT / "model_artifacts"

@@ -21,6 +21,7 @@ from supabase.lib.client_options import SyncClientOptions
 
 from src.config import FEATURES, METADATA_COLUMNS
 from src.store import CTState, StoreConfigError, StoreUnavailable, UnknownShoeError, UserState
+from src.store.migrate import code_version
 from src.store.supabase import SupabaseStore
 from tests.fixtures_store import SettingsFactory, catalog_rows, write_catalog_csv
 
@@ -50,7 +51,9 @@ class Replay:
 
     @classmethod
     def load(cls, name: str) -> Replay:
-        data = json.loads((RECORDINGS / f"{name}.json").read_text())
+        # CODE_SCHEMA_VERSION: the newest migration of this release, whatever it is when the test runs
+        text = (RECORDINGS / f"{name}.json").read_text()
+        data = json.loads(text.replace("CODE_SCHEMA_VERSION", str(code_version("postgres"))))
         return cls(name, list(data["exchanges"]))
 
     def _mismatch(self, expected: dict[str, Any], request: httpx.Request) -> str | None:
@@ -286,10 +289,26 @@ def test_init_seeds_an_empty_project_with_one_upsert(supabase_store: MakeStore, 
 
 def test_init_without_the_schema_is_a_config_error_with_the_fix(supabase_store: MakeStore) -> None:
     store, replay = supabase_store("init_missing_schema")
-    with pytest.raises(StoreConfigError, match=r"postgres_schema\.sql") as info:
+    with pytest.raises(StoreConfigError, match=r"supabase/migrations.*python -m src\.store\.migrate") as info:
         store.init()
     replay.assert_done()
     assert "\n" not in str(info.value)
+
+
+def test_init_on_an_older_schema_names_the_command_that_upgrades_it(supabase_store: MakeStore) -> None:
+    store, replay = supabase_store("init_old_schema")
+    with pytest.raises(StoreConfigError, match=r"version 0 and this release needs \d+.*supabase db push"):
+        store.init()
+    replay.assert_done()
+
+
+def test_init_on_a_newer_schema_names_both_versions(supabase_store: MakeStore) -> None:
+    store, replay = supabase_store("init_newer_schema")
+    with pytest.raises(
+        StoreConfigError, match=r"version 999, newer than this release understands \(up to \d+\)"
+    ):
+        store.init()
+    replay.assert_done()
 
 
 def test_a_request_that_is_not_recorded_fails(supabase_store: MakeStore) -> None:

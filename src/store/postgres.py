@@ -6,7 +6,6 @@ import re
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 from src.config import Settings
@@ -30,8 +29,6 @@ from src.store.base import (
     shoe_record,
 )
 from src.store.seed import catalog_rows, demo_rows
-
-SCHEMA_SQL_PATH = Path(__file__).resolve().parent / "sql" / "postgres_schema.sql"
 
 
 def _redact_password(text: str) -> str:
@@ -126,11 +123,13 @@ class PostgresStore(Store):
             raise StoreConfigError(f"DATABASE_URL ({where}) is not usable: {reason}") from exc
 
     def init(self) -> None:
+        from src.store.migrate import ensure_schema  # start-up only: keep yoyo off the request path
+
         self.check_connection()
+        ensure_schema(self.settings, url=self.url)
         rows, catalog_hash = catalog_rows(self.settings)
         with self._tx() as conn:
             conn.execute("SELECT pg_advisory_xact_lock(7860)")  # one initialiser at a time
-            conn.execute(SCHEMA_SQL_PATH.read_text())
             stored = conn.execute("SELECT value FROM store_meta WHERE key = 'catalog_hash'").fetchone()
             if stored is None or stored[0] != catalog_hash:
                 with conn.cursor() as cur:

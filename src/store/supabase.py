@@ -27,8 +27,8 @@ from src.store.seed import catalog_rows
 
 
 class SupabaseStore(Store):
-    """Talks to a Supabase project over its REST API. The schema must have been created with
-    `src/store/sql/postgres_schema.sql` (PostgREST cannot run DDL); writes go through the
+    """Talks to a Supabase project over its REST API. The schema must have been migrated (see
+    `src.store.migrate`; PostgREST cannot run DDL); writes go through the
     `record_interaction` function so they stay one transaction."""
 
     backend = "supabase"
@@ -85,12 +85,19 @@ class SupabaseStore(Store):
             start += self._PAGE
 
     def init(self) -> None:
+        """Check the schema version (PostgREST cannot run DDL: migrations are applied with the
+        Supabase CLI or `python -m src.store.migrate --database-url`), then seed the catalog."""
+        from src.store.migrate import check_schema_version
+
         try:
-            count = self._run(self.client.table("shoes").select("shoe_id", count="exact").limit(1)).count
+            meta = self._run(self.client.table("store_meta").select("value").eq("key", "schema_version")).data
         except StoreUnavailable as exc:
             raise StoreConfigError(
-                f"{exc}. Create the schema first: run src/store/sql/postgres_schema.sql in the Supabase SQL editor"
+                f"{exc}. The project has no schema yet: apply supabase/migrations (`supabase db push`) or run "
+                "`python -m src.store.migrate --database-url <the project's Postgres URL>`"
             ) from exc
+        check_schema_version(int(meta[0]["value"]) if meta else 0)
+        count = self._run(self.client.table("shoes").select("shoe_id", count="exact").limit(1)).count
         rows, _ = catalog_rows(self.settings)
         if not count:
             payload = [{**r, "features": json.loads(r["features"])} for r in rows]
