@@ -148,9 +148,18 @@ class Settings(BaseSettings):
     threadpool_size: int = Field(4, ge=1)
     dev_reload: bool = False
     admin_token: str | None = None
+    # Client keys, comma-separated (several at once for rotation). When set, every write needs one
+    # (X-API-Key or Authorization: Bearer); with api_key_for_reads the reads too. Health, docs stay open.
+    api_key: str | None = None
+    api_key_for_reads: bool = False
     cors_origins: list[str] = Field(default_factory=list)
     max_body_bytes: int = Field(64 * 1024, ge=256)
     interact_rate_limit_per_min: int | None = Field(None, ge=1)
+    # Where the rate-limit counters live (`limits` storage URL). redis://host:6379 shares them across
+    # workers and replicas; memory:// counts per worker process.
+    rate_limit_storage_url: str = "memory://"
+    # Comma-separated proxy addresses or CIDRs whose X-Forwarded-For is believed (none by default).
+    trusted_proxies: str = ""
     log_level: str = "INFO"
     log_json: bool = True
 
@@ -159,6 +168,14 @@ class Settings(BaseSettings):
         if self.seed_demo_interactions is None:
             return self.store_backend == "sqlite"
         return self.seed_demo_interactions
+
+    @property
+    def api_keys(self) -> tuple[str, ...]:
+        return tuple(k.strip() for k in (self.api_key or "").split(",") if k.strip())
+
+    @property
+    def trusted_proxy_networks(self) -> tuple[str, ...]:
+        return tuple(p.strip() for p in self.trusted_proxies.split(",") if p.strip())
 
     @property
     def store_backend(self) -> Literal["postgres", "supabase", "sqlite"]:

@@ -179,7 +179,7 @@ def test_cold_start_feed_is_404_with_detail(make_client: Callable[..., TestClien
         ({"user_id": 1, "shoe_id": "R001", "action_type": "rate"}, "value", "1 to 5"),
         ({"user_id": 1, "shoe_id": "R001", "action_type": "rate", "value": 6}, "value", "1 to 5"),
         ({"user_id": 1, "shoe_id": "R001", "action_type": "like", "value": 5}, "value", "takes no value"),
-        ({"user_id": 0, "shoe_id": "R001", "action_type": "like"}, "user_id", "greater than 0"),
+        ({"user_id": 0, "shoe_id": "R001", "action_type": "like"}, "user_id", "greater than or equal to 1"),
         ({"user_id": 1, "shoe_id": "R001", "action_type": "buy"}, "action_type", "'like' or 'rate'"),
         ({"user_id": 1, "action_type": "like"}, "shoe_id", "required"),
         ({"user_id": 1, "shoe_id": "R 1", "action_type": "like"}, "shoe_id", "pattern"),

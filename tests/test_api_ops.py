@@ -142,7 +142,8 @@ def test_readiness_turns_unready_when_the_store_is_down(
             )
             try:
                 r = client.get("/health/ready")
-                assert r.status_code == 503 and "store unreachable" in r.json()["detail"]
+                assert r.status_code == 503 and "data store is unavailable" in r.json()["detail"]
+                assert dbname not in r.text and "5432" not in r.text  # no internals in public answers
                 assert client.get("/health/live").status_code == 200  # the process itself is fine
                 assert client.get("/health").json()["status"] == "degraded"
                 down = client.post(
@@ -239,7 +240,11 @@ def test_failed_rebuild_keeps_the_old_engine_and_reports_it(sqlite_settings: Set
         assert "StoreUnavailable" in (result.reason or "")
         assert feed.snapshot.version == version  # still serving the old engine
         assert continuous.read_status(sqlite_settings)["outcome"] == "failed"  # type: ignore[index]
-        assert "StoreUnavailable" in client.get("/health").json()["last_rebuild"]["reason"]
+        public = client.get("/health").json()["last_rebuild"]
+        assert public["outcome"] == "failed" and "reason" not in public  # it names the file path
+        client.app.state.settings.admin_token = "t"  # type: ignore[attr-defined]
+        status = client.get("/v1/admin/model-status", headers={"Authorization": "Bearer t"}).json()
+        assert "StoreUnavailable" in status["last_rebuild"]["reason"]
 
 
 def test_rebuild_is_serialised_across_processes(sqlite_settings: Settings) -> None:

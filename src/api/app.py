@@ -71,19 +71,22 @@ def create_app(settings: Settings | None = None, *, initialize: bool = False) ->
             feed.close()
             store.close()
 
+    from src.api.observability import ObservabilityMiddleware
+    from src.api.openapi import install_openapi
+    from src.api.ratelimit import InteractionRateLimit
+    from src.api.router import include_routes, operation_id
+
     app = FastAPI(
         title="SONIX RUSH AI",
-        version="1.0.0",
-        description="Running-shoe recommendations: questionnaire (content-based) and feed (collaborative).",
+        version="1.1.0",
         lifespan=lifespan,
+        generate_unique_id_function=operation_id,
     )
-    from src.api import collaborative, content, ops
-    from src.api.observability import ObservabilityMiddleware
-
-    app.include_router(content.router)
-    app.include_router(collaborative.router)
-    app.include_router(ops.router)
+    app.state.settings = settings
+    app.state.rate_limit = InteractionRateLimit(settings)
+    include_routes(app)
     install_error_handlers(app)
+    install_openapi(app)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

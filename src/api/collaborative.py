@@ -6,16 +6,16 @@ the event loop stays free. Responses are pre-serialised bytes (no jsonable_encod
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import defaultdict, deque
-from typing import Annotated, Literal
+from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Request, Response
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from fastapi import APIRouter, HTTPException, Path, Response
 
-from src.api.deps import FeedDep, SettingsDep
+from src.api.deps import FeedDep
+from src.api.errors import problem_responses
 from src.api.observability import INTERACTIONS
+from src.api.ratelimit import InteractionLimit
+from src.api.schemas import MAX_USER_ID, FeedResponse, Interaction, LikeInteraction
+from src.api.security import ReadKey, WriteKey
 from src.serving.feed import FeedUnavailable
 from src.store import UnknownShoeError
 
@@ -24,87 +24,19 @@ router = APIRouter(tags=["collaborative"])
 JSON = "application/json"
 
 
-class InteractRequest(BaseModel):
-    """One like or one 1-5 star rating."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    user_id: int = Field(gt=0, description="The runner's id (> 0)")
-    shoe_id: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$", examples=["R001"])
-    action_type: Literal["like", "rate"]
-    value: int | None = Field(
-        default=None, validate_default=True, description="Stars 1-5 for rate; none for like"
-    )
-
-    @field_validator("value")
-    @classmethod
-    def value_matches_action(cls, value: int | None, info: ValidationInfo) -> int | None:
-        action = info.data.get("action_type")
-        if action == "rate" and (value is None or not 1 <= value <= 5):
-            raise ValueError("action_type 'rate' requires value to be an integer from 1 to 5")
-        if action == "like" and value is not None:
-            raise ValueError("action_type 'like' takes no value (send null or omit it)")
-        return value
-
-
-class FeedItem(BaseModel):
-    shoe_id: str
-    name: str
-    brand: str
-    match_score: float
-    reason: Literal["similar_runners", "popular"]
-
-
-class FeedResponse(BaseModel):
-    status: Literal["success"]
-    data: list[FeedItem]
-
-
-class _RateLimiter:
-    """Sliding one-minute window per client IP, per worker (so the effective limit is per worker)."""
-
-    def __init__(self, per_minute: int) -> None:
-        self.per_minute = per_minute
-        self._hits: dict[str, deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
-
-    def allow(self, key: str) -> bool:
-        now = time.monotonic()
-        with self._lock:
-            hits = self._hits[key]
-            while hits and hits[0] <= now - 60.0:
-                hits.popleft()
-            if len(hits) >= self.per_minute:
-                return False
-            hits.append(now)
-            return True
-
-
-def _check_rate_limit(request: Request, limit: int | None) -> None:
-    if not limit:
-        return
-    limiter = getattr(request.app.state, "rate_limiter", None)
-    if limiter is None or limiter.per_minute != limit:
-        limiter = request.app.state.rate_limiter = _RateLimiter(limit)
-    client = request.client.host if request.client else "unknown"
-    if not limiter.allow(client):
-        raise HTTPException(429, detail=f"rate limit exceeded: at most {limit} interactions per minute")
-
-
 @router.post(
     "/interact",
     response_model=FeedResponse,
-    responses={404: {"description": "Unknown shoe"}, 422: {"description": "Malformed body"}, 503: {}},
+    responses=problem_responses(401, 404, 422, 429, 503),
+    summary="Record a like or a rating",
 )
-def interact(body: InteractRequest, request: Request, feed: FeedDep, settings: SettingsDep) -> Response:
+def interact(body: Interaction, feed: FeedDep, _key: WriteKey, _limit: InteractionLimit) -> Response:
     """Store a like or rating (committed before answering), then return the refreshed top feed."""
-    _check_rate_limit(request, settings.interact_rate_limit_per_min)
     store = feed.store
     try:
-        if body.action_type == "like":
+        if isinstance(body, LikeInteraction):
             outcome = store.record_like(body.user_id, body.shoe_id)
         else:
-            assert body.value is not None
             outcome = store.record_rating(body.user_id, body.shoe_id, body.value)
     except UnknownShoeError:
         raise HTTPException(
@@ -120,13 +52,19 @@ def interact(body: InteractRequest, request: Request, feed: FeedDep, settings: S
     return Response(payload, media_type=JSON)
 
 
-@router.get("/recommend/feed/{user_id}", response_model=FeedResponse, responses={404: {}, 503: {}})
-def recommend_feed(user_id: Annotated[int, Path(gt=0)], feed: FeedDep) -> Response:
+@router.get(
+    "/recommend/feed/{user_id}",
+    response_model=FeedResponse,
+    responses=problem_responses(401, 404, 422, 503),
+    summary="A runner's personalised feed",
+)
+def get_feed(
+    user_id: Annotated[int, Path(ge=1, le=MAX_USER_ID, description="The runner's id")],
+    feed: FeedDep,
+    _key: ReadKey,
+) -> Response:
     """The runner's personalised top feed from similar runners (popular shoes fill any gap)."""
-    try:
-        payload = feed.feed(user_id)
-    except FeedUnavailable as exc:
-        raise HTTPException(503, detail=str(exc)) from exc
+    payload = feed.feed(user_id)
     if payload is None:
         raise HTTPException(404, detail=f"user {user_id} has no interactions yet: like or rate a shoe first")
     return Response(payload, media_type=JSON)

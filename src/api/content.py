@@ -16,34 +16,16 @@ from typing import Any
 
 from fastapi import APIRouter, Body, HTTPException, Request, Response
 
+from src.api.errors import problem_responses
+from src.api.schemas import ContentResponse
+from src.api.security import ReadKey
 from src.recommender.road_recommender import RoadQuestionnaire
 from src.recommender.trail_recommender import TrailQuestionnaire
 
 router = APIRouter(prefix="/recommend", tags=["content-based"])
 
-_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {
-        "description": "The top 10 shoes, best first",
-        "content": {
-            "application/json": {
-                "example": {
-                    "status": "success",
-                    "data": [
-                        {
-                            "shoe_id": "R001",
-                            "name": "Pegasus 37",
-                            "brand": "Nike",
-                            "cluster": 2,
-                            "match_score": 0.91,
-                        }
-                    ],
-                }
-            }
-        },
-    },
-    422: {"description": "An answer outside the accepted values, or an unknown field"},
-    503: {"description": "No trained model of this type is loaded"},
-}
+_RESPONSES = problem_responses(401, 422, 503)
+_EMPTY = Body(None, description="The answers; every field optional, an empty body or {} is allowed")
 
 
 def _model(request: Request, shoe_type: str) -> Any:
@@ -59,8 +41,14 @@ def _model(request: Request, shoe_type: str) -> Any:
     return model
 
 
-@router.post("/road", responses=_RESPONSES, summary="Road shoes for a questionnaire")
-async def recommend_road(request: Request, answers: RoadQuestionnaire | None = Body(None)) -> Response:  # noqa: B008
+@router.post(
+    "/road", response_model=ContentResponse, responses=_RESPONSES, summary="Road shoes for a questionnaire"
+)
+async def recommend_road(
+    request: Request,
+    _: ReadKey,
+    answers: RoadQuestionnaire | None = _EMPTY,
+) -> Response:
     """Every field is optional; an empty body or `{}` returns the default list (central daily
     trainers)."""
     model = _model(request, "road")
@@ -68,8 +56,14 @@ async def recommend_road(request: Request, answers: RoadQuestionnaire | None = B
     return Response(content=body, media_type="application/json")
 
 
-@router.post("/trail", responses=_RESPONSES, summary="Trail shoes for a questionnaire")
-async def recommend_trail(request: Request, answers: TrailQuestionnaire | None = Body(None)) -> Response:  # noqa: B008
+@router.post(
+    "/trail", response_model=ContentResponse, responses=_RESPONSES, summary="Trail shoes for a questionnaire"
+)
+async def recommend_trail(
+    request: Request,
+    _: ReadKey,
+    answers: TrailQuestionnaire | None = _EMPTY,
+) -> Response:
     """Every field is optional; an empty body or `{}` returns the default list (central daily
     trainers)."""
     model = _model(request, "trail")

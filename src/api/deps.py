@@ -1,4 +1,6 @@
-"""`Annotated` dependency aliases: routes declare what they need, the app state provides it."""
+"""`Annotated` dependency aliases: routes declare what they need, the app state provides it.
+
+The providers are `async` so that resolving them never costs a thread-pool hop."""
 
 from __future__ import annotations
 
@@ -11,15 +13,15 @@ from src.serving.feed import FeedService
 from src.store import Store
 
 
-def get_app_settings(request: Request) -> Settings:
+async def get_app_settings(request: Request) -> Settings:
     return request.app.state.settings  # type: ignore[no-any-return]
 
 
-def get_app_store(request: Request) -> Store:
+async def get_app_store(request: Request) -> Store:
     return request.app.state.store  # type: ignore[no-any-return]
 
 
-def get_feed_service(request: Request) -> FeedService:
+async def get_feed_service(request: Request) -> FeedService:
     return request.app.state.feed  # type: ignore[no-any-return]
 
 

@@ -7,10 +7,10 @@ workers fork, and `/metrics` aggregates every worker's samples.
 
 from __future__ import annotations
 
-import contextvars
 import json
 import logging
 import os
+import re
 import time
 import uuid
 from typing import Any
@@ -19,7 +19,12 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, gene
 from prometheus_client import multiprocess as prom_mp
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
+from src.api.errors import PROBLEM_JSON, problem_body, request_id_var
+
+log = logging.getLogger("sonix")
+
+# An incoming X-Request-ID is kept only if it is short and plain (it is echoed in headers and logs).
+_SANE_REQUEST_ID = re.compile(rb"^[A-Za-z0-9._:@/+=-]{1,128}$")
 
 _LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
 
@@ -89,13 +94,13 @@ def configure_logging(level: str = "INFO", json_logs: bool = True) -> None:
     root.setLevel(level.upper())
 
 
-def _json_error(status: int, detail: str, request_id: str) -> tuple[Message, Message]:
-    body = json.dumps({"detail": detail}).encode()
+def _problem_messages(status: int, detail: str, request_id: str) -> tuple[Message, Message]:
+    body = problem_body(status, detail, request_id)
     start: Message = {
         "type": "http.response.start",
         "status": status,
         "headers": [
-            (b"content-type", b"application/json"),
+            (b"content-type", PROBLEM_JSON.encode()),
             (b"content-length", str(len(body)).encode()),
             (b"x-request-id", request_id.encode()),
         ],
@@ -118,17 +123,18 @@ class ObservabilityMiddleware:
         content_length = -1
         for name, value in scope["headers"]:
             if name == b"x-request-id":
-                request_id = value.decode("latin-1")[:128]
+                request_id = value.decode("ascii") if _SANE_REQUEST_ID.match(value) else ""
             elif name == b"content-length":
                 content_length = int(value) if value.isdigit() else -1
         request_id = request_id or uuid.uuid4().hex
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         status_holder = [500]
+        started_response = [False]
         rid = request_id.encode("latin-1")
 
         if content_length > self.max_body_bytes:
-            start, body = _json_error(
+            start, body = _problem_messages(
                 413,
                 f"request body too large: {content_length} bytes (limit {self.max_body_bytes})",
                 request_id,
@@ -153,6 +159,7 @@ class ObservabilityMiddleware:
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
+                started_response[0] = True
                 status_holder[0] = message["status"]
                 message["headers"] = [*message.get("headers", []), (b"x-request-id", rid)]
             await send(message)
@@ -160,8 +167,19 @@ class ObservabilityMiddleware:
         try:
             await self.app(scope, limited_receive, send_with_id)
         except _BodyTooLarge:
-            start, body = _json_error(413, f"request body too large (limit {limit} bytes)", request_id)
+            start, body = _problem_messages(413, f"request body too large (limit {limit} bytes)", request_id)
             status_holder[0] = 413
+            await send(start)
+            await send(body)
+        except Exception:
+            # Answered here, inside the request id's context, so the 500 body, header and log agree.
+            log.exception("unhandled error")
+            status_holder[0] = 500
+            if started_response[0]:
+                raise
+            start, body = _problem_messages(
+                500, f"internal error; quote request id {request_id} when reporting it", request_id
+            )
             await send(start)
             await send(body)
         finally:

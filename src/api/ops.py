@@ -3,30 +3,49 @@
 from __future__ import annotations
 
 import asyncio
-import hmac
+import logging
 import os
 import time
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Any
 
 import orjson
-from fastapi import APIRouter, Depends, Header, HTTPException, Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
 from src.api.deps import FeedDep, SettingsDep, StoreDep
+from src.api.errors import problem, problem_responses
 from src.api.observability import metrics_payload
+from src.api.schemas import HealthResponse, LiveResponse, ModelStatusResponse, ReadyResponse, ReloadResponse
+from src.api.security import AdminToken
 from src.config import Settings
 from src.ct import rebuild as continuous
 from src.serving.feed import bump_reload_generation
 from src.store import StoreError
 
-router = APIRouter(tags=["operations"])
+log = logging.getLogger("sonix")
+
+# Health and probes: open (no key), served under /v1 and, for probes and monitors, unversioned.
+health_router = APIRouter(tags=["health"])
+# Admin: its own token; under /v1 (the unversioned paths are deprecated aliases).
+admin_router = APIRouter(prefix="/admin", tags=["admin"])
+# Not part of the public contract: the docs redirect and the Prometheus scrape.
+internal_router = APIRouter(include_in_schema=False)
 JSON = "application/json"
 
+# The public view of the last rebuild: its failure reason can name internals, so only the admin
+# status shows that.
+_PUBLIC_REBUILD_FIELDS = ("outcome", "mode", "version", "duration_s", "finished_at", "parent_version")
 
-@router.get("/", include_in_schema=False)
+
+@internal_router.get("/")
 async def root() -> RedirectResponse:
     return RedirectResponse("/docs")
+
+
+@internal_router.get("/metrics")
+def metrics() -> Response:
+    return Response(metrics_payload(), media_type="text/plain; version=0.0.4; charset=utf-8")
 
 
 def _content_versions(request: Request) -> dict[str, str | None]:
@@ -36,9 +55,10 @@ def _content_versions(request: Request) -> dict[str, str | None]:
     }
 
 
-@router.get("/health")
+@health_router.get("/health", response_model=HealthResponse, summary="Service health")
 def health(request: Request, feed: FeedDep, settings: SettingsDep) -> Response:
-    """Liveness plus the shared continuous-training progress (the same whichever worker answers)."""
+    """Liveness plus the shared continuous-training progress (the same whichever worker answers).
+    `degraded` while the data store does not answer (the reason is in the log, not here)."""
     snapshot = feed.snapshot
     body: dict[str, Any] = {"status": "healthy", "worker_pid": os.getpid(), "store": feed.store.backend}
     try:
@@ -46,7 +66,8 @@ def health(request: Request, feed: FeedDep, settings: SettingsDep) -> Response:
         body["ct_sync_progress"] = f"{ct.pending}/{settings.ct_threshold}"
         body["ct_rebuilds_claimed"] = ct.rebuilds_claimed
     except StoreError as exc:
-        body.update(status="degraded", ct_sync_progress=f"?/{settings.ct_threshold}", store_error=str(exc))
+        log.warning("health: store unavailable: %s", exc)
+        body.update(status="degraded", ct_sync_progress=f"?/{settings.ct_threshold}")
     body["cf_engine"] = (
         {
             "version": snapshot.version,
@@ -59,49 +80,32 @@ def health(request: Request, feed: FeedDep, settings: SettingsDep) -> Response:
         else None
     )
     body["content_models"] = _content_versions(request)
-    body["last_rebuild"] = continuous.read_status(settings)
+    last = continuous.read_status(settings)
+    body["last_rebuild"] = {k: last.get(k) for k in _PUBLIC_REBUILD_FIELDS} if last else None
     return Response(orjson.dumps(body), media_type=JSON)
 
 
-@router.get("/health/live")
+@health_router.get("/health/live", response_model=LiveResponse, summary="Liveness probe")
 async def live() -> Response:
     return Response(b'{"status":"alive"}', media_type=JSON)
 
 
-@router.get("/health/ready")
+@health_router.get(
+    "/health/ready", response_model=ReadyResponse, responses=problem_responses(503), summary="Readiness probe"
+)
 def ready(request: Request, feed: FeedDep, store: StoreDep) -> Response:
-    """Ready = every pipeline's artifacts are loaded and the store answers."""
+    """Ready = every pipeline's artifacts are loaded and the store answers (else 503 with reasons)."""
     problems = [f"no {t} content model loaded" for t, m in request.app.state.content.items() if m is None]
     if feed.snapshot is None:
         problems.append("no collaborative snapshot loaded")
     try:
         store.ping()
     except StoreError as exc:
-        problems.append(f"store unreachable: {exc}")
+        log.warning("ready: store unavailable: %s", exc)
+        problems.append("the data store is unavailable")
     if problems:
-        return Response(orjson.dumps({"detail": "; ".join(problems)}), status_code=503, media_type=JSON)
+        return problem(503, "; ".join(problems))
     return Response(b'{"status":"ready"}', media_type=JSON)
-
-
-@router.get("/metrics", include_in_schema=False)
-def metrics() -> Response:
-    return Response(metrics_payload(), media_type="text/plain; version=0.0.4; charset=utf-8")
-
-
-def require_admin(settings: SettingsDep, authorization: Annotated[str | None, Header()] = None) -> None:
-    """Bearer ADMIN_TOKEN; with no token configured the admin endpoints are disabled, never open."""
-    if not settings.admin_token:
-        raise HTTPException(403, detail="admin endpoints are disabled: set ADMIN_TOKEN to enable them")
-    scheme, _, token = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(token.encode(), settings.admin_token.encode()):
-        raise HTTPException(
-            401,
-            detail="a valid 'Authorization: Bearer <ADMIN_TOKEN>' header is required",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
-
-
-AdminDep = Annotated[None, Depends(require_admin)]
 
 
 def _age_s(created_at: str | None) -> float | None:
@@ -113,8 +117,13 @@ def _age_s(created_at: str | None) -> float | None:
         return None
 
 
-@router.post("/admin/reload-model")
-async def reload_model(request: Request, _: AdminDep, feed: FeedDep, settings: SettingsDep) -> Response:
+_ADMIN_RESPONSES = problem_responses(401, 403)
+
+
+@admin_router.post(
+    "/reload-model", response_model=ReloadResponse, responses=_ADMIN_RESPONSES, summary="Reload every model"
+)
+async def reload_model(request: Request, _: AdminToken, feed: FeedDep, settings: SettingsDep) -> Response:
     """Load the newest valid artifacts of every pipeline here now, and in every other worker within
     SNAPSHOT_POLL_S (they watch the reload generation)."""
     generation = await asyncio.to_thread(bump_reload_generation, settings)
@@ -156,8 +165,12 @@ def _serving(request: Request, settings: Settings) -> dict[str, Any]:
     return out
 
 
-@router.get("/admin/model-status")
-def model_status(request: Request, _: AdminDep, feed: FeedDep, settings: SettingsDep) -> Response:
+@admin_router.get(
+    "/model-status", response_model=ModelStatusResponse, responses=_ADMIN_RESPONSES, summary="Serving models"
+)
+def model_status(request: Request, _: AdminToken, feed: FeedDep, settings: SettingsDep) -> Response:
+    """Serving versions, metrics and ages, the last rebuild in full, the CT counter; the store's
+    error in full when it does not answer (this is the token-protected place for internals)."""
     body: dict[str, Any] = {
         "serving": _serving(request, settings),
         "last_rebuild": continuous.read_status(settings),

@@ -1,0 +1,99 @@
+"""The OpenAPI document: built from the app, adjusted where FastAPI's defaults do not say what the
+service does, and exported to `openapi.json` at the repository root (a tested artifact).
+
+    python -m src.api.openapi            # (re)write openapi.json
+    python -m src.api.openapi --check    # exit 1 when openapi.json differs from the app
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from src.api.errors import PROBLEM_JSON
+from src.config import PROJECT_ROOT
+
+OPENAPI_PATH = PROJECT_ROOT / "openapi.json"
+
+DESCRIPTION = """Running-shoe recommendations: questionnaire (content-based) and feed (collaborative).
+
+**Versions.** Every route is under `/v1`. The unversioned paths of release 1.0 still answer the same
+and are marked deprecated; they go away in the next release. `/health`, `/health/live` and
+`/health/ready` stay unversioned for probes.
+
+**Errors.** Every 4xx/5xx is an RFC 9457 problem (`application/problem+json`) with `type`, `title`,
+`status`, `detail`, `instance` and `request_id` (the same as the `X-Request-ID` header, which every
+response carries; send your own to correlate). A 422 lists each bad field with what it accepts.
+
+**Keys.** When the service is configured with API keys, writes (and, if so configured, reads) need
+one, as `X-API-Key: <key>` or `Authorization: Bearer <key>`; without configured keys the routes are
+open. The admin routes take `Authorization: Bearer <ADMIN_TOKEN>`.
+
+**Rate limit.** `POST /v1/interact` may be limited per client; a 429 carries `Retry-After` (seconds).
+"""
+
+
+def _problem_content(document: dict[str, Any]) -> None:
+    """Errors are `application/problem+json`, not the `application/json` FastAPI assumes."""
+    for operations in document.get("paths", {}).values():
+        for operation in operations.values():
+            for status, response in operation.get("responses", {}).items():
+                content = response.get("content")
+                if status[0] in "45" and content and "application/json" in content:
+                    content[PROBLEM_JSON] = content.pop("application/json")
+    schemas = document.get("components", {}).get("schemas", {})
+    for unused in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(unused, None)
+
+
+def build_openapi(app: FastAPI) -> dict[str, Any]:
+    if app.openapi_schema is None:
+        document = get_openapi(
+            title=app.title,
+            version=app.version,
+            description=app.description,
+            routes=app.routes,
+            tags=[
+                {"name": "content-based", "description": "Questionnaire recommendations"},
+                {"name": "collaborative", "description": "Likes, ratings and the personalised feed"},
+                {"name": "health", "description": "Health and probes (always open)"},
+                {"name": "admin", "description": "Model reload and status (admin token)"},
+            ],
+        )
+        _problem_content(document)
+        app.openapi_schema = document
+    return app.openapi_schema
+
+
+def install_openapi(app: FastAPI) -> None:
+    app.description = DESCRIPTION
+    app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
+
+
+def render(app: FastAPI) -> str:
+    return json.dumps(app.openapi(), indent=2, ensure_ascii=False) + "\n"
+
+
+def main(argv: list[str], path: Path = OPENAPI_PATH) -> int:
+    from src.api.app import create_app
+    from src.config import Settings
+
+    text = render(create_app(Settings(_env_file=None)))  # type: ignore[call-arg]
+    if "--check" in argv:
+        if not path.exists() or path.read_text() != text:
+            print(f"{path.name} is stale: run `python -m src.api.openapi` and commit it", file=sys.stderr)
+            return 1
+        print(f"{path.name} is up to date")
+        return 0
+    path.write_text(text)
+    print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

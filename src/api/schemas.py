@@ -1,0 +1,147 @@
+"""Request and response models: the public contract, exactly as the OpenAPI document states it.
+
+Input is strict: an integer is a JSON integer (`4.0` counts, as JSON Schema says; `true` and `"4"`
+do not), ids are bounded so every client holds them exactly (JavaScript's safe integers) and every
+backend stores them (BIGINT / SQLite INTEGER), and a `like` cannot carry a `value`: the body is a
+union discriminated by `action_type`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+MAX_USER_ID = 2**53 - 1  # 9007199254740991: exact in every JSON client, fits BIGINT and SQLite
+
+# What each field accepts, for the `accepted` hint of a 422 (questionnaire literals come from
+# pydantic's own error context).
+ACCEPTED: dict[str, str] = {
+    "user_id": f"an integer from 1 to {MAX_USER_ID}",
+    "value": "an integer from 1 to 5",
+    "shoe_id": "1-32 characters of A-Z a-z 0-9 _ - (catalog ids look like R001 or T001)",
+    "action_type": "'like' or 'rate'",
+}
+
+
+def _json_integer(value: Any) -> Any:
+    """Integers as JSON Schema defines them: no booleans, no strings, whole floats allowed."""
+    if isinstance(value, bool):
+        raise ValueError("must be an integer, not a boolean")
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if not isinstance(value, int):
+        raise ValueError("must be an integer")
+    return value
+
+
+UserId = Annotated[
+    int,
+    BeforeValidator(_json_integer),
+    Field(ge=1, le=MAX_USER_ID, description="The runner's id", examples=[42]),
+]
+ShoeId = Annotated[
+    str,
+    Field(strict=True, min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$", examples=["R001"]),
+]
+Stars = Annotated[int, BeforeValidator(_json_integer), Field(ge=1, le=5, description="1-5 stars")]
+
+
+class LikeInteraction(BaseModel):
+    """A like (liking twice is still one like). Takes no `value`."""
+
+    model_config = ConfigDict(extra="forbid", title="Like")
+
+    user_id: UserId
+    shoe_id: ShoeId
+    action_type: Literal["like"]
+
+
+class RateInteraction(BaseModel):
+    """A 1-5 star rating (rating again replaces the earlier rating)."""
+
+    model_config = ConfigDict(extra="forbid", title="Rating")
+
+    user_id: UserId
+    shoe_id: ShoeId
+    action_type: Literal["rate"]
+    value: Stars
+
+
+Interaction = Annotated[LikeInteraction | RateInteraction, Field(discriminator="action_type")]
+
+
+# --- responses (the routes send pre-serialised bytes; these models document them) ---------------
+
+
+class ContentItem(BaseModel):
+    shoe_id: str
+    name: str
+    brand: str
+    cluster: int = Field(description="The K-Means cluster of the shoe")
+    match_score: float
+
+
+class ContentResponse(BaseModel):
+    status: Literal["success"]
+    data: list[ContentItem] = Field(description="The top shoes, best first")
+
+
+class FeedItem(BaseModel):
+    shoe_id: str
+    name: str
+    brand: str
+    match_score: float
+    reason: Literal["similar_runners", "popular"]
+
+
+class FeedResponse(BaseModel):
+    status: Literal["success"]
+    data: list[FeedItem] = Field(description="The feed, best first")
+
+
+class CFEngineInfo(BaseModel):
+    version: str
+    users: int
+    shoes: int
+    last_event_id: int | None
+    ndcg_at_10: float | None
+
+
+class HealthResponse(BaseModel):
+    status: Literal["healthy", "degraded"] = Field(description="degraded: the data store does not answer")
+    worker_pid: int
+    store: Literal["sqlite", "postgres", "supabase"]
+    ct_sync_progress: str = Field(description="changed interactions since the last rebuild / threshold")
+    ct_rebuilds_claimed: int | None = None
+    cf_engine: CFEngineInfo | None
+    content_models: dict[str, str | None] = Field(description="serving version per shoe type")
+    last_rebuild: dict[str, Any] | None = Field(description="outcome of the last continuous-training rebuild")
+
+
+class LiveResponse(BaseModel):
+    status: Literal["alive"]
+
+
+class ReadyResponse(BaseModel):
+    status: Literal["ready"]
+
+
+class ServingModel(BaseModel):
+    version: str | None
+    age_s: float | None
+    metrics: dict[str, Any] | None = None
+    mode: str | None = None
+    n_users: int | None = None
+
+
+class ReloadResponse(BaseModel):
+    status: Literal["reloaded"]
+    generation: int
+    serving: dict[str, ServingModel | None]
+
+
+class ModelStatusResponse(BaseModel):
+    serving: dict[str, ServingModel | None]
+    last_rebuild: dict[str, Any] | None
+    ct: dict[str, Any] = Field(description="progress, rebuilds claimed, newest event id; or the store error")
