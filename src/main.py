@@ -86,6 +86,9 @@ def serve(settings: Settings) -> None:
                 "loglevel": settings.log_level.lower(),
                 "child_exit": child_exit,
                 "reload": settings.dev_reload,
+                # X-Forwarded-For is believed only from the proxies the settings name (gunicorn's
+                # default trusts every local peer, so anything on the host could pose as any client)
+                "forwarded_allow_ips": ",".join(settings.trusted_proxy_networks),
             }
             for key, value in options.items():
                 self.cfg.set(key, value)
@@ -124,7 +127,15 @@ def main() -> None:
     if settings.dev_reload:
         import uvicorn
 
-        uvicorn.run("src.main:dev_app", host=settings.host, port=settings.port, reload=True, factory=True)
+        uvicorn.run(
+            "src.main:dev_app",
+            host=settings.host,
+            port=settings.port,
+            reload=True,
+            factory=True,
+            proxy_headers=bool(settings.trusted_proxy_networks),
+            forwarded_allow_ips=",".join(settings.trusted_proxy_networks) or None,
+        )
         return
     serve(settings)
 

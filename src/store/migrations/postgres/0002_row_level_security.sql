@@ -1,0 +1,41 @@
+-- depends: 0001_initial
+-- Row-level security on every table, and no direct access for Supabase's client roles.
+--
+-- A Supabase project exposes the public schema through its REST API to the `anon` and
+-- `authenticated` roles (the keys a browser holds). With RLS enabled and no policy, those roles see
+-- no rows and can change none; their table and function grants are revoked as well, so the only
+-- way to write is through this service, which connects as the owner (PostgreSQL URL) or with the
+-- service-role key (which bypasses RLS). Idempotent: enabling RLS twice and revoking what was never
+-- granted are no-ops; the client roles are touched only where they exist (Supabase).
+
+DO $$
+DECLARE
+    t record;
+    r text;
+BEGIN
+    FOR t IN
+        SELECT c.relname
+          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')
+    LOOP
+        EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t.relname);
+    END LOOP;
+
+    REVOKE EXECUTE ON FUNCTION record_interaction(BIGINT, TEXT, TEXT, INTEGER, INTEGER) FROM PUBLIC;
+    FOREACH r IN ARRAY ARRAY['anon', 'authenticated'] LOOP
+        IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
+            EXECUTE format('REVOKE ALL ON ALL TABLES IN SCHEMA %I FROM %I', current_schema(), r);
+            EXECUTE format('REVOKE ALL ON ALL SEQUENCES IN SCHEMA %I FROM %I', current_schema(), r);
+            EXECUTE format(
+                'REVOKE EXECUTE ON FUNCTION record_interaction(BIGINT, TEXT, TEXT, INTEGER, INTEGER) FROM %I', r
+            );
+        END IF;
+    END LOOP;
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'service_role') THEN
+        GRANT EXECUTE ON FUNCTION record_interaction(BIGINT, TEXT, TEXT, INTEGER, INTEGER) TO service_role;
+    END IF;
+END
+$$;
+
+INSERT INTO store_meta (key, value) VALUES ('schema_version', '2')
+ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value;
