@@ -37,14 +37,14 @@ def _json_integer(value: Any) -> Any:
 
 UserId = Annotated[
     int,
-    BeforeValidator(_json_integer),
     Field(ge=1, le=MAX_USER_ID, description="The runner's id", examples=[42]),
+    BeforeValidator(_json_integer),
 ]
 ShoeId = Annotated[
     str,
     Field(strict=True, min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$", examples=["R001"]),
 ]
-Stars = Annotated[int, BeforeValidator(_json_integer), Field(ge=1, le=5, description="1-5 stars")]
+Stars = Annotated[int, Field(ge=1, le=5, description="1-5 stars"), BeforeValidator(_json_integer)]
 
 
 class LikeInteraction(BaseModel):
