@@ -158,6 +158,7 @@ class Settings(BaseSettings):
     # Where the rate-limit counters live (`limits` storage URL). redis://host:6379 shares them across
     # workers and replicas; memory:// counts per worker process.
     rate_limit_storage_url: str = "memory://"
+    rate_limit_namespace: str = "sonix"  # keeps deployments that share one Redis apart
     # Comma-separated proxy addresses or CIDRs whose X-Forwarded-For is believed (none by default).
     trusted_proxies: str = ""
     log_level: str = "INFO"

@@ -60,11 +60,18 @@ class InteractionRateLimit:
     def __init__(self, settings: Settings) -> None:
         self.per_minute = settings.interact_rate_limit_per_min
         self.storage_url = settings.rate_limit_storage_url
+        self.namespace = settings.rate_limit_namespace
         self.trusted = parse_networks(settings.trusted_proxy_networks)
 
     @cached_property
     def _limiter(self) -> MovingWindowRateLimiter:
-        return MovingWindowRateLimiter(storage_from_string(self.storage_url))
+        # a slow Redis must not hold requests: short timeouts, then the check fails open
+        options = (
+            {"socket_timeout": 1.0, "socket_connect_timeout": 1.0}
+            if self.storage_url.startswith("redis")
+            else {}
+        )
+        return MovingWindowRateLimiter(storage_from_string(self.storage_url, **options))
 
     def check(self, client: str) -> None:
         """Count one hit; raise 429 with Retry-After when the client is over the limit."""
@@ -72,13 +79,13 @@ class InteractionRateLimit:
             return
         item = RateLimitItemPerMinute(self.per_minute)
         try:
-            allowed = self._limiter.hit(item, "interact", client)
+            allowed = self._limiter.hit(item, self.namespace, "interact", client)
         except Exception as exc:  # the counter store is down: serve rather than refuse everyone
             log.warning("rate-limit storage unavailable, not limiting: %s", exc)
             return
         if allowed:
             return
-        reset_at = self._limiter.get_window_stats(item, "interact", client).reset_time
+        reset_at = self._limiter.get_window_stats(item, self.namespace, "interact", client).reset_time
         retry_after = max(1, math.ceil(reset_at - time.time()))
         raise HTTPException(
             429,
