@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+class TrailQuestionnairePaceType0(StrEnum):
+    EASY = "Easy"
+    FAST = "Fast"
+    STEADY = "Steady"
+
+    def __str__(self) -> str:
+        return str(self.value)
