@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test dev lint bench-http bench-cf bench-content evaluate train clean
+.PHONY: run test dev lint openapi bench-http bench-cf bench-content evaluate train clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,12 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+
+# The API contract: export openapi.json, then regenerate the typed client from it (both committed).
+openapi: $(VENV)/.dev-installed
+	$(BIN)/python -m src.api.openapi
+	$(BIN)/openapi-python-client generate --path openapi.json --output-path clients/python \
+		--config clients/openapi-python-client.yaml --overwrite
 
 train: $(VENV)/.train-installed
 	$(BIN)/python -m src.training.training_engine --type all

@@ -27,7 +27,7 @@ JSON = "application/json"
 @router.post(
     "/interact",
     response_model=FeedResponse,
-    responses=problem_responses(401, 404, 422, 429, 503),
+    responses=problem_responses(400, 401, 404, 413, 422, 429, 503),
     summary="Record a like or a rating",
 )
 def interact(body: Interaction, feed: FeedDep, _key: WriteKey, _limit: InteractionLimit) -> Response:

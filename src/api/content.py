@@ -24,7 +24,7 @@ from src.recommender.trail_recommender import TrailQuestionnaire
 
 router = APIRouter(prefix="/recommend", tags=["content-based"])
 
-_RESPONSES = problem_responses(401, 422, 503)
+_RESPONSES = problem_responses(400, 401, 413, 422, 503)
 _EMPTY = Body(None, description="The answers; every field optional, an empty body or {} is allowed")
 
 
