@@ -3,9 +3,10 @@
     locust -f locustfile.py --headless -u 50 -r 10 -t 60s --host http://127.0.0.1:7860 \
         --csv bench/results/locust
 
-Mix (task weights): `POST /interact` ×3 (likes and 1-5 star ratings), `GET /recommend/feed/{user_id}`
-×1, `GET /health` ×1. Requests are named by route template (`/recommend/feed/[user_id]`) so the
-stats group per endpoint.
+Mix (task weights): `POST /v1/interact` ×3 (likes and 1-5 star ratings), `GET /v1/recommend/feed/{user_id}`
+×1, `GET /v1/health` ×1. Requests are named by route template (`/v1/recommend/feed/[user_id]`) so the
+stats group per endpoint. Bodies are built and answers parsed with the typed client generated from
+openapi.json (`clients/python`), so a drift between the document and the service fails the run.
 
 Ids are realistic: shoe ids come from data/road_dataset.csv and data/trail_dataset.csv (the catalog
 the store is seeded from); users are the synthetic demo runners 1..LOCUST_DEMO_USERS (every one has
@@ -20,6 +21,7 @@ Environment (all optional):
   LOCUST_NEW_USER_RATIO    share of interactions from new runners (default 0.15)
   LOCUST_COLD_FEED_RATIO   share of feed requests for never-seen users, expecting 404 (default 0)
   LOCUST_WAIT_MIN/MAX      think time between tasks in seconds (default 0.1 / 0.5)
+  LOCUST_API_KEY           sent as X-API-Key (for a service with API_KEY set)
 """
 
 from __future__ import annotations
@@ -28,11 +30,17 @@ import csv
 import itertools
 import os
 import random
+import sys
 from pathlib import Path
 
 from locust import FastHttpUser, between, task
 
+sys.path.insert(0, str(Path(__file__).resolve().parent / "clients" / "python"))
+
+from sonix_rush_client.models import FeedResponse, HealthResponse, Like, Rating
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
+API_KEY = os.environ.get("LOCUST_API_KEY")
 
 DEMO_USERS = int(os.environ.get("LOCUST_DEMO_USERS") or os.environ.get("DEMO_USERS") or 2000)
 NEW_USER_RATIO = float(os.environ.get("LOCUST_NEW_USER_RATIO", "0.15"))
@@ -67,6 +75,7 @@ class Runner(FastHttpUser):
     def on_start(self) -> None:
         self.rng = random.Random()
         self.own_new_user: int | None = None
+        self.headers = {"X-API-Key": API_KEY} if API_KEY else {}
 
     def _interacting_user(self) -> int:
         if self.rng.random() < NEW_USER_RATIO:
@@ -80,22 +89,23 @@ class Runner(FastHttpUser):
     def interact(self) -> None:
         user_id = self._interacting_user()
         shoe_id = self.rng.choice(SHOE_IDS)
-        if self.rng.random() < 0.5:
-            body: dict[str, object] = {"user_id": user_id, "shoe_id": shoe_id, "action_type": "like"}
-        else:
-            body = {
-                "user_id": user_id,
-                "shoe_id": shoe_id,
-                "action_type": "rate",
-                "value": self.rng.randint(1, 5),
-            }
-        with self.client.post("/interact", json=body, name="/interact", catch_response=True) as resp:
+        body = (
+            Like(user_id=user_id, shoe_id=shoe_id, action_type="like")
+            if self.rng.random() < 0.5
+            else Rating(user_id=user_id, shoe_id=shoe_id, action_type="rate", value=self.rng.randint(1, 5))
+        )
+        with self.client.post(
+            "/v1/interact",
+            json=body.to_dict(),
+            headers=self.headers,
+            name="/v1/interact",
+            catch_response=True,
+        ) as resp:
             if resp.status_code != 200:
                 resp.failure(f"HTTP {resp.status_code}: {(resp.text or '')[:200]}")
                 return
-            data = resp.json().get("data")
-            if not data:
-                resp.failure("empty feed in the /interact response")
+            if not FeedResponse.from_dict(resp.json()).data:
+                resp.failure("empty feed in the /v1/interact response")
                 return
             resp.success()
         if user_id >= NEW_USER_BASE and user_id not in _known_new_set:
@@ -112,23 +122,28 @@ class Runner(FastHttpUser):
         else:
             user_id = self.rng.randint(1, DEMO_USERS)
         with self.client.get(
-            f"/recommend/feed/{user_id}", name="/recommend/feed/[user_id]", catch_response=True
+            f"/v1/recommend/feed/{user_id}",
+            headers=self.headers,
+            name="/v1/recommend/feed/[user_id]",
+            catch_response=True,
         ) as resp:
             if resp.status_code == 404 and expect_404:
                 resp.success()
             elif resp.status_code != 200:
                 resp.failure(f"HTTP {resp.status_code} for user {user_id}: {(resp.text or '')[:200]}")
-            elif not resp.json().get("data"):
+            elif not FeedResponse.from_dict(resp.json()).data:
                 resp.failure(f"empty feed for user {user_id}")
             else:
                 resp.success()
 
     @task(1)
     def health(self) -> None:
-        with self.client.get("/health", name="/health", catch_response=True) as resp:
+        with self.client.get("/v1/health", name="/v1/health", catch_response=True) as resp:
             if resp.status_code != 200:
                 resp.failure(f"HTTP {resp.status_code}")
-            elif resp.json().get("status") != "healthy":
-                resp.failure(f"status {resp.json().get('status')!r}")
+                return
+            status = HealthResponse.from_dict(resp.json()).status
+            if status != "healthy":
+                resp.failure(f"status {status!r}")
             else:
                 resp.success()

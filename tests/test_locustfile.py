@@ -24,7 +24,7 @@ pytestmark = pytest.mark.slow
 
 DEMO_USERS = 300
 WORKERS = 2
-ENDPOINTS = ("/interact", "/recommend/feed/[user_id]", "/health")
+ENDPOINTS = ("/v1/interact", "/v1/recommend/feed/[user_id]", "/v1/health")
 
 
 @pytest.fixture
@@ -70,7 +70,7 @@ def test_locust_scenario_runs_clean(service: str, tmp_path: Path) -> None:
         assert int(rows[name]["Failure Count"]) == 0, f"{name} had failures:\n{output}"
     assert int(rows["Aggregated"]["Failure Count"]) == 0, output
     # The mix is 3:1:1, so /interact is the busiest endpoint.
-    assert int(rows["/interact"]["Request Count"]) > int(rows["/health"]["Request Count"])
+    assert int(rows["/v1/interact"]["Request Count"]) > int(rows["/v1/health"]["Request Count"])
 
     with open(f"{prefix}_failures.csv", newline="") as fh:
         failures = list(csv.DictReader(fh))
