@@ -14,8 +14,10 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute, iter_route_contexts
 
 from src.api.errors import PROBLEM_JSON
+from src.api.security import ROUTE_SECURITY, SECURITY_SCHEMES
 from src.config import PROJECT_ROOT
 
 OPENAPI_PATH = PROJECT_ROOT / "openapi.json"
@@ -51,6 +53,25 @@ def _problem_content(document: dict[str, Any]) -> None:
         schemas.pop(unused, None)
 
 
+def _declare_security(app: FastAPI, document: dict[str, Any]) -> None:
+    """Security schemes, and on every route the ones its key/token dependencies check."""
+    document.setdefault("components", {})["securitySchemes"] = SECURITY_SCHEMES
+    # iter_route_contexts: each route as mounted (prefix applied), as get_openapi itself walks them
+    for route in iter_route_contexts(app.routes):
+        if not isinstance(route.original_route, APIRoute) or not route.include_in_schema:
+            continue
+        calls, stack = [], [route.dependant]
+        while stack:
+            dependant = stack.pop()
+            calls.append(dependant.call)
+            stack.extend(dependant.dependencies)
+        security = next((ROUTE_SECURITY[c] for c in calls if c in ROUTE_SECURITY), None)
+        if security is None:
+            continue
+        for method in route.methods or ():
+            document["paths"][route.path_format][method.lower()]["security"] = security
+
+
 def build_openapi(app: FastAPI) -> dict[str, Any]:
     if app.openapi_schema is None:
         document = get_openapi(
@@ -66,6 +87,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
             ],
         )
         _problem_content(document)
+        _declare_security(app, document)
         app.openapi_schema = document
     return app.openapi_schema
 

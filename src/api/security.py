@@ -1,37 +1,45 @@
-"""Client keys and the admin token, as documented security schemes.
+"""Client keys and the admin token.
 
 `API_KEY` (comma-separated, so a new key can be rolled out before the old one is withdrawn): when
 set, writes need one of them in `X-API-Key` or `Authorization: Bearer`; `API_KEY_FOR_READS=true`
 requires it for reads too. The runners' backend holds the key; browsers never do. The admin
 endpoints have their own token (`ADMIN_TOKEN`) and are disabled (403) without one.
+
+Each check is one plain `async` dependency reading the headers itself (FastAPI's security classes
+would add two more dependency resolutions to every request of the hot routes); the document
+declares the schemes below for every route that uses `WriteKey`, `ReadKey` or `AdminToken`
+(`src.api.openapi` finds them in the route's dependencies).
 """
 
 from __future__ import annotations
 
 import hmac
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Request, Security
-from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from fastapi import Depends, HTTPException, Request
 
 from src.config import Settings
 
-api_key_header = APIKeyHeader(
-    name="X-API-Key",
-    scheme_name="ApiKey",
-    description="A client key from the API_KEY setting (needed for writes when API_KEY is set)",
-    auto_error=False,
-)
-api_key_bearer = HTTPBearer(
-    scheme_name="ApiKeyBearer",
-    description="The same client key as `Authorization: Bearer <key>`",
-    auto_error=False,
-)
-admin_bearer = HTTPBearer(
-    scheme_name="AdminToken",
-    description="`Authorization: Bearer <ADMIN_TOKEN>`; the admin endpoints are disabled without it",
-    auto_error=False,
-)
+SECURITY_SCHEMES: dict[str, dict[str, Any]] = {
+    "ApiKey": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-API-Key",
+        "description": "A client key from the API_KEY setting (required when the service sets API_KEY)",
+    },
+    "ApiKeyBearer": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "The same client key as `Authorization: Bearer <key>`",
+    },
+    "AdminToken": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "`Authorization: Bearer <ADMIN_TOKEN>`; the admin routes are disabled without it",
+    },
+}
+KEY_SECURITY: list[dict[str, list[str]]] = [{"ApiKey": []}, {"ApiKeyBearer": []}]
+ADMIN_SECURITY: list[dict[str, list[str]]] = [{"AdminToken": []}]
 
 
 def _matches(candidate: str, keys: tuple[str, ...]) -> bool:
@@ -42,10 +50,13 @@ def _matches(candidate: str, keys: tuple[str, ...]) -> bool:
     return found
 
 
-def _check_key(
-    keys: tuple[str, ...], header_key: str | None, bearer: HTTPAuthorizationCredentials | None
-) -> None:
-    candidate = header_key or (bearer.credentials if bearer is not None else None)
+def _bearer(request: Request) -> str | None:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+def _check_key(request: Request, keys: tuple[str, ...]) -> None:
+    candidate = request.headers.get("x-api-key") or _bearer(request)
     if candidate is None:
         raise HTTPException(
             401,
@@ -61,40 +72,37 @@ def _settings(request: Request) -> Settings:
 
 
 # async on purpose: a sync dependency would cost a thread-pool hop on the async routes
-async def require_write_key(
-    request: Request,
-    header_key: Annotated[str | None, Security(api_key_header)],
-    bearer: Annotated[HTTPAuthorizationCredentials | None, Security(api_key_bearer)],
-) -> None:
+async def require_write_key(request: Request) -> None:
     settings = _settings(request)
     if settings.api_keys:
-        _check_key(settings.api_keys, header_key, bearer)
+        _check_key(request, settings.api_keys)
 
 
-async def require_read_key(
-    request: Request,
-    header_key: Annotated[str | None, Security(api_key_header)],
-    bearer: Annotated[HTTPAuthorizationCredentials | None, Security(api_key_bearer)],
-) -> None:
+async def require_read_key(request: Request) -> None:
     settings = _settings(request)
     if settings.api_keys and settings.api_key_for_reads:
-        _check_key(settings.api_keys, header_key, bearer)
+        _check_key(request, settings.api_keys)
 
 
-async def require_admin(
-    request: Request,
-    bearer: Annotated[HTTPAuthorizationCredentials | None, Security(admin_bearer)],
-) -> None:
+async def require_admin(request: Request) -> None:
     settings = _settings(request)
     if not settings.admin_token:
         raise HTTPException(403, detail="admin endpoints are disabled: set ADMIN_TOKEN to enable them")
-    if bearer is None or not _matches(bearer.credentials, (settings.admin_token,)):
+    token = _bearer(request)
+    if token is None or not _matches(token, (settings.admin_token,)):
         raise HTTPException(
             401,
             detail="a valid 'Authorization: Bearer <ADMIN_TOKEN>' header is required",
             headers={"WWW-Authenticate": "Bearer"},
         )
 
+
+# what the document declares for a route depending on each check
+ROUTE_SECURITY = {
+    require_write_key: KEY_SECURITY,
+    require_read_key: KEY_SECURITY,
+    require_admin: ADMIN_SECURITY,
+}
 
 WriteKey = Annotated[None, Depends(require_write_key)]
 ReadKey = Annotated[None, Depends(require_read_key)]
