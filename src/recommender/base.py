@@ -14,6 +14,8 @@ from typing import Any, Self
 import numpy as np
 from scipy.sparse import csr_matrix
 
+from src.recommender.scores import POSITIVE_THRESHOLD
+
 
 class RecommenderBase(ABC):
     """Abstract recommender: `fit(user_items) -> self` and `recommend(...) -> (ids, scores)`."""
@@ -55,6 +57,21 @@ def as_user_items(user_items: csr_matrix) -> csr_matrix:
     X.sum_duplicates()
     X.sort_indices()
     return X
+
+
+def binary_positives(user_items: csr_matrix) -> csr_matrix:
+    """1.0 where score > POSITIVE_THRESHOLD, as a new CSR of the same shape (others dropped).
+
+    The index arrays are copied: dropping the non-positives in place must never reach the
+    caller's matrix (sharing them once left the input with the positives' structure but all
+    its values).
+    """
+    X = csr_matrix(user_items, dtype=np.float64)
+    P = csr_matrix(
+        ((X.data > POSITIVE_THRESHOLD).astype(np.float64), X.indices.copy(), X.indptr.copy()), shape=X.shape
+    )
+    P.eliminate_zeros()
+    return P
 
 
 def top_n(scores: np.ndarray, n: int, candidates: np.ndarray | None = None) -> np.ndarray:

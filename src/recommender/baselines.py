@@ -17,27 +17,23 @@ from typing import Any, Self
 import numpy as np
 from scipy.sparse import csr_matrix
 
-from src.recommender.base import RecommenderBase, as_row, as_user_items, top_n
+from src.recommender.base import RecommenderBase, as_row, as_user_items, binary_positives, top_n
+from src.recommender.collaborative_filtering import item_weights
+from src.recommender.scores import POSITIVE_THRESHOLD
 
-POSITIVE_THRESHOLD: float = 0.5
-
-
-def binary_positives(user_items: csr_matrix) -> csr_matrix:
-    """1.0 where score > 0.5, as a CSR of the same shape (other entries dropped)."""
-    X = csr_matrix(user_items, dtype=np.float64)
-    P = csr_matrix(((X.data > POSITIVE_THRESHOLD).astype(np.float64), X.indices, X.indptr), shape=X.shape)
-    P.eliminate_zeros()
-    return P
+__all__ = [
+    "EASERecommender",
+    "ItemKNNRecommender",
+    "PopularityRecommender",
+    "binary_positives",
+    "ease_weights",
+    "item_knn_weights",
+]
 
 
 def ease_weights(positives: csr_matrix, l2: float) -> np.ndarray:
-    """EASE item-item weights (dense n_items x n_items, zero diagonal)."""
-    G = (positives.T @ positives).toarray().astype(np.float64)
-    G[np.diag_indices_from(G)] += l2
-    P = np.linalg.inv(G)
-    B = -P / np.diag(P)
-    np.fill_diagonal(B, 0.0)
-    return B
+    """EASE item-item weights (dense n_items x n_items, zero diagonal): the engine's item component."""
+    return item_weights(positives, l2)
 
 
 def item_knn_weights(positives: csr_matrix, K: int) -> csr_matrix:

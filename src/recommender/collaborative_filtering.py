@@ -65,14 +65,16 @@ from typing import Any, Literal, Self
 import numpy as np
 from scipy.sparse import csc_matrix, csr_matrix, vstack
 
-from src.recommender.base import RecommenderBase, as_row, as_user_items, top_n
+from src.recommender.base import RecommenderBase, as_row, as_user_items, binary_positives, top_n
+from src.recommender.scores import DISLIKE_THRESHOLD, POSITIVE_THRESHOLD
 
 Mode = Literal["positives", "signed"]
 
-POSITIVE_THRESHOLD: float = 0.5
-DISLIKE_THRESHOLD: float = -0.5
 _HASH_MULT = np.uint64(2654435761)  # Knuth multiplicative hash: fixed pseudo-random user order
 _HASH_MASK = np.uint64(0xFFFFFFFF)
+ITEM_L2_SCALE: float = 0.13
+ITEM_L2_MIN: float = 50.0
+ITEM_L2_MAX: float = 5000.0
 
 
 # --- pure math -----------------------------------------------------------------------------------
@@ -207,6 +209,38 @@ def popularity_order(pos_sum: np.ndarray) -> np.ndarray:
     return order[key[order] > 0]
 
 
+def item_l2_for_density(density: float) -> float:
+    """EASE's λ from the positives' density (positives / (users x items)): 0.13 / density²,
+    clamped to [50, 5000]. Sparser data needs more shrinkage of the item-item weights."""
+    if density <= 0:
+        return ITEM_L2_MAX
+    return float(np.clip(ITEM_L2_SCALE / density**2, ITEM_L2_MIN, ITEM_L2_MAX))
+
+
+def item_weights(positives: csr_matrix, l2: float) -> np.ndarray:
+    """EASE item-item weights B (Steck 2019): P = (XᵀX + λI)⁻¹, B = -P / diag(P), diag(B) = 0."""
+    G = np.asarray((positives.T @ positives).toarray(), dtype=np.float64)
+    G[np.diag_indices_from(G)] += l2
+    P = np.linalg.inv(G)
+    B = -P / np.diag(P)
+    np.fill_diagonal(B, 0.0)
+    return B
+
+
+def blend_scores(user_scores: np.ndarray, item_scores: np.ndarray, item_weight: float) -> np.ndarray:
+    """(1 - w) * user_scores / max(user_scores) + w * item_scores / max(item_scores).
+
+    Each component is divided by its largest positive value (a component without one is left
+    as is), so the weight trades the two rankings' strengths, not their raw scales.
+    """
+
+    def scaled(x: np.ndarray) -> np.ndarray:
+        top = float(x.max()) if x.size else 0.0
+        return x / top if top > 0 else x
+
+    return (1.0 - item_weight) * scaled(user_scores) + item_weight * scaled(item_scores)
+
+
 # --- state ---------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class _Part:
@@ -252,6 +286,10 @@ class UserCollaborativeRecommender(RecommenderBase):
         max_column_users: per-column sample size for candidate generation (5000).
         rescore: candidates re-scored exactly when a column was sampled (1000).
         compact_fraction: overlay size (fraction of base nnz) that triggers a full rebuild.
+        item_weight: share of the EASE item component in the blend (0.5; 0 = user-KNN alone).
+        item_l2: EASE's λ; None = `item_l2_for_density` of the fitted positives.
+        max_item_component_items: above this many items the item component is off (the dense
+            items x items inverse and weights would cost too much memory and fit time).
     """
 
     def __init__(
@@ -269,9 +307,16 @@ class UserCollaborativeRecommender(RecommenderBase):
         max_column_users: int = 5_000,
         rescore: int = 1_000,
         compact_fraction: float = 0.1,
+        item_weight: float = 0.5,
+        item_l2: float | None = None,
+        max_item_component_items: int = 4096,
     ) -> None:
         if k < 1 or max_column_users < 1 or rescore < 1:
             raise ValueError("k, max_column_users and rescore must be >= 1")
+        if not 0.0 <= item_weight <= 1.0:
+            raise ValueError("item_weight must be between 0 and 1")
+        if item_l2 is not None and item_l2 <= 0:
+            raise ValueError("item_l2 must be > 0 (or None for the density rule)")
         self.k = int(k)
         self.alpha = float(alpha)
         self.idf_exponent = float(idf_exponent)
@@ -285,6 +330,11 @@ class UserCollaborativeRecommender(RecommenderBase):
         self.max_column_users = int(max_column_users)
         self.rescore = int(rescore)
         self.compact_fraction = float(compact_fraction)
+        self.item_weight = float(item_weight)
+        self.item_l2 = None if item_l2 is None else float(item_l2)
+        self.max_item_component_items = int(max_item_component_items)
+        self._item_B: np.ndarray | None = None  # EASE weights of the last full build (None = off)
+        self.fitted_item_l2: float | None = None
         self._base: _Part | None = None
         self._delta: _Part | None = None
         self._stale = np.zeros(0, dtype=bool)  # base rows superseded by the overlay
@@ -301,6 +351,7 @@ class UserCollaborativeRecommender(RecommenderBase):
         return cls(
             k=k, alpha=1.0, idf_exponent=0.0, norm_exponent=1.0, popularity_damping=0.0,
             neutral_weight=0.0, negative_weight=0.0, query_dislike_weight=0.0, similarity=mode, aggregate=mode,
+            item_weight=0.0,
         )  # fmt: skip
 
     def get_params(self) -> dict[str, Any]:
@@ -318,7 +369,15 @@ class UserCollaborativeRecommender(RecommenderBase):
             "max_column_users": self.max_column_users,
             "rescore": self.rescore,
             "compact_fraction": self.compact_fraction,
+            "item_weight": self.item_weight,
+            "item_l2": self.item_l2,
+            "max_item_component_items": self.max_item_component_items,
         }
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state.pop("_scratch", None)  # per-thread scratch (threading.local) is rebuilt on demand
+        return state
 
     # --- building --------------------------------------------------------------------------------
     def _sim(self, scores: np.ndarray) -> np.ndarray:
@@ -366,7 +425,28 @@ class UserCollaborativeRecommender(RecommenderBase):
         self._stats = _Stats(norms=norms, df=df, col_count=col_count, pos_sum=pos_sum)
         self._pop_order = popularity_order(pos_sum)
         self._user_items = X
+        self._fit_item_component(X)
         return self
+
+    def _fit_item_component(self, X: csr_matrix) -> None:
+        """EASE weights on the positives of X (only on full builds: an update keeps them)."""
+        self._item_B, self.fitted_item_l2 = None, None
+        if self.item_weight <= 0 or not 0 < self.n_items <= self.max_item_component_items:
+            return
+        positives = binary_positives(X)
+        if positives.nnz == 0:
+            return
+        density = positives.nnz / (X.shape[0] * X.shape[1])
+        l2 = self.item_l2 if self.item_l2 is not None else item_l2_for_density(density)
+        self._item_B, self.fitted_item_l2 = item_weights(positives, l2), l2
+
+    def item_component_scores(self, user_items_row: csr_matrix) -> np.ndarray:
+        """EASE score of every item for this row (sum of B's rows of its positives); zeros if off."""
+        row = as_row(user_items_row, self.n_items)
+        if self._item_B is None:
+            return np.zeros(self.n_items)
+        liked = row.indices[row.data > POSITIVE_THRESHOLD]
+        return self._item_B[liked].sum(axis=0) if liked.size else np.zeros(self.n_items)
 
     def _workspace(self) -> tuple[np.ndarray, np.ndarray]:
         """Per-thread scratch arrays of n_users (kept zeroed) so a request never scans n_users."""
@@ -504,10 +584,12 @@ class UserCollaborativeRecommender(RecommenderBase):
     def recommend_with_reasons(
         self, userid: int | None, user_items_row: csr_matrix, N: int = 10
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(ids, scores, from_neighbours): neighbour items first, then popularity backfill.
+        """(ids, scores, from_neighbours): collaborative items first, then popularity backfill.
 
-        Neighbour items have score > 0 (step 5); backfill items (the most popular unseen items
-        by positive score sum over the fitted matrix) have score 0.0 and from_neighbours False.
+        Collaborative items have score > 0: the user-KNN score (step 5), blended with the EASE
+        item component when it is on (`blend_scores`); backfill items (the most popular unseen
+        items by positive score sum over the fitted matrix) have score 0.0 and from_neighbours
+        False.
         """
         _, stats = self._require_fit()
         if userid is not None and not 0 <= int(userid) < self.n_users:
@@ -517,11 +599,20 @@ class UserCollaborativeRecommender(RecommenderBase):
         nb, sims = self.similar_users(None if userid is None else int(userid), row)
         ids = np.zeros(0, np.int64)
         scores = np.zeros(0)
-        if nb.size and N > 0:
-            r, c, v = self._rows(nb)
-            weights = sims**self.alpha if self.alpha != 1.0 else sims
-            item_scores = damped_item_scores(c, weights[r] * self._agg(v), stats.df, self.popularity_damping)
+        blended = self._item_B is not None and self.item_weight > 0
+        if (nb.size or blended) and N > 0:
+            item_scores = np.zeros(self.n_items)
+            if nb.size:
+                r, c, v = self._rows(nb)
+                weights = sims**self.alpha if self.alpha != 1.0 else sims
+                item_scores = damped_item_scores(
+                    c, weights[r] * self._agg(v), stats.df, self.popularity_damping
+                )
             item_scores[seen] = 0.0
+            if blended:
+                ease = self.item_component_scores(row)
+                ease[seen] = 0.0
+                item_scores = blend_scores(item_scores, ease, self.item_weight)
             ids = top_n(item_scores, N, np.flatnonzero(item_scores > 0))
             scores = item_scores[ids]
         n_fill = N - ids.size
@@ -598,6 +689,9 @@ class UserCollaborativeRecommender(RecommenderBase):
         pos_sum = stats.pos_sum - ps_o + ps_n
         eng._stats = _Stats(norms=norms, df=df, col_count=col_count, pos_sum=pos_sum)
         eng._pop_order = popularity_order(pos_sum)
+        # the item component stays the last full build's: re-inverting items x items per update
+        # would make every injected runner cost a full EASE fit (compaction refreshes it)
+        eng._item_B, eng.fitted_item_l2 = self._item_B, self.fitted_item_l2
         if eng._delta.nnz > self.compact_fraction * max(base.nnz, 1):
             return UserCollaborativeRecommender(**self.get_params()).fit(eng.user_items)
         return eng
@@ -614,4 +708,6 @@ class UserCollaborativeRecommender(RecommenderBase):
         if self._stats is not None:
             total += sum(a.nbytes for a in (self._stats.norms, self._stats.df, self._stats.col_count))
             total += self._stats.pos_sum.nbytes
+        if self._item_B is not None:
+            total += self._item_B.nbytes
         return total + self._stale.nbytes + self._pop_order.nbytes

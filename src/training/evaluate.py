@@ -2,9 +2,10 @@
 
 The protocol (identical for every model, the served engine included):
 
-1. Stars -> score (`stars_to_score`): >=4.5 -> +2.0; >=3.5 -> +1.0; >=2.5 -> +0.1; >=1.5 -> -1.0;
-   else -2.0. The store's own data already holds summed like/rating scores and is used as is.
-   A *positive* is a score > 0.5 (`POSITIVE_THRESHOLD`).
+1. Stars -> score (`src.recommender.scores.stars_to_score`, the service's rule): >=4.5 -> +2.0;
+   >=3.5 -> +1.0; >=2.5 -> +0.1; >=1.5 -> -1.0; else -2.0. The store's own data already holds
+   summed like/rating scores and is used as is. A *positive* is a score > 0.5
+   (`src.recommender.scores.POSITIVE_THRESHOLD`); only positives are held out and count as hits.
 2. Split (`split_holdout`) with one `numpy.random.default_rng(42)` for the whole split: users in
    ascending index order; each user with at least 5 positives (positives taken in ascending item
    index) holds out `max(1, round(0.2 * n))` of them chosen by `rng.choice(n, size, replace=False)`.
@@ -41,22 +42,16 @@ import numpy as np
 from scipy.sparse import coo_matrix, csr_matrix
 
 from src.recommender.base import RecommenderBase
+from src.recommender.scores import POSITIVE_THRESHOLD, stars_to_score
 
-POSITIVE_THRESHOLD: float = 0.5
+__all__ = ["POSITIVE_THRESHOLD", "stars_to_score"]  # re-exported: part of the protocol's API
+
 MIN_POSITIVES: int = 5
 HOLDOUT_FRACTION: float = 0.2
 DEFAULT_SEED: int = 42
 
-_STAR_BOUNDS = np.array([1.5, 2.5, 3.5, 4.5])
-_STAR_SCORES = np.array([-2.0, -1.0, 0.1, 1.0, 2.0])
-
 
 # --- protocol ------------------------------------------------------------------------------------
-def stars_to_score(stars: float | np.ndarray) -> np.ndarray:
-    """Map star ratings to signed scores (step 1 of the protocol); vectorised, returns float64."""
-    return _STAR_SCORES[np.searchsorted(_STAR_BOUNDS, np.asarray(stars, dtype=np.float64), side="right")]
-
-
 def split_holdout(
     user_items: csr_matrix, seed: int = DEFAULT_SEED
 ) -> tuple[csr_matrix, dict[int, np.ndarray]]:
