@@ -8,7 +8,11 @@ returned. Results are deterministic; ties are broken by ascending item index.
 
 from __future__ import annotations
 
+import json
+import os
+import tempfile
 from abc import ABC, abstractmethod
+from pathlib import Path
 from typing import Any, Self
 
 import numpy as np
@@ -38,6 +42,45 @@ class RecommenderBase(ABC):
     def get_params(self) -> dict[str, Any]:
         """JSON-able constructor parameters (recorded in artifact manifests)."""
         return {}
+
+    @property
+    @abstractmethod
+    def user_items(self) -> csr_matrix:
+        """The users x items matrix the model was fitted on (what `save` stores)."""
+
+    def save(self, path: str | Path) -> None:
+        """Write the parameters and the fitted matrix to one .npz, atomically (temp file + rename).
+
+        Every model's fit is deterministic, so `load` refits and reproduces the same model.
+        """
+        path = Path(path)
+        X = self.user_items
+        header = json.dumps({"model": type(self).__name__, "params": self.get_params()})
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                np.savez(
+                    fh,
+                    header=np.array(header),
+                    data=X.data,
+                    indices=X.indices,
+                    indptr=X.indptr,
+                    shape=np.asarray(X.shape, dtype=np.int64),
+                )
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    @classmethod
+    def load(cls, path: str | Path) -> Self:
+        """A model written by `save` of this same class, refitted on its stored matrix."""
+        with np.load(Path(path), allow_pickle=False) as z:
+            header = json.loads(str(z["header"]))
+            X = csr_matrix((z["data"], z["indices"], z["indptr"]), shape=tuple(z["shape"]))
+        if header.get("model") != cls.__name__:
+            raise ValueError(f"{path} holds a {header.get('model')!r}, not a {cls.__name__!r}")
+        return cls(**header["params"]).fit(X)
 
 
 def as_row(user_items_row: csr_matrix | np.ndarray, n_items: int) -> csr_matrix:
