@@ -442,11 +442,13 @@ class UserCollaborativeRecommender(RecommenderBase):
 
     def item_component_scores(self, user_items_row: csr_matrix) -> np.ndarray:
         """EASE score of every item for this row (sum of B's rows of its positives); zeros if off."""
-        row = as_row(user_items_row, self.n_items)
-        if self._item_B is None:
-            return np.zeros(self.n_items)
+        return self._item_scores(as_row(user_items_row, self.n_items))
+
+    def _item_scores(self, row: csr_matrix) -> np.ndarray:
         liked = row.indices[row.data > POSITIVE_THRESHOLD]
-        return self._item_B[liked].sum(axis=0) if liked.size else np.zeros(self.n_items)
+        if self._item_B is None or liked.size == 0:
+            return np.zeros(self.n_items)
+        return self._item_B[liked].sum(axis=0)
 
     def _workspace(self) -> tuple[np.ndarray, np.ndarray]:
         """Per-thread scratch arrays of n_users (kept zeroed) so a request never scans n_users."""
@@ -610,7 +612,7 @@ class UserCollaborativeRecommender(RecommenderBase):
                 )
             item_scores[seen] = 0.0
             if blended:
-                ease = self.item_component_scores(row)
+                ease = self._item_scores(row)
                 ease[seen] = 0.0
                 item_scores = blend_scores(item_scores, ease, self.item_weight)
             ids = top_n(item_scores, N, np.flatnonzero(item_scores > 0))
