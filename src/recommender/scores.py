@@ -61,8 +61,3 @@ def stars_to_score(stars: float | np.ndarray) -> np.ndarray:
     whole = np.clip(np.floor(np.asarray(stars, dtype=np.float64) + 0.5), 1, 5).astype(np.int64)
     table = np.array([0.0] + [RATING_SCORES[k] for k in range(1, 6)])
     return table[whole]
-
-
-def is_positive(scores: np.ndarray) -> np.ndarray:
-    """Boolean mask of positives (score > POSITIVE_THRESHOLD): what every ranking metric counts."""
-    return np.asarray(scores, dtype=np.float64) > POSITIVE_THRESHOLD
