@@ -458,3 +458,26 @@ class BlendTest(unittest.TestCase):
             EASERecommender().fit(random_scores(5, 4, 0)).save(path)
             with self.assertRaisesRegex(ValueError, "EASERecommender"):
                 UserCollaborativeRecommender.load(path)
+
+
+class StabilityTest(unittest.TestCase):
+    """A runner's list does not move when runners with no shoe in common act."""
+
+    def test_unrelated_runners_acting_leave_the_list_unchanged(self) -> None:
+        rng = np.random.default_rng(0)
+        D = np.zeros((60, 20))
+        for u in range(60):  # two taste groups with disjoint shoes: 0-9 and 10-19
+            group = np.arange(10) if u < 30 else np.arange(10, 20)
+            D[u, rng.choice(group, size=4, replace=False)] = rng.choice([2.0, 1.0, -1.0], size=4)
+        X = csr_matrix(D)
+        eng = UserCollaborativeRecommender().fit(X)
+        before = [eng.recommend(u, X[u], N=5) for u in range(30)]
+        actors = np.arange(30, 36)  # group-two runners each like one more group-two shoe
+        rows = X[actors].tolil()
+        for r, u in enumerate(actors.tolist()):
+            rows[r, int(np.setdiff1d(np.arange(10, 20), X[u].indices)[0])] = 2.0
+        updated = eng.with_updated_rows(actors, csr_matrix(rows))
+        for u in range(30):
+            ids, scores = updated.recommend(u, X[u], N=5)
+            np.testing.assert_array_equal(ids, before[u][0])
+            np.testing.assert_allclose(scores, before[u][1], rtol=1e-12)
