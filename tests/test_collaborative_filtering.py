@@ -49,6 +49,16 @@ class EngineMixinTest(RecommenderTestMixin, unittest.TestCase):
         return UserCollaborativeRecommender()
 
 
+class UserKNNAloneMixinTest(RecommenderTestMixin, unittest.TestCase):
+    def _get_model(self) -> UserCollaborativeRecommender:
+        return UserCollaborativeRecommender(item_weight=0.0)
+
+
+class ItemComponentOnlyMixinTest(RecommenderTestMixin, unittest.TestCase):
+    def _get_model(self) -> UserCollaborativeRecommender:
+        return UserCollaborativeRecommender(item_weight=1.0)
+
+
 class FirstDescribedMixinTest(RecommenderTestMixin, unittest.TestCase):
     def _get_model(self) -> UserCollaborativeRecommender:
         return UserCollaborativeRecommender.as_first_described()
