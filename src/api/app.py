@@ -93,6 +93,7 @@ def create_app(settings: Settings | None = None, *, initialize: bool = False) ->
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST"],
             allow_headers=["*"],
+            expose_headers=["X-Request-ID", "Retry-After"],  # readable by browser clients
         )
     app.add_middleware(ObservabilityMiddleware, max_body_bytes=settings.max_body_bytes)
     return app
