@@ -175,7 +175,7 @@ class FeedService:
             base = None if force_full else self._snapshot
             snapshot = follow(self.store, self.settings, base, poll.version_id)
             swapped = snapshot is not None and self.swap(snapshot)
-        self.heartbeat()
+        self.heartbeat(force=swapped)
         return swapped
 
     def heartbeat(self, *, force: bool = False) -> None:
