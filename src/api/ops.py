@@ -40,7 +40,12 @@ def _content_versions(request: Request) -> dict[str, str | None]:
 def health(request: Request, feed: FeedDep, settings: SettingsDep) -> Response:
     """Liveness plus the shared continuous-training progress (the same whichever worker answers)."""
     snapshot = feed.snapshot
-    body: dict[str, Any] = {"status": "healthy", "worker_pid": os.getpid(), "store": feed.store.backend}
+    body: dict[str, Any] = {
+        "status": "healthy",
+        "worker_pid": os.getpid(),
+        "store": feed.store.backend,
+        "reload_generation": feed.reload_generation,  # the newest admin reload this worker has applied
+    }
     try:
         ct = feed.store.ct_state()
         body["ct_sync_progress"] = f"{ct.pending}/{settings.ct_threshold}"

@@ -6,16 +6,38 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import socket
 import sys
 import threading
 from types import FrameType
 
-from src.config import get_settings
+from src.config import Settings, get_settings
 
 log = logging.getLogger("sonix.ct")
 
 
+def check(settings: Settings) -> int:
+    """`python -m src.ct --check` (the container healthcheck): 0 if a CT process on this host sent
+    a heartbeat to the store recently, 1 otherwise."""
+    from src.store import StoreError, create_store
+
+    store = create_store(settings)
+    try:
+        beats = store.serving_processes(3 * settings.heartbeat_s + 5)
+    except StoreError as exc:
+        print(f"sonix-ct: store unreachable: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    here = socket.gethostname()
+    alive = [b for b in beats if b.role == "ct" and b.host == here]
+    print(f"sonix-ct: {'alive' if alive else 'no recent heartbeat'} on {here}")
+    return 0 if alive else 1
+
+
 def main() -> int:
+    if "--check" in sys.argv[1:]:
+        return check(get_settings())
     # The rebuild math is single-threaded by design (it must not take every core from the API).
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, "1")
