@@ -3,8 +3,9 @@
 Starts N API replicas (`ROLE=api`, each with its own ARTIFACTS_DIR, W workers) on a throwaway
 PostgreSQL database seeded with the demo runners, then plays the CT process in this process: each
 round records CT_THRESHOLD new interactions, answers the claim with one rebuild (`CTLoop.step`),
-notes the moment the version row committed, and polls every replica's /health until all of their
-workers report that version. Prints the per-round lags and their median / p95 / max.
+notes the moment the version row committed, and polls the workers' heartbeats (each worker
+records the version it serves right after swapping it in) until every worker of every replica
+serves it. Prints the per-round lags and their median / p95 / max.
 
     .venv/bin/python bench/ct_sync_bench.py --replicas 2 --workers 2 --rounds 20 --poll 2
 """
@@ -43,12 +44,13 @@ def content_artifacts(path: Path, scratch: Path) -> Path:
     return out
 
 
-def start_replica(env: dict[str, str], log: Path) -> tuple[subprocess.Popen[bytes], str]:
+def start_replica(env: dict[str, str], log: Path, procs: list[subprocess.Popen[bytes]]) -> None:
     with log.open("wb") as fh:
         proc = subprocess.Popen(
             [sys.executable, "-m", "src.main"], cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT,
             start_new_session=True,
         )  # fmt: skip
+    procs.append(proc)  # stopped by the caller whatever happens next
     base = f"http://127.0.0.1:{env['PORT']}"
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
@@ -56,24 +58,21 @@ def start_replica(env: dict[str, str], log: Path) -> tuple[subprocess.Popen[byte
             raise SystemExit(f"replica exited:\n{log.read_text()[-2000:]}")
         try:
             if httpx.get(f"{base}/health/ready", timeout=1).status_code == 200:
-                return proc, base
+                return
         except httpx.HTTPError:
             pass
         time.sleep(0.2)
     raise SystemExit(f"replica not ready:\n{log.read_text()[-2000:]}")
 
 
-def every_worker_serves(bases: list[str], workers: int, version: str) -> bool:
-    for base in bases:
-        seen: dict[int, str] = {}
-        for _ in range(8 * workers):
-            h = httpx.get(f"{base}/health", timeout=5).json()
-            seen[h["worker_pid"]] = h["cf_engine"]["version"]
-            if len(seen) == workers:
-                break
-        if len(seen) < workers or set(seen.values()) != {version}:
-            return False
-    return True
+def workers_serving(url: str, version_id: int) -> int:
+    """API workers whose heartbeat says they serve `version_id` (each worker beats right after a swap,
+    so this reads the moment without sending the replicas any extra requests)."""
+    with psycopg.connect(url) as conn:
+        row = conn.execute(
+            "SELECT count(*) FROM serving_processes WHERE role = 'api' AND cf_version = %s", (version_id,)
+        ).fetchone()
+    return int(row[0]) if row else 0
 
 
 def main() -> None:
@@ -123,14 +122,11 @@ def main() -> None:
     lags: list[float] = []
     procs: list[subprocess.Popen[bytes]] = []
     try:
-        bases = []
         for i in range(args.replicas):
             artifacts = scratch / f"replica-{i}"
             shutil.copytree(content, artifacts)
             env = service_env(**common, PORT=str(free_port()), ARTIFACTS_DIR=str(artifacts))
-            proc, base = start_replica(env, scratch / f"replica-{i}.log")
-            procs.append(proc)
-            bases.append(base)
+            start_replica(env, scratch / f"replica-{i}.log", procs)
         shoes = [s["shoe_id"] for s in store.all_shoes()]
         for r in range(args.rounds):
             for i in range(settings.ct_threshold):
@@ -138,7 +134,9 @@ def main() -> None:
             result = loop.step()
             published_at = time.monotonic()
             assert result is not None and result.version, result
-            while not every_worker_serves(bases, args.workers, result.version):
+            version_id = store.ct_poll().version_id
+            assert version_id is not None
+            while workers_serving(url, version_id) < args.replicas * args.workers:
                 time.sleep(0.01)
             lags.append(time.monotonic() - published_at)
             print(f"round {r + 1:3d}: {result.version} ({result.mode}, built in {result.duration_s:.2f} s) "
