@@ -32,7 +32,7 @@ def prepare(settings: Settings) -> None:
     """Everything done once before workers fork. Exits with one clear line on a bad configuration."""
     from src.catalog import CatalogError
     from src.recommender.content_based import has_valid_artifacts
-    from src.serving.versions import cached_version_id
+    from src.serving.versions import cached_version
     from src.store import StoreConfigError, StoreUnavailable, create_store
 
     try:
@@ -41,7 +41,7 @@ def prepare(settings: Settings) -> None:
     except (CatalogError, StoreConfigError) as exc:
         sys.exit(f"sonix: cannot start: {exc}")
     except StoreUnavailable as exc:
-        if cached_version_id(settings) is None:
+        if cached_version(settings) is None:
             sys.exit(f"sonix: cannot start: {exc}")
         log.warning("store unreachable at start-up (%s); serving from the cached CF version", exc)
         store = None

@@ -311,3 +311,19 @@ def test_the_store_being_down_is_a_store_error(ct_settings: Settings) -> None:
         store.path.parent.parent.write_text("a file, not a directory")  # type: ignore[attr-defined]
     with pytest.raises(StoreError):
         store.ct_poll()
+
+
+def test_a_cache_of_other_data_is_not_taken_for_the_version(ct_settings: Settings) -> None:
+    """Same version id, other watermark (a cache left by another database): caught up, not served."""
+    import dataclasses
+
+    store = create_store(ct_settings)
+    store.init()
+    like_many(store, 6, first_user=1)
+    served = bootstrap(store, ct_settings)
+    version = store.latest_cf_version()
+    assert served is not None and version is not None
+    assert follow(store, ct_settings, served, version.version_id) is served
+    stale = dataclasses.replace(served, last_event_id=served.last_event_id - 3)
+    again = follow(store, ct_settings, stale, version.version_id)
+    assert again is not None and again is not stale and again.last_event_id == version.watermark

@@ -31,7 +31,7 @@ from src.api.observability import CT_REBUILD_SECONDS, CT_REBUILDS
 from src.config import Settings
 from src.ct.rebuild import RebuildResult, bootstrap, rebuild, record_failure
 from src.recommender.cf_snapshot import CFSnapshot
-from src.serving.versions import follow, load_cache, version_id_of
+from src.serving.versions import follow, holds, load_cache, version_id_of
 from src.store import Leadership, LeadershipTimeout, Store, StoreError
 
 log = logging.getLogger(__name__)
@@ -88,7 +88,7 @@ class CTLoop:
     def step(self) -> RebuildResult | None:
         """Answer the pending claims with one rebuild, if there are any and the pace allows."""
         poll = self.store.ct_poll()
-        if poll.version_id is not None and poll.version_id != version_id_of(self.snapshot):
+        if poll.version_id is not None and not holds(self.snapshot, poll.version_id, poll.watermark):
             # published by a previous leader (or `python -m src.ct.rebuild`): rebuild on top of it
             self.snapshot = follow(self.store, self.settings, self.snapshot, poll.version_id) or self.snapshot
         if poll.rebuilds_claimed <= poll.claims_handled:

@@ -28,7 +28,7 @@ import orjson
 from src.api.observability import FEED_CACHE, set_model_version
 from src.config import Settings
 from src.recommender.cf_snapshot import CFSnapshot
-from src.serving.versions import follow, version_id_of
+from src.serving.versions import follow, holds, version_id_of
 from src.store import CFVersion, Store, StoreError, UserState
 
 log = logging.getLogger(__name__)
@@ -171,7 +171,9 @@ class FeedService:
             for callback in self.on_reload:
                 callback()
         swapped = False
-        if poll.version_id is not None and (force_full or poll.version_id != version_id_of(self._snapshot)):
+        if poll.version_id is not None and (
+            force_full or not holds(self._snapshot, poll.version_id, poll.watermark)
+        ):
             base = None if force_full else self._snapshot
             snapshot = follow(self.store, self.settings, base, poll.version_id)
             swapped = snapshot is not None and self.swap(snapshot)

@@ -102,12 +102,23 @@ def follow(
     store: Store, settings: Settings, current: CFSnapshot | None, version_id: int
 ) -> CFSnapshot | None:
     """`current` brought to published version `version_id` (None if the store has no such row)."""
-    if version_id_of(current) == version_id:
-        return current
     version = store.cf_version(version_id)
     if version is None or version.status != "published":
         return None
+    if holds(current, version.version_id, version.watermark):
+        return current
     return snapshot_at(store, settings, version, current)
+
+
+def holds(snapshot: CFSnapshot | None, version_id: int | None, watermark: int | None) -> bool:
+    """Whether `snapshot` is that version. The watermark too: a cache left by another database
+    (a changed DATABASE_URL) can carry the same small version id."""
+    return (
+        snapshot is not None
+        and version_id is not None
+        and version_id_of(snapshot) == version_id
+        and snapshot.last_event_id == watermark
+    )
 
 
 def write_cache(settings: Settings, snapshot: CFSnapshot) -> Path:
@@ -133,16 +144,18 @@ def load_cache(settings: Settings) -> CFSnapshot | None:
     return dataclasses.replace(snapshot, version=manifest.get("cf_version") or snapshot.version)
 
 
-def cached_version_id(settings: Settings) -> int | None:
-    """The version id of the newest local cache, without loading it (start-up check)."""
+def cached_version(settings: Settings) -> tuple[int, int] | None:
+    """(version id, watermark) of the newest local cache, without loading it (start-up check)."""
     from src.artifacts import list_versions, read_manifest
 
     for directory in list_versions(cf_dir(settings)):
         try:
-            found = read_manifest(directory, verify_checksums=False).get("cf_version_id")
+            manifest = read_manifest(directory, verify_checksums=False)
         except Exception:
             continue
-        return None if found is None else int(found)
+        if manifest.get("cf_version_id") is None:
+            return None
+        return int(manifest["cf_version_id"]), int(manifest["last_event_id"])
     return None
 
 
@@ -152,7 +165,7 @@ def sync_cache(store: Store, settings: Settings) -> CFSnapshot | None:
     latest = store.latest_cf_version()
     if latest is None:
         return None
-    if cached_version_id(settings) == latest.version_id:
+    if cached_version(settings) == (latest.version_id, latest.watermark):
         return load_cache(settings)
     snapshot = snapshot_at(store, settings, latest, load_cache(settings))
     write_cache(settings, snapshot)
