@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse
 
 from src.api.deps import FeedDep, SettingsDep, StoreDep
@@ -19,9 +19,9 @@ from src.api.observability import metrics_payload
 from src.api.schemas import HealthResponse, LiveResponse, ModelStatusResponse, ReadyResponse, ReloadResponse
 from src.api.security import AdminToken
 from src.config import Settings
-from src.ct import rebuild as continuous
-from src.serving.feed import bump_reload_generation
+from src.serving.versions import rebuild_status
 from src.store import StoreError
+from src.store.base import version_label
 
 log = logging.getLogger("sonix")
 
@@ -60,7 +60,12 @@ def health(request: Request, feed: FeedDep, settings: SettingsDep) -> Response:
     """Liveness plus the shared continuous-training progress (the same whichever worker answers).
     `degraded` while the data store does not answer (the reason is in the log, not here)."""
     snapshot = feed.snapshot
-    body: dict[str, Any] = {"status": "healthy", "worker_pid": os.getpid(), "store": feed.store.backend}
+    body: dict[str, Any] = {
+        "status": "healthy",
+        "worker_pid": os.getpid(),
+        "store": feed.store.backend,
+        "reload_generation": feed.reload_generation,  # the newest admin reload this worker has applied
+    }
     try:
         ct = feed.store.ct_state()
         body["ct_sync_progress"] = f"{ct.pending}/{settings.ct_threshold}"
@@ -80,7 +85,7 @@ def health(request: Request, feed: FeedDep, settings: SettingsDep) -> Response:
         else None
     )
     body["content_models"] = _content_versions(request)
-    last = continuous.read_status(settings)
+    last = rebuild_status(feed.last_rebuild)
     body["last_rebuild"] = {k: last.get(k) for k in _PUBLIC_REBUILD_FIELDS} if last else None
     return Response(orjson.dumps(body), media_type=JSON)
 
@@ -121,12 +126,18 @@ _ADMIN_RESPONSES = problem_responses(401, 403)
 
 
 @admin_router.post(
-    "/reload-model", response_model=ReloadResponse, responses=_ADMIN_RESPONSES, summary="Reload every model"
+    "/reload-model",
+    response_model=ReloadResponse,
+    responses=problem_responses(401, 403, 503),
+    summary="Reload every model",
 )
 async def reload_model(request: Request, _: AdminToken, feed: FeedDep, settings: SettingsDep) -> Response:
-    """Load the newest valid artifacts of every pipeline here now, and in every other worker within
-    SNAPSHOT_POLL_S (they watch the reload generation)."""
-    generation = await asyncio.to_thread(bump_reload_generation, settings)
+    """Load the newest valid artifacts of every pipeline here now, and in every other worker of
+    every replica within SNAPSHOT_POLL_S (they watch the reload generation in the store)."""
+    try:
+        generation = await asyncio.to_thread(feed.store.bump_reload_generation)
+    except StoreError as exc:
+        raise HTTPException(503, detail=f"the reload could not be announced to the replicas: {exc}") from exc
     feed.reload_generation = generation
     await asyncio.to_thread(request.app.state.reload_models)
     body = {"status": "reloaded", "generation": generation, "serving": _serving(request, settings)}
@@ -169,19 +180,36 @@ def _serving(request: Request, settings: Settings) -> dict[str, Any]:
     "/model-status", response_model=ModelStatusResponse, responses=_ADMIN_RESPONSES, summary="Serving models"
 )
 def model_status(request: Request, _: AdminToken, feed: FeedDep, settings: SettingsDep) -> Response:
-    """Serving versions, metrics and ages, the last rebuild in full, the CT counter; the store's
-    error in full when it does not answer (this is the token-protected place for internals)."""
-    body: dict[str, Any] = {
-        "serving": _serving(request, settings),
-        "last_rebuild": continuous.read_status(settings),
-    }
+    """What this worker serves, and from the store: the last rebuild in full, the claims and every
+    live process of every replica with the CF version it serves; the store's error in full when it
+    does not answer (this token-protected route is the place for internals)."""
+    body: dict[str, Any] = {"serving": _serving(request, settings)}
+    store = feed.store
     try:
-        ct = feed.store.ct_state()
+        found = store.cf_versions(1)
+        body["last_rebuild"] = rebuild_status(found[0] if found else None)
+        ct = store.ct_state()
+        poll = store.ct_poll()
         body["ct"] = {
             "progress": f"{ct.pending}/{settings.ct_threshold}",
             "rebuilds_claimed": ct.rebuilds_claimed,
+            "claims_handled": poll.claims_handled,
             "max_event_id": ct.max_event_id,
+            "published_version": None if poll.version_id is None else version_label(poll.version_id),
+            "reload_generation": poll.reload_generation,
         }
+        body["processes"] = [
+            {
+                "role": p.role,
+                "host": p.host,
+                "pid": p.pid,
+                "state": p.state,
+                "cf_version": None if p.cf_version is None else version_label(p.cf_version),
+                "age_s": p.age_s,
+            }
+            for p in store.serving_processes(3 * settings.heartbeat_s + 5)
+        ]
     except StoreError as exc:
+        body["last_rebuild"] = rebuild_status(feed.last_rebuild)
         body["ct"] = {"error": str(exc)}
     return Response(orjson.dumps(body, default=str), media_type=JSON)

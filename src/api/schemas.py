@@ -112,6 +112,7 @@ class HealthResponse(BaseModel):
     status: Literal["healthy", "degraded"] = Field(description="degraded: the data store does not answer")
     worker_pid: int
     store: Literal["sqlite", "postgres", "supabase"]
+    reload_generation: int | None = Field(description="the newest admin reload this worker has applied")
     ct_sync_progress: str = Field(description="changed interactions since the last rebuild / threshold")
     ct_rebuilds_claimed: int | None = None
     cf_engine: CFEngineInfo | None
@@ -145,3 +146,6 @@ class ModelStatusResponse(BaseModel):
     serving: dict[str, ServingModel | None]
     last_rebuild: dict[str, Any] | None
     ct: dict[str, Any] = Field(description="progress, rebuilds claimed, newest event id; or the store error")
+    processes: list[dict[str, Any]] | None = Field(
+        default=None, description="every live process of every replica and the CF version it serves"
+    )

@@ -17,6 +17,7 @@ from .live_response import LiveResponse
 from .model_status_response import ModelStatusResponse
 from .model_status_response_ct import ModelStatusResponseCt
 from .model_status_response_last_rebuild_type_0 import ModelStatusResponseLastRebuildType0
+from .model_status_response_processes_type_0_item import ModelStatusResponseProcessesType0Item
 from .model_status_response_serving import ModelStatusResponseServing
 from .problem import Problem
 from .rating import Rating
@@ -64,6 +65,7 @@ __all__ = (
     "ModelStatusResponse",
     "ModelStatusResponseCt",
     "ModelStatusResponseLastRebuildType0",
+    "ModelStatusResponseProcessesType0Item",
     "ModelStatusResponseServing",
     "Problem",
     "Rating",

@@ -33,6 +33,7 @@ class HealthResponse:
             status (HealthResponseStatus): degraded: the data store does not answer
             worker_pid (int):
             store (HealthResponseStore):
+            reload_generation (int | None): the newest admin reload this worker has applied
             ct_sync_progress (str): changed interactions since the last rebuild / threshold
             cf_engine (CFEngineInfo | None):
             content_models (HealthResponseContentModels): serving version per shoe type
@@ -43,6 +44,7 @@ class HealthResponse:
     status: HealthResponseStatus
     worker_pid: int
     store: HealthResponseStore
+    reload_generation: int | None
     ct_sync_progress: str
     cf_engine: CFEngineInfo | None
     content_models: HealthResponseContentModels
@@ -63,6 +65,9 @@ class HealthResponse:
         worker_pid = self.worker_pid
 
         store = self.store.value
+
+        reload_generation: int | None
+        reload_generation = self.reload_generation
 
         ct_sync_progress = self.ct_sync_progress
 
@@ -93,6 +98,7 @@ class HealthResponse:
             "status": status,
             "worker_pid": worker_pid,
             "store": store,
+            "reload_generation": reload_generation,
             "ct_sync_progress": ct_sync_progress,
             "cf_engine": cf_engine,
             "content_models": content_models,
@@ -121,6 +127,14 @@ class HealthResponse:
         store = HealthResponseStore(d.pop("store"))
 
 
+
+
+        def _parse_reload_generation(data: object) -> int | None:
+            if data is None:
+                return data
+            return cast(int | None, data)
+
+        reload_generation = _parse_reload_generation(d.pop("reload_generation"))
 
 
         ct_sync_progress = d.pop("ct_sync_progress")
@@ -180,6 +194,7 @@ class HealthResponse:
             status=status,
             worker_pid=worker_pid,
             store=store,
+            reload_generation=reload_generation,
             ct_sync_progress=ct_sync_progress,
             cf_engine=cf_engine,
             content_models=content_models,

@@ -8,11 +8,13 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..types import UNSET, Unset
 from typing import cast
 
 if TYPE_CHECKING:
   from ..models.model_status_response_ct import ModelStatusResponseCt
   from ..models.model_status_response_last_rebuild_type_0 import ModelStatusResponseLastRebuildType0
+  from ..models.model_status_response_processes_type_0_item import ModelStatusResponseProcessesType0Item
   from ..models.model_status_response_serving import ModelStatusResponseServing
 
 
@@ -30,11 +32,14 @@ class ModelStatusResponse:
             serving (ModelStatusResponseServing):
             last_rebuild (ModelStatusResponseLastRebuildType0 | None):
             ct (ModelStatusResponseCt): progress, rebuilds claimed, newest event id; or the store error
+            processes (list[ModelStatusResponseProcessesType0Item] | None | Unset): every live process of every replica and
+                the CF version it serves
      """
 
     serving: ModelStatusResponseServing
     last_rebuild: ModelStatusResponseLastRebuildType0 | None
     ct: ModelStatusResponseCt
+    processes: list[ModelStatusResponseProcessesType0Item] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -44,6 +49,7 @@ class ModelStatusResponse:
     def to_dict(self) -> dict[str, Any]:
         from ..models.model_status_response_ct import ModelStatusResponseCt # noqa: PLC0415
         from ..models.model_status_response_last_rebuild_type_0 import ModelStatusResponseLastRebuildType0 # noqa: PLC0415
+        from ..models.model_status_response_processes_type_0_item import ModelStatusResponseProcessesType0Item # noqa: PLC0415
         from ..models.model_status_response_serving import ModelStatusResponseServing # noqa: PLC0415
         serving = self.serving.to_dict()
 
@@ -55,6 +61,19 @@ class ModelStatusResponse:
 
         ct = self.ct.to_dict()
 
+        processes: list[dict[str, Any]] | None | Unset
+        if isinstance(self.processes, Unset):
+            processes = UNSET
+        elif isinstance(self.processes, list):
+            processes = []
+            for processes_type_0_item_data in self.processes:
+                processes_type_0_item = processes_type_0_item_data.to_dict()
+                processes.append(processes_type_0_item)
+
+
+        else:
+            processes = self.processes
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -63,6 +82,8 @@ class ModelStatusResponse:
             "last_rebuild": last_rebuild,
             "ct": ct,
         })
+        if processes is not UNSET:
+            field_dict["processes"] = processes
 
         return field_dict
 
@@ -72,6 +93,7 @@ class ModelStatusResponse:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.model_status_response_ct import ModelStatusResponseCt # noqa: PLC0415
         from ..models.model_status_response_last_rebuild_type_0 import ModelStatusResponseLastRebuildType0 # noqa: PLC0415
+        from ..models.model_status_response_processes_type_0_item import ModelStatusResponseProcessesType0Item # noqa: PLC0415
         from ..models.model_status_response_serving import ModelStatusResponseServing # noqa: PLC0415
         d = dict(src_dict)
         serving = ModelStatusResponseServing.from_dict(d.pop("serving"))
@@ -102,10 +124,36 @@ class ModelStatusResponse:
 
 
 
+        def _parse_processes(data: object) -> list[ModelStatusResponseProcessesType0Item] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                processes_type_0 = []
+                _processes_type_0 = data
+                for processes_type_0_item_data in (_processes_type_0):
+                    processes_type_0_item = ModelStatusResponseProcessesType0Item.from_dict(processes_type_0_item_data)
+
+
+
+                    processes_type_0.append(processes_type_0_item)
+
+                return processes_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[ModelStatusResponseProcessesType0Item] | None | Unset, data)
+
+        processes = _parse_processes(d.pop("processes", UNSET))
+
+
         model_status_response = cls(
             serving=serving,
             last_rebuild=last_rebuild,
             ct=ct,
+            processes=processes,
         )
 
 

@@ -77,8 +77,9 @@ def sync_detailed(
 ) -> Response[ModelStatusResponse | Problem]:
     """ Serving models
 
-     Serving versions, metrics and ages, the last rebuild in full, the CT counter; the store's
-    error in full when it does not answer (this is the token-protected place for internals).
+     What this worker serves, and from the store: the last rebuild in full, the claims and every
+    live process of every replica with the CF version it serves; the store's error in full when it
+    does not answer (this token-protected route is the place for internals).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -106,8 +107,9 @@ def sync(
 ) -> ModelStatusResponse | Problem | None:
     """ Serving models
 
-     Serving versions, metrics and ages, the last rebuild in full, the CT counter; the store's
-    error in full when it does not answer (this is the token-protected place for internals).
+     What this worker serves, and from the store: the last rebuild in full, the claims and every
+    live process of every replica with the CF version it serves; the store's error in full when it
+    does not answer (this token-protected route is the place for internals).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -130,8 +132,9 @@ async def asyncio_detailed(
 ) -> Response[ModelStatusResponse | Problem]:
     """ Serving models
 
-     Serving versions, metrics and ages, the last rebuild in full, the CT counter; the store's
-    error in full when it does not answer (this is the token-protected place for internals).
+     What this worker serves, and from the store: the last rebuild in full, the claims and every
+    live process of every replica with the CF version it serves; the store's error in full when it
+    does not answer (this token-protected route is the place for internals).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -159,8 +162,9 @@ async def asyncio(
 ) -> ModelStatusResponse | Problem | None:
     """ Serving models
 
-     Serving versions, metrics and ages, the last rebuild in full, the CT counter; the store's
-    error in full when it does not answer (this is the token-protected place for internals).
+     What this worker serves, and from the store: the last rebuild in full, the claims and every
+    live process of every replica with the CF version it serves; the store's error in full when it
+    does not answer (this token-protected route is the place for internals).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -55,6 +55,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_403
 
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+
+
+        return response_503
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -77,8 +84,8 @@ def sync_detailed(
 ) -> Response[Problem | ReloadResponse]:
     """ Reload every model
 
-     Load the newest valid artifacts of every pipeline here now, and in every other worker within
-    SNAPSHOT_POLL_S (they watch the reload generation).
+     Load the newest valid artifacts of every pipeline here now, and in every other worker of
+    every replica within SNAPSHOT_POLL_S (they watch the reload generation in the store).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -106,8 +113,8 @@ def sync(
 ) -> Problem | ReloadResponse | None:
     """ Reload every model
 
-     Load the newest valid artifacts of every pipeline here now, and in every other worker within
-    SNAPSHOT_POLL_S (they watch the reload generation).
+     Load the newest valid artifacts of every pipeline here now, and in every other worker of
+    every replica within SNAPSHOT_POLL_S (they watch the reload generation in the store).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -130,8 +137,8 @@ async def asyncio_detailed(
 ) -> Response[Problem | ReloadResponse]:
     """ Reload every model
 
-     Load the newest valid artifacts of every pipeline here now, and in every other worker within
-    SNAPSHOT_POLL_S (they watch the reload generation).
+     Load the newest valid artifacts of every pipeline here now, and in every other worker of
+    every replica within SNAPSHOT_POLL_S (they watch the reload generation in the store).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -159,8 +166,8 @@ async def asyncio(
 ) -> Problem | ReloadResponse | None:
     """ Reload every model
 
-     Load the newest valid artifacts of every pipeline here now, and in every other worker within
-    SNAPSHOT_POLL_S (they watch the reload generation).
+     Load the newest valid artifacts of every pipeline here now, and in every other worker of
+    every replica within SNAPSHOT_POLL_S (they watch the reload generation in the store).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -1,4 +1,4 @@
--- depends: 0001_initial
+-- depends: 0002_ct_versions
 -- Row-level security on every table, and no direct access for Supabase's client roles.
 --
 -- A Supabase project exposes the public schema through its REST API to the `anon` and
@@ -21,21 +21,21 @@ BEGIN
         EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t.relname);
     END LOOP;
 
-    REVOKE EXECUTE ON FUNCTION record_interaction(BIGINT, TEXT, TEXT, INTEGER, INTEGER) FROM PUBLIC;
+    -- functions (record_interaction, record_cf_version, ...) write too: only the owner and the
+    -- service role may call them
+    EXECUTE format('REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA %I FROM PUBLIC', current_schema());
     FOREACH r IN ARRAY ARRAY['anon', 'authenticated'] LOOP
         IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
             EXECUTE format('REVOKE ALL ON ALL TABLES IN SCHEMA %I FROM %I', current_schema(), r);
             EXECUTE format('REVOKE ALL ON ALL SEQUENCES IN SCHEMA %I FROM %I', current_schema(), r);
-            EXECUTE format(
-                'REVOKE EXECUTE ON FUNCTION record_interaction(BIGINT, TEXT, TEXT, INTEGER, INTEGER) FROM %I', r
-            );
+            EXECUTE format('REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA %I FROM %I', current_schema(), r);
         END IF;
     END LOOP;
     IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'service_role') THEN
-        GRANT EXECUTE ON FUNCTION record_interaction(BIGINT, TEXT, TEXT, INTEGER, INTEGER) TO service_role;
+        EXECUTE format('GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA %I TO service_role', current_schema());
     END IF;
 END
 $$;
 
-INSERT INTO store_meta (key, value) VALUES ('schema_version', '2')
+INSERT INTO store_meta (key, value) VALUES ('schema_version', '3')
 ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value;
