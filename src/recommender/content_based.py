@@ -4,10 +4,13 @@ Pipeline per request (all array math, no TensorFlow, no sklearn, no unpickling):
 1. answers -> scaled target vector + per-feature weights (the mask) + must-haves (questionnaire.py);
 2. routing latent: the target vector with every unanswered feature set to the catalog mean (scaled
    space), passed through the folded NumPy encoder;
-3. the ceil(K/3) K-Means clusters nearest that latent form the candidate pool; the pool widens to the
-   next-nearest clusters (finally the whole catalog) until it holds at least N shoes meeting every
-   must-have;
-4. rank the pool by (must-haves missed, then match score), keep the top N.
+3. soft routing: every shoe is scored, and a shoe pays a small cost that grows with its K-Means
+   cluster's distance from the query latent (0 for the nearest cluster, ROUTING_WEIGHT for the
+   farthest); a hard cut to the nearest clusters let one low-priority answer replace the whole list;
+4. an older version whose current successor is in the catalog pays STALE_PENALTY (it still wins
+   when it is clearly the better match);
+5. rank by (must-haves missed, then adjusted score) and keep the top N with at most FAMILY_CAP
+   versions of one model family (Pegasus 40 and 41 and 41 GTX are one family).
 
 Match score (in [0, 1]) on the masked features only, weights w from the mapping:
     cos = weighted cosine of (target - mu) and (shoe - mu), mu = catalog mean per feature
@@ -44,8 +47,10 @@ IntArray = npt.NDArray[np.intp]
 
 SERVING_FILE = "serving.npz"
 COSINE_SHARE = 0.5  # weight of the centred cosine in the match score; the rest is closeness
+ROUTING_WEIGHT = 0.04  # score cost of the farthest cluster (nearest: 0); see `routing_penalty`
+STALE_PENALTY = 0.03  # score cost of a version replaced by a current one of its family
+FAMILY_CAP = 2  # versions of one model family in a result list
 _EPS = 1e-12
-_OUTSIDE_POOL = 1e6  # rank key penalty for shoes outside the routed pool
 
 
 # --- pure functions ------------------------------------------------------------------------
@@ -111,43 +116,53 @@ def centred_match_scores(
     return (COSINE_SHARE * 0.5) * (1.0 + cos) + (1.0 - COSINE_SHARE) * (1.0 - np.minimum(dist, 1.0))
 
 
-def route_clusters(latent: FloatArray, centroids: FloatArray) -> IntArray:
-    """Cluster ids ordered by squared Euclidean distance from the query latent (nearest first)."""
+def routing_penalty(latent: FloatArray, centroids: FloatArray, labels: IntArray, weight: float) -> FloatArray:
+    """Per-shoe soft-routing cost: `weight` times its cluster's distance from the query latent,
+    rescaled so the nearest cluster costs 0 and the farthest `weight`."""
     diff = centroids - latent
-    return np.argsort((diff * diff).sum(axis=1), kind="stable")
+    dist = np.sqrt((diff * diff).sum(axis=1))
+    span = float(dist.max() - dist.min())
+    rel = (dist - dist.min()) / span if span > _EPS else np.zeros_like(dist)
+    return weight * rel[labels]
 
 
-def n_route(k: int) -> int:
-    """How many clusters a query is routed to before any widening: ceil(K/3)."""
-    return max(1, math.ceil(k / 3))
+def stale_versions(family_ids: IntArray, current: npt.NDArray[np.integer]) -> npt.NDArray[np.bool_]:
+    """True for a non-current version whose family has a current version in the catalog."""
+    has_current = np.bincount(family_ids, weights=current > 0, minlength=int(family_ids.max()) + 1) > 0
+    return (current == 0) & has_current[family_ids]
 
 
-def clusters_needed(
-    order: Sequence[int], passing_per_cluster: Sequence[float], n_min: int, k_min: int
-) -> int:
-    """How many of the nearest clusters (in `order`) the pool takes: at least `k_min`, more until
-    it holds `n_min` shoes meeting every must-have, all of them (= whole catalog) if never.
-    Plain Python: K is tiny and a loop over 5 numbers beats any array call."""
-    total = 0.0
-    for m, c in enumerate(order, start=1):
-        total += passing_per_cluster[c]
-        if m >= k_min and total >= n_min:
-            return m
-    return len(order)
-
-
-def pool_mask(order: IntArray, m: int, labels: IntArray) -> npt.NDArray[np.bool_]:
-    """True for shoes whose cluster is among the first `m` of `order`."""
-    return np.argsort(order)[labels] < m
-
-
-def cluster_candidates(
-    order: IntArray, labels: IntArray, passing: npt.NDArray[np.bool_], n_min: int, k_min: int
+def family_capped(
+    order: IntArray,
+    family_ids: IntArray,
+    n: int,
+    cap: int,
+    tiers: npt.NDArray[np.floating] | None = None,
 ) -> IntArray:
-    """Indices of the candidate pool: the routed clusters, widened as `clusters_needed` says."""
-    per_cluster = np.bincount(labels, weights=passing, minlength=order.shape[0])
-    m = clusters_needed(order.tolist(), per_cluster.tolist(), n_min, k_min)
-    return np.flatnonzero(pool_mask(order, m, labels))
+    """The first `n` of `order` keeping at most `cap` per family.
+
+    `tiers` (must-haves missed, ascending along `order`) outrank the cap: a shoe the cap skipped
+    is taken back before any shoe of a worse tier, and at the end when fewer than `n` remain."""
+    taken: list[int] = []
+    skipped: list[int] = []
+    counts: dict[int, int] = {}
+    tier_now = None
+    for i in order.tolist():
+        tier = None if tiers is None else float(tiers[i])
+        if skipped and tier != tier_now:  # leaving a tier: its skipped shoes beat any worse tier
+            taken.extend(skipped[: n - len(taken)])
+            skipped = []
+        if len(taken) >= n:
+            break
+        tier_now = tier
+        family = int(family_ids[i])
+        if counts.get(family, 0) < cap:
+            counts[family] = counts.get(family, 0) + 1
+            taken.append(i)
+        else:
+            skipped.append(i)
+    taken.extend(skipped[: n - len(taken)])
+    return np.array(taken[:n], dtype=np.intp)
 
 
 def top_n(key: FloatArray, n: int) -> IntArray:
@@ -158,29 +173,22 @@ def top_n(key: FloatArray, n: int) -> IntArray:
     return np.argsort(key, kind="stable")
 
 
-def rank_top(
-    scores: FloatArray,
-    violations: npt.NDArray[np.integer],
-    n: int,
-    candidates: npt.NDArray[np.bool_] | None = None,
-) -> IntArray:
-    """Positions of the top `n`: candidates only, fewest must-haves missed first, then highest score."""
-    key = violations * 2.0 + (1.0 - scores)  # scores in [0, 1] and violations >= 1 when any: they dominate
-    if candidates is not None:
-        key = np.where(candidates, key, np.inf)
-        n = min(n, int(candidates.sum()))
-    return top_n(key, n)
-
-
 def default_ranking(
-    x: FloatArray, center: FloatArray, broad: npt.NDArray[np.bool_], n: int
+    x: FloatArray,
+    center: FloatArray,
+    broad: npt.NDArray[np.bool_],
+    n: int,
+    penalty: FloatArray,
+    family_ids: IntArray,
 ) -> tuple[IntArray, FloatArray]:
     """Empty questionnaire: the broadly suitable shoes (daily use, regular width) nearest the catalog
-    centroid, i.e. the most middle-of-the-road trainers; score = 1 - RMS distance to the centroid."""
+    centroid, i.e. the most middle-of-the-road trainers; score = 1 - RMS distance to the centroid.
+    `penalty` (stale versions) lowers the rank, not the score; at most FAMILY_CAP per family."""
     pool = np.flatnonzero(broad) if int(broad.sum()) >= n else np.arange(x.shape[0])
     dist = masked_rms_distance(center, x[pool], np.ones(x.shape[1]))
     scores = np.clip(1.0 - dist, 0.0, 1.0)
-    top = rank_top(scores, np.zeros(pool.shape[0], dtype=np.int64), n)
+    order = np.argsort(penalty[pool] - scores, kind="stable")
+    top = family_capped(order, family_ids[pool], n, FAMILY_CAP)
     return pool[top], scores[top]
 
 
@@ -235,23 +243,23 @@ class ContentRecommender:
         if self.encoder.n_inputs != f or self.centroids.shape[1] != self.encoder.n_latent:
             raise ValueError(f"{shoe_type}: encoder/centroid shapes do not match the features")
         self.k = int(self.centroids.shape[0])
-        self.k_route = n_route(self.k)
+        self.family_ids, self.current, self.role_ids = descriptive_or_fallback(arrays, n, shoe_type)
+        self.stale = stale_versions(self.family_ids, self.current)
 
         # Catalog mean in scaled space: the centring point and the fill-in for unanswered features.
         self.center = self.x.mean(axis=0)
         self.compiled = compile_mapping(self.mapping, self.scale, self.min_, self.raw)
-        self.cluster_members = [np.flatnonzero(self.labels == c) for c in range(self.k)]
-        self._cluster_sizes = np.bincount(self.labels, minlength=self.k).astype(float).tolist()
         self._no_violations = np.zeros(n)
         self._fail_weighted = self.compiled.fail * self.compiled.severity[:, None]
         xc = self.x - self.center
         self._xc_t = np.ascontiguousarray(xc.T)
         self._xc2_t = np.ascontiguousarray((xc * xc).T)
-        # Penalty row per subset of clusters (bit c set = cluster c in the pool); 2^K rows, K = 5.
-        # A 1e-9 * position term breaks score ties by catalog order, so results are deterministic.
-        subsets = np.arange(2**self.k)[:, None]
-        in_subset = (subsets >> self.labels[None, :]) & 1
-        self._outside = np.where(in_subset, 0.0, _OUTSIDE_POOL) + 1e-9 * np.arange(n)
+        # Rank-only costs fixed per shoe: stale versions, plus 1e-9 * position so that score ties
+        # break by catalog order and results are deterministic.
+        self._fixed_penalty = STALE_PENALTY * self.stale + 1e-9 * np.arange(n)
+        # Shortlist for the family cap: the cap can skip at most (FAMILY_CAP + 1)-th and later
+        # versions of a family, so N * 3 candidates always hold N allowed ones in practice.
+        self._shortlist = min(n, top_n * 3 + 10)
 
         # Response fragments: everything but the score is fixed per shoe, serialised once.
         self._fragments = [
@@ -262,7 +270,9 @@ class ContentRecommender:
         ]
         fidx = {name: i for i, name in enumerate(self.feature_names)}
         broad = (self.raw[:, fidx["use_daily"]] >= 1) & (self.raw[:, fidx["width_regular"]] >= 1)
-        d_idx, d_scores = default_ranking(self.x, self.center, broad, top_n)
+        d_idx, d_scores = default_ranking(
+            self.x, self.center, broad, top_n, self._fixed_penalty, self.family_ids
+        )
         self.default_indices = d_idx
         self.default_scores = d_scores
         self.default_body = self._body(d_idx, d_scores)
@@ -278,22 +288,15 @@ class ContentRecommender:
         if q.empty:
             return self.default_indices, self.default_scores, self._default_missed
         latent = self.encoder(np.where(q.weight > 0, q.target, self.center))
-        order = route_clusters(latent, self.centroids)
-        if q.hard_ids.size:
-            violations = self._fail_weighted[q.hard_ids].sum(axis=0)
-            per_cluster = np.bincount(self.labels, weights=violations == 0, minlength=self.k).tolist()
-        else:
-            violations = self._no_violations
-            per_cluster = self._cluster_sizes
-        order_list = order.tolist()
-        m = clusters_needed(order_list, per_cluster, self.top_n, self.k_route)
-        # The whole catalog is scored (two matvecs are cheaper than gathering the pool first at this
-        # size); shoes outside the pool get a key penalty larger than any score or missed must-have,
-        # so they are never picked (the pool always holds >= N shoes). The penalty row for each
-        # set of clusters is precomputed, indexed by the set's bitmask.
+        violations = self._fail_weighted[q.hard_ids].sum(axis=0) if q.hard_ids.size else self._no_violations
+        # Two matvecs score the whole catalog; the served score is the match score minus the
+        # routing cost and the fixed penalties, so it is the score the list is ranked by.
         scores = centred_match_scores(q.target - self.center, q.weight, self._xc_t, self._xc2_t)
-        outside = self._outside[sum(1 << c for c in order_list[:m])]
-        top = top_n(outside + 2.0 * violations - scores, self.top_n)
+        scores -= routing_penalty(latent, self.centroids, self.labels, ROUTING_WEIGHT)
+        scores -= self._fixed_penalty
+        np.clip(scores, 0.0, 1.0, out=scores)
+        shortlist = top_n(2.0 * violations - scores, self._shortlist)
+        top = family_capped(shortlist, self.family_ids, self.top_n, FAMILY_CAP, violations)
         missed = (
             self.compiled.fail[q.hard_ids][:, top].sum(axis=0, dtype=np.int64) if q.hard_ids.size else None
         )
@@ -324,6 +327,28 @@ class ContentRecommender:
         frags = self._fragments
         items = b",".join(frags[i] + b"%.4f}" % s for i, s in zip(idx.tolist(), scores.tolist(), strict=True))  # type: ignore[union-attr]
         return b'{"status":"success","data":[' + items + b"]}"
+
+
+def descriptive_or_fallback(
+    arrays: Mapping[str, npt.NDArray[Any]], n: int, shoe_type: str
+) -> tuple[IntArray, npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """family ids, current flags and role ids from serving.npz. Artifacts trained before these
+    arrays existed still load: every shoe is its own family and current (no family cap, no
+    version penalty) and a warning says to retrain."""
+    if all(name in arrays for name in ("family_ids", "current", "role_ids")):
+        family_ids = np.asarray(arrays["family_ids"], np.intp)
+        current = np.asarray(arrays["current"], np.int64)
+        role_ids = np.asarray(arrays["role_ids"], np.int64)
+        if family_ids.shape != (n,) or current.shape != (n,) or role_ids.shape != (n,):
+            raise ValueError(f"{shoe_type}: family/current/role arrays do not match the catalog size")
+        return family_ids, current, role_ids
+    log.warning(
+        "%s model predates the family/current/role arrays: serving without the family cap and the "
+        "old-version penalty; retrain (python -m src.training.training_engine --type %s)",
+        shoe_type,
+        shoe_type,
+    )
+    return np.arange(n, dtype=np.intp), np.ones(n, np.int64), np.zeros(n, np.int64)
 
 
 def mapping_for(shoe_type: str) -> AnswerMapping:

@@ -74,7 +74,7 @@ ROAD_RULES = (
     rule("foot_width", "Wide", "", width_wide=Target(1, 2.0, ONE)),
     # season -> upper
     rule("season", "Summer", "heat: breathable, no insulation",
-         breathability=Target(5, 1.5), warmth=Target(1, 0.7)),
+         breathability=Target(5, 1.5), warmth=Target(1, 0.7), water_resistance=Target(0, 0.7)),
     rule("season", "Spring & Fall", "mild: balanced upper",
          breathability=Target(3.5, 0.5), warmth=Target(2.5, 0.5)),
     rule("season", "Winter", "cold and wet: warmer, water resistant upper",

@@ -37,7 +37,15 @@ import numpy as np
 import numpy.typing as npt
 
 from src.artifacts import write_version
-from src.config import FEATURES, METADATA_COLUMNS, SHOE_TYPES, ShoeType, get_settings
+from src.config import (
+    DESCRIPTIVE_COLUMNS,
+    FEATURES,
+    METADATA_COLUMNS,
+    ROLES,
+    SHOE_TYPES,
+    ShoeType,
+    get_settings,
+)
 from src.recommender.encoder import NumpyEncoder, fold_batchnorm
 
 if TYPE_CHECKING:
@@ -87,6 +95,35 @@ def records_to_arrays(
         raise ValueError(f"{shoe_type} catalog has non-finite feature values")
     meta = [{c: "" if r.get(c) is None else str(r.get(c)) for c in METADATA_COLUMNS} for r in rows]
     return x, meta
+
+
+# Arrays serving.npz carries besides the model (listed in the manifest as `serving_arrays`).
+DESCRIPTIVE_ARRAYS: tuple[str, ...] = ("family_ids", "current", "role_ids")
+
+
+def descriptive_arrays(records: Sequence[dict[str, Any]]) -> dict[str, npt.NDArray[np.int64]]:
+    """family id, current flag and role id per shoe, in `records_to_arrays` order (sorted by id).
+
+    Records from the store lack the descriptive columns unless `load_records` joined them from the
+    catalog; a shoe without them is its own family, current, and its role follows its use flags."""
+    rows = sorted(records, key=lambda r: str(r["shoe_id"]))
+    families: dict[str, int] = {}
+    family_ids, current, role_ids = [], [], []
+    for r in rows:
+        family = str(r.get("family") or f"{r.get('brand', '')} {r.get('name', r['shoe_id'])}")
+        family_ids.append(families.setdefault(family, len(families)))
+        current.append(int(r.get("current", 1)))
+        role = r.get("role")
+        if role not in ROLES:
+            racer = float(r["use_race"]) >= 1 and float(r["use_daily"]) < 1
+            tempo = float(r["use_tempo"]) >= 1 and float(r["use_daily"]) < 1
+            role = "race" if racer else "tempo" if tempo else "daily"
+        role_ids.append(ROLES.index(str(role)))
+    return {
+        "family_ids": np.array(family_ids, dtype=np.int64),
+        "current": np.array(current, dtype=np.int64),
+        "role_ids": np.array(role_ids, dtype=np.int64),
+    }
 
 
 def catalog_hash(x: FloatArray, meta: Sequence[dict[str, str]]) -> str:
@@ -208,6 +245,7 @@ def train(
     if shoe_type not in FEATURES:
         raise ValueError(f"unknown shoe type {shoe_type!r}")
     x_raw, meta = records_to_arrays(records, shoe_type)
+    descriptive = descriptive_arrays(records)
     if x_raw.shape[0] < n_clusters * 2:
         raise ValueError(f"{shoe_type}: {x_raw.shape[0]} shoes are too few for {n_clusters} clusters")
     _configure_tf(seed)
@@ -284,6 +322,7 @@ def train(
             shoe_ids=np.array(ids),
             names=np.array([m["name"] for m in meta]),
             brands=np.array([m["brand"] for m in meta]),
+            **descriptive,  # type: ignore[arg-type]
             **np_encoder.to_npz_fields(),  # type: ignore[arg-type]
         )
         write_report(tmp / "report.png", shoe_type, hist, sizes, latents, labels)
@@ -293,6 +332,8 @@ def train(
             "n_shoes": int(x_raw.shape[0]),
             "features": list(features),
             "metadata_columns": list(METADATA_COLUMNS),
+            "serving_arrays": list(DESCRIPTIVE_ARRAYS),
+            "families": int(descriptive["family_ids"].max()) + 1,
             "column_types": {**{c: "string" for c in METADATA_COLUMNS}, "cluster": "int64"}
             | {f: "float64" for f in features},
             "architecture": {
@@ -373,10 +414,22 @@ def write_report(
 
 
 def load_records(shoe_type: ShoeType) -> list[dict[str, Any]]:
-    """Shoes from the store (the embedded default creates and seeds itself on first use)."""
+    """Shoes from the store (the embedded default creates and seeds itself on first use), with the
+    catalog file's descriptive columns (family, current, role) joined by shoe_id: the store keeps
+    specs only."""
+    from src.catalog import load_catalog
     from src.store import get_store
 
-    return get_store().shoes(shoe_type)
+    settings = get_settings()
+    path = settings.road_catalog if shoe_type == "road" else settings.trail_catalog
+    descriptive = {r["shoe_id"]: r for r in load_catalog(path, shoe_type)}
+    records = get_store().shoes(shoe_type)
+    return [
+        {**r, **{c: descriptive[r["shoe_id"]][c] for c in DESCRIPTIVE_COLUMNS}}
+        if r["shoe_id"] in descriptive
+        else r
+        for r in records
+    ]
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
