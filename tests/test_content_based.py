@@ -22,7 +22,7 @@ from src.recommender.content_based import (
     masked_cosine,
     match_scores,
     routing_penalty,
-    stale_versions,
+    version_penalty,
 )
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -88,11 +88,8 @@ def test_routing_penalty_is_zero_for_the_nearest_cluster_and_weight_for_the_fart
     np.testing.assert_allclose(same, [0.0, 0.0])
 
 
-def test_stale_only_when_the_family_has_a_current_version() -> None:
-    family = np.array([0, 0, 0, 1, 2, 2])
-    current = np.array([0, 0, 1, 0, 1, 1])
-    # family 1 has no current version in the catalog: its shoe is not penalised
-    assert stale_versions(family, current).tolist() == [True, True, False, False, False, False]
+def test_version_penalty_grows_with_each_newer_release() -> None:
+    np.testing.assert_allclose(version_penalty(np.array([0, 1, 3]), 0.03), [0.0, 0.03, 0.09])
 
 
 def test_family_cap_keeps_two_per_family_in_order_and_fills_when_short() -> None:
@@ -102,10 +99,6 @@ def test_family_cap_keeps_two_per_family_in_order_and_fills_when_short() -> None
     # only two families: the cap cannot be met, the skipped ones fill up in their order
     assert family_capped(np.array([0, 1, 2, 4]), family, 3, 2).tolist() == [0, 1, 2]
     assert family_capped(order, family, 3, 1).tolist() == [0, 3, 5]
-    # a must-have tier beats the cap: the third family-7 shoe meets every must-have, shoes 3 and 5
-    # miss one, so it is taken back before them
-    tiers = np.array([0.0, 0.0, 0.0, 1.0, 1.0, 1.0])
-    assert family_capped(np.array([0, 1, 2, 3, 5]), family, 4, 2, tiers).tolist() == [0, 1, 2, 3]
 
 
 # --- the loaded model ------------------------------------------------------------------------

@@ -14,7 +14,7 @@ BRANDS = ["Nike", "New Balance", "ASICS", "Hoka", "Saucony"]
 
 
 def test_version_parsing_by_name() -> None:
-    assert k.version_of("Nike", "Pegasus 41 GTX") == k.Version("Nike Pegasus", 41.0)
+    assert k.version_of("Nike", "Pegasus 41 GTX") == k.Version("Nike Pegasus", 41.0, weatherproof=True)
     assert k.version_of("New Balance", "1080v14") == k.Version("New Balance 1080", 14.0)
     assert k.version_of("La Sportiva", "Bushido III") == k.Version("La Sportiva Bushido", 3.0)
     # editions in release order: Sky+ (2022) < Paris (2024) < Tokyo (2025)
@@ -39,8 +39,12 @@ def test_version_problems_flag_crowding_and_old_above_new() -> None:
     assert version_problems(crowded, BRANDS) == ["3 versions of Nike Pegasus"]
     stale_first = ["New Balance 880v13", "Hoka Clifton 10", "New Balance 880v14"]
     assert version_problems(stale_first, BRANDS) == ["older New Balance 880 above a newer one"]
-    # a GTX version is the same model: 41 GTX above 40 is fine, 40 above 41 GTX is not
-    assert version_problems(["Nike Pegasus 40", "Nike Pegasus 41 GTX"], BRANDS) != []
+    # a GTX edition counts as a version of the model, but is ranked on its own: a winter runner may
+    # rightly get last year's GTX above this year's plain version
+    assert version_problems(["Nike Pegasus 40 GTX", "Nike Pegasus 41"], BRANDS) == []
+    assert version_problems(["Nike Pegasus 40 GTX", "Nike Pegasus 41 GTX"], BRANDS) != []
+    three = ["Nike Pegasus 41", "Nike Pegasus 41 GTX", "Nike Pegasus 40"]
+    assert version_problems(three, BRANDS) == ["3 versions of Nike Pegasus"]
 
 
 def test_racer_knowledge_separates_racers_from_tempo_trainers() -> None:
@@ -94,7 +98,8 @@ def test_trained_models_pass_most_persona_cases(content_models: dict[str, Any]) 
 @pytest.mark.parametrize("shoe_type", ["road", "trail"])
 def test_trained_models_clear_the_sweep_floors(content_models: dict[str, Any], shoe_type: str) -> None:
     r = run_sweep(content_models[shoe_type])
-    assert r.versions_ok == r.questionnaires  # never > 2 versions of a model, never old above new
+    assert r.capped_ok == r.questionnaires  # never more than 2 versions of one model
+    assert r.newest_first_ok >= 0.99 * r.questionnaires  # an older one only when clearly better
     assert r.musthave_ok == r.musthave_feasible > 0
     assert r.season_pairs_ok >= 0.95 * r.season_pairs
     if shoe_type == "road":

@@ -16,10 +16,17 @@ ROAD_RACERS = re.compile(
     r"|Cloudboom|Vanish Carbon|Wave Rebellion Pro|Hyperwarp|Gara Carbon|Velociti Elite|Speed Freek"
     r"|S/Lab Phantasm|KD900X"
 )
+# The marathon super shoes a fitter reaches for first.
+MARATHON_SUPER_SHOES = re.compile(
+    r"Vaporfly|Alphafly|Metaspeed (Sky|Edge)|Adios Pro|Endorphin (Pro|Elite)|SC Elite|Rocket X|Cielo X1"
+    r"|Deviate Nitro Elite \d|Fast-R|Cloudboom|Hyperion Elite"
+)
 # Tempo trainers that a racer must not be sold instead of a racer.
 TEMPO_TRAINERS = re.compile(
     r"Magic Speed|Endorphin Speed|Zoom Fly|Deviate Nitro \d|Rebel v|Noosa Tri|Cyclone|Boston"
-    r"|Kinvara|Mach X|Hyperion Max|Hyper Speed|Adios \d"
+    r"|Kinvara|Mach X|Hyperion Max|Hyper Speed|Adios \d|S4\+ Yogi|Neo Vista|EvoRide Speed"
+    r"|Wave Rebellion Flash|Cloudflow|Aero Burst|GOrun Razor|Liberate Nitro|Rival Fly|Zoom Tempo"
+    r"|Hyperion Tempo|Brooks Hyperion \d*$|Carbon X|Cloudmonster Hyper|Specter|Tempus"
 )
 ROAD_STABILITY = re.compile(
     r"Kayano|Adrenaline|Guide \d|Arahi|Gaviota|860v|Structure|GT-2000|GT-1000|Wave Inspire"
@@ -94,6 +101,7 @@ _EDITIONS = {"Next%": 1.5, "Paris": 10.0, "Tokyo": 11.0, "+": 9.0}
 class Version:
     model: str  # brand + name without its version and membrane tokens
     number: float  # version number (0 when the name carries none)
+    weatherproof: bool = False  # a GTX / Waterproof / Shield edition of the model
 
 
 def version_of(brand: str, name: str) -> Version:
@@ -101,6 +109,7 @@ def version_of(brand: str, name: str) -> Version:
     "Metaspeed Sky Paris" -> (ASICS Metaspeed Sky, 10): editions in release order."""
     kept: list[str] = []
     number = 0.0
+    weatherproof = False
     for token in name.split():
         if token.endswith("+") and len(token) > 1:
             number = max(number, _EDITIONS["+"])
@@ -117,7 +126,10 @@ def version_of(brand: str, name: str) -> Version:
         if token in _EDITIONS:
             number = max(number, _EDITIONS[token])
             continue
-        if token in ("GTX", "Waterproof", "Shield", "Boa"):
+        if token in ("GTX", "Waterproof", "Shield"):
+            weatherproof = True
+            continue
+        if token == "Boa":  # a lacing option, same model
             continue
         kept.append(token)
-    return Version(f"{brand} {' '.join(kept)}", number)
+    return Version(f"{brand} {' '.join(kept)}", number, weatherproof)

@@ -40,17 +40,21 @@ def split_label(label: str, brands: Sequence[str]) -> tuple[str, str]:
 
 
 def version_problems(top: Labels, brands: Sequence[str]) -> list[str]:
-    """> 2 versions of one model, or an older version ranked above a newer one of the same model."""
+    """> 2 versions of one model (GTX editions included), or an older version ranked above a newer
+    one of the same model and upper (a winter runner may rightly get last year's GTX first)."""
     problems: list[str] = []
-    seen: dict[str, list[float]] = {}
+    per_model: dict[str, int] = {}
+    numbers: dict[tuple[str, bool], list[float]] = {}
     for label in top:
         v = k.version_of(*split_label(label, brands))
-        seen.setdefault(v.model, []).append(v.number)
-    for model, numbers in seen.items():
-        if len(numbers) > 2:
-            problems.append(f"{len(numbers)} versions of {model}")
-        if any(a < b for a, b in itertools.pairwise(numbers)):
-            problems.append(f"older {model} above a newer one")
+        per_model[v.model] = per_model.get(v.model, 0) + 1
+        numbers.setdefault((v.model, v.weatherproof), []).append(v.number)
+    problems += [f"{count} versions of {model}" for model, count in per_model.items() if count > 2]
+    problems += [
+        f"older {model} above a newer one"
+        for (model, _), nums in numbers.items()
+        if any(a < b for a, b in itertools.pairwise(nums))
+    ]
     return problems
 
 
@@ -71,6 +75,7 @@ def trail(name: str, answers: Mapping[str, str], *checks: Check) -> Case:
 
 
 RACERS = k.ROAD_RACERS
+MARQUEE = k.MARATHON_SUPER_SHOES
 MARATHON = {"pace": "Fast", "running_purpose": "Race", "cushion_preferences": "Balanced"}
 
 CASES: tuple[Case, ...] = (
@@ -87,17 +92,20 @@ CASES: tuple[Case, ...] = (
             "stability_need": "Neutral",
         },
         at_least(8, RACERS, "racers"),
+        at_least(4, MARQUEE, "marathon super shoes"),
         at_most(0, k.TEMPO_TRAINERS, "tempo trainers"),
     ),
     road(
         "marathon racer in summer",
         {**MARATHON, "strike_pattern": "Mid", "season": "Summer"},
         at_least(8, RACERS, "racers"),
+        at_least(4, MARQUEE, "marathon super shoes"),
     ),
     road(
         "marathon racer in winter",
         {**MARATHON, "strike_pattern": "Mid", "season": "Winter"},
         at_least(6, RACERS, "racers"),
+        at_least(4, MARQUEE, "marathon super shoes"),
     ),
     road(
         "racer who likes it firm",
@@ -264,8 +272,8 @@ CASES: tuple[Case, ...] = (
     trail(
         "narrow feet, waterproof",
         {"foot_width": "Narrow", "water_resistance": "Waterproof"},
-        at_least(6, k.NARROW_TRAIL, "narrow/snug fits"),
-        every(k.WATERPROOF, "waterproof"),
+        every(k.NARROW_TRAIL, "a narrow/snug fit"),
+        at_least(6, k.WATERPROOF, "waterproof (6 narrow membrane shoes exist)"),
     ),
     trail(
         "fast runner on groomed trails",

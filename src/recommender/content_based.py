@@ -7,8 +7,9 @@ Pipeline per request (all array math, no TensorFlow, no sklearn, no unpickling):
 3. soft routing: every shoe is scored, and a shoe pays a small cost that grows with its K-Means
    cluster's distance from the query latent (0 for the nearest cluster, ROUTING_WEIGHT for the
    farthest); a hard cut to the nearest clusters let one low-priority answer replace the whole list;
-4. an older version whose current successor is in the catalog pays STALE_PENALTY (it still wins
-   when it is clearly the better match);
+4. an older version pays STALE_PENALTY per newer release of its family in the catalog (it still
+   wins when it is clearly the better match), and a membrane (GTX) shoe pays MEMBRANE_PENALTY
+   unless the answers ask for water resistance (summer runners and most others do not want one);
 5. rank by (must-haves missed, then adjusted score) and keep the top N with at most FAMILY_CAP
    versions of one model family (Pegasus 40 and 41 and 41 GTX are one family).
 
@@ -38,7 +39,7 @@ import orjson
 from src.artifacts import load_newest_valid
 from src.config import FEATURES
 from src.recommender.encoder import NumpyEncoder
-from src.recommender.questionnaire import AnswerMapping, Query, build_query, compile_mapping
+from src.recommender.questionnaire import AnswerMapping, Query, build_query, compile_mapping, scale_targets
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +49,8 @@ IntArray = npt.NDArray[np.intp]
 SERVING_FILE = "serving.npz"
 COSINE_SHARE = 0.5  # weight of the centred cosine in the match score; the rest is closeness
 ROUTING_WEIGHT = 0.04  # score cost of the farthest cluster (nearest: 0); see `routing_penalty`
-STALE_PENALTY = 0.03  # score cost of a version replaced by a current one of its family
+STALE_PENALTY = 0.05  # score cost per newer release of the same family
+MEMBRANE_PENALTY = 0.03  # score cost of a membrane upper nobody asked for
 FAMILY_CAP = 2  # versions of one model family in a result list
 _EPS = 1e-12
 
@@ -126,43 +128,29 @@ def routing_penalty(latent: FloatArray, centroids: FloatArray, labels: IntArray,
     return weight * rel[labels]
 
 
-def stale_versions(family_ids: IntArray, current: npt.NDArray[np.integer]) -> npt.NDArray[np.bool_]:
-    """True for a non-current version whose family has a current version in the catalog."""
-    has_current = np.bincount(family_ids, weights=current > 0, minlength=int(family_ids.max()) + 1) > 0
-    return (current == 0) & has_current[family_ids]
+def version_penalty(versions_behind: npt.NDArray[np.integer], per_version: float) -> FloatArray:
+    """Rank cost of older versions: `per_version` for every newer release of the same family, so
+    Pegasus 39 < 40 < 41 in rank when they match equally, and a clearly better old one still wins."""
+    return per_version * np.asarray(versions_behind, np.float64)
 
 
-def family_capped(
-    order: IntArray,
-    family_ids: IntArray,
-    n: int,
-    cap: int,
-    tiers: npt.NDArray[np.floating] | None = None,
-) -> IntArray:
-    """The first `n` of `order` keeping at most `cap` per family.
-
-    `tiers` (must-haves missed, ascending along `order`) outrank the cap: a shoe the cap skipped
-    is taken back before any shoe of a worse tier, and at the end when fewer than `n` remain."""
+def family_capped(order: IntArray, family_ids: IntArray, n: int, cap: int) -> IntArray:
+    """The first `n` of `order` keeping at most `cap` per family; only if the cap leaves fewer than
+    `n` do the skipped ones fill up, in order (a tiny catalog still returns `n`)."""
     taken: list[int] = []
     skipped: list[int] = []
     counts: dict[int, int] = {}
-    tier_now = None
     for i in order.tolist():
-        tier = None if tiers is None else float(tiers[i])
-        if skipped and tier != tier_now:  # leaving a tier: its skipped shoes beat any worse tier
-            taken.extend(skipped[: n - len(taken)])
-            skipped = []
-        if len(taken) >= n:
-            break
-        tier_now = tier
         family = int(family_ids[i])
         if counts.get(family, 0) < cap:
             counts[family] = counts.get(family, 0) + 1
             taken.append(i)
+            if len(taken) == n:
+                break
         else:
             skipped.append(i)
     taken.extend(skipped[: n - len(taken)])
-    return np.array(taken[:n], dtype=np.intp)
+    return np.array(taken, dtype=np.intp)
 
 
 def top_n(key: FloatArray, n: int) -> IntArray:
@@ -243,8 +231,7 @@ class ContentRecommender:
         if self.encoder.n_inputs != f or self.centroids.shape[1] != self.encoder.n_latent:
             raise ValueError(f"{shoe_type}: encoder/centroid shapes do not match the features")
         self.k = int(self.centroids.shape[0])
-        self.family_ids, self.current, self.role_ids = descriptive_or_fallback(arrays, n, shoe_type)
-        self.stale = stale_versions(self.family_ids, self.current)
+        self.family_ids, self.versions_behind, self.role_ids = descriptive_or_fallback(arrays, n, shoe_type)
 
         # Catalog mean in scaled space: the centring point and the fill-in for unanswered features.
         self.center = self.x.mean(axis=0)
@@ -254,9 +241,16 @@ class ContentRecommender:
         xc = self.x - self.center
         self._xc_t = np.ascontiguousarray(xc.T)
         self._xc2_t = np.ascontiguousarray((xc * xc).T)
-        # Rank-only costs fixed per shoe: stale versions, plus 1e-9 * position so that score ties
-        # break by catalog order and results are deterministic.
-        self._fixed_penalty = STALE_PENALTY * self.stale + 1e-9 * np.arange(n)
+        # Costs fixed per shoe: older versions, plus 1e-9 * position so that score ties break by
+        # catalog order and results are deterministic.
+        self._fixed_penalty = version_penalty(self.versions_behind, STALE_PENALTY) + 1e-9 * np.arange(n)
+        water = self.feature_names.index("water_resistance")
+        self._water = water
+        # A query asks for water resistance when it targets at least a water-repellent upper (1).
+        self._water_asked_at = float(
+            scale_targets(np.array([1.0]), np.array([water]), self.scale, self.min_)[0]
+        )
+        self._membrane_penalty = MEMBRANE_PENALTY * (self.raw[:, water] >= 2)
         # Shortlist for the family cap: the cap can skip at most (FAMILY_CAP + 1)-th and later
         # versions of a family, so N * 3 candidates always hold N allowed ones in practice.
         self._shortlist = min(n, top_n * 3 + 10)
@@ -271,7 +265,7 @@ class ContentRecommender:
         fidx = {name: i for i, name in enumerate(self.feature_names)}
         broad = (self.raw[:, fidx["use_daily"]] >= 1) & (self.raw[:, fidx["width_regular"]] >= 1)
         d_idx, d_scores = default_ranking(
-            self.x, self.center, broad, top_n, self._fixed_penalty, self.family_ids
+            self.x, self.center, broad, top_n, self._fixed_penalty + self._membrane_penalty, self.family_ids
         )
         self.default_indices = d_idx
         self.default_scores = d_scores
@@ -294,9 +288,13 @@ class ContentRecommender:
         scores = centred_match_scores(q.target - self.center, q.weight, self._xc_t, self._xc2_t)
         scores -= routing_penalty(latent, self.centroids, self.labels, ROUTING_WEIGHT)
         scores -= self._fixed_penalty
+        if q.weight[self._water] == 0 or q.target[self._water] < self._water_asked_at - 1e-9:
+            scores -= self._membrane_penalty
         np.clip(scores, 0.0, 1.0, out=scores)
         shortlist = top_n(2.0 * violations - scores, self._shortlist)
-        top = family_capped(shortlist, self.family_ids, self.top_n, FAMILY_CAP, violations)
+        # The cap holds even against must-haves: a third version of one model never takes a place
+        # (the catalog always has other families meeting them or missing fewer).
+        top = family_capped(shortlist, self.family_ids, self.top_n, FAMILY_CAP)
         missed = (
             self.compiled.fail[q.hard_ids][:, top].sum(axis=0, dtype=np.int64) if q.hard_ids.size else None
         )
@@ -332,23 +330,22 @@ class ContentRecommender:
 def descriptive_or_fallback(
     arrays: Mapping[str, npt.NDArray[Any]], n: int, shoe_type: str
 ) -> tuple[IntArray, npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """family ids, current flags and role ids from serving.npz. Artifacts trained before these
+    """family ids, versions behind and role ids from serving.npz. Artifacts trained before these
     arrays existed still load: every shoe is its own family and current (no family cap, no
-    version penalty) and a warning says to retrain."""
-    if all(name in arrays for name in ("family_ids", "current", "role_ids")):
-        family_ids = np.asarray(arrays["family_ids"], np.intp)
-        current = np.asarray(arrays["current"], np.int64)
-        role_ids = np.asarray(arrays["role_ids"], np.int64)
-        if family_ids.shape != (n,) or current.shape != (n,) or role_ids.shape != (n,):
-            raise ValueError(f"{shoe_type}: family/current/role arrays do not match the catalog size")
-        return family_ids, current, role_ids
+    old-version penalty) and a warning says to retrain."""
+    names = ("family_ids", "versions_behind", "role_ids")
+    if all(name in arrays for name in names):
+        family_ids, behind, role_ids = (np.asarray(arrays[name], np.int64) for name in names)
+        if family_ids.shape != (n,) or behind.shape != (n,) or role_ids.shape != (n,):
+            raise ValueError(f"{shoe_type}: family/version/role arrays do not match the catalog size")
+        return family_ids.astype(np.intp), behind, role_ids
     log.warning(
-        "%s model predates the family/current/role arrays: serving without the family cap and the "
+        "%s model predates the family/version/role arrays: serving without the family cap and the "
         "old-version penalty; retrain (python -m src.training.training_engine --type %s)",
         shoe_type,
         shoe_type,
     )
-    return np.arange(n, dtype=np.intp), np.ones(n, np.int64), np.zeros(n, np.int64)
+    return np.arange(n, dtype=np.intp), np.zeros(n, np.int64), np.zeros(n, np.int64)
 
 
 def mapping_for(shoe_type: str) -> AnswerMapping:

@@ -98,11 +98,12 @@ def records_to_arrays(
 
 
 # Arrays serving.npz carries besides the model (listed in the manifest as `serving_arrays`).
-DESCRIPTIVE_ARRAYS: tuple[str, ...] = ("family_ids", "current", "role_ids")
+DESCRIPTIVE_ARRAYS: tuple[str, ...] = ("family_ids", "current", "versions_behind", "role_ids")
 
 
 def descriptive_arrays(records: Sequence[dict[str, Any]]) -> dict[str, npt.NDArray[np.int64]]:
-    """family id, current flag and role id per shoe, in `records_to_arrays` order (sorted by id).
+    """family id, current flag, versions behind (newer release years in the family) and role id per
+    shoe, in `records_to_arrays` order (sorted by id).
 
     Records from the store lack the descriptive columns unless `load_records` joined them from the
     catalog; a shoe without them is its own family, current, and its role follows its use flags."""
@@ -119,9 +120,16 @@ def descriptive_arrays(records: Sequence[dict[str, Any]]) -> dict[str, npt.NDArr
             tempo = float(r["use_tempo"]) >= 1 and float(r["use_daily"]) < 1
             role = "race" if racer else "tempo" if tempo else "daily"
         role_ids.append(ROLES.index(str(role)))
+    years: dict[int, set[int]] = {}
+    for fid, r in zip(family_ids, rows, strict=True):
+        years.setdefault(fid, set()).add(int(r["release_year"]))
+    behind = [
+        sum(y > int(r["release_year"]) for y in years[fid]) for fid, r in zip(family_ids, rows, strict=True)
+    ]
     return {
         "family_ids": np.array(family_ids, dtype=np.int64),
         "current": np.array(current, dtype=np.int64),
+        "versions_behind": np.array(behind, dtype=np.int64),
         "role_ids": np.array(role_ids, dtype=np.int64),
     }
 
