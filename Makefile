@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test dev lint bench-http bench-cf bench-content evaluate train clean
+.PHONY: run test dev lint bench-http bench-cf bench-content judge evaluate train clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,9 @@ bench-cf: $(VENV)/.dev-installed
 
 bench-content: $(VENV)/.dev-installed
 	$(BIN)/python bench/content_bench.py
+
+judge: $(VENV)/.dev-installed
+	$(BIN)/python -m bench.judge
 
 bench-http: $(VENV)/.dev-installed
 	$(BIN)/python bench/http_bench.py

@@ -122,10 +122,10 @@ def routing_penalty(latent: FloatArray, centroids: FloatArray, labels: IntArray,
     """Per-shoe soft-routing cost: `weight` times its cluster's distance from the query latent,
     rescaled so the nearest cluster costs 0 and the farthest `weight`."""
     diff = centroids - latent
-    dist = np.sqrt((diff * diff).sum(axis=1))
-    span = float(dist.max() - dist.min())
-    rel = (dist - dist.min()) / span if span > _EPS else np.zeros_like(dist)
-    return weight * rel[labels]
+    dist = np.sqrt(np.einsum("kd,kd->k", diff, diff)).tolist()  # K is tiny: the rest in plain Python
+    low, span = min(dist), max(dist) - min(dist)
+    per_cluster = [weight * (d - low) / span if span > _EPS else 0.0 for d in dist]
+    return np.array(per_cluster)[labels]
 
 
 def version_penalty(versions_behind: npt.NDArray[np.integer], per_version: float) -> FloatArray:
