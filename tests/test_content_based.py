@@ -218,3 +218,41 @@ def test_serving_path_never_imports_tensorflow(content_artifacts: Path) -> None:
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "ok"
+
+
+def test_artifact_without_family_arrays_still_serves_and_says_retrain(
+    content_artifacts: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A model trained before the family/version/role arrays: no crash, no family cap, a clear warning."""
+    from src.recommender.content_based import ContentRecommender, read_serving_arrays
+
+    version = list_versions(content_artifacts / "road")[0]
+    arrays = read_serving_arrays(version)
+    assert {"family_ids", "current", "versions_behind", "role_ids"} <= set(arrays)
+    assert json.loads((version / "manifest.json").read_text())["serving_arrays"] == [
+        "family_ids",
+        "current",
+        "versions_behind",
+        "role_ids",
+    ]
+    old = {
+        k: v for k, v in arrays.items() if k not in ("family_ids", "current", "versions_behind", "role_ids")
+    }
+    with caplog.at_level("WARNING"):
+        model = ContentRecommender("road", old)
+    assert "retrain" in caplog.text and "python -m src.training.training_engine --type road" in caplog.text
+    recs = model.recommend({"stability_need": "Guided"})
+    assert len(recs) == 10 and all(r.missed == 0 for r in recs)
+    # each shoe is its own family, so versions of one model are not capped
+    assert len(set(model.family_ids.tolist())) == len(model.shoe_ids)
+
+
+def test_shipped_arrays_cap_families_and_rank_newer_versions_first(road_model) -> None:
+    """On the trained model: an easy, soft daily list never holds 3 versions of one family."""
+    for answers in (
+        {"running_purpose": "Daily", "cushion_preferences": "Soft"},
+        {"stability_need": "Guided"},
+    ):
+        idx = [r.index for r in road_model.recommend(answers)]
+        families = road_model.family_ids[idx].tolist()
+        assert max(families.count(f) for f in families) <= 2
