@@ -228,16 +228,12 @@ def test_artifact_without_family_arrays_still_serves_and_says_retrain(
 
     version = list_versions(content_artifacts / "road")[0]
     arrays = read_serving_arrays(version)
-    assert {"family_ids", "current", "versions_behind", "role_ids"} <= set(arrays)
+    assert {"family_ids", "versions_behind"} <= set(arrays)
     assert json.loads((version / "manifest.json").read_text())["serving_arrays"] == [
         "family_ids",
-        "current",
         "versions_behind",
-        "role_ids",
     ]
-    old = {
-        k: v for k, v in arrays.items() if k not in ("family_ids", "current", "versions_behind", "role_ids")
-    }
+    old = {k: v for k, v in arrays.items() if k not in ("family_ids", "versions_behind")}
     with caplog.at_level("WARNING"):
         model = ContentRecommender("road", old)
     assert "retrain" in caplog.text and "python -m src.training.training_engine --type road" in caplog.text

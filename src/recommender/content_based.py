@@ -231,7 +231,7 @@ class ContentRecommender:
         if self.encoder.n_inputs != f or self.centroids.shape[1] != self.encoder.n_latent:
             raise ValueError(f"{shoe_type}: encoder/centroid shapes do not match the features")
         self.k = int(self.centroids.shape[0])
-        self.family_ids, self.versions_behind, self.role_ids = descriptive_or_fallback(arrays, n, shoe_type)
+        self.family_ids, self.versions_behind = descriptive_or_fallback(arrays, n, shoe_type)
 
         # Catalog mean in scaled space: the centring point and the fill-in for unanswered features.
         self.center = self.x.mean(axis=0)
@@ -329,23 +329,23 @@ class ContentRecommender:
 
 def descriptive_or_fallback(
     arrays: Mapping[str, npt.NDArray[Any]], n: int, shoe_type: str
-) -> tuple[IntArray, npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """family ids, versions behind and role ids from serving.npz. Artifacts trained before these
-    arrays existed still load: every shoe is its own family and current (no family cap, no
-    old-version penalty) and a warning says to retrain."""
-    names = ("family_ids", "versions_behind", "role_ids")
-    if all(name in arrays for name in names):
-        family_ids, behind, role_ids = (np.asarray(arrays[name], np.int64) for name in names)
-        if family_ids.shape != (n,) or behind.shape != (n,) or role_ids.shape != (n,):
-            raise ValueError(f"{shoe_type}: family/version/role arrays do not match the catalog size")
-        return family_ids.astype(np.intp), behind, role_ids
+) -> tuple[IntArray, npt.NDArray[np.int64]]:
+    """Family ids and versions behind from serving.npz. Artifacts trained before these arrays
+    existed still load: every shoe is its own family and the newest (no family cap, no old-version
+    penalty) and a warning says to retrain."""
+    if "family_ids" in arrays and "versions_behind" in arrays:
+        family_ids = np.asarray(arrays["family_ids"], np.intp)
+        behind = np.asarray(arrays["versions_behind"], np.int64)
+        if family_ids.shape != (n,) or behind.shape != (n,):
+            raise ValueError(f"{shoe_type}: family/version arrays do not match the catalog size")
+        return family_ids, behind
     log.warning(
-        "%s model predates the family/version/role arrays: serving without the family cap and the "
+        "%s model predates the family/version arrays: serving without the family cap and the "
         "old-version penalty; retrain (python -m src.training.training_engine --type %s)",
         shoe_type,
         shoe_type,
     )
-    return np.arange(n, dtype=np.intp), np.zeros(n, np.int64), np.zeros(n, np.int64)
+    return np.arange(n, dtype=np.intp), np.zeros(n, np.int64)
 
 
 def mapping_for(shoe_type: str) -> AnswerMapping:

@@ -41,7 +41,6 @@ from src.config import (
     DESCRIPTIVE_COLUMNS,
     FEATURES,
     METADATA_COLUMNS,
-    ROLES,
     SHOE_TYPES,
     ShoeType,
     get_settings,
@@ -98,28 +97,23 @@ def records_to_arrays(
 
 
 # Arrays serving.npz carries besides the model (listed in the manifest as `serving_arrays`).
-DESCRIPTIVE_ARRAYS: tuple[str, ...] = ("family_ids", "current", "versions_behind", "role_ids")
+DESCRIPTIVE_ARRAYS: tuple[str, ...] = ("family_ids", "versions_behind")
 
 
 def descriptive_arrays(records: Sequence[dict[str, Any]]) -> dict[str, npt.NDArray[np.int64]]:
-    """family id, current flag, versions behind (newer release years in the family) and role id per
-    shoe, in `records_to_arrays` order (sorted by id).
+    """Per shoe, in `records_to_arrays` order (sorted by id): its model family's id and how many
+    newer release years that family has in the catalog (0 = the newest).
 
-    Records from the store lack the descriptive columns unless `load_records` joined them from the
-    catalog; a shoe without them is its own family, current, and its role follows its use flags."""
+    Records from the store lack `family` unless `load_records` joined it from the catalog; a shoe
+    without one is its own family."""
     rows = sorted(records, key=lambda r: str(r["shoe_id"]))
     families: dict[str, int] = {}
-    family_ids, current, role_ids = [], [], []
-    for r in rows:
-        family = str(r.get("family") or f"{r.get('brand', '')} {r.get('name', r['shoe_id'])}")
-        family_ids.append(families.setdefault(family, len(families)))
-        current.append(int(r.get("current", 1)))
-        role = r.get("role")
-        if role not in ROLES:
-            racer = float(r["use_race"]) >= 1 and float(r["use_daily"]) < 1
-            tempo = float(r["use_tempo"]) >= 1 and float(r["use_daily"]) < 1
-            role = "race" if racer else "tempo" if tempo else "daily"
-        role_ids.append(ROLES.index(str(role)))
+    family_ids = [
+        families.setdefault(
+            str(r.get("family") or f"{r.get('brand', '')} {r.get('name', r['shoe_id'])}"), len(families)
+        )
+        for r in rows
+    ]
     years: dict[int, set[int]] = {}
     for fid, r in zip(family_ids, rows, strict=True):
         years.setdefault(fid, set()).add(int(r["release_year"]))
@@ -128,9 +122,7 @@ def descriptive_arrays(records: Sequence[dict[str, Any]]) -> dict[str, npt.NDArr
     ]
     return {
         "family_ids": np.array(family_ids, dtype=np.int64),
-        "current": np.array(current, dtype=np.int64),
         "versions_behind": np.array(behind, dtype=np.int64),
-        "role_ids": np.array(role_ids, dtype=np.int64),
     }
 
 
