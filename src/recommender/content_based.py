@@ -171,7 +171,7 @@ def default_ranking(
 ) -> tuple[IntArray, FloatArray]:
     """Empty questionnaire: the broadly suitable shoes (daily use, regular width) nearest the catalog
     centroid, i.e. the most middle-of-the-road trainers; score = 1 - RMS distance to the centroid.
-    `penalty` (stale versions) lowers the rank, not the score; at most FAMILY_CAP per family."""
+    `penalty` (older versions, membranes) lowers the rank, not the score; at most FAMILY_CAP per family."""
     pool = np.flatnonzero(broad) if int(broad.sum()) >= n else np.arange(x.shape[0])
     dist = masked_rms_distance(center, x[pool], np.ones(x.shape[1]))
     scores = np.clip(1.0 - dist, 0.0, 1.0)
@@ -251,8 +251,8 @@ class ContentRecommender:
             scale_targets(np.array([1.0]), np.array([water]), self.scale, self.min_)[0]
         )
         self._membrane_penalty = MEMBRANE_PENALTY * (self.raw[:, water] >= 2)
-        # Shortlist for the family cap: the cap can skip at most (FAMILY_CAP + 1)-th and later
-        # versions of a family, so N * 3 candidates always hold N allowed ones in practice.
+        # Shortlist the family cap picks from: no family has more than 7 versions in the catalog, so
+        # 3N + 10 best candidates always hold N that the cap allows.
         self._shortlist = min(n, top_n * 3 + 10)
 
         # Response fragments: everything but the score is fixed per shoe, serialised once.
@@ -292,8 +292,8 @@ class ContentRecommender:
             scores -= self._membrane_penalty
         np.clip(scores, 0.0, 1.0, out=scores)
         shortlist = top_n(2.0 * violations - scores, self._shortlist)
-        # The cap holds even against must-haves: a third version of one model never takes a place
-        # (the catalog always has other families meeting them or missing fewer).
+        # The cap outranks must-haves: when only a third version of one model would meet them all,
+        # another model that misses one takes the place (a fitter offers a choice, not three Pegasus).
         top = family_capped(shortlist, self.family_ids, self.top_n, FAMILY_CAP)
         missed = (
             self.compiled.fail[q.hard_ids][:, top].sum(axis=0, dtype=np.int64) if q.hard_ids.size else None
