@@ -133,12 +133,14 @@ def evaluate_model(
     N: int = 10,
     max_users: int | None = None,
     fit: bool = True,
+    progress: str | None = None,
 ) -> dict[str, float]:
     """Fit `model` on `train` (unless fit=False) and score its top-N for every user in `test`.
 
     Returns precision, recall, ndcg, hit_rate (means over evaluated users), coverage (distinct
     recommended items / n_items), fit_s, recommend_ms (mean per user) and users (evaluated count).
     `max_users` evaluates a deterministic subsample of the test users (for big stores).
+    `progress` names the task to report progress for on stderr (the CLI; None in the service).
     """
     train = csr_matrix(train)
     fit_s = 0.0
@@ -150,7 +152,12 @@ def evaluate_model(
     sums = {"precision": 0.0, "recall": 0.0, "ndcg": 0.0, "hit_rate": 0.0}
     seen_items: set[int] = set()
     rec_s = 0.0
-    for u in users:
+    steps: Iterable[int] = users
+    if progress is not None:
+        from src.progress import track
+
+        steps = track(users, len(users), f"{progress}: users scored")
+    for u in steps:
         row = train[u]
         t0 = time.perf_counter()
         ids, _ = model.recommend(u, row, N=N)
@@ -192,13 +199,17 @@ def evaluate_all(
     N: int = 10,
     seed: int = DEFAULT_SEED,
     max_users: int | None = None,
+    progress: bool = False,
 ) -> list[dict[str, Any]]:
-    """Split once, then evaluate every (name, factory) model on the same split; one dict per model."""
+    """Split once, then evaluate every (name, factory) model on the same split; one dict per model.
+    `progress`: report each model's progress on stderr (the CLI)."""
     train, test = split_holdout(user_items, seed=seed)
     rows: list[dict[str, Any]] = []
     for name, factory in models if models is not None else default_models():
         model = factory()
-        metrics = evaluate_model(model, train, test, N=N, max_users=max_users)
+        metrics = evaluate_model(
+            model, train, test, N=N, max_users=max_users, progress=name if progress else None
+        )
         rows.append({"model": name, **metrics, "params": model.get_params()})
     return rows
 
@@ -316,7 +327,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         X, users, items = load_store_interactions()
         source = "store"
-    rows = evaluate_all(X, N=args.N, max_users=args.max_users)
+    rows = evaluate_all(X, N=args.N, max_users=args.max_users, progress=True)
     if args.json:
         out = {"source": source, "users": len(users), "items": len(items), "nnz": int(X.nnz), "rows": rows}
         print(json.dumps(out, indent=2))
