@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -24,7 +26,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 CHROMEDRIVER = shutil.which("chromedriver")
 TOKEN = "browser-test-token"
-WAIT_S = 20
+WAIT_S = 30
+CT_THRESHOLD = 20
 
 if CHROMIUM is None or CHROMEDRIVER is None:
     pytest.skip("no chromium/chromedriver on PATH: run `make browser-deps`", allow_module_level=True)
@@ -55,6 +58,8 @@ def service(request: pytest.FixtureRequest, content_artifacts: Path, tmp_path: P
         SEED_DEMO_INTERACTIONS="true",
         DEMO_USERS="300",
         ADMIN_TOKEN=TOKEN,
+        CT_THRESHOLD=str(CT_THRESHOLD),
+        SNAPSHOT_POLL_S="0.5",
         LOG_LEVEL="WARNING",
     )
     with running_service(env, tmp_path / "server.log", timeout_s=150) as base:
@@ -84,6 +89,36 @@ def shots(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
 
 def wait_for(driver: WebDriver, condition: object) -> object:
     return WebDriverWait(driver, WAIT_S).until(condition)  # type: ignore[arg-type]
+
+
+def wait_until(condition: Callable[[], bool], what: str, timeout_s: float = 90) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out waiting for {what}")
+        time.sleep(0.5)
+
+
+def admin_get(base: str, path: str) -> Any:
+    r = httpx.get(base + path, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30)
+    r.raise_for_status()
+    return r.json()
+
+
+def shown_cf_version(driver: WebDriver) -> str:
+    cells = driver.execute_script(
+        "const row = Array.from(document.querySelectorAll('#serving tbody tr'))"
+        ".find((tr) => tr.cells[0].textContent === 'cf'); return row ? row.cells[1].textContent : ''"
+    )
+    return str(cells)
+
+
+def newest_in_history_table(driver: WebDriver) -> str:
+    # the table lists newest first; refused/failed rebuilds publish nothing and show in brackets
+    versions = driver.execute_script(
+        "return Array.from(document.querySelectorAll('#history tbody tr'), (tr) => tr.cells[0].textContent)"
+    )
+    return next((v for v in versions if v.startswith("v_")), "")
 
 
 def feed_ids(driver: WebDriver) -> list[str]:
@@ -129,6 +164,7 @@ def test_runner_gets_ten_results_and_a_feed_that_follows_their_likes(
     # what the page shows is what any worker now serves for this runner (read-your-own-writes)
     served = httpx.get(f"{service}/recommend/feed/{runner}").json()["data"]
     assert feed_ids(browser) == [s["shoe_id"] for s in served]
+    browser.execute_script("window.scrollTo(0, 0)")
     browser.save_screenshot(str(shots / f"runner-page-{backend}.png"))
 
     # a phone-width window: one column, nothing wider than the screen
@@ -140,20 +176,25 @@ def test_operator_sees_the_serving_versions_and_the_gate_chart(
     service: str, browser: WebDriver, shots: Path, request: pytest.FixtureRequest
 ) -> None:
     backend = request.node.callspec.params["service"]
-    for user in range(900_001, 900_011):  # some traffic for the traffic table
-        httpx.post(f"{service}/interact", json={"user_id": user, "shoe_id": "R001", "action_type": "like"})
+    # traffic for the traffic table, and enough interactions for a few gated CT rebuilds
+    for i in range(3 * CT_THRESHOLD):
+        body = {"user_id": 900_001 + i // 4, "shoe_id": f"R{1 + i % 40:03d}", "action_type": "like"}
+        assert httpx.post(f"{service}/interact", json=body, timeout=30).status_code == 200
+    wait_until(lambda: len(admin_get(service, "/admin/history")["published"]) >= 2, "a CT rebuild published")
     browser.get(service + "/admin")
     assert not browser.find_element(By.ID, "dashboard").is_displayed()
     token = browser.find_element(By.ID, "admin-token")
     token.send_keys(TOKEN)
     token.send_keys(Keys.ENTER)
     wait_for(browser, ec.visibility_of_element_located((By.ID, "dashboard")))
-    cf_version = httpx.get(f"{service}/health").json()["cf_engine"]["version"]
-    wait_for(browser, lambda d: cf_version in d.find_element(By.ID, "serving").text)
+    assert not browser.find_element(By.ID, "token-form").is_displayed()
+    # the serving CF version shown is the newest published one, and is a real published version
+    wait_for(browser, lambda d: shown_cf_version(d) == newest_in_history_table(d))
+    published = [r["version"] for r in admin_get(service, "/admin/history")["published"]]
+    assert shown_cf_version(browser) in published
     serving = browser.find_element(By.ID, "serving").text
     assert "road" in serving and "trail" in serving
-    assert browser.find_elements(By.CSS_SELECTOR, "#gate-chart circle")  # the gate figures, charted
-    assert cf_version in browser.find_element(By.ID, "history").text
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#gate-chart circle")) >= 2  # gate figures, charted
     wait_for(browser, lambda d: "POST /interact" in d.find_element(By.ID, "traffic").text)
     wait_for(
         browser,
@@ -161,6 +202,7 @@ def test_operator_sees_the_serving_versions_and_the_gate_chart(
     )
     assert browser.execute_script("return window.sessionStorage.getItem('sonix.admin_token')") == TOKEN
     assert browser.execute_script("return window.localStorage.length") == 0  # never persisted
+    browser.set_window_size(1280, 2000)  # the whole dashboard in one screenshot
     browser.save_screenshot(str(shots / f"admin-dashboard-{backend}.png"))
 
     # a wrong token: the dashboard closes and says why

@@ -197,8 +197,10 @@ def test_report_404_when_no_model_is_served(settings_factory: Callable[..., Sett
 
 def test_history_lists_published_snapshots_with_gate_figures(client: TestClient) -> None:
     from src.ct import rebuild as continuous
+    from src.serving.snapshots import cf_dir
 
     app = client.app
+    (cf_dir(app.state.settings) / "v_20000101_000000").mkdir()  # type: ignore[attr-defined]  # no manifest
     first = client.get("/admin/history", headers=AUTH).json()
     assert [r["version"] for r in first["published"]] == [app.state.feed.snapshot.version]  # type: ignore[attr-defined]
     for user in range(300, 320):

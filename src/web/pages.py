@@ -20,7 +20,7 @@ from fastapi.staticfiles import StaticFiles
 
 from src.api.deps import SettingsDep
 from src.api.ops import AdminDep
-from src.artifacts import list_versions, read_manifest
+from src.artifacts import ArtifactError, list_versions, read_manifest
 from src.catalog import CatalogError, load_catalog
 from src.config import SHOE_TYPES, Settings
 from src.ct import rebuild as continuous
@@ -125,7 +125,7 @@ def rebuild_history(settings: Settings) -> list[dict[str, Any]]:
     for version_dir in reversed(list_versions(cf_dir(settings))):
         try:
             manifest = read_manifest(version_dir, verify_checksums=False)
-        except (OSError, ValueError):
+        except ArtifactError:  # pruned or half-written meanwhile: not a published version
             continue
         gate = manifest.get("gate") or {}
         rows.append(

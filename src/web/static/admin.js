@@ -25,7 +25,13 @@ function fixed(value, digits) { return value == null ? "–" : Number(value).toF
 
 function row(cells) { return el("tr", {}, cells.map((c) => el("td", { text: c == null ? "–" : String(c) }))); }
 
-function renderServing(status, health) {
+// A snapshot published by the worker that answers may lack created_at in memory: use its history row.
+function ageFromHistory(version, history) {
+  const row = (history.published || []).find((r) => r.version === version);
+  return row && row.created_at ? (Date.now() - Date.parse(row.created_at)) / 1000 : null;
+}
+
+function renderServing(status, health, history) {
   const body = document.querySelector("#serving tbody");
   body.replaceChildren();
   for (const [pipeline, info] of Object.entries(status.serving)) {
@@ -34,7 +40,8 @@ function renderServing(status, health) {
     const figures = pipeline === "cf"
       ? "NDCG@10 " + fixed(m.ndcg, 4) + " · " + (info.n_users ?? "–") + " runners · " + (info.mode || "")
       : "loss " + fixed(m.final_loss, 4) + " · MAE " + fixed(m.final_mae, 4) + " · silhouette " + fixed(m.silhouette, 3);
-    body.append(row([pipeline, info.version, age(info.age_s), figures]));
+    const seconds = info.age_s ?? (pipeline === "cf" ? ageFromHistory(info.version, history) : null);
+    body.append(row([pipeline, info.version, age(seconds), figures]));
   }
   document.getElementById("serving-caption").textContent =
     "answered by worker " + health.worker_pid + " · store " + health.store + " · " + health.status;
@@ -159,7 +166,7 @@ async function refresh() {
   showMessage(health.ok ? "" : "health: " + errorText(health));
   document.getElementById("dashboard").hidden = false;
   document.getElementById("token-form").hidden = true;
-  renderServing(status.body, health.body || {});
+  renderServing(status.body, health.body || {}, history.body);
   renderCt(status.body);
   renderHistory(history.body);
   renderTraffic(traffic.body);
