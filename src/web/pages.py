@@ -105,9 +105,10 @@ def render_runner_page() -> bytes:
     return template.replace("<!--QUESTIONS-->", question_fields()).encode()
 
 
-def catalog_specs(settings: Settings) -> dict[str, dict[str, Any]]:
-    """shoe_id -> the key specs the runner page shows next to a result."""
-    specs: dict[str, dict[str, Any]] = {}
+def catalog_specs(settings: Settings) -> dict[str, Any]:
+    """The key specs the runner page shows next to a result, column-wise to keep the file small:
+    {"columns": [...], "shoes": {shoe_id: [value per column, null where a type lacks it]}}."""
+    shoes: dict[str, list[float | int | None]] = {}
     for shoe_type, path in (("road", settings.road_catalog), ("trail", settings.trail_catalog)):
         try:
             rows = load_catalog(path, shoe_type)  # type: ignore[arg-type]
@@ -115,8 +116,9 @@ def catalog_specs(settings: Settings) -> dict[str, dict[str, Any]]:
             log.warning("runner page without %s specs: %s", shoe_type, exc)
             continue
         for row in rows:
-            specs[row["shoe_id"]] = {c: row[c] for c in SPEC_COLUMNS if c in row}
-    return specs
+            values = (row.get(c) for c in SPEC_COLUMNS)
+            shoes[row["shoe_id"]] = [int(v) if isinstance(v, float) and v.is_integer() else v for v in values]
+    return {"columns": list(SPEC_COLUMNS), "shoes": shoes}
 
 
 def rebuild_history(settings: Settings) -> list[dict[str, Any]]:

@@ -45,8 +45,9 @@ function answers() {
 }
 
 function specLine(shoeId) {
-  const s = specs[shoeId];
-  if (!s) return "";
+  const values = (specs.shoes || {})[shoeId];
+  if (!values) return "";
+  const s = Object.fromEntries(specs.columns.map((column, i) => [column, values[i]]));
   const parts = [];
   if (s.weight_g != null) parts.push(Math.round(s.weight_g) + " g");
   if (s.drop_mm != null) parts.push(s.drop_mm + " mm drop");
