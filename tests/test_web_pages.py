@@ -18,7 +18,7 @@ from src.config import Settings
 from src.recommender.questionnaire import accepted_answers
 from src.recommender.road_recommender import RoadQuestionnaire
 from src.recommender.trail_recommender import TrailQuestionnaire
-from src.web.pages import STATIC_DIR
+from src.web.pages import STATIC_DIR, HistoryResponse, TrafficResponse
 from tests.test_api_collaborative import NEWCOMER, seed_groups
 
 TOKEN = "s3cret"
@@ -171,7 +171,9 @@ def test_admin_data_is_disabled_without_a_configured_token(settings_factory: Cal
 
 
 def route_row(client: TestClient, method: str, route: str) -> dict[str, object]:
-    rows = client.get("/admin/traffic", headers=AUTH).json()["routes"]
+    body = client.get("/admin/traffic", headers=AUTH).json()
+    TrafficResponse.model_validate(body)  # what the OpenAPI document says it returns
+    rows = body["routes"]
     return next((r for r in rows if r["route"] == route and r["method"] == method), {"requests": 0})
 
 
@@ -215,6 +217,7 @@ def test_history_lists_published_snapshots_with_gate_figures(client: TestClient)
     result = continuous.rebuild(app.state.store, app.state.settings, app.state.feed.snapshot)  # type: ignore[attr-defined]
     assert result.outcome == "published", result.reason
     body = client.get("/admin/history", headers=AUTH).json()
+    HistoryResponse.model_validate(body)  # what the OpenAPI document says it returns
     assert [r["version"] for r in body["published"]] == [first["published"][0]["version"], result.version]
     newest = body["published"][-1]
     assert newest["mode"] == result.mode and newest["outcome"] == "published"

@@ -17,6 +17,7 @@ import orjson
 from fastapi import APIRouter, FastAPI, HTTPException, Request, Response
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, Field
 
 from src.api.deps import SettingsDep
 from src.api.ops import AdminDep
@@ -145,6 +146,38 @@ def rebuild_history(settings: Settings) -> list[dict[str, Any]]:
     return rows
 
 
+class TrafficRow(BaseModel):
+    route: str
+    method: str
+    requests: int
+    errors_4xx: int
+    errors_5xx: int
+    p50_ms: float | None
+    p90_ms: float | None
+    p99_ms: float | None
+
+
+class TrafficResponse(BaseModel):
+    collected_at: float = Field(description="Unix time of the reading")
+    routes: list[TrafficRow]
+
+
+class PublishedRebuild(BaseModel):
+    version: str
+    created_at: str | None
+    mode: str | None
+    outcome: Literal["published"]
+    duration_s: float | None
+    n_users: int | None
+    candidate_ndcg: float | None = Field(description="Gate NDCG@10 of the candidate")
+    serving_ndcg: float | None = Field(description="Gate NDCG@10 of the engine it replaced, same slice")
+
+
+class HistoryResponse(BaseModel):
+    published: list[PublishedRebuild] = Field(description="Oldest first")
+    last_rebuild: dict[str, Any] | None = Field(description="The last rebuild's outcome, as in /health")
+
+
 def install(app: FastAPI, settings: Settings) -> None:
     """Add the pages, their static files and the dashboard's admin data routes to `app`."""
     runner_page = render_runner_page()
@@ -168,14 +201,22 @@ def install(app: FastAPI, settings: Settings) -> None:
 
     admin_router = APIRouter(prefix="/admin", tags=["operations"])
 
-    @admin_router.get("/traffic", summary="Requests, errors and latency percentiles per endpoint")
+    @admin_router.get(
+        "/traffic",
+        response_model=TrafficResponse,
+        summary="Requests, errors and latency percentiles per endpoint",
+    )
     def admin_traffic(_: AdminDep) -> Response:
         """Counted since the service started, over every worker; latencies in ms estimated from
         the latency histogram. A client derives request rates from two readings."""
         body = {"collected_at": time.time(), "routes": traffic()}
         return Response(orjson.dumps(body), media_type=JSON)
 
-    @admin_router.get("/history", summary="The published CF snapshots on disk and the last rebuild")
+    @admin_router.get(
+        "/history",
+        response_model=HistoryResponse,
+        summary="The published CF snapshots on disk and the last rebuild",
+    )
     def admin_history(_: AdminDep, settings: SettingsDep) -> Response:
         body = {"published": rebuild_history(settings), "last_rebuild": continuous.read_status(settings)}
         return Response(orjson.dumps(body, default=str), media_type=JSON)
