@@ -1,8 +1,8 @@
 """Progress of long offline work (training epochs, evaluated users).
 
 On a terminal a tqdm bar; anywhere else (logs, CI, a pipe) at most `lines` plain one-line
-reports per task, so logs stay short. tqdm is imported only when a bar is drawn: the module is
-safe to import where tqdm is not installed (the serving image).
+reports per task, so logs stay short. tqdm (a training requirement) is imported only when a bar is
+drawn, and where it is not installed the plain lines are used even on a terminal.
 """
 
 from __future__ import annotations
@@ -50,10 +50,13 @@ class Progress:
         self._bar: Any = None
         self._points: set[int] = set()
         if is_terminal(self.stream):
-            from tqdm import tqdm
-
-            self._bar = tqdm(total=total, desc=desc, file=self.stream, dynamic_ncols=True, leave=True)
-        else:
+            try:
+                from tqdm import tqdm
+            except ImportError:  # an image without the training requirements: plain lines instead
+                tqdm = None
+            if tqdm is not None:
+                self._bar = tqdm(total=total, desc=desc, file=self.stream, dynamic_ncols=True, leave=True)
+        if self._bar is None:
             self._points = report_points(total, lines)
 
     def update(self, n: int = 1, **postfix: float) -> None:

@@ -53,6 +53,19 @@ def test_a_bar_on_a_terminal() -> None:
     assert "scoring" in out and "50/50" in out and "\r" in out  # tqdm redraws in place
 
 
+def test_plain_lines_on_a_terminal_without_tqdm(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "tqdm", None)  # import tqdm now raises ImportError
+    stream = Terminal()
+    assert list(track(range(3), 3, "seeding", stream=stream)) == [0, 1, 2]
+    assert [line.rsplit("  (", 1)[0] for line in stream.getvalue().splitlines()] == [
+        "seeding 1/3",
+        "seeding 2/3",
+        "seeding 3/3",
+    ]
+
+
 def test_evaluation_reports_progress_only_when_asked(capsys: pytest.CaptureFixture[str]) -> None:
     X = csr_matrix(np.eye(4, 6) + np.eye(4, 6, k=1) + np.eye(4, 6, k=2))
     test = {0: np.array([3]), 1: np.array([4]), 2: np.array([5])}
