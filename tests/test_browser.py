@@ -114,11 +114,12 @@ def shown_cf_version(driver: WebDriver) -> str:
 
 
 def newest_in_history_table(driver: WebDriver) -> str:
-    # the table lists newest first; refused/failed rebuilds publish nothing and show in brackets
-    versions = driver.execute_script(
-        "return Array.from(document.querySelectorAll('#history tbody tr'), (tr) => tr.cells[0].textContent)"
+    # the table lists newest first; refused and failed rebuilds publish nothing
+    rows = driver.execute_script(
+        "return Array.from(document.querySelectorAll('#history tbody tr'),"
+        " (tr) => [tr.cells[0].textContent, tr.cells[3].textContent])"
     )
-    return next((v for v in versions if v.startswith("v_")), "")
+    return next((version for version, outcome in rows if outcome == "published"), "")
 
 
 def feed_ids(driver: WebDriver) -> list[str]:
@@ -180,7 +181,7 @@ def test_operator_sees_the_serving_versions_and_the_gate_chart(
     for i in range(3 * CT_THRESHOLD):
         body = {"user_id": 900_001 + i // 4, "shoe_id": f"R{1 + i % 40:03d}", "action_type": "like"}
         assert httpx.post(f"{service}/interact", json=body, timeout=30).status_code == 200
-    wait_until(lambda: len(admin_get(service, "/admin/history")["published"]) >= 2, "a CT rebuild published")
+    wait_until(lambda: len(admin_get(service, "/admin/history")["rebuilds"]) >= 2, "a CT rebuild recorded")
     browser.get(service + "/admin")
     assert not browser.find_element(By.ID, "dashboard").is_displayed()
     token = browser.find_element(By.ID, "admin-token")
@@ -190,7 +191,9 @@ def test_operator_sees_the_serving_versions_and_the_gate_chart(
     assert not browser.find_element(By.ID, "token-form").is_displayed()
     # the serving CF version shown is the newest published one, and is a real published version
     wait_for(browser, lambda d: shown_cf_version(d) == newest_in_history_table(d))
-    published = [r["version"] for r in admin_get(service, "/admin/history")["published"]]
+    published = [
+        r["version"] for r in admin_get(service, "/admin/history")["rebuilds"] if r["outcome"] == "published"
+    ]
     assert shown_cf_version(browser) in published
     serving = browser.find_element(By.ID, "serving").text
     assert "road" in serving and "trail" in serving

@@ -204,25 +204,33 @@ def test_report_404_when_no_model_is_served(settings_factory: Callable[..., Sett
         assert r.status_code == 404 and "road" in r.json()["detail"]
 
 
-def test_history_lists_published_snapshots_with_gate_figures(client: TestClient) -> None:
-    from src.ct import rebuild as continuous
-    from src.serving.snapshots import cf_dir
-
-    app = client.app
-    (cf_dir(app.state.settings) / "v_20000101_000000").mkdir()  # type: ignore[attr-defined]  # no manifest
-    first = client.get("/admin/history", headers=AUTH).json()
-    assert [r["version"] for r in first["published"]] == [app.state.feed.snapshot.version]  # type: ignore[attr-defined]
-    for user in range(300, 320):
-        client.post("/interact", json={"user_id": user, "shoe_id": "R004", "action_type": "like"})
-    result = continuous.rebuild(app.state.store, app.state.settings, app.state.feed.snapshot)  # type: ignore[attr-defined]
-    assert result.outcome == "published", result.reason
+def test_history_is_the_stores_record_of_rebuilds_oldest_first(client: TestClient) -> None:
+    store = client.app.state.store  # type: ignore[attr-defined]
+    before = client.get("/admin/history", headers=AUTH).json()["rebuilds"]
+    gate = {"candidate_ndcg": 0.31, "serving_ndcg": 0.30}
+    published = store.record_cf_version(
+        watermark=10**6, status="published", mode="incremental", claims_through=0,
+        figures={"gate": gate, "build_seconds": 0.5, "n_users": 42},
+    )  # fmt: skip
+    refused = store.record_cf_version(
+        watermark=10**6, status="refused", mode="incremental", claims_through=0,
+        figures={"gate": {"candidate_ndcg": 0.1, "serving_ndcg": 0.3}}, reason="quality gate: worse",
+    )  # fmt: skip
     body = client.get("/admin/history", headers=AUTH).json()
     HistoryResponse.model_validate(body)  # what the OpenAPI document says it returns
-    assert [r["version"] for r in body["published"]] == [first["published"][0]["version"], result.version]
-    newest = body["published"][-1]
-    assert newest["mode"] == result.mode and newest["outcome"] == "published"
-    gate = result.evaluation["gate"]
-    assert (
-        newest["candidate_ndcg"] == gate["candidate_ndcg"] and newest["serving_ndcg"] == gate["serving_ndcg"]
-    )
-    assert body["last_rebuild"]["version"] == result.version
+    rows = body["rebuilds"]
+    assert rows[: len(before)] == before
+    assert [r["version"] for r in rows[len(before) :]] == [published.label, refused.label]
+    assert rows[-2] == {
+        "version": published.label,
+        "created_at": published.created_at,
+        "mode": "incremental",
+        "outcome": "published",
+        "duration_s": 0.5,
+        "n_users": 42,
+        "candidate_ndcg": 0.31,
+        "serving_ndcg": 0.30,
+        "reason": None,
+    }
+    assert rows[-1]["outcome"] == "refused" and rows[-1]["reason"] == "quality gate: worse"
+    assert rows[-1]["candidate_ndcg"] == 0.1

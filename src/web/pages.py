@@ -19,16 +19,14 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
-from src.api.deps import SettingsDep
+from src.api.deps import StoreDep
 from src.api.ops import AdminDep
-from src.artifacts import ArtifactError, list_versions, read_manifest
 from src.catalog import CatalogError, load_catalog
 from src.config import SHOE_TYPES, Settings
-from src.ct import rebuild as continuous
 from src.recommender.questionnaire import accepted_answers
 from src.recommender.road_recommender import RoadQuestionnaire
 from src.recommender.trail_recommender import TrailQuestionnaire
-from src.serving.snapshots import cf_dir
+from src.store import Store, StoreError
 from src.web.traffic import traffic
 
 log = logging.getLogger(__name__)
@@ -122,25 +120,26 @@ def catalog_specs(settings: Settings) -> dict[str, Any]:
     return {"columns": list(SPEC_COLUMNS), "shoes": shoes}
 
 
-def rebuild_history(settings: Settings) -> list[dict[str, Any]]:
-    """The published CF snapshots still on disk (oldest first) with their gate figures."""
+HISTORY_LIMIT = 50
+
+
+def rebuild_history(store: Store, limit: int = HISTORY_LIMIT) -> list[dict[str, Any]]:
+    """The last `limit` finished CT rebuilds as the store recorded them (published, refused or
+    failed), oldest first, with the gate's figures: kept when old snapshot files are pruned."""
     rows: list[dict[str, Any]] = []
-    for version_dir in reversed(list_versions(cf_dir(settings))):
-        try:
-            manifest = read_manifest(version_dir, verify_checksums=False)
-        except ArtifactError:  # pruned or half-written meanwhile: not a published version
-            continue
-        gate = manifest.get("gate") or {}
+    for version in reversed(store.cf_versions(limit)):
+        gate = version.figures.get("gate") or {}
         rows.append(
             {
-                "version": version_dir.name,
-                "created_at": manifest.get("created_at"),
-                "mode": manifest.get("mode"),
-                "outcome": "published",
-                "duration_s": manifest.get("build_seconds"),
-                "n_users": manifest.get("n_users"),
+                "version": version.label,
+                "created_at": version.created_at,
+                "mode": version.mode,
+                "outcome": version.status,
+                "duration_s": version.figures.get("build_seconds"),
+                "n_users": version.figures.get("n_users"),
                 "candidate_ndcg": gate.get("candidate_ndcg"),
                 "serving_ndcg": gate.get("serving_ndcg"),
+                "reason": version.reason,
             }
         )
     return rows
@@ -162,20 +161,20 @@ class TrafficResponse(BaseModel):
     routes: list[TrafficRow]
 
 
-class PublishedRebuild(BaseModel):
+class Rebuild(BaseModel):
     version: str
-    created_at: str | None
-    mode: str | None
-    outcome: Literal["published"]
+    created_at: str
+    mode: str
+    outcome: Literal["published", "refused", "failed"]
     duration_s: float | None
     n_users: int | None
     candidate_ndcg: float | None = Field(description="Gate NDCG@10 of the candidate")
-    serving_ndcg: float | None = Field(description="Gate NDCG@10 of the engine it replaced, same slice")
+    serving_ndcg: float | None = Field(description="Gate NDCG@10 of the serving engine, same slice")
+    reason: str | None = Field(description="Why a rebuild was refused or failed")
 
 
 class HistoryResponse(BaseModel):
-    published: list[PublishedRebuild] = Field(description="Oldest first")
-    last_rebuild: dict[str, Any] | None = Field(description="The last rebuild's outcome, as in /health")
+    rebuilds: list[Rebuild] = Field(description=f"The last {HISTORY_LIMIT} rebuilds, oldest first")
 
 
 def install(app: FastAPI, settings: Settings) -> None:
@@ -215,10 +214,14 @@ def install(app: FastAPI, settings: Settings) -> None:
     @admin_router.get(
         "/history",
         response_model=HistoryResponse,
-        summary="The published CF snapshots on disk and the last rebuild",
+        summary="The last CT rebuilds with outcome, duration and gate figures (from the store)",
+        responses={503: {"description": "The store is unreachable"}},
     )
-    def admin_history(_: AdminDep, settings: SettingsDep) -> Response:
-        body = {"published": rebuild_history(settings), "last_rebuild": continuous.read_status(settings)}
+    def admin_history(_: AdminDep, store: StoreDep) -> Response:
+        try:
+            body = {"rebuilds": rebuild_history(store)}
+        except StoreError as exc:
+            raise HTTPException(503, detail=f"rebuild history unavailable: {exc}") from exc
         return Response(orjson.dumps(body, default=str), media_type=JSON)
 
     @admin_router.get(

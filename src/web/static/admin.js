@@ -27,7 +27,7 @@ function row(cells) { return el("tr", {}, cells.map((c) => el("td", { text: c ==
 
 // A snapshot published by the worker that answers may lack created_at in memory: use its history row.
 function ageFromHistory(version, history) {
-  const row = (history.published || []).find((r) => r.version === version);
+  const row = (history.rebuilds || []).find((r) => r.version === version);
   return row && row.created_at ? (Date.now() - Date.parse(row.created_at)) / 1000 : null;
 }
 
@@ -47,6 +47,15 @@ function renderServing(status, health, history) {
     "answered by worker " + health.worker_pid + " · store " + health.store + " · " + health.status;
 }
 
+// Every live process of every replica (from their heartbeats in the store) and the CF version it serves.
+function renderProcesses(status) {
+  const body = document.querySelector("#processes tbody");
+  body.replaceChildren();
+  for (const p of status.processes || []) {
+    body.append(row([p.role, p.host + ":" + p.pid, p.state, p.cf_version, age(p.age_s)]));
+  }
+}
+
 function renderCt(status) {
   const ct = status.ct || {};
   const text = document.getElementById("ct-text");
@@ -62,24 +71,13 @@ function renderCt(status) {
     : "No rebuild yet.";
 }
 
-function historyRows(history) {
-  const rows = history.published.slice();
-  const last = history.last_rebuild;
-  // A refused or failed rebuild publishes nothing: show it from the last status.
-  if (last && last.outcome !== "published" && last.outcome !== "skipped") {
-    const gate = (last.evaluation || {}).gate || {};
-    rows.push({ version: "(" + last.outcome + ")", created_at: last.finished_at, mode: last.mode, outcome: last.outcome,
-      duration_s: last.duration_s, candidate_ndcg: gate.candidate_ndcg, serving_ndcg: gate.serving_ndcg });
-  }
-  return rows;
-}
-
 function renderHistory(history) {
-  const rows = historyRows(history);
+  const rows = history.rebuilds;
   const body = document.querySelector("#history tbody");
   body.replaceChildren();
   for (const r of rows.slice().reverse()) {
-    body.append(row([r.version, r.created_at, r.mode, r.outcome, fixed(r.duration_s, 2) + " s",
+    const outcome = r.reason ? r.outcome + ": " + r.reason : r.outcome;
+    body.append(row([r.version, r.created_at, r.mode, outcome, fixed(r.duration_s, 2) + " s",
       fixed(r.candidate_ndcg, 4), fixed(r.serving_ndcg, 4)]));
   }
   drawGateChart(rows);
@@ -167,6 +165,7 @@ async function refresh() {
   document.getElementById("dashboard").hidden = false;
   document.getElementById("token-form").hidden = true;
   renderServing(status.body, health.body || {}, history.body);
+  renderProcesses(status.body);
   renderCt(status.body);
   renderHistory(history.body);
   renderTraffic(traffic.body);
