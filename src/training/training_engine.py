@@ -188,24 +188,25 @@ def export_encoder(encoder: keras.Model) -> NumpyEncoder:
     return NumpyEncoder(tuple(weights), tuple(biases), tuple(acts))
 
 
-def _progress_callback(epochs: int, every: int, label: str, out: Callable[[str], None]) -> Any:
+def _progress_callback(epochs: int, label: str, out: Callable[[str], None]) -> Any:
+    """Epoch progress: a bar on a terminal, about ten plain lines through `out` otherwise."""
     import keras
 
-    class Progress(keras.callbacks.Callback):
+    from src.progress import Progress
+
+    class EpochProgress(keras.callbacks.Callback):
         def __init__(self) -> None:
             super().__init__()
-            self.t0 = time.perf_counter()
+            self.progress = Progress(epochs, f"[{label}] epoch", log=out)
 
         def on_epoch_end(self, epoch: int, logs: dict[str, float] | None = None) -> None:
-            n = epoch + 1
-            if n % every == 0 or n == epochs or n == 1:
-                logs = logs or {}
-                out(
-                    f"[{label}] epoch {n:>4}/{epochs}  loss {logs.get('loss', float('nan')):.5f}  "
-                    f"mae {logs.get('mae', float('nan')):.4f}  ({time.perf_counter() - self.t0:.1f}s)"
-                )
+            logs = logs or {}
+            self.progress.update(loss=logs.get("loss", float("nan")), mae=logs.get("mae", float("nan")))
 
-    return Progress()
+        def on_train_end(self, logs: dict[str, float] | None = None) -> None:
+            self.progress.close()
+
+    return EpochProgress()
 
 
 def _configure_tf(seed: int) -> None:
@@ -262,7 +263,6 @@ def train(
     x = scaler.transform(x_raw)
 
     autoencoder, encoder = build_autoencoder(len(features))
-    every = max(1, epochs // 10)
     history = autoencoder.fit(
         x.astype(np.float32),
         x.astype(np.float32),
@@ -270,7 +270,7 @@ def train(
         batch_size=batch_size,
         shuffle=True,
         verbose=0,
-        callbacks=[_progress_callback(epochs, every, shoe_type, log)],
+        callbacks=[_progress_callback(epochs, shoe_type, log)],
     )
     train_s = time.perf_counter() - t0
 
