@@ -96,6 +96,9 @@ def create_app(settings: Settings | None = None, *, initialize: bool = False) ->
     app.state.settings = settings
     app.state.rate_limit = InteractionRateLimit(settings)
     include_routes(app)
+    from src.web.pages import install as install_pages
+
+    install_pages(app, settings)
     install_error_handlers(app)
     install_openapi(app)
     if settings.cors_origins:

@@ -48,6 +48,14 @@ def _problem_content(document: dict[str, Any]) -> None:
                 content = response.get("content")
                 if status[0] in "45" and content and "application/json" in content:
                     content[PROBLEM_JSON] = content.pop("application/json")
+                    # FastAPI's default 422 (routes that do not declare one) is a problem here too
+                    if (
+                        content[PROBLEM_JSON]
+                        .get("schema", {})
+                        .get("$ref", "")
+                        .endswith("/HTTPValidationError")
+                    ):
+                        content[PROBLEM_JSON]["schema"] = {"$ref": "#/components/schemas/Problem"}
     schemas = document.get("components", {}).get("schemas", {})
     for unused in ("HTTPValidationError", "ValidationError"):
         schemas.pop(unused, None)

@@ -11,7 +11,6 @@ from typing import Any
 
 import orjson
 from fastapi import APIRouter, HTTPException, Request, Response
-from fastapi.responses import RedirectResponse
 
 from src.api.deps import FeedDep, SettingsDep, StoreDep
 from src.api.errors import problem, problem_responses
@@ -24,23 +23,19 @@ from src.store import StoreError
 from src.store.base import version_label
 
 log = logging.getLogger("sonix")
+AdminDep = AdminToken  # the name src/web/pages.py imports
 
 # Health and probes: open (no key), served under /v1 and, for probes and monitors, unversioned.
 health_router = APIRouter(tags=["health"])
 # Admin: its own token; under /v1 (the unversioned paths are deprecated aliases).
 admin_router = APIRouter(prefix="/admin", tags=["admin"])
-# Not part of the public contract: the docs redirect and the Prometheus scrape.
+# Not part of the public contract: the Prometheus scrape.
 internal_router = APIRouter(include_in_schema=False)
 JSON = "application/json"
 
 # The public view of the last rebuild: its failure reason can name internals, so only the admin
 # status shows that.
 _PUBLIC_REBUILD_FIELDS = ("outcome", "mode", "version", "duration_s", "finished_at", "parent_version")
-
-
-@internal_router.get("/")
-async def root() -> RedirectResponse:
-    return RedirectResponse("/docs")
 
 
 @internal_router.get("/metrics")

@@ -1,5 +1,6 @@
 """ Contains all the data models used in inputs/outputs """
 
+from .admin_report_unversioned_shoe_type import AdminReportUnversionedShoeType
 from .cf_engine_info import CFEngineInfo
 from .content_item import ContentItem
 from .content_response import ContentResponse
@@ -12,6 +13,7 @@ from .health_response_content_models import HealthResponseContentModels
 from .health_response_last_rebuild_type_0 import HealthResponseLastRebuildType0
 from .health_response_status import HealthResponseStatus
 from .health_response_store import HealthResponseStore
+from .history_response import HistoryResponse
 from .like import Like
 from .live_response import LiveResponse
 from .model_status_response import ModelStatusResponse
@@ -22,6 +24,8 @@ from .model_status_response_serving import ModelStatusResponseServing
 from .problem import Problem
 from .rating import Rating
 from .ready_response import ReadyResponse
+from .rebuild import Rebuild
+from .rebuild_outcome import RebuildOutcome
 from .reload_response import ReloadResponse
 from .reload_response_serving import ReloadResponseServing
 from .road_questionnaire import RoadQuestionnaire
@@ -36,6 +40,8 @@ from .road_questionnaire_stability_need_type_0 import RoadQuestionnaireStability
 from .road_questionnaire_strike_pattern_type_0 import RoadQuestionnaireStrikePatternType0
 from .serving_model import ServingModel
 from .serving_model_metrics_type_0 import ServingModelMetricsType0
+from .traffic_response import TrafficResponse
+from .traffic_row import TrafficRow
 from .trail_questionnaire import TrailQuestionnaire
 from .trail_questionnaire_arch_type_type_0 import TrailQuestionnaireArchTypeType0
 from .trail_questionnaire_foot_width_type_0 import TrailQuestionnaireFootWidthType0
@@ -48,6 +54,7 @@ from .trail_questionnaire_terrain_type_0 import TrailQuestionnaireTerrainType0
 from .trail_questionnaire_water_resistance_type_0 import TrailQuestionnaireWaterResistanceType0
 
 __all__ = (
+    "AdminReportUnversionedShoeType",
     "CFEngineInfo",
     "ContentItem",
     "ContentResponse",
@@ -60,6 +67,7 @@ __all__ = (
     "HealthResponseLastRebuildType0",
     "HealthResponseStatus",
     "HealthResponseStore",
+    "HistoryResponse",
     "Like",
     "LiveResponse",
     "ModelStatusResponse",
@@ -70,6 +78,8 @@ __all__ = (
     "Problem",
     "Rating",
     "ReadyResponse",
+    "Rebuild",
+    "RebuildOutcome",
     "ReloadResponse",
     "ReloadResponseServing",
     "RoadQuestionnaire",
@@ -84,6 +94,8 @@ __all__ = (
     "RoadQuestionnaireStrikePatternType0",
     "ServingModel",
     "ServingModelMetricsType0",
+    "TrafficResponse",
+    "TrafficRow",
     "TrailQuestionnaire",
     "TrailQuestionnaireArchTypeType0",
     "TrailQuestionnaireFootWidthType0",
