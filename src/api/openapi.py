@@ -45,6 +45,10 @@ def _problem_content(document: dict[str, Any]) -> None:
     for operations in document.get("paths", {}).values():
         for operation in operations.values():
             for status, response in operation.get("responses", {}).items():
+                if status[0] in "45" and not response.get("content"):  # declared without a body model
+                    response["content"] = {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+                    }
                 content = response.get("content")
                 if status[0] in "45" and content and "application/json" in content:
                     content[PROBLEM_JSON] = content.pop("application/json")

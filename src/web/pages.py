@@ -227,6 +227,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     @admin_router.get(
         "/report/{shoe_type}",
         summary="The serving content model's training report (PNG)",
+        response_class=FileResponse,
         responses={200: {"content": {"image/png": {}}}, 404: {"description": "No model or no report"}},
     )
     def admin_report(shoe_type: Literal["road", "trail"], request: Request, _: AdminDep) -> FileResponse:

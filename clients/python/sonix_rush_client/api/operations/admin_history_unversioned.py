@@ -9,6 +9,7 @@ from ...types import Response, UNSET
 from ... import errors
 
 from ...models.history_response import HistoryResponse
+from ...models.problem import Problem
 from typing import cast
 
 
@@ -32,7 +33,7 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | HistoryResponse | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> HistoryResponse | Problem | None:
     if response.status_code == 200:
         response_200 = HistoryResponse.from_dict(response.json())
 
@@ -41,7 +42,10 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return response_200
 
     if response.status_code == 503:
-        response_503 = cast(Any, None)
+        response_503 = Problem.from_dict(response.json())
+
+
+
         return response_503
 
     if client.raise_on_unexpected_status:
@@ -50,7 +54,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | HistoryResponse]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[HistoryResponse | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -63,7 +67,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
 
-) -> Response[Any | HistoryResponse]:
+) -> Response[HistoryResponse | Problem]:
     """ The last CT rebuilds with outcome, duration and gate figures (from the store)
 
     Raises:
@@ -71,7 +75,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | HistoryResponse]
+        Response[HistoryResponse | Problem]
      """
 
 
@@ -89,7 +93,7 @@ def sync(
     *,
     client: AuthenticatedClient,
 
-) -> Any | HistoryResponse | None:
+) -> HistoryResponse | Problem | None:
     """ The last CT rebuilds with outcome, duration and gate figures (from the store)
 
     Raises:
@@ -97,7 +101,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | HistoryResponse
+        HistoryResponse | Problem
      """
 
 
@@ -110,7 +114,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
 
-) -> Response[Any | HistoryResponse]:
+) -> Response[HistoryResponse | Problem]:
     """ The last CT rebuilds with outcome, duration and gate figures (from the store)
 
     Raises:
@@ -118,7 +122,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | HistoryResponse]
+        Response[HistoryResponse | Problem]
      """
 
 
@@ -136,7 +140,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
 
-) -> Any | HistoryResponse | None:
+) -> HistoryResponse | Problem | None:
     """ The last CT rebuilds with outcome, duration and gate figures (from the store)
 
     Raises:
@@ -144,7 +148,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | HistoryResponse
+        HistoryResponse | Problem
      """
 
 
