@@ -14,7 +14,6 @@ from src.store.base import (
     _CT_STATE_SQL,
     _SHOE_COLS,
     _SHOES_SQL,
-    _USER_ROWS_SQL,
     ChangedUsers,
     CTState,
     InteractionRow,
@@ -45,6 +44,13 @@ def describe_database_url(url: str) -> str:
     except Exception:
         return "<unparseable DATABASE_URL>"
     return f"{info.get('host', 'localhost')}:{info.get('port', 5432)}/{info.get('dbname', '')}"
+
+
+def _user_state(last_event_id: int, liked: list[str], rated: list[str], ratings: list[int]) -> UserState:
+    """A row of user_interactions() as a UserState."""
+    rows = [UserRow(shoe_id, "like", None) for shoe_id in liked]
+    rows += [UserRow(shoe_id, "rate", int(stars)) for shoe_id, stars in zip(rated, ratings, strict=True)]
+    return UserState(rows, int(last_event_id))
 
 
 class PostgresStore(Store):
@@ -84,9 +90,12 @@ class PostgresStore(Store):
                         # replaced on checkout instead of failing the request with a 503
                         check=ConnectionPool.check_connection,
                         timeout=self.settings.db_timeout_s,
+                        # autocommit: a single statement (every request path) is its own
+                        # transaction, committed in the same round trip; multi-statement work
+                        # opens an explicit transaction (_tx)
                         kwargs={
                             "connect_timeout": max(1, int(self.settings.db_timeout_s)),
-                            "autocommit": False,
+                            "autocommit": True,
                         },
                         open=False,
                     )
@@ -94,12 +103,13 @@ class PostgresStore(Store):
         return self._pool
 
     @contextmanager
-    def _tx(self) -> Iterator[Any]:
+    def _connection(self) -> Iterator[Any]:
+        """A pooled autocommit connection: each statement on it commits on its own."""
         import psycopg
         from psycopg_pool import PoolTimeout
 
         try:
-            with self._get_pool().connection() as conn, conn.transaction():
+            with self._get_pool().connection() as conn:
                 yield conn
         except (PoolTimeout, psycopg.OperationalError, psycopg.InterfaceError) as exc:
             raise StoreUnavailable(
@@ -107,6 +117,17 @@ class PostgresStore(Store):
             ) from exc
         except psycopg.errors.NoDataFound as exc:  # raised by record_interaction() for unknown shoes
             raise UnknownShoeError(str(exc)) from exc
+
+    @contextmanager
+    def _tx(self) -> Iterator[Any]:
+        """Several statements in one transaction."""
+        with self._connection() as conn, conn.transaction():
+            yield conn
+
+    def _one(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        """One statement, one round trip (autocommit), its first row."""
+        with self._connection() as conn:
+            return conn.execute(sql, params).fetchone()
 
     def check_connection(self) -> None:
         """One direct connection attempt, classifying the failure for a one-line start-up message."""
@@ -179,8 +200,7 @@ class PostgresStore(Store):
         self._catalog = None
 
     def ping(self) -> None:
-        with self._tx() as conn:
-            conn.execute("SELECT 1 FROM ct_state WHERE id = 1").fetchone()
+        self._one("SELECT 1 FROM ct_state WHERE id = 1")
 
     def _fetch_shoes(self) -> list[dict[str, Any]]:
         with self._tx() as conn:
@@ -188,31 +208,21 @@ class PostgresStore(Store):
         return [shoe_record(dict(zip(_SHOE_COLS, r, strict=True))) for r in rows]
 
     def _record(self, user_id: int, shoe_id: str, action: str, value: int | None) -> RecordOutcome:
-        with self._tx() as conn:
-            event_id, changed, pending, claimed = conn.execute(
-                "SELECT * FROM record_interaction(%s, %s, %s, %s, %s)",
-                (user_id, shoe_id, action, value, self.threshold),
-            ).fetchone()
-            user = self._user_state(conn, user_id)
-        return RecordOutcome(int(event_id), bool(changed), int(pending), bool(claimed), user)
-
-    @staticmethod
-    def _user_state(conn: Any, user_id: int) -> UserState:
-        rows = conn.execute(_USER_ROWS_SQL.format(p="%(u)s"), {"u": user_id}).fetchall()
-        last = conn.execute(
-            "SELECT COALESCE(MAX(event_id), 0) FROM interaction_events WHERE user_id = %s", (user_id,)
-        ).fetchone()[0]
-        return UserState([UserRow(*r) for r in rows], int(last))
+        # One statement (migration 0002): the write transaction of record_interaction() and the
+        # runner's rows read back after it, committed before this returns.
+        event_id, changed, pending, claimed, *user = self._one(
+            "SELECT * FROM record_interaction_returning_user(%s, %s, %s, %s, %s)",
+            (user_id, shoe_id, action, value, self.threshold),
+        )
+        return RecordOutcome(int(event_id), bool(changed), int(pending), bool(claimed), _user_state(*user))
 
     def user_state(self, user_id: int) -> UserState:
-        with self._tx() as conn:
-            return self._user_state(conn, user_id)
+        return _user_state(*self._one("SELECT * FROM user_interactions(%s)", (user_id,)))
 
     def user_last_event(self, user_id: int) -> int:
-        with self._tx() as conn:
-            row = conn.execute(
-                "SELECT COALESCE(MAX(event_id), 0) FROM interaction_events WHERE user_id = %s", (user_id,)
-            ).fetchone()
+        row = self._one(
+            "SELECT COALESCE(MAX(event_id), 0) FROM interaction_events WHERE user_id = %s", (user_id,)
+        )
         return int(row[0])
 
     def interaction_rows(self, user_ids: Sequence[int] | None = None) -> list[InteractionRow]:
@@ -256,8 +266,7 @@ class PostgresStore(Store):
         return int(row[0])
 
     def ct_state(self) -> CTState:
-        with self._tx() as conn:
-            pending, claimed, max_id = conn.execute(_CT_STATE_SQL).fetchone()
+        pending, claimed, max_id = self._one(_CT_STATE_SQL)
         return CTState(int(pending), int(claimed), int(max_id))
 
     def close(self) -> None:
