@@ -137,6 +137,9 @@ class Settings(BaseSettings):
     quality_gate_tolerance: float = Field(0.02, ge=0)
     gate_max_users: int = Field(200, ge=10)  # users scored per CT evaluation
     snapshot_poll_s: float = Field(2.0, gt=0)
+    # /health reads the shared CT counter from the store at most this often per worker (its own
+    # writes show at once); 0 = on every call
+    health_cache_s: float = Field(1.0, ge=0)
 
     # --- process and edges
     host: str = "0.0.0.0"

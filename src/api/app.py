@@ -46,6 +46,7 @@ def create_app(settings: Settings | None = None, *, initialize: bool = False) ->
         app.state.store = store
         app.state.content = await asyncio.to_thread(load_content_models, settings)
         app.state.feed = feed = FeedService(settings, store, snapshot)
+        await asyncio.to_thread(feed.progress.refresh, store)  # /health's first answer is complete
         for shoe_type, model in app.state.content.items():
             set_model_version(shoe_type, getattr(model, "version", None))
 

@@ -28,6 +28,7 @@ from src.artifacts import newest_version_name
 from src.config import Settings
 from src.ct import rebuild as continuous
 from src.recommender.cf_snapshot import CFSnapshot
+from src.serving.progress import CTProgress
 from src.serving.snapshots import cf_dir, load_snapshot
 from src.store import Store, UserState
 
@@ -84,6 +85,7 @@ class FeedService:
         self.store = store
         self._snapshot = snapshot
         self.cache = FeedCache(settings.feed_cache_ttl_s)
+        self.progress = CTProgress(settings.health_cache_s)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cf-rebuild")
         self._swap_lock = threading.Lock()
         self._pending_rebuild: Future[Any] | None = None
