@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import select
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -44,6 +45,20 @@ def describe_database_url(url: str) -> str:
     except Exception:
         return "<unparseable DATABASE_URL>"
     return f"{info.get('host', 'localhost')}:{info.get('port', 5432)}/{info.get('dbname', '')}"
+
+
+def _check_idle_connection(conn: Any) -> None:
+    """The pool's checkout check, without a round trip: an idle connection has nothing to read,
+    while a backend that was terminated (server restart, idle-connection reaper) has sent its error
+    and closed the socket, which makes it readable."""
+    import psycopg
+
+    if conn.closed:
+        raise psycopg.OperationalError("the pooled connection is closed")
+    readable, _, _ = select.select([conn.fileno()], [], [], 0)
+    if readable:
+        conn.close()  # closed, the pool discards it and opens a replacement
+        raise psycopg.OperationalError("the server closed or wrote to an idle pooled connection")
 
 
 def _user_state(last_event_id: int, liked: list[str], rated: list[str], ratings: list[int]) -> UserState:
@@ -88,7 +103,7 @@ class PostgresStore(Store):
                         max_size=self.settings.db_pool_size,
                         # a pooled connection killed by a server restart or an idle reaper is
                         # replaced on checkout instead of failing the request with a 503
-                        check=ConnectionPool.check_connection,
+                        check=_check_idle_connection,
                         timeout=self.settings.db_timeout_s,
                         # autocommit: a single statement (every request path) is its own
                         # transaction, committed in the same round trip; multi-statement work
@@ -125,9 +140,29 @@ class PostgresStore(Store):
             yield conn
 
     def _one(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        """One statement, one round trip (autocommit), its first row."""
-        with self._connection() as conn:
-            return conn.execute(sql, params).fetchone()
+        """One statement, one round trip (autocommit), its first row.
+
+        A connection that dies between the checkout check and the statement (a server restart, an
+        idle reaper) is retried once on another connection. Safe because every statement sent here
+        is a read or record_interaction(), which is idempotent: a repeated like or the same rating
+        again changes nothing (at worst that retry reports changed=false for a write whose answer
+        was lost, and its rebuild claim rides on the next threshold crossing)."""
+        import psycopg
+        from psycopg_pool import PoolTimeout
+
+        for attempt in (1, 2):
+            try:
+                with self._connection() as conn:
+                    return conn.execute(sql, params).fetchone()
+            except StoreUnavailable as exc:
+                cause = exc.__cause__
+                if (
+                    attempt == 2
+                    or isinstance(cause, PoolTimeout)
+                    or not isinstance(cause, psycopg.OperationalError)
+                ):
+                    raise
+        raise AssertionError("unreachable")
 
     def check_connection(self) -> None:
         """One direct connection attempt, classifying the failure for a one-line start-up message."""
