@@ -67,12 +67,17 @@ PEER_DIRS = (PROJECT_ROOT.parent / "shared" / "peer", PROJECT_ROOT.parent.parent
 WORKLOADS = ("road", "trail", "health", "feed", "mixed", "interact")
 TARGET_NAMES = ("sqlite", "postgres", "peer", "ceiling")
 SERVICES = ("sqlite", "postgres")
+# --baseline DIR: the same service from an earlier checkout, in the same run (before/after figures)
+BEFORE = {"sqlite": "sqlite-before", "postgres": "postgres-before"}
+REPORT_ORDER = ("sqlite-before", "sqlite", "postgres-before", "postgres", "peer", "ceiling")
 PEER_WORKLOADS = ("health", "feed", "mixed", "interact")
 LABEL = {
     "sqlite": "this service, embedded SQLite",
     "postgres": "this service, **PostgreSQL**",
     "peer": "the straightforward peer (`../shared/peer`, PostgreSQL)",
     "ceiling": "constant FastAPI app (orjson responses built once)",
+    "sqlite-before": "before (--baseline), embedded SQLite",
+    "postgres-before": "before (--baseline), PostgreSQL",
 }
 WORKLOAD_LABEL = {
     "mixed": "mixed 3 interact : 1 feed : 1 health",
@@ -202,6 +207,11 @@ def pg_admin(server_dsn: str, statement: str) -> None:
 
 def create_database(server_dsn: str, name: str) -> None:
     pg_admin(server_dsn, f'CREATE DATABASE "{name}"')
+
+
+def url_of(server_dsn: str, db: str) -> str:
+    parts = dict(kv.split("=", 1) for kv in server_dsn.split())
+    return f"postgresql://{parts.get('user', 'postgres')}@{parts.get('host', '127.0.0.1')}:{parts.get('port', '5432')}/{db}"
 
 
 def drop_database(server_dsn: str, name: str) -> None:
@@ -342,7 +352,9 @@ def gunicorn_options(workers: int, port: int) -> list[str]:
     ]  # fmt: skip
 
 
-def start_service(name: str, args: argparse.Namespace, work: Path, extra_env: dict[str, str]) -> Server:
+def start_service(
+    name: str, args: argparse.Namespace, work: Path, extra_env: dict[str, str], root: Path = PROJECT_ROOT
+) -> Server:
     port = free_port()
     artifacts = work / f"artifacts-{name}"
     for shoe_type in ("road", "trail"):
@@ -359,8 +371,8 @@ def start_service(name: str, args: argparse.Namespace, work: Path, extra_env: di
         LOG_LEVEL="WARNING",
     )
     env.update(extra_env)
-    say(f"starting {name}: python -m src.main (WORKERS={args.workers}, port {port})")
-    server = spawn(name, [sys.executable, "-m", "src.main"], env, port, work / f"{name}.log", PROJECT_ROOT)
+    say(f"starting {name}: python -m src.main in {root} (WORKERS={args.workers}, port {port})")
+    server = spawn(name, [sys.executable, "-m", "src.main"], env, port, work / f"{name}.log", root)
     wait_up(server, args.startup_timeout)
     return server
 
@@ -509,7 +521,9 @@ def summarise(runs: dict[str, dict[str, list[dict[str, Any]]]]) -> dict[str, Any
             b = best(runs[target][mode])
             if b is None:
                 continue
+            before = best(runs.get(BEFORE.get(target, ""), {}).get(mode, []))
             row[target] = {
+                "vs_before": ratio(b["rps"], before["rps"]) if before else None,
                 "rps": b["rps"],
                 "p50_ms": b["latency_ms"]["p50"],
                 "p99_ms": b["latency_ms"]["p99"],
@@ -572,17 +586,17 @@ def markdown(report: dict[str, Any]) -> str:
         f"{s['warmup_s']} s warm-up, {s['rounds']} round(s) alternating targets, best round shown; "
         f"warm feed = runners 1..{s['feed_users']}.",
         "",
-        "| workload | target | RPS | vs ceiling | vs peer | p50 / p99 ms | errors |",
-        "|---|---|---:|---:|---:|---|---:|",
+        "| workload | target | RPS | vs ceiling | vs peer | vs before | p50 / p99 ms | errors |",
+        "|---|---|---:|---:|---:|---:|---|---:|",
     ]
     for mode in WORKLOADS:
-        for target in TARGET_NAMES:
+        for target in REPORT_ORDER:
             r = table[mode].get(target)
             if r is None:
                 continue
             lines.append(
                 f"| {WORKLOAD_LABEL[mode]} | {LABEL[target]} | {r['rps']:,.0f} | {fmt(r['vs_ceiling'])} | "
-                f"{fmt(r['vs_peer'])} | {r['p50_ms']:.1f} / {r['p99_ms']:.1f} | {r['errors_all_rounds']} |"
+                f"{fmt(r['vs_peer'])} | {fmt(r['vs_before'])} | {r['p50_ms']:.1f} / {r['p99_ms']:.1f} | {r['errors_all_rounds']} |"
             )
     lines += ["", "## Targets (issue 16)", "", "| target | result |", "|---|---|"]
     for name, ok in targets.items():
@@ -640,6 +654,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=next((d for d in PEER_DIRS if d.is_dir()), PEER_DIRS[0]),
         help="the peer's folder (default ../shared/peer)",
     )
+    p.add_argument(
+        "--baseline",
+        type=Path,
+        default=None,
+        help="an earlier checkout (git archive COMMIT | tar -x -C DIR): also run it on both backends",
+    )
     p.add_argument("--artifacts-dir", type=Path, default=PROJECT_ROOT / "model_artifacts")
     p.add_argument("--out", type=Path, default=RESULTS_DIR / "http_bench")
     p.add_argument("--startup-timeout", type=float, default=300)
@@ -690,9 +710,17 @@ def main(argv: list[str] | None = None) -> int:
             db = f"sonix_bench_{tag}"
             create_database(args.pg_server, db)
             databases.append(db)
-            host = dict(kv.split("=", 1) for kv in args.pg_server.split())
-            url = f"postgresql://{host.get('user', 'postgres')}@{host.get('host', '127.0.0.1')}:{host.get('port', '5432')}/{db}"
+            url = url_of(args.pg_server, db)
             servers["postgres"] = start_service("postgres", args, work, {"DATABASE_URL": url})
+        if args.baseline is not None:
+            servers["sqlite-before"] = start_service("sqlite-before", args, work, {}, root=args.baseline)
+            db = f"sonix_bench_before_{tag}"
+            create_database(args.pg_server, db)
+            databases.append(db)
+            url = url_of(args.pg_server, db)
+            servers["postgres-before"] = start_service(
+                "postgres-before", args, work, {"DATABASE_URL": url}, root=args.baseline
+            )
         if "peer" in args.targets:
             db = f"peer_bench_{tag}"
             databases.append(db)
