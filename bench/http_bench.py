@@ -482,7 +482,7 @@ def run_rounds(
     names = list(servers)
     for rnd in range(args.rounds):
         order = names[rnd % len(names) :] + names[: rnd % len(names)]
-        for mode in WORKLOADS:
+        for mode in args.workloads:
             for target in order:
                 if not applies(target, mode):
                     continue
@@ -514,6 +514,8 @@ def ratio(a: float | None, b: float | None) -> float | None:
 def summarise(runs: dict[str, dict[str, list[dict[str, Any]]]]) -> dict[str, Any]:
     table: dict[str, dict[str, Any]] = {}
     for mode in WORKLOADS:
+        if not any(runs[t][mode] for t in runs):
+            continue
         row: dict[str, Any] = {}
         ceiling = best(runs.get("ceiling", {}).get(mode, []))
         peer = best(runs.get("peer", {}).get(mode, []))
@@ -539,7 +541,7 @@ def summarise(runs: dict[str, dict[str, list[dict[str, Any]]]]) -> dict[str, Any
 
 def check_targets(table: dict[str, Any]) -> dict[str, bool | None]:
     out: dict[str, bool | None] = {}
-    mixed = table["mixed"]
+    mixed = table.get("mixed", {})
     for svc in SERVICES:
         if svc not in mixed:
             continue
@@ -551,7 +553,7 @@ def check_targets(table: dict[str, Any]) -> dict[str, bool | None]:
             out[f"mixed {svc} p99 <= the peer's"] = s["p99_ms"] <= mixed["peer"]["p99_ms"]
         out[f"mixed {svc} zero errors"] = s["errors_all_rounds"] == 0
     for (mode, svc), minimum in CEILING_TARGETS.items():
-        s = table[mode].get(svc)
+        s = table.get(mode, {}).get(svc)
         if s is not None:
             out[f"{mode} {svc} >= {minimum:g}x the ceiling"] = (
                 s["vs_ceiling"] >= minimum if s["vs_ceiling"] is not None else None
@@ -589,7 +591,7 @@ def markdown(report: dict[str, Any]) -> str:
         "| workload | target | RPS | vs ceiling | vs peer | vs before | p50 / p99 ms | errors |",
         "|---|---|---:|---:|---:|---:|---|---:|",
     ]
-    for mode in WORKLOADS:
+    for mode in table:
         for target in REPORT_ORDER:
             r = table[mode].get(target)
             if r is None:
@@ -639,6 +641,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--demo-users", type=int, default=2000)
     p.add_argument("--feed-users", type=int, default=200, help="runners 1..N in the warm-feed run")
     p.add_argument("--targets", default=",".join(TARGET_NAMES), help="comma-separated subset of targets")
+    p.add_argument("--workloads", default=",".join(WORKLOADS), help="comma-separated subset of workloads")
     p.add_argument(
         "--pg-server", default="host=127.0.0.1 port=5432 user=postgres", help="libpq DSN, no dbname"
     )
@@ -666,6 +669,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--check", action="store_true", help="exit 1 when an issue-16 target is missed")
     args = p.parse_args(argv)
     args.targets = [t for t in args.targets.split(",") if t]
+    asked = {w for w in args.workloads.split(",") if w}
+    if not asked or asked - set(WORKLOADS):
+        p.error(f"--workloads: unknown {sorted(asked - set(WORKLOADS))}; choose from {', '.join(WORKLOADS)}")
+    args.workloads = [w for w in WORKLOADS if w in asked]
     unknown = set(args.targets) - set(TARGET_NAMES)
     if unknown:
         p.error(f"--targets: unknown {sorted(unknown)}; choose from {', '.join(TARGET_NAMES)}")
@@ -712,14 +719,18 @@ def main(argv: list[str] | None = None) -> int:
             databases.append(db)
             url = url_of(args.pg_server, db)
             servers["postgres"] = start_service("postgres", args, work, {"DATABASE_URL": url})
-        if args.baseline is not None:
+        if args.baseline is not None and "sqlite" in args.targets:
             servers["sqlite-before"] = start_service("sqlite-before", args, work, {}, root=args.baseline)
+        if args.baseline is not None and "postgres" in args.targets:
             db = f"sonix_bench_before_{tag}"
             create_database(args.pg_server, db)
             databases.append(db)
-            url = url_of(args.pg_server, db)
             servers["postgres-before"] = start_service(
-                "postgres-before", args, work, {"DATABASE_URL": url}, root=args.baseline
+                "postgres-before",
+                args,
+                work,
+                {"DATABASE_URL": url_of(args.pg_server, db)},
+                root=args.baseline,
             )
         if "peer" in args.targets:
             db = f"peer_bench_{tag}"
