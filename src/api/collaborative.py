@@ -115,8 +115,6 @@ def interact(body: InteractRequest, request: Request, feed: FeedDep, settings: S
         raise
     feed.progress.observe_write(outcome)
     INTERACTIONS.labels(body.action_type, "true" if outcome.changed else "false").inc()
-    if outcome.rebuild_claimed:
-        feed.schedule_rebuild()  # background: this request never waits for a rebuild
     try:
         payload = feed.after_write(body.user_id, outcome.user)
     except FeedUnavailable as exc:

@@ -1,4 +1,4 @@
--- depends: 0001_initial
+-- depends: 0002_ct_versions
 -- One round trip per POST /interact: record the interaction (record_interaction(), unchanged: the
 -- interaction, its event and the CT counter in one transaction) and return the runner's rows and
 -- newest event id as the same statement sees them after the write. Called as one statement in
@@ -33,5 +33,5 @@ BEGIN
 END;
 $$;
 
-INSERT INTO store_meta (key, value) VALUES ('schema_version', '2')
+INSERT INTO store_meta (key, value) VALUES ('schema_version', '3')
 ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value;

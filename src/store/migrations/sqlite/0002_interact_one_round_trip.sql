@@ -1,4 +1,0 @@
--- depends: 0001_initial
--- PostgreSQL's migration 2 adds functions that answer POST /interact in one round trip; the
--- embedded store runs in-process and needs no schema change. Kept so both dialects share numbers.
-INSERT OR REPLACE INTO store_meta (key, value) VALUES ('schema_version', '2');
