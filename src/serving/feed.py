@@ -28,7 +28,7 @@ import orjson
 from src.api.observability import FEED_CACHE, set_model_version
 from src.config import Settings
 from src.recommender.cf_snapshot import CFSnapshot
-from src.serving.progress import CTProgress
+from src.serving.ct_progress import CTProgress
 from src.serving.versions import follow, holds, version_id_of
 from src.store import CFVersion, Store, StoreError, UserState
 
