@@ -141,6 +141,9 @@ class Settings(BaseSettings):
     gate_max_users: int = Field(200, ge=10)  # users scored per CT evaluation
     # how often every API worker polls the store for a newer published CF version or an admin reload
     snapshot_poll_s: float = Field(2.0, gt=0)
+    # /health reads the shared CT counter from the store at most this often per worker (its own
+    # writes show at once); 0 = on every call
+    health_cache_s: float = Field(1.0, ge=0)
     ct_poll_s: float = Field(1.0, gt=0)  # how often the CT process looks for pending claims
     # CT paces itself: at most one rebuild per this many seconds (pending claims are answered together)
     ct_min_interval_s: float = Field(5.0, ge=0)

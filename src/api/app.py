@@ -53,6 +53,7 @@ def create_app(settings: Settings | None = None, *, initialize: bool = False) ->
             await asyncio.to_thread(feed.sync)
         except StoreError as exc:
             log.warning("store unreachable at start-up (%s); serving the cached CF version", exc)
+        await asyncio.to_thread(feed.progress.refresh, store)  # /health's first answer is complete
         for shoe_type, model in app.state.content.items():
             set_model_version(shoe_type, getattr(model, "version", None))
 

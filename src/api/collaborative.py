@@ -17,7 +17,7 @@ from src.api.ratelimit import InteractionLimit
 from src.api.schemas import MAX_USER_ID, FeedResponse, Interaction, LikeInteraction
 from src.api.security import ReadKey, WriteKey
 from src.serving.feed import FeedUnavailable
-from src.store import UnknownShoeError
+from src.store import StoreUnavailable, UnknownShoeError
 
 router = APIRouter(tags=["collaborative"])
 
@@ -42,6 +42,10 @@ def interact(body: Interaction, feed: FeedDep, _key: WriteKey, _limit: Interacti
         raise HTTPException(
             404, detail=f"shoe_id: unknown shoe {body.shoe_id!r} (catalog ids look like R001 or T001)"
         ) from None
+    except StoreUnavailable as exc:
+        feed.progress.observe_failure(exc)  # /health says degraded without asking the store again
+        raise
+    feed.progress.observe_write(outcome)
     INTERACTIONS.labels(body.action_type, "true" if outcome.changed else "false").inc()
     try:
         payload = feed.after_write(body.user_id, outcome.user)

@@ -51,23 +51,28 @@ def _content_versions(request: Request) -> dict[str, str | None]:
 
 
 @health_router.get("/health", response_model=HealthResponse, summary="Service health")
-def health(request: Request, feed: FeedDep, settings: SettingsDep) -> Response:
-    """Liveness plus the shared continuous-training progress (the same whichever worker answers).
+async def health(request: Request, feed: FeedDep, settings: SettingsDep) -> Response:
+    """Liveness plus the shared continuous-training progress (the same whichever worker answers,
+    at most HEALTH_CACHE_S behind other workers' writes; no store query per call under load).
     `degraded` while the data store does not answer (the reason is in the log, not here)."""
     snapshot = feed.snapshot
+    progress = feed.progress
+    if progress.claim_refresh():
+        await asyncio.to_thread(progress.refresh, feed.store)
+    ct = progress.view()
     body: dict[str, Any] = {
         "status": "healthy",
         "worker_pid": os.getpid(),
         "store": feed.store.backend,
         "reload_generation": feed.reload_generation,  # the newest admin reload this worker has applied
     }
-    try:
-        ct = feed.store.ct_state()
-        body["ct_sync_progress"] = f"{ct.pending}/{settings.ct_threshold}"
-        body["ct_rebuilds_claimed"] = ct.rebuilds_claimed
-    except StoreError as exc:
-        log.warning("health: store unavailable: %s", exc)
+    if ct.store_error is not None:
+        log.warning("health: store unavailable: %s", ct.store_error)  # the details stay in the log
         body.update(status="degraded", ct_sync_progress=f"?/{settings.ct_threshold}")
+    else:
+        pending = "?" if ct.pending is None else ct.pending
+        body["ct_sync_progress"] = f"{pending}/{settings.ct_threshold}"
+        body["ct_rebuilds_claimed"] = ct.rebuilds_claimed
     body["cf_engine"] = (
         {
             "version": snapshot.version,
@@ -100,7 +105,9 @@ def ready(request: Request, feed: FeedDep, store: StoreDep) -> Response:
         problems.append("no collaborative snapshot loaded")
     try:
         store.ping()
+        feed.progress.observe_ok()
     except StoreError as exc:
+        feed.progress.observe_failure(exc)
         log.warning("ready: store unavailable: %s", exc)
         problems.append("the data store is unavailable")
     if problems:

@@ -62,7 +62,8 @@ def sync_detailed(
 ) -> Response[HealthResponse]:
     """ Service health
 
-     Liveness plus the shared continuous-training progress (the same whichever worker answers).
+     Liveness plus the shared continuous-training progress (the same whichever worker answers,
+    at most HEALTH_CACHE_S behind other workers' writes; no store query per call under load).
     `degraded` while the data store does not answer (the reason is in the log, not here).
 
     Raises:
@@ -91,7 +92,8 @@ def sync(
 ) -> HealthResponse | None:
     """ Service health
 
-     Liveness plus the shared continuous-training progress (the same whichever worker answers).
+     Liveness plus the shared continuous-training progress (the same whichever worker answers,
+    at most HEALTH_CACHE_S behind other workers' writes; no store query per call under load).
     `degraded` while the data store does not answer (the reason is in the log, not here).
 
     Raises:
@@ -115,7 +117,8 @@ async def asyncio_detailed(
 ) -> Response[HealthResponse]:
     """ Service health
 
-     Liveness plus the shared continuous-training progress (the same whichever worker answers).
+     Liveness plus the shared continuous-training progress (the same whichever worker answers,
+    at most HEALTH_CACHE_S behind other workers' writes; no store query per call under load).
     `degraded` while the data store does not answer (the reason is in the log, not here).
 
     Raises:
@@ -144,7 +147,8 @@ async def asyncio(
 ) -> HealthResponse | None:
     """ Service health
 
-     Liveness plus the shared continuous-training progress (the same whichever worker answers).
+     Liveness plus the shared continuous-training progress (the same whichever worker answers,
+    at most HEALTH_CACHE_S behind other workers' writes; no store query per call under load).
     `degraded` while the data store does not answer (the reason is in the log, not here).
 
     Raises:
