@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute, iter_route_contexts
 
 from src.api.errors import PROBLEM_JSON
-from src.api.security import ROUTE_SECURITY, SECURITY_SCHEMES
+from src.api.security import ADMIN_SECURITY, ROUTE_SECURITY, SECURITY_SCHEMES
 from src.config import PROJECT_ROOT
 
 OPENAPI_PATH = PROJECT_ROOT / "openapi.json"
@@ -80,8 +81,19 @@ def _declare_security(app: FastAPI, document: dict[str, Any]) -> None:
         security = next((ROUTE_SECURITY[c] for c in calls if c in ROUTE_SECURITY), None)
         if security is None:
             continue
+        problem = {"$ref": "#/components/schemas/Problem"}
         for method in route.methods or ():
-            document["paths"][route.path_format][method.lower()]["security"] = security
+            operation = document["paths"][route.path_format][method.lower()]
+            operation["security"] = security
+            # what the check itself answers, even where a route did not declare it
+            for status in ("401", "403") if security is ADMIN_SECURITY else ("401",):
+                operation["responses"].setdefault(
+                    status,
+                    {
+                        "description": HTTPStatus(int(status)).phrase,
+                        "content": {PROBLEM_JSON: {"schema": problem}},
+                    },
+                )
 
 
 def build_openapi(app: FastAPI) -> dict[str, Any]:

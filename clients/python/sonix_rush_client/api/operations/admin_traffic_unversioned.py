@@ -8,6 +8,7 @@ from ...client import AuthenticatedClient, Client
 from ...types import Response, UNSET
 from ... import errors
 
+from ...models.problem import Problem
 from ...models.traffic_response import TrafficResponse
 from typing import cast
 
@@ -32,7 +33,7 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> TrafficResponse | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | TrafficResponse | None:
     if response.status_code == 200:
         response_200 = TrafficResponse.from_dict(response.json())
 
@@ -40,13 +41,27 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_200
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[TrafficResponse]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Problem | TrafficResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -59,7 +74,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
 
-) -> Response[TrafficResponse]:
+) -> Response[Problem | TrafficResponse]:
     """ Requests, errors and latency percentiles per endpoint
 
      Counted since the service started, over every worker; latencies in ms estimated from
@@ -70,7 +85,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[TrafficResponse]
+        Response[Problem | TrafficResponse]
      """
 
 
@@ -88,7 +103,7 @@ def sync(
     *,
     client: AuthenticatedClient,
 
-) -> TrafficResponse | None:
+) -> Problem | TrafficResponse | None:
     """ Requests, errors and latency percentiles per endpoint
 
      Counted since the service started, over every worker; latencies in ms estimated from
@@ -99,7 +114,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        TrafficResponse
+        Problem | TrafficResponse
      """
 
 
@@ -112,7 +127,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
 
-) -> Response[TrafficResponse]:
+) -> Response[Problem | TrafficResponse]:
     """ Requests, errors and latency percentiles per endpoint
 
      Counted since the service started, over every worker; latencies in ms estimated from
@@ -123,7 +138,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[TrafficResponse]
+        Response[Problem | TrafficResponse]
      """
 
 
@@ -141,7 +156,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
 
-) -> TrafficResponse | None:
+) -> Problem | TrafficResponse | None:
     """ Requests, errors and latency percentiles per endpoint
 
      Counted since the service started, over every worker; latencies in ms estimated from
@@ -152,7 +167,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        TrafficResponse
+        Problem | TrafficResponse
      """
 
 
