@@ -13,7 +13,7 @@ from starlette.middleware.cors import CORSMiddleware
 
 from src.api.errors import install_error_handlers
 from src.config import Settings, get_settings
-from src.serving.content import load_content_models
+from src.serving.content import load_content_models, reload_content_models
 
 log = logging.getLogger("sonix")
 
@@ -51,7 +51,7 @@ def create_app(settings: Settings | None = None, *, initialize: bool = False) ->
 
         def reload_models() -> None:
             previous = {t: getattr(m, "version", None) for t, m in app.state.content.items()}
-            app.state.content = load_content_models(settings)
+            app.state.content = reload_content_models(settings, app.state.content)
             for t, m in app.state.content.items():
                 set_model_version(t, getattr(m, "version", None), previous.get(t))
             feed.refresh_from_disk()
