@@ -43,25 +43,44 @@ def prepare(settings: Settings) -> None:
 
     missing = [t for t in SHOE_TYPES if not has_valid_artifacts(settings.artifacts_dir, t)]
     if missing:
-        print(
-            f"sonix: no trained {'/'.join(missing)} model found; training now "
-            f"(python -m src.training.training_engine --type {'all' if len(missing) > 1 else missing[0]})",
-            flush=True,
-        )
-        cmd = [
-            sys.executable,
-            "-m",
-            "src.training.training_engine",
-            "--type",
-            "all" if len(missing) > 1 else missing[0],
-            "--artifacts-dir",
-            str(settings.artifacts_dir),
-        ]
-        if subprocess.run(cmd, check=False).returncode != 0:
-            sys.exit("sonix: cannot start: training failed (see the output above)")
+        train_models(settings, missing)
     if store is not None:
         continuous.ensure_snapshot(store, settings)
         store.close()
+
+
+def train_models(settings: Settings, missing: list[str]) -> None:
+    """Train the missing content models in a subprocess (TensorFlow never enters this process).
+    A failure (the serving image has no TensorFlow, by design) stops start-up with one line
+    saying what is wrong and which command trains, not the trainer's traceback."""
+    from src.artifacts import list_versions
+
+    shoe_arg = "all" if len(missing) > 1 else missing[0]
+    cmd = [
+        sys.executable,
+        "-m",
+        "src.training.training_engine",
+        "--type",
+        shoe_arg,
+        "--artifacts-dir",
+        str(settings.artifacts_dir),
+    ]
+    corrupt = [t for t in missing if list_versions(settings.artifacts_dir / t)]
+    what = f"no trained {'/'.join(missing)} model found"
+    if corrupt:
+        what = f"every saved {'/'.join(corrupt)} model version is corrupt or incomplete"
+    print(
+        f"sonix: {what}; training now (python -m src.training.training_engine --type {shoe_arg})", flush=True
+    )
+    proc = subprocess.run(cmd, check=False, capture_output=True, text=True)
+    sys.stdout.write(proc.stdout)
+    if proc.returncode != 0:
+        lines = (proc.stderr or proc.stdout).strip().splitlines()
+        reason = lines[-1] if lines else f"exit code {proc.returncode}"
+        sys.exit(
+            f"sonix: cannot start: {what} under {settings.artifacts_dir} and training failed ({reason});"
+            f" train where requirements-train.txt is installed: {' '.join(cmd[1:])}"
+        )
 
 
 def serve(settings: Settings) -> None:
