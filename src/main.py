@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI
@@ -49,7 +50,7 @@ def prepare(settings: Settings) -> None:
         store.close()
 
 
-def train_models(settings: Settings, missing: list[str]) -> None:
+def train_models(settings: Settings, missing: Sequence[str]) -> None:
     """Train the missing content models in a subprocess (TensorFlow never enters this process).
     A failure (the serving image has no TensorFlow, by design) stops start-up with one line
     saying what is wrong and which command trains, not the trainer's traceback."""

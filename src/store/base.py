@@ -52,7 +52,11 @@ class StoreError(RuntimeError):
 
 
 class StoreUnavailable(StoreError):
-    """The store cannot be reached right now (the API answers 503)."""
+    """The store cannot be reached right now (the API answers 503 with `Retry-After`)."""
+
+    def __init__(self, message: str, retry_after_s: float = 1.0) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
 
 
 class StoreConfigError(StoreError):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -30,10 +32,28 @@ from src.store.base import (
 )
 from src.store.seed import catalog_rows, demo_rows
 
+log = logging.getLogger(__name__)
+
 
 def _redact_password(text: str) -> str:
     """Replace the password of any `scheme://user:password@` in text with ***."""
     return re.sub(r"(://[^:/@\s]*:)[^@\s]*@", r"\1***@", text)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return _redact_password(text.splitlines()[0]) if text else type(exc).__name__
+
+
+def _connection_lost(exc: BaseException) -> bool:
+    """Whether the server itself is gone (connection failure, shutdown, crash), as opposed to one
+    statement failing (a statement timeout, a lock): only the former marks the store down."""
+    from psycopg_pool import PoolTimeout
+
+    if isinstance(exc, PoolTimeout):
+        return True
+    sqlstate = getattr(exc, "sqlstate", None)
+    return sqlstate is None or sqlstate.startswith(("08", "57P"))
 
 
 def describe_database_url(url: str) -> str:
@@ -68,6 +88,21 @@ class PostgresStore(Store):
             raise StoreConfigError(f"DATABASE_URL has an invalid port {port!r} (expected 1-65535)")
         self._pool: Any = None
         self._pool_lock = threading.Lock()
+        # Known-down state: while set, every request fails at once (503 + Retry-After) and a single
+        # background thread probes the server every DB_REPROBE_S; when it answers, the old pool (its
+        # connections dead, its reconnect back-off grown) is dropped and a fresh one is opened.
+        self._down_reason: str | None = None
+        self._down_lock = threading.Lock()
+        self._prober: threading.Thread | None = None
+
+    def _connect_kwargs(self) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {
+            "connect_timeout": max(1, int(self.settings.db_timeout_s)),
+            "autocommit": False,
+        }
+        if self.settings.db_statement_timeout_s > 0:
+            kwargs["options"] = f"-c statement_timeout={int(self.settings.db_statement_timeout_s * 1000)}"
+        return kwargs
 
     def _get_pool(self) -> Any:
         # Opened lazily, in the process that uses it: a pool must never cross a fork.
@@ -76,37 +111,100 @@ class PostgresStore(Store):
                 if self._pool is None:
                     from psycopg_pool import ConnectionPool
 
-                    self._pool = ConnectionPool(
+                    pool = ConnectionPool(
                         self.url,
                         min_size=1,
                         max_size=self.settings.db_pool_size,
                         # a pooled connection killed by a server restart or an idle reaper is
                         # replaced on checkout instead of failing the request with a 503
-                        check=ConnectionPool.check_connection,
+                        check=self._check_pooled,
                         timeout=self.settings.db_timeout_s,
-                        kwargs={
-                            "connect_timeout": max(1, int(self.settings.db_timeout_s)),
-                            "autocommit": False,
-                        },
+                        kwargs=self._connect_kwargs(),
                         open=False,
                     )
-                    self._pool.open(wait=False)
+                    pool.open(wait=False)
+                    self._pool = pool
         return self._pool
+
+    def _check_pooled(self, conn: Any) -> None:
+        """The pool's checkout check: a dead pooled connection means the server went away, so the
+        store is marked down at once instead of the request waiting DB_TIMEOUT_S for the pool's
+        reconnect attempts (marking down closes the pool, which fails its waiting requests)."""
+        from psycopg_pool import ConnectionPool
+
+        try:
+            ConnectionPool.check_connection(conn)
+        except Exception as exc:
+            if not self._server_answers():  # one stale connection (an idle reaper) is no outage
+                self._mark_down(_first_line(exc))
+            raise
+
+    def _server_answers(self) -> bool:
+        import psycopg
+
+        try:
+            with psycopg.connect(self.url, connect_timeout=max(1, int(self.settings.db_timeout_s))) as conn:
+                conn.execute("SELECT 1")
+        except psycopg.Error as exc:
+            self._down_reason = self._down_reason and _first_line(exc)
+            return False
+        return True
+
+    @property
+    def known_down(self) -> bool:
+        return self._down_reason is not None
+
+    def _mark_down(self, reason: str) -> None:
+        with self._down_lock:
+            if self._down_reason is None:
+                log.warning(
+                    "PostgreSQL marked down (%s); probing every %.2f s", reason, self.settings.db_reprobe_s
+                )
+            self._down_reason = reason
+            with self._pool_lock:
+                dead_pool, self._pool = self._pool, None
+            if dead_pool is not None:
+                # closed in a thread: this may run on the pool's own worker (the checkout check)
+                threading.Thread(target=dead_pool.close, kwargs={"timeout": 1.0}, daemon=True).start()
+            if self._prober is None or not self._prober.is_alive():
+                self._prober = threading.Thread(target=self._probe_until_up, name="pg-reprobe", daemon=True)
+                self._prober.start()
+
+    def _probe_until_up(self) -> None:
+        while True:
+            time.sleep(self.settings.db_reprobe_s)
+            if not self._server_answers():
+                continue
+            with self._down_lock:
+                self._down_reason = None
+                self._prober = None
+            log.warning("PostgreSQL is back; serving from a fresh connection pool")
+            return
+
+    def _unavailable(self, reason: str) -> StoreUnavailable:
+        return StoreUnavailable(
+            f"PostgreSQL at {describe_database_url(self.url)} is unreachable: {reason}",
+            retry_after_s=max(1.0, self.settings.db_reprobe_s),
+        )
 
     @contextmanager
     def _tx(self) -> Iterator[Any]:
         import psycopg
-        from psycopg_pool import PoolTimeout
+        from psycopg_pool import PoolClosed, PoolTimeout
 
+        down = self._down_reason
+        if down is not None:
+            raise self._unavailable(down)
         try:
             with self._get_pool().connection() as conn, conn.transaction():
                 yield conn
-        except (PoolTimeout, psycopg.OperationalError, psycopg.InterfaceError) as exc:
-            raise StoreUnavailable(
-                f"PostgreSQL at {describe_database_url(self.url)} is unreachable: {str(exc).strip()}"
-            ) from exc
         except psycopg.errors.NoDataFound as exc:  # raised by record_interaction() for unknown shoes
             raise UnknownShoeError(str(exc)) from exc
+        except (PoolTimeout, PoolClosed, psycopg.OperationalError, psycopg.InterfaceError) as exc:
+            reason = self._down_reason or _first_line(exc)
+            if _connection_lost(exc):
+                self._mark_down(reason)
+            raise self._unavailable(reason) from exc
 
     def check_connection(self) -> None:
         """One direct connection attempt, classifying the failure for a one-line start-up message."""
@@ -261,6 +359,7 @@ class PostgresStore(Store):
         return CTState(int(pending), int(claimed), int(max_id))
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.close()
-            self._pool = None
+        with self._pool_lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.close()

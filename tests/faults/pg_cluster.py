@@ -1,0 +1,109 @@
+"""A throwaway PostgreSQL cluster on a free port, so a test can stop, kill and restart the server
+without touching the shared one. `initdb` refuses to run as root: as root the cluster belongs to
+the `postgres` system user."""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from tests.service_process import free_port
+
+
+def _bin(name: str) -> str:
+    found = shutil.which(name)
+    if found is None:
+        raise FileNotFoundError(f"{name} is not on PATH (a PostgreSQL server install is needed)")
+    return found
+
+
+def postgres_available() -> bool:
+    return all(shutil.which(n) for n in ("initdb", "pg_ctl"))
+
+
+class ThrowawayCluster:
+    def __init__(self) -> None:
+        self.root = Path(tempfile.mkdtemp(prefix="sonix-pg-"))
+        self.data = self.root / "data"
+        self.port = free_port()
+        self.log = self.root / "server.log"
+        self._user: str | None = None
+        if os.geteuid() == 0:
+            self._user = "postgres"
+            entry = pwd.getpwnam(self._user)
+            os.chown(self.root, entry.pw_uid, entry.pw_gid)
+        self._run(
+            [
+                _bin("initdb"),
+                "-D",
+                str(self.data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--no-sync",
+            ]
+        )
+        with (self.data / "postgresql.conf").open("a") as conf:
+            conf.write(
+                f"port = {self.port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{self.root}'\n"
+                "fsync = on\nsynchronous_commit = on\nmax_connections = 200\n"
+            )
+
+    @property
+    def url(self) -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+
+    def _run(self, cmd: list[str], check: bool = True) -> subprocess.CompletedProcess[str]:
+        if self._user is not None:
+            cmd = ["runuser", "-u", self._user, "--", *cmd]
+        return subprocess.run(cmd, check=check, capture_output=True, text=True, timeout=120)
+
+    def start(self) -> float:
+        """Start the server and wait until it accepts connections; returns the monotonic time it did."""
+        self._run([_bin("pg_ctl"), "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60", "start"])
+        return self.wait_accepting()
+
+    def wait_accepting(self, timeout_s: float = 60) -> float:
+        import psycopg
+
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                with psycopg.connect(self.url, connect_timeout=2) as conn:
+                    conn.execute("SELECT 1")
+                return time.monotonic()
+            except psycopg.OperationalError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
+
+    def stop(self, mode: str = "fast") -> None:
+        """`fast` is an orderly shutdown, `immediate` the equivalent of a crash (no checkpoint)."""
+        self._run([_bin("pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop"], check=False)
+
+    def kill(self) -> None:
+        """SIGKILL the postmaster, as an OOM killer would."""
+        pid_file = self.data / "postmaster.pid"
+        if pid_file.is_file():
+            pid = int(pid_file.read_text().splitlines()[0])
+            try:
+                os.kill(pid, 9)
+            except ProcessLookupError:
+                return
+            while True:
+                try:
+                    os.kill(pid, 0)
+                except ProcessLookupError:
+                    break
+                time.sleep(0.02)
+
+    def destroy(self) -> None:
+        self.stop("immediate")
+        shutil.rmtree(self.root, ignore_errors=True)
