@@ -304,10 +304,14 @@ def _finish(settings: Settings, result: RebuildResult) -> RebuildResult:
 def write_status(settings: Settings, status: dict[str, Any]) -> None:
     """The last rebuild's outcome, shared by every worker's /health (atomic replace)."""
     directory = cf_dir(settings)
-    directory.mkdir(parents=True, exist_ok=True)
     tmp = directory / f".{STATUS_FILE}.{os.getpid()}"
-    tmp.write_text(json.dumps(status, default=str))
-    os.replace(tmp, directory / STATUS_FILE)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps(status, default=str))
+        os.replace(tmp, directory / STATUS_FILE)
+    except OSError as exc:  # a full disk must not turn a reported failure into a crash
+        log.warning("could not write the rebuild status: %s", exc)
+        tmp.unlink(missing_ok=True)
 
 
 _status_cache: dict[Path, tuple[tuple[int, int], dict[str, Any] | None]] = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sqlite3
@@ -33,6 +34,20 @@ from src.store.base import (
 from src.store.seed import catalog_rows, demo_rows
 
 log = logging.getLogger(__name__)
+
+
+def _is_store_fault(exc: sqlite3.Error) -> bool:
+    """Faults of the store itself (busy, disk full, read-only, I/O error, a damaged file): the API
+    answers 503. Integrity and programming errors are bugs and stay errors."""
+    return type(exc) in (sqlite3.OperationalError, sqlite3.DatabaseError)
+
+
+def _rollback_quietly(conn: sqlite3.Connection) -> None:
+    # after SQLITE_FULL or an I/O error SQLite may already have rolled back, or the ROLLBACK itself
+    # may fail; either way the transaction is gone and the original error is the one to report
+    if conn.in_transaction:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
 
 
 class SQLiteStore(Store):
@@ -102,12 +117,13 @@ class SQLiteStore(Store):
             conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             yield conn
             conn.execute("COMMIT")
-        except sqlite3.OperationalError as exc:
-            conn.execute("ROLLBACK") if conn.in_transaction else None
-            raise StoreUnavailable(f"SQLite store {self.path}: {exc}") from exc
+        except sqlite3.Error as exc:
+            _rollback_quietly(conn)
+            if _is_store_fault(exc):
+                raise StoreUnavailable(f"SQLite store {self.path}: {exc}") from exc
+            raise
         except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
+            _rollback_quietly(conn)
             raise
 
     def init(self) -> None:
