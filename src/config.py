@@ -160,7 +160,7 @@ class Settings(BaseSettings):
     request_read_timeout_s: float = Field(10.0, gt=0)
     # Open connections one worker accepts; beyond that a new connection gets 503 with Retry-After.
     max_connections_per_worker: int = Field(1000, ge=1)
-    keepalive_timeout_s: float = Field(5.0, gt=0)  # idle keep-alive connections are closed after this
+    keepalive_timeout_s: int = Field(5, ge=1)  # idle keep-alive connections are closed after this
     interact_rate_limit_per_min: int | None = Field(None, ge=1)
     log_level: str = "INFO"
     log_json: bool = True

@@ -87,6 +87,8 @@ def train_models(settings: Settings, missing: Sequence[str]) -> None:
 def serve(settings: Settings) -> None:
     from gunicorn.app.base import BaseApplication
 
+    from src.api import slow_clients
+
     def child_exit(_server: Any, worker: Any) -> None:
         from prometheus_client import multiprocess
 
@@ -97,10 +99,11 @@ def serve(settings: Settings) -> None:
             options = {
                 "bind": f"{settings.host}:{settings.port}",
                 "workers": settings.workers,
-                "worker_class": "uvicorn.workers.UvicornWorker",
+                # uvicorn's worker plus the slow-client guards (src/api/slow_clients.py)
+                "worker_class": "src.api.slow_clients.GuardedUvicornWorker",
                 "graceful_timeout": 30,  # in-flight requests finish; rebuilds are abandoned safely
                 "timeout": 60,
-                "keepalive": 5,
+                "keepalive": settings.keepalive_timeout_s,
                 "accesslog": None,  # access log off the hot path; metrics and request ids cover it
                 "errorlog": "-",
                 "loglevel": settings.log_level.lower(),
@@ -115,6 +118,7 @@ def serve(settings: Settings) -> None:
 
             return create_app(settings)
 
+    slow_clients.configure(settings)  # class settings, inherited by the forked workers
     Server().run()
 
 

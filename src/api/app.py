@@ -79,6 +79,7 @@ def create_app(settings: Settings | None = None, *, initialize: bool = False) ->
     )
     from src.api import collaborative, content, ops
     from src.api.observability import ObservabilityMiddleware
+    from src.api.slow_clients import BodyReadTimeoutMiddleware
 
     app.include_router(content.router)
     app.include_router(collaborative.router)
@@ -92,4 +93,5 @@ def create_app(settings: Settings | None = None, *, initialize: bool = False) ->
             allow_headers=["*"],
         )
     app.add_middleware(ObservabilityMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyReadTimeoutMiddleware, timeout_s=settings.request_read_timeout_s)
     return app
