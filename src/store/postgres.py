@@ -108,11 +108,16 @@ class PostgresStore(Store):
         # Opened lazily, in the process that uses it: a pool must never cross a fork.
         if self._pool is None:
             with self._pool_lock:
+                # _mark_down sets the reason before taking this lock to drop the pool: a pool opened
+                # here either sees the reason or is dropped (and closed) right after
+                if self._down_reason is not None:
+                    raise self._unavailable(self._down_reason)
                 if self._pool is None:
                     from psycopg_pool import ConnectionPool
 
                     pool = ConnectionPool(
                         self.url,
+                        connection_class=self._reporting_connection_class(),
                         min_size=1,
                         max_size=self.settings.db_pool_size,
                         # a pooled connection killed by a server restart or an idle reaper is
@@ -125,6 +130,25 @@ class PostgresStore(Store):
                     pool.open(wait=False)
                     self._pool = pool
         return self._pool
+
+    def _reporting_connection_class(self) -> Any:
+        """A connection class whose failed connects mark the store down. Without it a request waits
+        the whole DB_TIMEOUT_S while the pool's worker retries a dead server with back-off; with
+        it the pool is dropped at the first refusal and its waiting requests fail at once."""
+        import psycopg
+
+        store = self
+
+        class ReportingConnection(psycopg.Connection):  # type: ignore[type-arg]
+            @classmethod
+            def connect(cls, *args: Any, **kwargs: Any) -> Any:
+                try:
+                    return super().connect(*args, **kwargs)
+                except psycopg.OperationalError as exc:
+                    store._mark_down(_first_line(exc))
+                    raise
+
+        return ReportingConnection
 
     def _check_pooled(self, conn: Any) -> None:
         """The pool's checkout check: a dead pooled connection means the server went away, so the
@@ -165,7 +189,7 @@ class PostgresStore(Store):
                 dead_pool, self._pool = self._pool, None
             if dead_pool is not None:
                 # closed in a thread: this may run on the pool's own worker (the checkout check)
-                threading.Thread(target=dead_pool.close, kwargs={"timeout": 1.0}, daemon=True).start()
+                threading.Thread(target=dead_pool.close, kwargs={"timeout": 0.2}, daemon=True).start()
             if self._prober is None or not self._prober.is_alive():
                 self._prober = threading.Thread(target=self._probe_until_up, name="pg-reprobe", daemon=True)
                 self._prober.start()
