@@ -269,6 +269,7 @@ def rebuild(
                 engine, users, shoe_ids, watermark, path.name, {**manifest, "version": path.name}
             )
             log.info("CF snapshot %s published (%s, %.2fs)", path.name, mode, time.perf_counter() - started)
+            compact_event_log(store, int(watermark))
             return _finish(
                 settings,
                 RebuildResult(
@@ -294,6 +295,18 @@ def rebuild(
                 reason=f"{type(exc).__name__}: {exc}",
             ),
         )
+
+
+def compact_event_log(store: Store, watermark: int) -> None:
+    """After a publish: the new version covers every event up to its watermark, so superseded ones
+    can go (Store.compact_events). A failure only leaves the log longer; never fails the rebuild."""
+    try:
+        removed = store.compact_events(watermark)
+    except Exception as exc:
+        log.warning("event-log compaction skipped: %s", exc)
+        return
+    if removed:
+        log.info("event log compacted through %d: %d superseded events removed", watermark, removed)
 
 
 def _finish(settings: Settings, result: RebuildResult) -> RebuildResult:

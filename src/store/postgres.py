@@ -17,6 +17,7 @@ from src.store.base import (
     _SHOE_COLS,
     _SHOES_SQL,
     _USER_ROWS_SQL,
+    COMPACT_EVENTS_SQL,
     ChangedUsers,
     CTState,
     InteractionRow,
@@ -376,6 +377,26 @@ class PostgresStore(Store):
                 (settle_s,),
             ).fetchone()
         return int(row[0])
+
+    def compact_events(self, through_event_id: int) -> int:
+        with self._tx() as conn:
+            # one compaction at a time (workers may publish close together); readers never wait
+            conn.execute("SELECT pg_advisory_xact_lock(7861)")
+            row = conn.execute(
+                "SELECT value FROM store_meta WHERE key = 'events_compacted_through'"
+            ).fetchone()
+            prev = int(row[0]) if row else 0
+            if through_event_id <= prev:
+                return 0
+            removed = conn.execute(
+                COMPACT_EVENTS_SQL.format(w="%(w)s", prev="%(prev)s"), {"w": through_event_id, "prev": prev}
+            ).rowcount
+            conn.execute(
+                "INSERT INTO store_meta (key, value) VALUES ('events_compacted_through', %s)"
+                " ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+                (str(through_event_id),),
+            )
+        return int(removed)
 
     def ct_state(self) -> CTState:
         with self._tx() as conn:

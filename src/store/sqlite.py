@@ -19,6 +19,7 @@ from src.store.base import (
     _SHOE_COLS,
     _SHOES_SQL,
     _USER_ROWS_SQL,
+    COMPACT_EVENTS_SQL,
     ChangedUsers,
     CTState,
     InteractionRow,
@@ -281,6 +282,21 @@ class SQLiteStore(Store):
             ]
             max_id = tx.execute("SELECT COALESCE(MAX(event_id), 0) FROM interaction_events").fetchone()[0]
         return ChangedUsers(users, int(max_id), int(max_id))
+
+    def compact_events(self, through_event_id: int) -> int:
+        with self._tx(write=True) as tx:
+            row = tx.execute("SELECT value FROM store_meta WHERE key = 'events_compacted_through'").fetchone()
+            prev = int(row[0]) if row else 0
+            if through_event_id <= prev:
+                return 0
+            removed = tx.execute(
+                COMPACT_EVENTS_SQL.format(w=":w", prev=":prev"), {"w": through_event_id, "prev": prev}
+            ).rowcount
+            tx.execute(
+                "INSERT OR REPLACE INTO store_meta (key, value) VALUES ('events_compacted_through', ?)",
+                (str(through_event_id),),
+            )
+        return int(removed)
 
     def ct_state(self) -> CTState:
         try:  # one statement, no explicit transaction: /health calls this on every request
