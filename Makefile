@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test dev lint bench-http bench-cf bench-content evaluate train clean
+.PHONY: run test dev lint faults bench-http bench-cf bench-content evaluate train clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,9 @@ dev: $(VENV)/.train-installed
 test: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/pytest
+
+faults: $(VENV)/.train-installed
+	$(BIN)/python -m tests.faults --full
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .

@@ -35,6 +35,8 @@ from src.store.seed import catalog_rows, demo_rows
 
 log = logging.getLogger(__name__)
 
+_PROBE_CONNECT_TIMEOUT_S = 2  # libpq's smallest effective connect timeout
+
 
 def _redact_password(text: str) -> str:
     """Replace the password of any `scheme://user:password@` in text with ***."""
@@ -160,15 +162,17 @@ class PostgresStore(Store):
         try:
             ConnectionPool.check_connection(conn)
         except Exception as exc:
-            if not self._server_answers():  # one stale connection (an idle reaper) is no outage
-                self._mark_down(_first_line(exc))
+            # No inline probe here: a connect to a server in the middle of a crash can hang for the
+            # whole connect timeout. The prober's first probe runs at once, so one stale connection
+            # (an idle reaper) costs only the few milliseconds of that probe.
+            self._mark_down(_first_line(exc))
             raise
 
     def _server_answers(self) -> bool:
         import psycopg
 
         try:
-            with psycopg.connect(self.url, connect_timeout=max(1, int(self.settings.db_timeout_s))) as conn:
+            with psycopg.connect(self.url, connect_timeout=_PROBE_CONNECT_TIMEOUT_S) as conn:
                 conn.execute("SELECT 1")
         except psycopg.Error as exc:
             self._down_reason = self._down_reason and _first_line(exc)
@@ -196,15 +200,12 @@ class PostgresStore(Store):
                 self._prober.start()
 
     def _probe_until_up(self) -> None:
-        while True:
+        while not self._server_answers():
             time.sleep(self.settings.db_reprobe_s)
-            if not self._server_answers():
-                continue
-            with self._down_lock:
-                self._down_reason = None
-                self._prober = None
-            log.warning("PostgreSQL is back; serving from a fresh connection pool")
-            return
+        with self._down_lock:
+            self._down_reason = None
+            self._prober = None
+        log.warning("PostgreSQL is back; serving from a fresh connection pool")
 
     def _unavailable(self, reason: str) -> StoreUnavailable:
         return StoreUnavailable(

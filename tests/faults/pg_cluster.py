@@ -15,15 +15,24 @@ from pathlib import Path
 from tests.service_process import free_port
 
 
-def _bin(name: str) -> str:
+def _find(name: str) -> str | None:
+    """On PATH, else in Debian/Ubuntu's versioned folder (GitHub's runners keep it off PATH)."""
     found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), key=lambda p: int(p.parts[-3]))
+    return str(candidates[-1]) if candidates else None
+
+
+def _bin(name: str) -> str:
+    found = _find(name)
     if found is None:
-        raise FileNotFoundError(f"{name} is not on PATH (a PostgreSQL server install is needed)")
+        raise FileNotFoundError(f"{name} not found (a PostgreSQL server install is needed)")
     return found
 
 
 def postgres_available() -> bool:
-    return all(shutil.which(n) for n in ("initdb", "pg_ctl"))
+    return all(_find(n) for n in ("initdb", "pg_ctl"))
 
 
 class ThrowawayCluster:

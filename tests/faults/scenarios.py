@@ -403,7 +403,7 @@ def disk_full_rebuild(workdir: Path, artifacts: Path) -> FaultResult:
         _account(result, load, svc)
         result.recovery_s = _recovery(load, freed_at)
         statuses = sorted({o.status for o in load.errors()})
-        result.client_sees = "writes 200 (store on another disk); feed served by the old snapshot"
+        result.client_sees = "writes 200; feeds from the last good snapshot"
         if statuses:
             result.client_sees = f"errors {statuses}"
         result.notes = f"last rebuild: {(health.get('last_rebuild') or {}).get('outcome')}"
