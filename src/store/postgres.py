@@ -123,9 +123,11 @@ class PostgresStore(Store):
                         connection_class=self._reporting_connection_class(),
                         min_size=1,
                         max_size=self.settings.db_pool_size,
-                        # a pooled connection killed by a server restart or an idle reaper is
-                        # replaced on checkout instead of failing the request with a 503
-                        check=self._check_pooled,
+                        # No checkout check: psycopg_pool retries a failed check with a 1 s, 2 s, ...
+                        # back-off, so a request would wait DB_TIMEOUT_S during an outage. A dead
+                        # connection fails its first statement instead, which marks the store down
+                        # and drops the whole pool; the probe then restores service in milliseconds
+                        # if only that connection had died (an idle reaper).
                         timeout=self.settings.db_timeout_s,
                         kwargs=self._connect_kwargs(),
                         open=False,
@@ -152,21 +154,6 @@ class PostgresStore(Store):
                     raise
 
         return ReportingConnection
-
-    def _check_pooled(self, conn: Any) -> None:
-        """The pool's checkout check: a dead pooled connection means the server went away, so the
-        store is marked down at once instead of the request waiting DB_TIMEOUT_S for the pool's
-        reconnect attempts (marking down closes the pool, which fails its waiting requests)."""
-        from psycopg_pool import ConnectionPool
-
-        try:
-            ConnectionPool.check_connection(conn)
-        except Exception as exc:
-            # No inline probe here: a connect to a server in the middle of a crash can hang for the
-            # whole connect timeout. The prober's first probe runs at once, so one stale connection
-            # (an idle reaper) costs only the few milliseconds of that probe.
-            self._mark_down(_first_line(exc))
-            raise
 
     def _server_answers(self) -> bool:
         import psycopg
