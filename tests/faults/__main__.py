@@ -52,7 +52,7 @@ def main() -> int:
             cluster = ThrowawayCluster()
             cluster.start()
             try:
-                for how in ("fast", "immediate", "kill") if args.full else ("immediate",):
+                for how in ("fast", "immediate") if args.full else ("immediate",):
                     results.append(
                         scenarios.postgres_outage(
                             work / f"pg-{how}", artifacts, cluster, how, 5.0 if args.full else 2.0

@@ -4,6 +4,7 @@ the `postgres` system user."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pwd
 import shutil
@@ -13,6 +14,15 @@ import time
 from pathlib import Path
 
 from tests.service_process import free_port
+
+
+def _alive(pid: int) -> bool:
+    """Running (not gone, not a zombie)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
 
 
 def _find(name: str) -> str | None:
@@ -98,20 +108,35 @@ class ThrowawayCluster:
         self._run([_bin("pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop"], check=False)
 
     def kill(self) -> None:
-        """SIGKILL the postmaster, as an OOM killer would."""
+        """SIGKILL the postmaster and every backend, as a host or container crash would (killing
+        the postmaster alone leaves its backends holding the shared memory, and no restart)."""
         pid_file = self.data / "postmaster.pid"
-        if pid_file.is_file():
-            pid = int(pid_file.read_text().splitlines()[0])
-            try:
+        if not pid_file.is_file():
+            return
+        postmaster = int(pid_file.read_text().splitlines()[0])
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(postmaster, 9)  # first, so it forks no new backend
+        pids = [postmaster, *self._server_processes()]
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, 9)
-            except ProcessLookupError:
-                return
-            while True:
-                try:
-                    os.kill(pid, 0)
-                except ProcessLookupError:
-                    break
+        for pid in pids:
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline and _alive(pid):
                 time.sleep(0.02)
+        # After a real host or container crash no process owns the lock file's pid any more; here the
+        # dead postmaster may linger as a zombie (no init reaping it), which a restart would mistake
+        # for a running server.
+        pid_file.unlink(missing_ok=True)
+
+    def _server_processes(self) -> list[int]:
+        """Every process of this cluster: PostgreSQL processes run with the data directory as cwd."""
+        found = []
+        for proc in Path("/proc").glob("[0-9]*"):
+            with contextlib.suppress(OSError):
+                if os.readlink(proc / "cwd") == str(self.data):
+                    found.append(int(proc.name))
+        return found
 
     def destroy(self) -> None:
         self.stop("immediate")
