@@ -123,11 +123,7 @@ class PostgresStore(Store):
                         connection_class=self._reporting_connection_class(),
                         min_size=1,
                         max_size=self.settings.db_pool_size,
-                        # No checkout check: psycopg_pool retries a failed check with a 1 s, 2 s, ...
-                        # back-off, so a request would wait DB_TIMEOUT_S during an outage. A dead
-                        # connection fails its first statement instead, which marks the store down
-                        # and drops the whole pool; the probe then restores service in milliseconds
-                        # if only that connection had died (an idle reaper).
+                        # dead connections are replaced on checkout by _live_connection
                         timeout=self.settings.db_timeout_s,
                         kwargs=self._connect_kwargs(),
                         open=False,
@@ -209,7 +205,8 @@ class PostgresStore(Store):
         if down is not None:
             raise self._unavailable(down)
         try:
-            with self._get_pool().connection() as conn, conn.transaction():
+            pool = self._get_pool()
+            with self._live_connection(pool) as conn, conn.transaction():
                 yield conn
         except psycopg.errors.NoDataFound as exc:  # raised by record_interaction() for unknown shoes
             raise UnknownShoeError(str(exc)) from exc
@@ -218,6 +215,31 @@ class PostgresStore(Store):
             if _connection_lost(exc):
                 self._mark_down(reason)
             raise self._unavailable(reason) from exc
+
+    @contextmanager
+    def _live_connection(self, pool: Any) -> Iterator[Any]:
+        """A pooled connection that answers. A dead one (killed by an idle reaper or a server
+        restart) is closed, so the pool drops it, and the next is tried: after a restart every
+        pooled connection is dead and each check fails at once. If the server itself is gone, the
+        pool's connect fails, which marks the store down and closes the pool (PoolClosed at once).
+        The pool's own `check=` is not used: it retries with a 1 s, 2 s, ... back-off, so a request
+        would wait DB_TIMEOUT_S during an outage."""
+        from psycopg_pool import ConnectionPool
+
+        for _ in range(self.settings.db_pool_size + 1):
+            conn = pool.getconn()
+            try:
+                ConnectionPool.check_connection(conn)
+            except Exception:
+                conn.close()
+                pool.putconn(conn)
+                continue
+            try:
+                yield conn
+            finally:
+                pool.putconn(conn)
+            return
+        raise self._unavailable("no pooled connection answers")
 
     def check_connection(self) -> None:
         """One direct connection attempt, classifying the failure for a one-line start-up message."""
