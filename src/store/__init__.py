@@ -11,9 +11,14 @@ from functools import lru_cache
 
 from src.config import Settings, get_settings
 from src.store.base import (
+    CFVersion,
     ChangedUsers,
+    CTPoll,
     CTState,
     InteractionRow,
+    Leadership,
+    LeadershipTimeout,
+    ProcessBeat,
     RecordOutcome,
     ScoreTriple,
     Store,
@@ -26,9 +31,14 @@ from src.store.base import (
 )
 
 __all__ = [
+    "CFVersion",
+    "CTPoll",
     "CTState",
     "ChangedUsers",
     "InteractionRow",
+    "Leadership",
+    "LeadershipTimeout",
+    "ProcessBeat",
     "RecordOutcome",
     "ScoreTriple",
     "Store",
