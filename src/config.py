@@ -26,6 +26,13 @@ ID_PREFIX: dict[str, str] = {"road": "R", "trail": "T"}
 # numbers are the maker's published specs ("published") or plausible estimates ("estimated").
 METADATA_COLUMNS: list[str] = ["shoe_id", "name", "brand", "release_year", "spec_source"]
 
+# Descriptive catalog columns: what a fitter knows about a model beyond its specs. Never model
+# features and not stored in the database; the content training joins them from the catalog file
+# by shoe_id. `family` = brand + model without version ("Nike Pegasus"), `current` = 1 for the
+# newest version of its line in the catalog, `role` = what the shoe is built for (one of ROLES).
+DESCRIPTIVE_COLUMNS: list[str] = ["family", "current", "role"]
+ROLES: tuple[str, ...] = ("daily", "tempo", "race")
+
 # Numeric feature columns. Encodings: plate 0 none / 1 nylon-TPU-plastic / 2 carbon;
 # stability 0 neutral / 1 guided; water_resistance 0 none / 1 water repellent / 2 membrane;
 # width_* and use_* and removable_insole and rock_plate are 0/1 flags; softness and

@@ -62,12 +62,6 @@ def test_metrics_expose_requests_interactions_and_models(sqlite_settings: Settin
         assert metric_value(text, f'sonix_model_version_info{{pipeline="cf",version="{version}"}}') == 1.0
 
 
-def test_root_redirects_to_docs(sqlite_settings: Settings) -> None:
-    with TestClient(create_app(sqlite_settings, initialize=True)) as client:
-        r = client.get("/", follow_redirects=False)
-        assert r.status_code in (302, 307) and r.headers["location"] == "/docs"
-
-
 def test_body_size_limit(settings_factory: Callable[..., Settings]) -> None:
     settings = settings_factory(max_body_bytes=512)
     with TestClient(create_app(settings, initialize=True)) as client:

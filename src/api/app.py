@@ -95,6 +95,9 @@ def create_app(settings: Settings | None = None, *, initialize: bool = False) ->
     app.include_router(content.router)
     app.include_router(collaborative.router)
     app.include_router(ops.router)
+    from src.web.pages import install as install_pages
+
+    install_pages(app, settings)
     install_error_handlers(app)
     if settings.cors_origins:
         app.add_middleware(

@@ -11,7 +11,6 @@ from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Depends, Header, HTTPException, Request, Response
-from fastapi.responses import RedirectResponse
 
 from src.api.deps import FeedDep, SettingsDep, StoreDep
 from src.api.observability import metrics_payload
@@ -22,11 +21,6 @@ from src.store.base import version_label
 
 router = APIRouter(tags=["operations"])
 JSON = "application/json"
-
-
-@router.get("/", include_in_schema=False)
-async def root() -> RedirectResponse:
-    return RedirectResponse("/docs")
 
 
 def _content_versions(request: Request) -> dict[str, str | None]:

@@ -416,13 +416,15 @@ _CT_STATE_SQL = (
     " FROM ct_state WHERE id = 1"
 )
 _SHOE_COLS = ["shoe_id", "shoe_type", "name", "brand", "release_year", "spec_source", "features"]
-# Superseded = a newer event of the same runner and shoe exists at or below the watermark. Only
+# Superseded = a newer event of the same runner, shoe and action (a like and a rating of one shoe
+# both count) exists at or below the watermark. Only
 # superseding events newer than the previous compaction can supersede an event still present, so
 # each compaction touches just the pairs changed since the last one (named parameters w, prev).
 COMPACT_EVENTS_SQL = (
     "DELETE FROM interaction_events WHERE event_id <= {w} AND EXISTS ("
     "SELECT 1 FROM interaction_events n WHERE n.user_id = interaction_events.user_id"
-    " AND n.shoe_id = interaction_events.shoe_id AND n.event_id > interaction_events.event_id"
+    " AND n.shoe_id = interaction_events.shoe_id AND n.action_type = interaction_events.action_type"
+    " AND n.event_id > interaction_events.event_id"
     " AND n.event_id > {prev} AND n.event_id <= {w})"
 )
 _SHOES_SQL = (
