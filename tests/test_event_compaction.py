@@ -89,3 +89,11 @@ def test_a_published_rebuild_compacts_the_log(backend_settings_factory: Callable
         assert [e[4] for e in flips] == [5]
     finally:
         store.close()
+
+
+def test_a_like_and_a_rating_of_one_shoe_are_both_kept(store: Store) -> None:
+    store.record_like(3, "R005")
+    store.record_rating(3, "R005", 2)
+    store.record_rating(3, "R005", 4)
+    assert store.compact_events(_events(store)[-1][0]) == 1  # only the superseded 2-star rating
+    assert [(a, v) for _, _, _, a, v in _events(store)] == [("like", None), ("rate", 4)]
