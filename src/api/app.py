@@ -13,7 +13,7 @@ from starlette.middleware.cors import CORSMiddleware
 
 from src.api.errors import install_error_handlers
 from src.config import Settings, get_settings
-from src.serving.content import load_content_models
+from src.serving.content import load_content_models, reload_content_models
 
 log = logging.getLogger("sonix")
 
@@ -59,7 +59,7 @@ def create_app(settings: Settings | None = None, *, initialize: bool = False) ->
 
         def reload_models() -> None:
             previous = {t: getattr(m, "version", None) for t, m in app.state.content.items()}
-            app.state.content = load_content_models(settings)
+            app.state.content = reload_content_models(settings, app.state.content)
             for t, m in app.state.content.items():
                 set_model_version(t, getattr(m, "version", None), previous.get(t))
             log.info(
@@ -94,6 +94,8 @@ def create_app(settings: Settings | None = None, *, initialize: bool = False) ->
         lifespan=lifespan,
         generate_unique_id_function=operation_id,
     )
+    from src.api.slow_clients import BodyReadTimeoutMiddleware
+
     app.state.settings = settings
     app.state.rate_limit = InteractionRateLimit(settings)
     include_routes(app)
@@ -111,4 +113,5 @@ def create_app(settings: Settings | None = None, *, initialize: bool = False) ->
             expose_headers=["X-Request-ID", "Retry-After"],  # readable by browser clients
         )
     app.add_middleware(ObservabilityMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyReadTimeoutMiddleware, timeout_s=settings.request_read_timeout_s)
     return app

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import math
 from http import HTTPStatus
 from typing import Any
 
@@ -139,7 +140,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StoreUnavailable)
     async def on_store_down(_: Request, exc: StoreUnavailable) -> Response:
         log.warning("store unavailable: %s", exc)  # the details stay in the log
-        return problem(503, STORE_UNAVAILABLE, headers={"Retry-After": "5"})
+        return problem(503, STORE_UNAVAILABLE, headers={"Retry-After": str(math.ceil(exc.retry_after_s))})
 
     @app.exception_handler(FeedUnavailable)
     async def on_feed_unavailable(_: Request, exc: FeedUnavailable) -> Response:

@@ -1,4 +1,4 @@
--- depends: 0003_interact_one_round_trip
+-- depends: 0004_event_log_compaction
 -- Row-level security on every table, and no direct access for Supabase's client roles.
 --
 -- A Supabase project exposes the public schema through its REST API to the `anon` and
@@ -37,5 +37,5 @@ BEGIN
 END
 $$;
 
-INSERT INTO store_meta (key, value) VALUES ('schema_version', '4')
+INSERT INTO store_meta (key, value) VALUES ('schema_version', '5')
 ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value;
