@@ -13,8 +13,10 @@ from src.config import Settings, get_settings
 from src.store.base import (
     ChangedUsers,
     CTState,
+    ForgetOutcome,
     InteractionRow,
     RecordOutcome,
+    SavedQuestionnaire,
     ScoreTriple,
     Store,
     StoreConfigError,
@@ -28,8 +30,10 @@ from src.store.base import (
 __all__ = [
     "CTState",
     "ChangedUsers",
+    "ForgetOutcome",
     "InteractionRow",
     "RecordOutcome",
+    "SavedQuestionnaire",
     "ScoreTriple",
     "Store",
     "StoreConfigError",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from collections.abc import Iterator, Sequence
@@ -17,8 +18,10 @@ from src.store.base import (
     _USER_ROWS_SQL,
     ChangedUsers,
     CTState,
+    ForgetOutcome,
     InteractionRow,
     RecordOutcome,
+    SavedQuestionnaire,
     Store,
     StoreConfigError,
     StoreUnavailable,
@@ -195,6 +198,37 @@ class PostgresStore(Store):
             ).fetchone()
             user = self._user_state(conn, user_id)
         return RecordOutcome(int(event_id), bool(changed), int(pending), bool(claimed), user)
+
+    def _delete(self, user_id: int, shoe_id: str, action: str) -> RecordOutcome:
+        with self._tx() as conn:
+            event_id, changed, pending, claimed = conn.execute(
+                "SELECT * FROM delete_interaction(%s, %s, %s, %s)", (user_id, shoe_id, action, self.threshold)
+            ).fetchone()
+            user = self._user_state(conn, user_id)
+        return RecordOutcome(int(event_id), bool(changed), int(pending), bool(claimed), user)
+
+    def forget_user(self, user_id: int) -> ForgetOutcome:
+        with self._tx() as conn:
+            fav, rev, evt, q, _, _, claimed = conn.execute(
+                "SELECT * FROM forget_user(%s, %s)", (user_id, self.threshold)
+            ).fetchone()
+        return ForgetOutcome(int(fav), int(rev), int(evt), int(q), bool(claimed))
+
+    def save_questionnaire(self, user_id: int, saved: SavedQuestionnaire) -> None:
+        with self._tx() as conn:
+            conn.execute(
+                "INSERT INTO saved_questionnaires (user_id, shoe_type, answers) VALUES (%s, %s, %s::jsonb)"
+                " ON CONFLICT (user_id) DO UPDATE SET shoe_type = EXCLUDED.shoe_type,"
+                " answers = EXCLUDED.answers, saved_at = now()",
+                (user_id, saved.shoe_type, json.dumps(saved.answers, sort_keys=True)),
+            )
+
+    def load_questionnaire(self, user_id: int) -> SavedQuestionnaire | None:
+        with self._tx() as conn:
+            row = conn.execute(
+                "SELECT shoe_type, answers FROM saved_questionnaires WHERE user_id = %s", (user_id,)
+            ).fetchone()
+        return None if row is None else SavedQuestionnaire(row[0], dict(row[1]))
 
     @staticmethod
     def _user_state(conn: Any, user_id: int) -> UserState:
