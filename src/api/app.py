@@ -77,18 +77,24 @@ def create_app(settings: Settings | None = None, *, initialize: bool = False) ->
         description="Running-shoe recommendations: questionnaire (content-based) and feed (collaborative).",
         lifespan=lifespan,
     )
-    from src.api import collaborative, content, ops
+    from src.api import collaborative, content, ops, shoes, users
     from src.api.observability import ObservabilityMiddleware
+    from src.serving.catalog import CatalogHolder
+    from src.serving.similar import SimilarHolder
 
+    app.state.catalog_holder = CatalogHolder()
+    app.state.similar_holder = SimilarHolder()
     app.include_router(content.router)
     app.include_router(collaborative.router)
     app.include_router(ops.router)
+    for router in (shoes.router, users.router):  # versioned API: /v1/...
+        app.include_router(router, prefix="/v1")
     install_error_handlers(app)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
-            allow_methods=["GET", "POST"],
+            allow_methods=["GET", "POST", "PUT", "DELETE"],
             allow_headers=["*"],
         )
     app.add_middleware(ObservabilityMiddleware, max_body_bytes=settings.max_body_bytes)

@@ -11,12 +11,13 @@ import time
 from collections import defaultdict, deque
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException, Path, Request, Response
+from fastapi import APIRouter, Header, HTTPException, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from src.api.deps import FeedDep, SettingsDep
 from src.api.observability import INTERACTIONS
 from src.serving.feed import FeedUnavailable
+from src.serving.feed_pages import FeedPage, etag_matches, etag_of, feed_body
 from src.store import UnknownShoeError
 
 router = APIRouter(tags=["collaborative"])
@@ -52,11 +53,26 @@ class FeedItem(BaseModel):
     name: str
     brand: str
     match_score: float
-    reason: Literal["similar_runners", "popular"]
+    reason: Literal["similar_runners", "popular", "your_answers"]
+    evidence: str = Field(
+        description="the numbers behind the reason",
+        examples=["liked by 7 of the 40 runners most like you", "popular overall"],
+    )
+    meets: list[str] | None = Field(None, description="your_answers only: the saved answers this shoe meets")
+    misses: list[str] | None = Field(None, description="your_answers only: the saved answers it misses")
 
 
 class FeedResponse(BaseModel):
     status: Literal["success"]
+    source: Literal["collaborative", "questionnaire"]
+    cf_version: str | None
+    limit: int
+    offset: int
+    total: int = Field(description="items in the whole ranking (after the type filter)")
+    has_more: bool
+    notice: str | None = Field(
+        None, description="set when the page is popular shoes only, nothing is left, or it is a cold start"
+    )
     data: list[FeedItem]
 
 
@@ -120,13 +136,41 @@ def interact(body: InteractRequest, request: Request, feed: FeedDep, settings: S
     return Response(payload, media_type=JSON)
 
 
-@router.get("/recommend/feed/{user_id}", response_model=FeedResponse, responses={404: {}, 503: {}})
-def recommend_feed(user_id: Annotated[int, Path(gt=0)], feed: FeedDep) -> Response:
-    """The runner's personalised top feed from similar runners (popular shoes fill any gap)."""
+@router.get(
+    "/recommend/feed/{user_id}",
+    response_model=FeedResponse,
+    responses={
+        304: {"description": "Not modified: the If-None-Match ETag still matches this page"},
+        404: {"description": "A runner with neither interactions nor a saved questionnaire"},
+        422: {"description": "A paging or type parameter outside its accepted values"},
+        503: {},
+    },
+)
+def recommend_feed(
+    user_id: Annotated[int, Path(gt=0)],
+    request: Request,
+    feed: FeedDep,
+    settings: SettingsDep,
+    limit: Annotated[int | None, Query(ge=1, le=100, description="page size (default FEED_SIZE)")] = None,
+    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+    shoe_type: Annotated[Literal["road", "trail"] | None, Query(alias="type")] = None,
+    if_none_match: Annotated[str | None, Header()] = None,
+) -> Response:
+    """The runner's personalised feed from similar runners (popular shoes fill any gap), a page at a
+    time; pages are slices of one ranking, stable for one CF version. Each item says why (`reason`,
+    `evidence`). A runner without interactions but with a saved questionnaire gets a feed from it."""
+    page = FeedPage(limit or settings.feed_size, offset, shoe_type)
     try:
-        payload = feed.feed(user_id)
+        payload = feed_body(feed, getattr(request.app.state, "content", None) or {}, user_id, page)
     except FeedUnavailable as exc:
         raise HTTPException(503, detail=str(exc)) from exc
     if payload is None:
-        raise HTTPException(404, detail=f"user {user_id} has no interactions yet: like or rate a shoe first")
-    return Response(payload, media_type=JSON)
+        raise HTTPException(
+            404,
+            detail=f"user {user_id} has no interactions yet: like or rate a shoe first, "
+            f"or save a questionnaire (PUT /v1/users/{user_id}/questionnaire)",
+        )
+    etag = etag_of(payload)
+    if etag_matches(if_none_match, etag):
+        return Response(status_code=304, headers={"ETag": etag})
+    return Response(payload, media_type=JSON, headers={"ETag": etag})

@@ -509,6 +509,15 @@ class UserCollaborativeRecommender(RecommenderBase):
         Neighbour items have score > 0 (step 5); backfill items (the most popular unseen items
         by positive score sum over the fitted matrix) have score 0.0 and from_neighbours False.
         """
+        ids, scores, liked_by, _ = self.recommend_with_evidence(userid, user_items_row, N)
+        return ids, scores, liked_by >= 0
+
+    def recommend_with_evidence(
+        self, userid: int | None, user_items_row: csr_matrix, N: int = 10
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+        """(ids, scores, liked_by, n_neighbours): the served ranking plus, per item, how many of the
+        runner's n_neighbours scored it positively (-1 for popularity backfill), the numbers behind
+        a feed item's reason ("liked by 7 of the 40 runners most like you")."""
         _, stats = self._require_fit()
         if userid is not None and not 0 <= int(userid) < self.n_users:
             raise IndexError(f"userid {userid} outside the fitted users (0..{self.n_users - 1})")
@@ -517,6 +526,7 @@ class UserCollaborativeRecommender(RecommenderBase):
         nb, sims = self.similar_users(None if userid is None else int(userid), row)
         ids = np.zeros(0, np.int64)
         scores = np.zeros(0)
+        liked_by = np.zeros(0, np.int64)
         if nb.size and N > 0:
             r, c, v = self._rows(nb)
             weights = sims**self.alpha if self.alpha != 1.0 else sims
@@ -524,14 +534,19 @@ class UserCollaborativeRecommender(RecommenderBase):
             item_scores[seen] = 0.0
             ids = top_n(item_scores, N, np.flatnonzero(item_scores > 0))
             scores = item_scores[ids]
+            liked_by = np.bincount(c[v > 0], minlength=self.n_items)[ids].astype(np.int64)
         n_fill = N - ids.size
         fill = np.zeros(0, np.int64)
         if n_fill > 0:
             taken = np.concatenate([seen, ids])
             head = self._pop_order[: n_fill + taken.size]
             fill = head[~np.isin(head, taken)][:n_fill]
-        from_neighbours = np.concatenate([np.ones(ids.size, bool), np.zeros(fill.size, bool)])
-        return np.concatenate([ids, fill]), np.concatenate([scores, np.zeros(fill.size)]), from_neighbours
+        return (
+            np.concatenate([ids, fill]),
+            np.concatenate([scores, np.zeros(fill.size)]),
+            np.concatenate([liked_by, np.full(fill.size, -1, np.int64)]),
+            int(nb.size),
+        )
 
     def recommend(
         self, userid: int | None, user_items_row: csr_matrix, N: int = 10

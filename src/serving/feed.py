@@ -37,10 +37,22 @@ RELOAD_FILE = ".reload_generation"
 
 
 @dataclass(frozen=True, slots=True)
+class Ranking:
+    """A runner's whole ranked feed for one CF version: (shoe_id, score, liked_by) best first, where
+    liked_by counts the runner's n_neighbours most similar runners who liked the shoe (-1 = a
+    popular backfill item). Pages are slices of it, so they are stable for one version."""
+
+    items: list[tuple[str, float, int]]
+    n_neighbours: int
+    cf_version: str | None
+    last_event_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class _Entry:
     expires_at: float
     last_event_id: int
-    body: bytes
+    body: Ranking
 
 
 class FeedCache:
@@ -63,7 +75,7 @@ class FeedCache:
                 return None
             return entry
 
-    def put(self, user_id: int, last_event_id: int, body: bytes, now: float | None = None) -> None:
+    def put(self, user_id: int, last_event_id: int, body: Ranking, now: float | None = None) -> None:
         if self.ttl_s <= 0:
             return
         now = time.monotonic() if now is None else now
@@ -97,7 +109,7 @@ class FeedService:
     def snapshot(self) -> CFSnapshot | None:
         return self._snapshot
 
-    def _shoe_prefix(self, shoe_id: str) -> bytes:
+    def shoe_prefix(self, shoe_id: str) -> bytes:
         """`{"shoe_id":...,"name":...,"brand":...,` serialised once per shoe, reused by every feed."""
         prefix = self._catalog.get(shoe_id)
         if prefix is None:
@@ -108,39 +120,56 @@ class FeedService:
             self._catalog[shoe_id] = prefix
         return prefix
 
-    def render(self, user_id: int, state: UserState) -> bytes:
+    def rank(self, user_id: int, state: UserState) -> Ranking:
+        """The runner's whole ranking (every shoe they have not interacted with) under the serving
+        CF version."""
         snapshot = self._snapshot
         if snapshot is None:
             raise FeedUnavailable("the collaborative model is not loaded yet")
-        items = snapshot.recommend(user_id, state.scores, self.settings.feed_size)
-        parts = [
-            self._shoe_prefix(shoe_id)
-            + b'"match_score":'
-            + orjson.dumps(round(score, 4))
-            + (b',"reason":"similar_runners"}' if similar else b',"reason":"popular"}')
-            for shoe_id, score, similar in items
-        ]
-        return b'{"status":"success","data":[' + b",".join(parts) + b"]}"
+        items, n_neighbours = snapshot.recommend_with_evidence(user_id, state.scores, len(snapshot.shoe_ids))
+        return Ranking(items, n_neighbours, snapshot.version, state.last_event_id)
 
-    def feed(self, user_id: int) -> bytes | None:
-        """The user's feed (cached while their newest event is unchanged), or None if they have none."""
+    def ranking(self, user_id: int) -> Ranking | None:
+        """The runner's ranking (cached while their newest event and the CF version are unchanged),
+        or None if they have no interactions."""
         entry = self.cache.get(user_id)
-        if entry is not None and self.store.user_last_event(user_id) == entry.last_event_id:
+        snapshot = self._snapshot
+        if (
+            entry is not None
+            and snapshot is not None
+            and entry.body.cf_version == snapshot.version
+            and self.store.user_last_event(user_id) == entry.last_event_id
+        ):
             FEED_CACHE.labels("hit").inc()
             return entry.body
         FEED_CACHE.labels("miss").inc()
         state = self.store.user_state(user_id)
         if not state.rows:
             return None
-        body = self.render(user_id, state)
-        self.cache.put(user_id, state.last_event_id, body)
-        return body
+        ranking = self.rank(user_id, state)
+        self.cache.put(user_id, state.last_event_id, ranking)
+        return ranking
+
+    def render(self, user_id: int, state: UserState) -> bytes:
+        """The default first page (FEED_SIZE items) for a runner's rows."""
+        from src.serving.feed_pages import FeedPage, render_ranking
+
+        return render_ranking(self.rank(user_id, state), FeedPage(self.settings.feed_size), self)
+
+    def feed(self, user_id: int) -> bytes | None:
+        """The runner's default first page, or None if they have no interactions."""
+        from src.serving.feed_pages import FeedPage, render_ranking
+
+        ranking = self.ranking(user_id)
+        return None if ranking is None else render_ranking(ranking, FeedPage(self.settings.feed_size), self)
 
     def after_write(self, user_id: int, state: UserState) -> bytes:
         """Feed straight from the rows the write transaction returned; refreshes this worker's cache."""
-        body = self.render(user_id, state)
-        self.cache.put(user_id, state.last_event_id, body)
-        return body
+        from src.serving.feed_pages import FeedPage, render_ranking
+
+        ranking = self.rank(user_id, state)
+        self.cache.put(user_id, state.last_event_id, ranking)
+        return render_ranking(ranking, FeedPage(self.settings.feed_size), self)
 
     # --- continuous training
     def schedule_rebuild(self) -> Future[Any]:

@@ -240,7 +240,8 @@ class SQLiteStore(Store):
                 )
             else:
                 row = tx.execute(
-                    "DELETE FROM reviews WHERE user_id = ? AND shoe_id = ? RETURNING rating", (user_id, shoe_id)
+                    "DELETE FROM reviews WHERE user_id = ? AND shoe_id = ? RETURNING rating",
+                    (user_id, shoe_id),
                 ).fetchone()
                 changed, value = row is not None, (int(row[0]) if row is not None else None)
             event_id, pending, claimed = 0, 0, False
@@ -266,7 +267,9 @@ class SQLiteStore(Store):
             events = tx.execute(
                 "DELETE FROM interaction_events WHERE user_id = ? AND action_type <> 'forget'", (user_id,)
             ).rowcount
-            questionnaires = tx.execute("DELETE FROM saved_questionnaires WHERE user_id = ?", (user_id,)).rowcount
+            questionnaires = tx.execute(
+                "DELETE FROM saved_questionnaires WHERE user_id = ?", (user_id,)
+            ).rowcount
             claimed = False
             if favorites + reviews:
                 tx.execute(

@@ -135,7 +135,12 @@ class SupabaseStore(Store):
         )
 
     def _delete(self, user_id: int, shoe_id: str, action: str) -> RecordOutcome:
-        params = {"p_user_id": user_id, "p_shoe_id": shoe_id, "p_action": action, "p_threshold": self.threshold}
+        params = {
+            "p_user_id": user_id,
+            "p_shoe_id": shoe_id,
+            "p_action": action,
+            "p_threshold": self.threshold,
+        }
         data = self._run(self.client.rpc("delete_interaction", params)).data
         row = data[0] if isinstance(data, list) else data
         return RecordOutcome(
