@@ -46,6 +46,7 @@ class Ranking:
     n_neighbours: int
     cf_version: str | None
     last_event_id: int
+    seen: frozenset[str]  # the shoes the runner has interacted with (never in `items`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +128,7 @@ class FeedService:
         if snapshot is None:
             raise FeedUnavailable("the collaborative model is not loaded yet")
         items, n_neighbours = snapshot.recommend_with_evidence(user_id, state.scores, len(snapshot.shoe_ids))
-        return Ranking(items, n_neighbours, snapshot.version, state.last_event_id)
+        return Ranking(items, n_neighbours, snapshot.version, state.last_event_id, frozenset(state.scores))
 
     def ranking(self, user_id: int) -> Ranking | None:
         """The runner's ranking (cached while their newest event and the CF version are unchanged),

@@ -22,6 +22,7 @@ NOTICE_POPULAR = (
     "no runners with tastes like yours yet: these are popular shoes; like or rate a few to personalise"
 )
 NOTICE_EXHAUSTED = "you have liked or rated every shoe here: there is nothing new to suggest"
+NOTICE_NO_SIGNAL = "no other runner has liked a shoe here that you have not seen yet: nothing to suggest; browse GET /v1/shoes"
 NOTICE_COLD_START = "from your saved questionnaire: like or rate shoes to get picks from runners like you"
 
 
@@ -78,7 +79,10 @@ def render_ranking(ranking: Ranking, page: FeedPage, feed: FeedService) -> bytes
         )
     notice = None
     if not items:
-        notice = NOTICE_EXHAUSTED
+        everything = {
+            s["shoe_id"] for s in feed.store.all_shoes() if page.shoe_type in (None, s["shoe_type"])
+        }
+        notice = NOTICE_EXHAUSTED if everything <= ranking.seen else NOTICE_NO_SIGNAL
     elif window and all(liked_by < 0 for _, _, liked_by in window):
         notice = NOTICE_POPULAR
     return page_envelope(parts, page, len(items), notice, "collaborative", ranking.cf_version)
