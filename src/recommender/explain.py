@@ -107,19 +107,23 @@ class RuleExplanations:
     combos: tuple[tuple[tuple[tuple[str, str], ...], int], ...]  # (when, row) for combination rules
     met: BoolArray  # (rules, shoes)
     sentences: tuple[tuple[bytes, ...], ...]  # [rule][shoe] -> b'"pace: Fast (weight 210 g, ...)"'
+    met_lists: tuple[tuple[bool, ...], ...] = ()  # `met` as Python lists: indexing a NumPy scalar costs 5x
 
     def rows_for(self, answers: Mapping[str, str | None]) -> list[int]:
         """The rules a questionnaire fires (answers without a rule, e.g. orthotic_usage No, have none)."""
-        rows = [r for (q, a), r in self.singles.items() if answers.get(q) == a]
+        singles = self.singles
+        rows = [
+            r for r in (singles.get((q, a)) for q, a in answers.items() if a is not None) if r is not None
+        ]
         rows += [r for when, r in self.combos if all(answers.get(q) == a for q, a in when)]
         return rows
 
     def json_for(self, rows: Sequence[int], shoe: int) -> bytes:
         """`,"meets":[...],"misses":[...]` for one shoe and the fired rules."""
-        met = self.met
+        met = self.met_lists
         sentences = self.sentences
-        meets = b",".join(sentences[r][shoe] for r in rows if met[r, shoe])
-        misses = b",".join(sentences[r][shoe] for r in rows if not met[r, shoe])
+        meets = b",".join([sentences[r][shoe] for r in rows if met[r][shoe]])
+        misses = b",".join([sentences[r][shoe] for r in rows if not met[r][shoe]])
         return b',"meets":[' + meets + b'],"misses":[' + misses + b"]"
 
 
@@ -157,4 +161,5 @@ def build_explanations(
         else:
             singles[r.when[0]] = add(r)
     met = np.vstack(met_rows) if met_rows else np.zeros((0, raw.shape[0]), dtype=bool)
-    return RuleExplanations(singles, tuple(combos), met, tuple(sentences))
+    met_lists = tuple(tuple(row) for row in met.tolist())
+    return RuleExplanations(singles, tuple(combos), met, tuple(sentences), met_lists)
