@@ -345,3 +345,22 @@ def test_forgetting_a_runner_erases_them_and_the_next_cf_version(client: TestCli
     assert snapshot.engine.user_items[snapshot.user_index[2]].nnz == 3
     full = continuous.rebuild(store, app_state.settings, snapshot, force_full=True).snapshot
     assert full is not None and 1 not in full.user_index
+
+
+def test_openapi_documents_the_new_endpoints_with_examples(client: TestClient) -> None:
+    doc = client.get("/openapi.json").json()
+    paths = doc["paths"]
+    for path, method in (
+        ("/v1/shoes", "get"),
+        ("/v1/shoes/{shoe_id}", "get"),
+        ("/v1/shoes/{shoe_id}/similar", "get"),
+        ("/v1/users/{user_id}", "delete"),
+        ("/v1/users/{user_id}/likes/{shoe_id}", "delete"),
+        ("/v1/users/{user_id}/ratings/{shoe_id}", "delete"),
+        ("/v1/users/{user_id}/questionnaire", "put"),
+    ):
+        assert method in paths[path], path
+    assert "example" in paths["/v1/shoes"]["get"]["responses"]["200"]["content"]["application/json"]
+    feed = paths["/recommend/feed/{user_id}"]["get"]
+    assert {p["name"] for p in feed["parameters"]} >= {"limit", "offset", "type", "if-none-match"}
+    assert "304" in feed["responses"]

@@ -17,9 +17,9 @@ import threading
 import time
 from collections import OrderedDict
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import orjson
 
@@ -47,6 +47,9 @@ class Ranking:
     cf_version: str | None
     last_event_id: int
     seen: frozenset[str]  # the shoes the runner has interacted with (never in `items`)
+    pages: dict[tuple[int, int, str | None], bytes] = field(default_factory=dict)  # rendered, per page
+
+    MAX_PAGES: ClassVar[int] = 8  # rendered pages kept per ranking (most runners read one or two)
 
 
 @dataclass(frozen=True, slots=True)

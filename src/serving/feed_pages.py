@@ -64,8 +64,19 @@ def _type_of(shoe_id: str, feed: FeedService) -> str | None:
 
 
 def render_ranking(ranking: Ranking, page: FeedPage, feed: FeedService) -> bytes:
-    """One page of a collaborative ranking, each item with its reason and evidence; a `notice` says
-    when the page holds only popular shoes or when nothing is left to suggest."""
+    """One page of a collaborative ranking (rendered once per ranking and page, then reused)."""
+    key = (page.limit, page.offset, page.shoe_type)
+    body = ranking.pages.get(key)
+    if body is None:
+        body = _render(ranking, page, feed)
+        if len(ranking.pages) < ranking.MAX_PAGES:
+            ranking.pages[key] = body
+    return body
+
+
+def _render(ranking: Ranking, page: FeedPage, feed: FeedService) -> bytes:
+    """Each item with its reason and evidence; a `notice` says when the page holds only popular
+    shoes or when nothing is left to suggest."""
     items = ranking.items
     if page.shoe_type is not None:
         items = [it for it in items if _type_of(it[0], feed) == page.shoe_type]
