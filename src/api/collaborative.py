@@ -68,7 +68,10 @@ class FeedResponse(BaseModel):
     cf_version: str | None
     limit: int
     offset: int
-    total: int = Field(description="items in the whole ranking (after the type filter)")
+    total: int | None = Field(
+        description="items in the whole ranking (after the type filter); null when only the pages up to "
+        "this one were ranked (always set with `type`)"
+    )
     has_more: bool
     notice: str | None = Field(
         None, description="set when the page is popular shoes only, nothing is left, or it is a cold start"

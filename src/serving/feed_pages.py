@@ -41,7 +41,13 @@ def evidence(liked_by: int, n_neighbours: int) -> tuple[str, str]:
 
 
 def page_envelope(
-    items: list[bytes], page: FeedPage, total: int, notice: str | None, source: str, cf_version: str | None
+    items: list[bytes],
+    page: FeedPage,
+    total: int | None,
+    has_more: bool,
+    notice: str | None,
+    source: str,
+    cf_version: str | None,
 ) -> bytes:
     head = orjson.dumps(
         {
@@ -51,7 +57,7 @@ def page_envelope(
             "limit": page.limit,
             "offset": page.offset,
             "total": total,
-            "has_more": page.offset + len(items) < total,
+            "has_more": has_more,
             "notice": notice,
         }
     )
@@ -81,6 +87,7 @@ def _render(ranking: Ranking, page: FeedPage, feed: FeedService) -> bytes:
     if page.shoe_type is not None:
         items = [it for it in items if _type_of(it[0], feed) == page.shoe_type]
     window = items[page.offset : page.offset + page.limit]
+    complete = len(ranking.items) < ranking.depth
     parts = []
     for shoe_id, score, liked_by in window:
         reason, why = evidence(liked_by, ranking.n_neighbours)
@@ -96,7 +103,9 @@ def _render(ranking: Ranking, page: FeedPage, feed: FeedService) -> bytes:
         notice = NOTICE_EXHAUSTED if everything <= ranking.seen else NOTICE_NO_SIGNAL
     elif window and all(liked_by < 0 for _, _, liked_by in window):
         notice = NOTICE_POPULAR
-    return page_envelope(parts, page, len(items), notice, "collaborative", ranking.cf_version)
+    has_more = len(items) > page.offset + page.limit
+    total = len(items) if complete else None
+    return page_envelope(parts, page, total, has_more, notice, "collaborative", ranking.cf_version)
 
 
 def render_cold_start(
@@ -117,7 +126,8 @@ def render_cold_start(
         + b"}"
         for i, score, reasons in window
     ]
-    return page_envelope(parts, page, len(ranked), NOTICE_COLD_START, "questionnaire", None)
+    has_more = len(ranked) > page.offset + page.limit
+    return page_envelope(parts, page, len(ranked), has_more, NOTICE_COLD_START, "questionnaire", None)
 
 
 def etag_of(body: bytes) -> str:
@@ -136,7 +146,8 @@ def etag_matches(if_none_match: str | None, etag: str) -> bool:
 def feed_body(feed: FeedService, content: Mapping[str, Any], user_id: int, page: FeedPage) -> bytes | None:
     """The page to serve: the collaborative ranking, else a cold start from a saved questionnaire
     (when its content model is loaded), else None (the API answers 404)."""
-    ranking = feed.ranking(user_id)
+    # a type filter needs the whole ranking; otherwise one item past the page tells has_more
+    ranking = feed.ranking(user_id, None if page.shoe_type else page.offset + page.limit + 1)
     if ranking is not None:
         return render_ranking(ranking, page, feed)
     saved = feed.store.load_questionnaire(user_id)
