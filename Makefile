@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test dev lint bench-http bench-cf bench-content evaluate train clean
+.PHONY: run test dev lint bench-http bench-cf bench-cf-quality bench-content evaluate train clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,9 @@ evaluate: $(VENV)/.dev-installed
 
 bench-cf: $(VENV)/.dev-installed
 	$(BIN)/python bench/cf_bench.py
+
+bench-cf-quality: $(VENV)/.dev-installed
+	$(BIN)/python bench/cf_quality.py
 
 bench-content: $(VENV)/.dev-installed
 	$(BIN)/python bench/content_bench.py

@@ -6,8 +6,9 @@ Synthetic data: ~20 interactions per user (Poisson, at least 1), item popularity
 (p_j ∝ rank^-0.8, the demo data uses 0.7), signed scores drawn from the store's scale
 (+2, +1, +0.1, -1, -2, like +1). Per size: fit seconds, engine array bytes, peak RSS, recommend
 p50/p99 ms over ~1000 random known users (one thread), and an incremental update of 50
-interactions (<= 50 users) vs a full fit. Prints a markdown table and writes
-bench/results/cf_bench.json.
+interactions (<= 50 users) vs a full fit. The engine's EASE item component is on up to 4,096
+items (so at 1,000 items fit includes the items x items inverse; at 10,000 it is off) and an
+update keeps it as fitted. Prints a markdown table and writes bench/results/cf_bench.json.
 """
 
 from __future__ import annotations
@@ -123,7 +124,7 @@ def bench_one(n_users: int, n_items: int, n_requests: int, seed: int = 0) -> dic
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="user-KNN engine benchmark")
+    parser = argparse.ArgumentParser(description="collaborative engine benchmark")
     parser.add_argument("--users", default="10000,100000,1000000")
     parser.add_argument("--items", default="1000,10000")
     parser.add_argument("--requests", type=int, default=1000)

@@ -91,10 +91,6 @@ FEATURE_RANGES: dict[str, tuple[float, float, bool]] = {
     "terrain_muddy": (1, 5, True),
 }
 
-# Score conversion (DEVELOPERS.md): like +1; stars 5..1 -> +2, +1, +0.1, -1, -2; summed per shoe.
-LIKE_SCORE: float = 1.0
-RATING_SCORES: dict[int, float] = {5: 2.0, 4: 1.0, 3: 0.1, 2: -1.0, 1: -2.0}
-
 
 class Settings(BaseSettings):
     """Every runtime setting, read from the environment (or `.env`)."""

@@ -5,6 +5,10 @@ Subclass with `unittest.TestCase` and implement `_get_model()` returning an unfi
 
 from __future__ import annotations
 
+import pickle
+import tempfile
+from pathlib import Path
+
 import numpy as np
 from scipy.sparse import csr_matrix
 
@@ -92,6 +96,37 @@ class RecommenderTestMixin:
         before = X.toarray().copy()
         self._get_model().fit(X)
         np.testing.assert_array_equal(X.toarray(), before)
+
+    def _assert_same_recommendations(self, a: RecommenderBase, b: RecommenderBase) -> None:
+        X = tiny_matrix()
+        rows = [(u, X[u]) for u in range(X.shape[0])]
+        rows.append((None, csr_matrix(np.array([[0.0, 0.0, 0.0, 0.0, 2.0, 0.0, 1.0, 0.0]]))))
+        for u, row in rows:
+            ia, sa = a.recommend(u, row, N=5)
+            ib, sb = b.recommend(u, row, N=5)
+            np.testing.assert_array_equal(ia, ib)
+            np.testing.assert_allclose(sa, sb, rtol=1e-12, atol=1e-14)
+
+    def test_save_load_roundtrip(self) -> None:
+        model = self._fitted()
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "model.npz"
+            model.save(path)
+            loaded = type(model).load(path)
+            self.assertEqual(sorted(p.name for p in Path(tmp).iterdir()), ["model.npz"])  # type: ignore[attr-defined]
+        self.assertEqual(loaded.get_params(), model.get_params())  # type: ignore[attr-defined]
+        np.testing.assert_array_equal(loaded.user_items.toarray(), tiny_matrix().toarray())
+        self._assert_same_recommendations(model, loaded)
+
+    def test_pickle_after_use(self) -> None:
+        model = self._fitted()
+        model.recommend(0, tiny_matrix()[0], N=3)  # any per-thread scratch state now exists
+        clone = pickle.loads(pickle.dumps(model))
+        self._assert_same_recommendations(model, clone)
+
+    def test_unfitted_model_cannot_be_saved(self) -> None:
+        with tempfile.TemporaryDirectory() as tmp, self.assertRaises(RuntimeError):  # type: ignore[attr-defined]
+            self._get_model().save(Path(tmp) / "model.npz")
 
     def test_get_params_json(self) -> None:
         import json

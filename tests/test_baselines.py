@@ -57,6 +57,25 @@ class EASETest(RecommenderTestMixin, unittest.TestCase):
     def test_default_lambda(self) -> None:
         self.assertEqual(EASERecommender().l2, 250.0)
 
+    def test_density_rule_lambda(self) -> None:
+        model = EASERecommender(l2=None).fit(tiny_matrix())
+        # 18 positives in 6 x 8: density 0.375 -> 0.13 / 0.375² < 50 -> clamped to 50
+        self.assertEqual(model.fitted_l2, 50.0)
+        np.testing.assert_allclose(model.W, ease_weights(binary_positives(tiny_matrix()), 50.0))
+
+
+class BinaryPositivesTest(unittest.TestCase):
+    def test_input_left_intact_and_only_positives_kept(self) -> None:
+        X = tiny_matrix()
+        before = (X.data.copy(), X.indices.copy(), X.indptr.copy())
+        P = binary_positives(X)
+        for a, b in zip((X.data, X.indices, X.indptr), before, strict=True):
+            np.testing.assert_array_equal(a, b)
+        np.testing.assert_array_equal(P.toarray(), (tiny_matrix().toarray() > 0.5).astype(float))
+        # a 3★ (0.1), a like with a 2★ (0.0) and dislikes are not positives
+        Q = binary_positives(csr_matrix(np.array([[0.1, 0.0, -1.0, -2.0, 1.0, 0.5, 0.51]])))
+        self.assertEqual(Q.indices.tolist(), [4, 6])
+
 
 class ItemKNNTest(RecommenderTestMixin, unittest.TestCase):
     def _get_model(self) -> ItemKNNRecommender:

@@ -8,9 +8,12 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse import random as sparse_random
 
+from src.recommender.baselines import EASERecommender
 from src.recommender.collaborative_filtering import (
     UserCollaborativeRecommender,
     aggregation_values,
+    blend_scores,
+    item_l2_for_density,
     popularity_order,
     similarity_values,
 )
@@ -31,7 +34,7 @@ def plain(**kw: object) -> UserCollaborativeRecommender:
     """Cosine on binary positives, linear aggregation: every value below is a hand fraction."""
     params: dict[str, object] = dict(
         k=3, alpha=1.0, idf_exponent=0.0, norm_exponent=1.0, popularity_damping=0.0,
-        neutral_weight=0.0, negative_weight=1.0,
+        neutral_weight=0.0, negative_weight=1.0, item_weight=0.0,
     )  # fmt: skip
     params.update(kw)
     return UserCollaborativeRecommender(**params)  # type: ignore[arg-type]
@@ -44,6 +47,16 @@ def row(values: list[float]) -> csr_matrix:
 class EngineMixinTest(RecommenderTestMixin, unittest.TestCase):
     def _get_model(self) -> UserCollaborativeRecommender:
         return UserCollaborativeRecommender()
+
+
+class UserKNNAloneMixinTest(RecommenderTestMixin, unittest.TestCase):
+    def _get_model(self) -> UserCollaborativeRecommender:
+        return UserCollaborativeRecommender(item_weight=0.0)
+
+
+class ItemComponentOnlyMixinTest(RecommenderTestMixin, unittest.TestCase):
+    def _get_model(self) -> UserCollaborativeRecommender:
+        return UserCollaborativeRecommender(item_weight=1.0)
 
 
 class FirstDescribedMixinTest(RecommenderTestMixin, unittest.TestCase):
@@ -264,7 +277,7 @@ class ReferenceAndUpdateTest(unittest.TestCase):
             X = random_scores(25, 12, seed)
             D = X.toarray()
             for eng in (
-                UserCollaborativeRecommender(k=5),
+                UserCollaborativeRecommender(k=5, item_weight=0.0),
                 plain(k=4),
                 UserCollaborativeRecommender.as_first_described(k=6),
             ):
@@ -339,3 +352,142 @@ class ReferenceAndUpdateTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class BlendTest(unittest.TestCase):
+    """The EASE item component and its blend with the user-KNN scores."""
+
+    def test_blend_scores_by_hand(self) -> None:
+        user = np.array([2.0, 1.0, 0.0, -1.0])
+        item = np.array([0.5, 1.0, 0.25, 0.0])
+        # user / 2 and item / 1, then 0.5 each
+        np.testing.assert_allclose(blend_scores(user, item, 0.5), [0.75, 0.75, 0.125, -0.25])
+        np.testing.assert_allclose(blend_scores(user, item, 0.0), user / 2)
+        np.testing.assert_allclose(blend_scores(user, item, 1.0), item)
+        # a component without a positive value is not rescaled (no division by zero)
+        np.testing.assert_allclose(blend_scores(user, np.zeros(4), 0.5), user / 4)
+
+    def test_l2_from_density(self) -> None:
+        self.assertAlmostEqual(item_l2_for_density(0.05), 0.13 / 0.0025)  # 52
+        self.assertAlmostEqual(item_l2_for_density(0.01), 1300.0)
+        self.assertEqual(item_l2_for_density(0.5), 50.0)  # clamped below
+        self.assertEqual(item_l2_for_density(0.001), 5000.0)  # clamped above
+        self.assertEqual(item_l2_for_density(0.0), 5000.0)
+
+    def test_two_item_ease_weights_by_hand(self) -> None:
+        # positives: u0 {0, 1}, u1 {0}, u2 {1}; counts 2, 2, co-count 1. For two items the closed
+        # form is B01 = c / (n1 + λ), B10 = c / (n0 + λ).
+        X = csr_matrix(np.array([[2.0, 1.0], [1.0, -2.0], [0.1, 1.0]]))
+        lam = 3.0
+        eng = UserCollaborativeRecommender(item_l2=lam).fit(X)
+        self.assertEqual(eng.fitted_item_l2, lam)
+        np.testing.assert_allclose(eng.item_component_scores(row([1.0, 0.0])), [0.0, 1 / 5])
+        np.testing.assert_allclose(eng.item_component_scores(row([0.0, 2.0])), [1 / 5, 0.0])
+        # only positives enter: a 3★ (0.1) or a dislike is not a liked item
+        np.testing.assert_allclose(eng.item_component_scores(row([0.1, -2.0])), [0.0, 0.0])
+
+    def test_density_rule_used_when_l2_not_given(self) -> None:
+        X = random_scores(30, 10, 1)
+        eng = UserCollaborativeRecommender().fit(X)
+        density = float((X.data > 0.5).sum()) / (30 * 10)
+        self.assertAlmostEqual(eng.fitted_item_l2, item_l2_for_density(density))  # type: ignore[arg-type]
+
+    def test_engine_blends_the_two_rankings(self) -> None:
+        X = random_scores(40, 12, 7, density=0.35)
+        knn = UserCollaborativeRecommender(item_weight=0.0).fit(X)
+        ease = EASERecommender(l2=100.0).fit(X)
+        D = X.toarray()
+        for w in (0.3, 0.5, 1.0):
+            eng = UserCollaborativeRecommender(item_weight=w, item_l2=100.0).fit(X)
+            for u in range(X.shape[0]):
+                user_part = dense_reference(knn, D, u, D[u])  # neighbours' dislikes included
+                item_part = np.zeros(12)
+                ids, scores = ease.recommend(u, X[u], N=12)
+                item_part[ids] = scores
+                seen = X[u].indices
+                user_part[seen] = item_part[seen] = 0.0
+                expected = blend_scores(user_part, item_part, w)
+                good = np.flatnonzero(expected > 0)
+                want = good[np.lexsort((good, -expected[good]))][:5]
+                got, got_scores, got_reasons = eng.recommend_with_reasons(u, X[u], N=5)
+                np.testing.assert_array_equal(got[got_reasons], want)
+                np.testing.assert_allclose(got_scores[got_reasons], expected[want], atol=1e-12)
+
+    def test_item_component_alone_serves_a_runner_without_neighbours(self) -> None:
+        # items 0 and 1 are always liked together; a runner who liked only item 0 has neighbours
+        # (users 0, 1), but with k=1 and item_weight 1 the ranking is EASE's: item 1 first.
+        X = csr_matrix(np.array([[1.0, 1.0, 0.0], [1.0, 1.0, 0.0], [0.0, 0.0, 1.0]]))
+        eng = UserCollaborativeRecommender(item_weight=1.0, item_l2=1.0).fit(X)
+        ids, scores, reasons = eng.recommend_with_reasons(None, row([1.0, 0.0, 0.0]), N=2)
+        self.assertEqual(ids.tolist(), [1, 2])
+        self.assertAlmostEqual(scores[0], 1.0)  # 2 / (2 + 1), scaled by its max
+        self.assertEqual(reasons.tolist(), [True, False])  # item 2 only from popularity
+
+    def test_off_above_the_item_limit_and_at_weight_zero(self) -> None:
+        X = random_scores(30, 10, 2)
+        self.assertEqual(UserCollaborativeRecommender(max_item_component_items=9).fit(X).nbytes(),
+                         UserCollaborativeRecommender(item_weight=0.0).fit(X).nbytes())  # fmt: skip
+        off = UserCollaborativeRecommender(max_item_component_items=9).fit(X)
+        plain_knn = UserCollaborativeRecommender(item_weight=0.0).fit(X)
+        self.assertIsNone(off.fitted_item_l2)
+        for u in range(30):
+            a, sa = off.recommend(u, X[u], N=5)
+            b, sb = plain_knn.recommend(u, X[u], N=5)
+            np.testing.assert_array_equal(a, b)
+            np.testing.assert_array_equal(sa, sb)
+        with self.assertRaises(ValueError):
+            UserCollaborativeRecommender(item_weight=1.5)
+        with self.assertRaises(ValueError):
+            UserCollaborativeRecommender(item_l2=0.0)
+
+    def test_update_keeps_the_item_component_and_injects_at_once(self) -> None:
+        X = random_scores(200, 10, 5)
+        eng = UserCollaborativeRecommender(item_l2=20.0).fit(X)
+        users = np.array([3, 200])  # one replaced runner, one new runner: a small overlay
+        rows = random_scores(2, 10, 11, density=0.5)
+        new = eng.with_updated_rows(users, rows)
+        self.assertIsNotNone(new._delta)  # not compacted: the item component was not refitted
+        self.assertIs(new._item_B, eng._item_B)
+        X2 = ReferenceAndUpdateTest()._updated(X, users, rows)
+        # the user-KNN part equals a full fit; the item part is the parent's
+        reference = UserCollaborativeRecommender(item_l2=20.0).fit(X2)
+        reference._item_B = eng._item_B
+        ReferenceAndUpdateTest().assert_same(new, reference, X2)
+        # read-your-own-writes: the new runner's current row is served before any rebuild
+        liked = row([0.0] * 9 + [2.0])
+        ids, _ = new.recommend(200, liked, N=10)
+        self.assertNotIn(9, ids.tolist())
+        np.testing.assert_array_equal(new.item_component_scores(liked), eng._item_B[9])  # type: ignore[index]
+
+    def test_load_refuses_another_model(self) -> None:
+        import tempfile
+        from pathlib import Path
+
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "m.npz"
+            EASERecommender().fit(random_scores(5, 4, 0)).save(path)
+            with self.assertRaisesRegex(ValueError, "EASERecommender"):
+                UserCollaborativeRecommender.load(path)
+
+
+class StabilityTest(unittest.TestCase):
+    """A runner's list does not move when runners with no shoe in common act."""
+
+    def test_unrelated_runners_acting_leave_the_list_unchanged(self) -> None:
+        rng = np.random.default_rng(0)
+        D = np.zeros((60, 20))
+        for u in range(60):  # two taste groups with disjoint shoes: 0-9 and 10-19
+            group = np.arange(10) if u < 30 else np.arange(10, 20)
+            D[u, rng.choice(group, size=4, replace=False)] = rng.choice([2.0, 1.0, -1.0], size=4)
+        X = csr_matrix(D)
+        eng = UserCollaborativeRecommender().fit(X)
+        before = [eng.recommend(u, X[u], N=5) for u in range(30)]
+        actors = np.arange(30, 36)  # group-two runners each like one more group-two shoe
+        rows = X[actors].tolil()
+        for r, u in enumerate(actors.tolist()):
+            rows[r, int(np.setdiff1d(np.arange(10, 20), X[u].indices)[0])] = 2.0
+        updated = eng.with_updated_rows(actors, csr_matrix(rows))
+        for u in range(30):
+            ids, scores = updated.recommend(u, X[u], N=5)
+            np.testing.assert_array_equal(ids, before[u][0])
+            np.testing.assert_allclose(scores, before[u][1], rtol=1e-12)

@@ -167,7 +167,7 @@ def test_evaluate_all_and_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     X = _synthetic()
     rows = evaluate_all(X)
     names = [r["model"] for r in rows]
-    assert names[0].startswith("user-KNN engine")
+    assert names[0].startswith("engine")
     assert any("EASE" in n for n in names) and "popularity" in names
     for r in rows:
         assert 0.0 <= r["ndcg"] <= 1.0 and 0.0 <= r["coverage"] <= 1.0
@@ -185,6 +185,17 @@ def test_evaluate_all_and_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert out["users"] == 60 and len(out["rows"]) == len(rows)
     assert main(["--ratings", str(ml)]) == 0
     assert "| model |" in capsys.readouterr().out
+
+
+def test_recall_at_20_uses_the_same_ranking() -> None:
+    X = _synthetic(2)
+    train, test = split_holdout(X)
+    at10 = evaluate_model(EASERecommender(l2=10.0), train, test)
+    both = evaluate_model(EASERecommender(l2=10.0), train, test, recall_k=20)
+    for key in ("precision", "recall", "ndcg", "hit_rate", "coverage"):
+        assert both[key] == at10[key]  # the @10 metrics come from the first 10 of the 20
+    assert at10["recall"] <= both["recall@20"] <= 1.0
+    assert both["recall@20"] > at10["recall"]  # 25 items, ~9 positives per user: more hits at 20
 
 
 def test_served_engine_is_evaluated_with_backfill() -> None:

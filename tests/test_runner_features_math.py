@@ -102,6 +102,7 @@ def test_catalog_mask_and_sorting() -> None:
 def test_evidence_and_etags() -> None:
     assert evidence(7, 40) == ("similar_runners", "liked by 7 of the 40 runners most like you")
     assert evidence(-1, 40) == ("popular", "popular overall")
+    assert evidence(0, 40) == ("similar_runners", "often liked together with shoes you liked")
     tag = etag_of(b"abc")
     assert tag != etag_of(b"abd") and tag.startswith('"')
     assert etag_matches(tag, tag) and etag_matches(f'W/{tag}, "x"', tag) and etag_matches("*", tag)

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from src.recommender.scores import aggregate_scores, score_from_rating, score_of
+from src.recommender.scores import (
+    DISLIKE_THRESHOLD,
+    POSITIVE_THRESHOLD,
+    aggregate_scores,
+    score_from_rating,
+    score_of,
+    stars_to_score,
+)
 from src.store import UserState
 
 
@@ -71,3 +79,31 @@ def test_aggregate_rejects_a_bad_row_instead_of_skipping_it() -> None:
 def test_user_state_scores_use_the_same_conversion() -> None:
     state = UserState([("R001", "like", None), ("R001", "rate", 4), ("T001", "rate", 2)], last_event_id=9)
     assert state.scores == pytest.approx({"R001": 2.0, "T001": -1.0})
+
+
+def test_stars_to_score_is_the_service_rule() -> None:
+    np.testing.assert_array_equal(stars_to_score(np.array([5, 4, 3, 2, 1])), [2.0, 1.0, 0.1, -1.0, -2.0])
+    # half stars round half up; out-of-range values clip to 1..5
+    np.testing.assert_array_equal(
+        stars_to_score(np.array([4.5, 3.5, 2.5, 1.5, 0.5, 6])), [2, 1, 0.1, -1, -2, 2]
+    )
+
+
+@pytest.mark.parametrize(
+    ("events", "positive", "dislike"),
+    [
+        ([("like", None)], True, False),
+        ([("rate", 4)], True, False),
+        ([("rate", 3)], False, False),  # 0.1: neither
+        ([("like", None), ("rate", 2)], False, False),  # 0.0: the like and the 2★ cancel
+        ([("like", None), ("rate", 3)], True, False),  # 1.1
+        ([("rate", 2)], False, True),
+        ([("like", None), ("rate", 1)], False, True),  # -1.0
+    ],
+)
+def test_positive_and_dislike_thresholds(
+    events: list[tuple[str, int | None]], positive: bool, dislike: bool
+) -> None:
+    total = sum(score_of(action, value) for action, value in events)
+    assert (total > POSITIVE_THRESHOLD) is positive
+    assert (total < DISLIKE_THRESHOLD) is dislike

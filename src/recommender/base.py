@@ -8,11 +8,17 @@ returned. Results are deterministic; ties are broken by ascending item index.
 
 from __future__ import annotations
 
+import json
+import os
+import tempfile
 from abc import ABC, abstractmethod
+from pathlib import Path
 from typing import Any, Self
 
 import numpy as np
 from scipy.sparse import csr_matrix
+
+from src.recommender.scores import POSITIVE_THRESHOLD
 
 
 class RecommenderBase(ABC):
@@ -37,6 +43,45 @@ class RecommenderBase(ABC):
         """JSON-able constructor parameters (recorded in artifact manifests)."""
         return {}
 
+    @property
+    @abstractmethod
+    def user_items(self) -> csr_matrix:
+        """The users x items matrix the model was fitted on (what `save` stores)."""
+
+    def save(self, path: str | Path) -> None:
+        """Write the parameters and the fitted matrix to one .npz, atomically (temp file + rename).
+
+        Every model's fit is deterministic, so `load` refits and reproduces the same model.
+        """
+        path = Path(path)
+        X = self.user_items
+        header = json.dumps({"model": type(self).__name__, "params": self.get_params()})
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                np.savez(
+                    fh,
+                    header=np.array(header),
+                    data=X.data,
+                    indices=X.indices,
+                    indptr=X.indptr,
+                    shape=np.asarray(X.shape, dtype=np.int64),
+                )
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    @classmethod
+    def load(cls, path: str | Path) -> Self:
+        """A model written by `save` of this same class, refitted on its stored matrix."""
+        with np.load(Path(path), allow_pickle=False) as z:
+            header = json.loads(str(z["header"]))
+            X = csr_matrix((z["data"], z["indices"], z["indptr"]), shape=tuple(z["shape"]))
+        if header.get("model") != cls.__name__:
+            raise ValueError(f"{path} holds a {header.get('model')!r}, not a {cls.__name__!r}")
+        return cls(**header["params"]).fit(X)
+
 
 def as_row(user_items_row: csr_matrix | np.ndarray, n_items: int) -> csr_matrix:
     """Validate and canonicalise a 1 x n_items row (duplicates summed, indices sorted)."""
@@ -55,6 +100,21 @@ def as_user_items(user_items: csr_matrix) -> csr_matrix:
     X.sum_duplicates()
     X.sort_indices()
     return X
+
+
+def binary_positives(user_items: csr_matrix) -> csr_matrix:
+    """1.0 where score > POSITIVE_THRESHOLD, as a new CSR of the same shape (others dropped).
+
+    The index arrays are copied: dropping the non-positives in place must never reach the
+    caller's matrix (sharing them once left the input with the positives' structure but all
+    its values).
+    """
+    X = csr_matrix(user_items, dtype=np.float64)
+    P = csr_matrix(
+        ((X.data > POSITIVE_THRESHOLD).astype(np.float64), X.indices.copy(), X.indptr.copy()), shape=X.shape
+    )
+    P.eliminate_zeros()
+    return P
 
 
 def top_n(scores: np.ndarray, n: int, candidates: np.ndarray | None = None) -> np.ndarray:

@@ -17,27 +17,23 @@ from typing import Any, Self
 import numpy as np
 from scipy.sparse import csr_matrix
 
-from src.recommender.base import RecommenderBase, as_row, as_user_items, top_n
+from src.recommender.base import RecommenderBase, as_row, as_user_items, binary_positives, top_n
+from src.recommender.collaborative_filtering import item_l2_for_density, item_weights
+from src.recommender.scores import POSITIVE_THRESHOLD
 
-POSITIVE_THRESHOLD: float = 0.5
-
-
-def binary_positives(user_items: csr_matrix) -> csr_matrix:
-    """1.0 where score > 0.5, as a CSR of the same shape (other entries dropped)."""
-    X = csr_matrix(user_items, dtype=np.float64)
-    P = csr_matrix(((X.data > POSITIVE_THRESHOLD).astype(np.float64), X.indices, X.indptr), shape=X.shape)
-    P.eliminate_zeros()
-    return P
+__all__ = [
+    "EASERecommender",
+    "ItemKNNRecommender",
+    "PopularityRecommender",
+    "binary_positives",
+    "ease_weights",
+    "item_knn_weights",
+]
 
 
 def ease_weights(positives: csr_matrix, l2: float) -> np.ndarray:
-    """EASE item-item weights (dense n_items x n_items, zero diagonal)."""
-    G = (positives.T @ positives).toarray().astype(np.float64)
-    G[np.diag_indices_from(G)] += l2
-    P = np.linalg.inv(G)
-    B = -P / np.diag(P)
-    np.fill_diagonal(B, 0.0)
-    return B
+    """EASE item-item weights (dense n_items x n_items, zero diagonal): the engine's item component."""
+    return item_weights(positives, l2)
 
 
 def item_knn_weights(positives: csr_matrix, K: int) -> csr_matrix:
@@ -63,12 +59,23 @@ def _top_unseen(scores: np.ndarray, row: csr_matrix, N: int) -> tuple[np.ndarray
     return ids, scores[ids]
 
 
-class PopularityRecommender(RecommenderBase):
+class _FittedMatrix(RecommenderBase):
+    _user_items: csr_matrix | None = None
+
+    @property
+    def user_items(self) -> csr_matrix:
+        if self._user_items is None:
+            raise RuntimeError("the recommender is not fitted")
+        return self._user_items
+
+
+class PopularityRecommender(_FittedMatrix):
     """Most training positives first (the same list for everyone, minus seen items)."""
 
     def fit(self, user_items: csr_matrix) -> Self:
         X = as_user_items(user_items)
         self.n_items = X.shape[1]
+        self._user_items = X
         self.counts = np.bincount(X.indices[X.data > POSITIVE_THRESHOLD], minlength=self.n_items).astype(
             np.float64
         )
@@ -80,7 +87,7 @@ class PopularityRecommender(RecommenderBase):
         return _top_unseen(self.counts, as_row(user_items_row, self.n_items), N)
 
 
-class _ItemWeightsRecommender(RecommenderBase):
+class _ItemWeightsRecommender(_FittedMatrix):
     """Item-to-item models: fit learns an items x items weight matrix W from binary positives;
     an item's score for a user is the sum of W's rows of the items the user liked."""
 
@@ -90,6 +97,7 @@ class _ItemWeightsRecommender(RecommenderBase):
     def fit(self, user_items: csr_matrix) -> Self:
         X = as_user_items(user_items)
         self.n_items = X.shape[1]
+        self._user_items = X
         self.W = self._weights(binary_positives(X))
         return self
 
@@ -107,16 +115,19 @@ class _ItemWeightsRecommender(RecommenderBase):
 
 
 class EASERecommender(_ItemWeightsRecommender):
-    """EASE (Steck 2019) on binary positives; `l2` is λ."""
+    """EASE (Steck 2019) on binary positives; `l2` is λ (None: the engine's density rule)."""
 
-    def __init__(self, l2: float = 250.0) -> None:
-        self.l2 = float(l2)
+    def __init__(self, l2: float | None = 250.0) -> None:
+        self.l2 = None if l2 is None else float(l2)
+        self.fitted_l2: float | None = None
 
     def get_params(self) -> dict[str, Any]:
         return {"l2": self.l2}
 
     def _weights(self, positives: csr_matrix) -> Any:
-        return ease_weights(positives, self.l2)
+        density = positives.nnz / max(1, positives.shape[0] * positives.shape[1])
+        self.fitted_l2 = self.l2 if self.l2 is not None else item_l2_for_density(density)
+        return ease_weights(positives, self.fitted_l2)
 
 
 class ItemKNNRecommender(_ItemWeightsRecommender):

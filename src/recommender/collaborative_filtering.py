@@ -1,4 +1,6 @@
-"""User-based collaborative filtering: the engine the service and the offline evaluation share.
+"""Collaborative filtering: the engine the service and the offline evaluation share.
+
+A user-KNN (steps 1-5) blended with an EASE item component (step 6).
 
 Algorithm (one request, user row r over n_items):
 
@@ -17,15 +19,25 @@ Algorithm (one request, user row r over n_items):
 4. Neighbours = the k highest positive similarities (ties: lower user index).
 5. Item score_j = sum_v sim_v^alpha * a_vj / max(df_j, 1)^popularity_damping, with a_vj = 1 for
    a positive and -negative_weight for a dislike (x < -0.5) ("signed": a_vj = x). Items stored
-   in the row are removed, scores <= 0 dropped.
-6. Fewer than N left: backfill with the most popular unseen items (positive score sum over the
+   in the row are removed.
+6. Item component (when item_weight > 0 and n_items <= max_item_component_items): EASE
+   (Steck 2019) weights B fitted on the positives, λ = `item_l2_for_density` (0.13 / density²,
+   clamped to 50..5000: sparser data, more shrinkage); e_j = sum of B[i, j] over the row's
+   positives i. Final score = (1 - w) * score / max(score) + w * e / max(e) (`blend_scores`,
+   w = item_weight = 0.5): the user-KNN finds the runner's taste group, EASE orders the group's
+   shoes by what is liked together. Scores <= 0 are dropped.
+7. Fewer than N left: backfill with the most popular unseen items (positive score sum over the
    fitted matrix, ties by index) with score 0.0 and from_neighbours=False.
 
 Every fitted statistic is either per row (row norms) or a per-item sum/count (df, column
 counts, positive score sums), so `with_updated_rows` updates by deltas: replaced or new rows go
 to a small overlay (their CSR rows and a CSC copy), the shared base arrays are never mutated
-(hot-swap safe), and the result equals `fit` on the updated matrix (same ids, allclose scores).
-When the overlay grows beyond `compact_fraction` of the base, the update compacts (full build).
+(hot-swap safe), and the user-KNN part equals `fit` on the updated matrix (same ids, allclose
+scores). The item component is NOT refitted per update (an items x items inverse per injected
+runner would cost a full EASE fit: ~120 ms on the shoe catalogue vs ~1 ms per update); the
+updated engine keeps the parent's B, and the runner's newest row still enters e at once (read
+your own writes). When the overlay grows beyond `compact_fraction` of the base, the update
+compacts (full build, B refitted); continuous training also does a full build periodically.
 
 What each change bought (NDCG@10 under the protocol of `src.training.evaluate`; ML-100K, and
 demo = `generate_demo_interactions(road, trail, 2000, seed=42)` on the shipped catalogue with the
@@ -44,8 +56,17 @@ service's like/star conversion; measured together on the same splits):
 | reference: popularity                                         | 0.1832  | 0.1069 |
 | reference: item-KNN cosine K=100                              | 0.3536  | 0.1682 |
 | reference: EASE λ=250                                         | 0.3931  | 0.2879 |
+| + EASE item component, w=0.5, λ by density (served)           | 0.3962  | 0.2920 |
 
-The served engine beats EASE on the demo data and gets within 0.017 of it on ML-100K (0.0083
+(The last row was measured with `bench/cf_quality.py` on the current catalogue; its EASE λ=250
+row there is 0.2824 on demo. Blend weights 0.3 / 0.5 / 0.7 gave ML-100K 0.392 / 0.396 / 0.398,
+demo 0.290 / 0.292 / 0.289, demo at 25 % of runners 0.272 / 0.271 / 0.263, ML-100K at 40 % of
+ratings 0.103 / 0.101 / 0.099: 0.5 is within 0.002 of the best on each, and above EASE at any λ
+tried (50..1600) on all of them. The density rule's λ is within 0.003 of the best fixed λ of
+{100, 250, 500, 1000} on each of the six datasets of `bench/cf_quality.py`; every fixed λ loses
+0.003-0.010 on at least one.)
+
+Before the item component, user-KNN alone beat EASE on the demo data and got within 0.017 of it on ML-100K (0.0083
 more without the two dislike terms: on MovieLens a low rating still means "watched", on shoes a
 similar runner's 1-2★ is a warning, so it is kept at a quarter weight; and the runner's own 1★
 must push that shoe's neighbours down, which the issue requires of the served feed). Tried and rejected on
@@ -65,14 +86,16 @@ from typing import Any, Literal, Self
 import numpy as np
 from scipy.sparse import csc_matrix, csr_matrix, vstack
 
-from src.recommender.base import RecommenderBase, as_row, as_user_items, top_n
+from src.recommender.base import RecommenderBase, as_row, as_user_items, binary_positives, top_n
+from src.recommender.scores import DISLIKE_THRESHOLD, POSITIVE_THRESHOLD
 
 Mode = Literal["positives", "signed"]
 
-POSITIVE_THRESHOLD: float = 0.5
-DISLIKE_THRESHOLD: float = -0.5
 _HASH_MULT = np.uint64(2654435761)  # Knuth multiplicative hash: fixed pseudo-random user order
 _HASH_MASK = np.uint64(0xFFFFFFFF)
+ITEM_L2_SCALE: float = 0.13
+ITEM_L2_MIN: float = 50.0
+ITEM_L2_MAX: float = 5000.0
 
 
 # --- pure math -----------------------------------------------------------------------------------
@@ -207,6 +230,38 @@ def popularity_order(pos_sum: np.ndarray) -> np.ndarray:
     return order[key[order] > 0]
 
 
+def item_l2_for_density(density: float) -> float:
+    """EASE's λ from the positives' density (positives / (users x items)): 0.13 / density²,
+    clamped to [50, 5000]. Sparser data needs more shrinkage of the item-item weights."""
+    if density <= 0:
+        return ITEM_L2_MAX
+    return float(np.clip(ITEM_L2_SCALE / density**2, ITEM_L2_MIN, ITEM_L2_MAX))
+
+
+def item_weights(positives: csr_matrix, l2: float) -> np.ndarray:
+    """EASE item-item weights B (Steck 2019): P = (XᵀX + λI)⁻¹, B = -P / diag(P), diag(B) = 0."""
+    G = np.asarray((positives.T @ positives).toarray(), dtype=np.float64)
+    G[np.diag_indices_from(G)] += l2
+    P = np.linalg.inv(G)
+    B = -P / np.diag(P)
+    np.fill_diagonal(B, 0.0)
+    return B
+
+
+def blend_scores(user_scores: np.ndarray, item_scores: np.ndarray, item_weight: float) -> np.ndarray:
+    """(1 - w) * user_scores / max(user_scores) + w * item_scores / max(item_scores).
+
+    Each component is divided by its largest positive value (a component without one is left
+    as is), so the weight trades the two rankings' strengths, not their raw scales.
+    """
+
+    def scaled(x: np.ndarray) -> np.ndarray:
+        top = float(x.max()) if x.size else 0.0
+        return x / top if top > 0 else x
+
+    return (1.0 - item_weight) * scaled(user_scores) + item_weight * scaled(item_scores)
+
+
 # --- state ---------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class _Part:
@@ -252,6 +307,10 @@ class UserCollaborativeRecommender(RecommenderBase):
         max_column_users: per-column sample size for candidate generation (5000).
         rescore: candidates re-scored exactly when a column was sampled (1000).
         compact_fraction: overlay size (fraction of base nnz) that triggers a full rebuild.
+        item_weight: share of the EASE item component in the blend (0.5; 0 = user-KNN alone).
+        item_l2: EASE's λ; None = `item_l2_for_density` of the fitted positives.
+        max_item_component_items: above this many items the item component is off (the dense
+            items x items inverse and weights would cost too much memory and fit time).
     """
 
     def __init__(
@@ -269,9 +328,16 @@ class UserCollaborativeRecommender(RecommenderBase):
         max_column_users: int = 5_000,
         rescore: int = 1_000,
         compact_fraction: float = 0.1,
+        item_weight: float = 0.5,
+        item_l2: float | None = None,
+        max_item_component_items: int = 4096,
     ) -> None:
         if k < 1 or max_column_users < 1 or rescore < 1:
             raise ValueError("k, max_column_users and rescore must be >= 1")
+        if not 0.0 <= item_weight <= 1.0:
+            raise ValueError("item_weight must be between 0 and 1")
+        if item_l2 is not None and item_l2 <= 0:
+            raise ValueError("item_l2 must be > 0 (or None for the density rule)")
         self.k = int(k)
         self.alpha = float(alpha)
         self.idf_exponent = float(idf_exponent)
@@ -285,6 +351,11 @@ class UserCollaborativeRecommender(RecommenderBase):
         self.max_column_users = int(max_column_users)
         self.rescore = int(rescore)
         self.compact_fraction = float(compact_fraction)
+        self.item_weight = float(item_weight)
+        self.item_l2 = None if item_l2 is None else float(item_l2)
+        self.max_item_component_items = int(max_item_component_items)
+        self._item_B: np.ndarray | None = None  # EASE weights of the last full build (None = off)
+        self.fitted_item_l2: float | None = None
         self._base: _Part | None = None
         self._delta: _Part | None = None
         self._stale = np.zeros(0, dtype=bool)  # base rows superseded by the overlay
@@ -301,6 +372,7 @@ class UserCollaborativeRecommender(RecommenderBase):
         return cls(
             k=k, alpha=1.0, idf_exponent=0.0, norm_exponent=1.0, popularity_damping=0.0,
             neutral_weight=0.0, negative_weight=0.0, query_dislike_weight=0.0, similarity=mode, aggregate=mode,
+            item_weight=0.0,
         )  # fmt: skip
 
     def get_params(self) -> dict[str, Any]:
@@ -318,7 +390,15 @@ class UserCollaborativeRecommender(RecommenderBase):
             "max_column_users": self.max_column_users,
             "rescore": self.rescore,
             "compact_fraction": self.compact_fraction,
+            "item_weight": self.item_weight,
+            "item_l2": self.item_l2,
+            "max_item_component_items": self.max_item_component_items,
         }
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state.pop("_scratch", None)  # per-thread scratch (threading.local) is rebuilt on demand
+        return state
 
     # --- building --------------------------------------------------------------------------------
     def _sim(self, scores: np.ndarray) -> np.ndarray:
@@ -366,7 +446,30 @@ class UserCollaborativeRecommender(RecommenderBase):
         self._stats = _Stats(norms=norms, df=df, col_count=col_count, pos_sum=pos_sum)
         self._pop_order = popularity_order(pos_sum)
         self._user_items = X
+        self._fit_item_component(X)
         return self
+
+    def _fit_item_component(self, X: csr_matrix) -> None:
+        """EASE weights on the positives of X (only on full builds: an update keeps them)."""
+        self._item_B, self.fitted_item_l2 = None, None
+        if self.item_weight <= 0 or not 0 < self.n_items <= self.max_item_component_items:
+            return
+        positives = binary_positives(X)
+        if positives.nnz == 0:
+            return
+        density = positives.nnz / (X.shape[0] * X.shape[1])
+        l2 = self.item_l2 if self.item_l2 is not None else item_l2_for_density(density)
+        self._item_B, self.fitted_item_l2 = item_weights(positives, l2), l2
+
+    def item_component_scores(self, user_items_row: csr_matrix) -> np.ndarray:
+        """EASE score of every item for this row (sum of B's rows of its positives); zeros if off."""
+        return self._item_scores(as_row(user_items_row, self.n_items))
+
+    def _item_scores(self, row: csr_matrix) -> np.ndarray:
+        liked = row.indices[row.data > POSITIVE_THRESHOLD]
+        if self._item_B is None or liked.size == 0:
+            return np.zeros(self.n_items)
+        return self._item_B[liked].sum(axis=0)
 
     def _workspace(self) -> tuple[np.ndarray, np.ndarray]:
         """Per-thread scratch arrays of n_users (kept zeroed) so a request never scans n_users."""
@@ -504,10 +607,12 @@ class UserCollaborativeRecommender(RecommenderBase):
     def recommend_with_reasons(
         self, userid: int | None, user_items_row: csr_matrix, N: int = 10
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(ids, scores, from_neighbours): neighbour items first, then popularity backfill.
+        """(ids, scores, from_neighbours): collaborative items first, then popularity backfill.
 
-        Neighbour items have score > 0 (step 5); backfill items (the most popular unseen items
-        by positive score sum over the fitted matrix) have score 0.0 and from_neighbours False.
+        Collaborative items have score > 0: the user-KNN score (step 5), blended with the EASE
+        item component when it is on (`blend_scores`); backfill items (the most popular unseen
+        items by positive score sum over the fitted matrix) have score 0.0 and from_neighbours
+        False.
         """
         ids, scores, liked_by, _ = self.recommend_with_evidence(userid, user_items_row, N)
         return ids, scores, liked_by >= 0
@@ -527,14 +632,25 @@ class UserCollaborativeRecommender(RecommenderBase):
         ids = np.zeros(0, np.int64)
         scores = np.zeros(0)
         liked_by = np.zeros(0, np.int64)
-        if nb.size and N > 0:
-            r, c, v = self._rows(nb)
-            weights = sims**self.alpha if self.alpha != 1.0 else sims
-            item_scores = damped_item_scores(c, weights[r] * self._agg(v), stats.df, self.popularity_damping)
+        blended = self._item_B is not None and self.item_weight > 0
+        if (nb.size or blended) and N > 0:
+            item_scores = np.zeros(self.n_items)
+            neighbour_likes = np.zeros(self.n_items, np.int64)
+            if nb.size:
+                r, c, v = self._rows(nb)
+                weights = sims**self.alpha if self.alpha != 1.0 else sims
+                item_scores = damped_item_scores(
+                    c, weights[r] * self._agg(v), stats.df, self.popularity_damping
+                )
+                neighbour_likes = np.bincount(c[v > 0], minlength=self.n_items)
             item_scores[seen] = 0.0
+            if blended:
+                ease = self._item_scores(row)
+                ease[seen] = 0.0
+                item_scores = blend_scores(item_scores, ease, self.item_weight)
             ids = top_n(item_scores, N, np.flatnonzero(item_scores > 0))
             scores = item_scores[ids]
-            liked_by = np.bincount(c[v > 0], minlength=self.n_items)[ids].astype(np.int64)
+            liked_by = neighbour_likes[ids].astype(np.int64)
         n_fill = N - ids.size
         fill = np.zeros(0, np.int64)
         if n_fill > 0:
@@ -613,6 +729,9 @@ class UserCollaborativeRecommender(RecommenderBase):
         pos_sum = stats.pos_sum - ps_o + ps_n
         eng._stats = _Stats(norms=norms, df=df, col_count=col_count, pos_sum=pos_sum)
         eng._pop_order = popularity_order(pos_sum)
+        # the item component stays the last full build's: re-inverting items x items per update
+        # would make every injected runner cost a full EASE fit (compaction refreshes it)
+        eng._item_B, eng.fitted_item_l2 = self._item_B, self.fitted_item_l2
         if eng._delta.nnz > self.compact_fraction * max(base.nnz, 1):
             return UserCollaborativeRecommender(**self.get_params()).fit(eng.user_items)
         return eng
@@ -629,4 +748,6 @@ class UserCollaborativeRecommender(RecommenderBase):
         if self._stats is not None:
             total += sum(a.nbytes for a in (self._stats.norms, self._stats.df, self._stats.col_count))
             total += self._stats.pos_sum.nbytes
+        if self._item_B is not None:
+            total += self._item_B.nbytes
         return total + self._stale.nbytes + self._pop_order.nbytes

@@ -9,7 +9,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from src.config import LIKE_SCORE, RATING_SCORES
+import numpy as np
+
+# The scoring rule: defined here only (the store, the engine, the baselines and the offline
+# evaluation all read these).
+LIKE_SCORE: float = 1.0
+RATING_SCORES: dict[int, float] = {5: 2.0, 4: 1.0, 3: 0.1, 2: -1.0, 1: -2.0}
+# A score above this is a positive (a like, 4-5★, or a like with a 3★); below DISLIKE_THRESHOLD a
+# dislike (1-2★ without a like). A 3★ alone (0.1) or a like with a 2★ (0.0) is neither.
+POSITIVE_THRESHOLD: float = 0.5
+DISLIKE_THRESHOLD: float = -0.5
 
 ActionType = Literal["like", "rate"]
 
@@ -44,3 +53,11 @@ def aggregate_scores(interactions: Iterable[tuple[str, str, int | None]]) -> dic
     for shoe_id, action_type, value in interactions:
         totals[shoe_id] = totals.get(shoe_id, 0.0) + score_of(action_type, value)
     return totals
+
+
+def stars_to_score(stars: float | np.ndarray) -> np.ndarray:
+    """Star ratings (possibly fractional, e.g. MovieLens half stars) -> scores, vectorised: rounded
+    half up to whole stars, clipped to 1-5, then RATING_SCORES."""
+    whole = np.clip(np.floor(np.asarray(stars, dtype=np.float64) + 0.5), 1, 5).astype(np.int64)
+    table = np.array([0.0] + [RATING_SCORES[k] for k in range(1, 6)])
+    return table[whole]

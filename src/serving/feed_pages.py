@@ -37,6 +37,8 @@ def evidence(liked_by: int, n_neighbours: int) -> tuple[str, str]:
     """(reason, evidence) for one feed item, from the numbers that ranked it."""
     if liked_by < 0:
         return "popular", "popular overall"
+    if liked_by == 0:  # ranked by the engine's item component alone (shoes liked together)
+        return "similar_runners", "often liked together with shoes you liked"
     return "similar_runners", f"liked by {liked_by} of the {n_neighbours} runners most like you"
 
 

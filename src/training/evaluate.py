@@ -2,9 +2,10 @@
 
 The protocol (identical for every model, the served engine included):
 
-1. Stars -> score (`stars_to_score`): >=4.5 -> +2.0; >=3.5 -> +1.0; >=2.5 -> +0.1; >=1.5 -> -1.0;
-   else -2.0. The store's own data already holds summed like/rating scores and is used as is.
-   A *positive* is a score > 0.5 (`POSITIVE_THRESHOLD`).
+1. Stars -> score (`src.recommender.scores.stars_to_score`, the service's rule): >=4.5 -> +2.0;
+   >=3.5 -> +1.0; >=2.5 -> +0.1; >=1.5 -> -1.0; else -2.0. The store's own data already holds
+   summed like/rating scores and is used as is. A *positive* is a score > 0.5
+   (`src.recommender.scores.POSITIVE_THRESHOLD`); only positives are held out and count as hits.
 2. Split (`split_holdout`) with one `numpy.random.default_rng(42)` for the whole split: users in
    ascending index order; each user with at least 5 positives (positives taken in ascending item
    index) holds out `max(1, round(0.2 * n))` of them chosen by `rng.choice(n, size, replace=False)`.
@@ -15,7 +16,7 @@ The protocol (identical for every model, the served engine included):
 4. `evaluate_model` reports averages over evaluated users of Precision@N, Recall@N (hits / held-out
    count), NDCG@N (binary relevance, ideal DCG over min(N, held-out count)) and HitRate@N, plus
    catalogue coverage@N (distinct recommended items / n_items), fit seconds and mean recommend
-   milliseconds per user.
+   milliseconds per user; with `recall_k` (e.g. 20) also Recall@recall_k from the same ranking.
 
 CLI::
 
@@ -41,22 +42,16 @@ import numpy as np
 from scipy.sparse import coo_matrix, csr_matrix
 
 from src.recommender.base import RecommenderBase
+from src.recommender.scores import POSITIVE_THRESHOLD, stars_to_score
 
-POSITIVE_THRESHOLD: float = 0.5
+__all__ = ["POSITIVE_THRESHOLD", "stars_to_score"]  # re-exported: part of the protocol's API
+
 MIN_POSITIVES: int = 5
 HOLDOUT_FRACTION: float = 0.2
 DEFAULT_SEED: int = 42
 
-_STAR_BOUNDS = np.array([1.5, 2.5, 3.5, 4.5])
-_STAR_SCORES = np.array([-2.0, -1.0, 0.1, 1.0, 2.0])
-
 
 # --- protocol ------------------------------------------------------------------------------------
-def stars_to_score(stars: float | np.ndarray) -> np.ndarray:
-    """Map star ratings to signed scores (step 1 of the protocol); vectorised, returns float64."""
-    return _STAR_SCORES[np.searchsorted(_STAR_BOUNDS, np.asarray(stars, dtype=np.float64), side="right")]
-
-
 def split_holdout(
     user_items: csr_matrix, seed: int = DEFAULT_SEED
 ) -> tuple[csr_matrix, dict[int, np.ndarray]]:
@@ -133,12 +128,15 @@ def evaluate_model(
     N: int = 10,
     max_users: int | None = None,
     fit: bool = True,
+    recall_k: int | None = None,
 ) -> dict[str, float]:
     """Fit `model` on `train` (unless fit=False) and score its top-N for every user in `test`.
 
     Returns precision, recall, ndcg, hit_rate (means over evaluated users), coverage (distinct
-    recommended items / n_items), fit_s, recommend_ms (mean per user) and users (evaluated count).
-    `max_users` evaluates a deterministic subsample of the test users (for big stores).
+    recommended items in the top N / n_items), fit_s, recommend_ms (mean per user) and users
+    (evaluated count); with `recall_k`, also `recall@{recall_k}` (the model is asked for
+    max(N, recall_k) items; the @N metrics use the first N). `max_users` evaluates a
+    deterministic subsample of the test users (for big stores).
     """
     train = csr_matrix(train)
     fit_s = 0.0
@@ -148,16 +146,21 @@ def evaluate_model(
         fit_s = time.perf_counter() - t0
     users = _subsample_users(sorted(test), max_users)
     sums = {"precision": 0.0, "recall": 0.0, "ndcg": 0.0, "hit_rate": 0.0}
+    extra = f"recall@{recall_k}" if recall_k is not None else None
+    if extra is not None:
+        sums[extra] = 0.0
     seen_items: set[int] = set()
     rec_s = 0.0
     for u in users:
         row = train[u]
         t0 = time.perf_counter()
-        ids, _ = model.recommend(u, row, N=N)
+        ids, _ = model.recommend(u, row, N=max(N, recall_k or 0))
         rec_s += time.perf_counter() - t0
-        seen_items.update(int(i) for i in ids)
-        for key, value in ranking_metrics(ids, test[u], N).items():
+        seen_items.update(int(i) for i in ids[:N])
+        for key, value in ranking_metrics(ids[:N], test[u], N).items():
             sums[key] += value
+        if extra is not None and recall_k is not None:
+            sums[extra] += ranking_metrics(ids, test[u], recall_k)["recall"]
     n = max(1, len(users))
     result = {key: value / n for key, value in sums.items()}
     result["coverage"] = len(seen_items) / train.shape[1] if train.shape[1] else 0.0
@@ -174,7 +177,8 @@ def default_models() -> list[tuple[str, Callable[[], RecommenderBase]]]:
     from src.recommender.collaborative_filtering import UserCollaborativeRecommender
 
     return [
-        ("user-KNN engine (served defaults)", UserCollaborativeRecommender),
+        ("engine: user-KNN + EASE blend (served defaults)", UserCollaborativeRecommender),
+        ("user-KNN alone (engine, item_weight=0)", lambda: UserCollaborativeRecommender(item_weight=0.0)),
         ("user-KNN as first described (signed, k=50)", UserCollaborativeRecommender.as_first_described),
         (
             "user-KNN binary positives (k=50)",
@@ -183,6 +187,7 @@ def default_models() -> list[tuple[str, Callable[[], RecommenderBase]]]:
         ("popularity", PopularityRecommender),
         ("item-KNN (cosine, K=100)", lambda: ItemKNNRecommender(K=100)),
         ("EASE (λ=250)", lambda: EASERecommender(l2=250.0)),
+        ("EASE (λ by the engine's density rule)", lambda: EASERecommender(l2=None)),
     ]
 
 
