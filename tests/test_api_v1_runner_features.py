@@ -181,8 +181,9 @@ def test_feed_items_carry_their_evidence(client: TestClient) -> None:
 
 def test_feed_pages_are_slices_of_one_ranking(client: TestClient) -> None:
     whole = client.get("/recommend/feed/1", params={"limit": 50}).json()
-    # what group B liked (neighbours, tied, catalog order), then what anyone else liked (popular)
-    assert ids(whole) == ["R004", "R005", "R006", "R007"] and whole["total"] == 4
+    # what group B liked (from neighbours), then what anyone else liked (popular, catalog order)
+    assert set(ids(whole)[:2]) == {"R004", "R005"} and ids(whole)[2:] == ["R006", "R007"]
+    assert whole["total"] == 4
     pages = [client.get("/recommend/feed/1", params={"limit": 2, "offset": o}).json() for o in (0, 2)]
     assert [sid for p in pages for sid in ids(p)] == ids(whole)
     assert [p["has_more"] for p in pages] == [True, False]
