@@ -110,13 +110,14 @@ class RuleExplanations:
     met_lists: tuple[tuple[bool, ...], ...] = ()  # `met` as Python lists: indexing a NumPy scalar costs 5x
 
     def rows_for(self, answers: Mapping[str, str | None]) -> list[int]:
-        """The rules a questionnaire fires (answers without a rule, e.g. orthotic_usage No, have none)."""
+        """The rules a questionnaire fires, in table order (answers without a rule, e.g. orthotic_usage
+        No, have none)."""
         singles = self.singles
         rows = [
             r for r in (singles.get((q, a)) for q, a in answers.items() if a is not None) if r is not None
         ]
         rows += [r for when, r in self.combos if all(answers.get(q) == a for q, a in when)]
-        return rows
+        return sorted(rows)  # the mapping's table order, whatever order the answers came in
 
     def json_for(self, rows: Sequence[int], shoe: int) -> bytes:
         """`,"meets":[...],"misses":[...]` for one shoe and the fired rules."""
