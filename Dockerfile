@@ -81,9 +81,11 @@ USER 1000
 
 EXPOSE 7860
 
-# Liveness only (the first start builds the CF snapshot, hence the start period).
+# Liveness only (the first start builds the CF version, hence the start period): the HTTP server
+# for ROLE=all|api, the CT process's heartbeat in the store for ROLE=ct (no HTTP server there).
 # python + urllib because the slim image has no curl.
-HEALTHCHECK --interval=30s --timeout=5s --start-period=120s --retries=3 \
-    CMD python -c "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/health/live' % os.environ.get('PORT', '7860'), timeout=4)" || exit 1
+HEALTHCHECK --interval=30s --timeout=10s --start-period=120s --retries=3 \
+    CMD if [ "${ROLE:-all}" = "ct" ]; then python -m src.ct --check; else python -c "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/health/live' % os.environ.get('PORT', '7860'), timeout=4)"; fi || exit 1
 
+# Any role: ROLE=all (default: API workers + the CT process under one supervisor), api, or ct.
 CMD ["python", "-m", "src.main"]

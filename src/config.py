@@ -132,7 +132,18 @@ class Settings(BaseSettings):
     full_rebuild_every: int = Field(20, ge=1)  # every Nth CT rebuild reloads the whole table
     quality_gate_tolerance: float = Field(0.02, ge=0)
     gate_max_users: int = Field(200, ge=10)  # users scored per CT evaluation
+    # how often every API worker polls the store for a newer published CF version or an admin reload
     snapshot_poll_s: float = Field(2.0, gt=0)
+    ct_poll_s: float = Field(1.0, gt=0)  # how often the CT process looks for pending claims
+    # CT paces itself: at most one rebuild per this many seconds (pending claims are answered together)
+    ct_min_interval_s: float = Field(5.0, ge=0)
+    # a rebuild running longer is abandoned: the CT process records the failure and exits (restarted)
+    ct_rebuild_timeout_s: float = Field(300.0, gt=0)
+    heartbeat_s: float = Field(5.0, gt=0)  # API workers and CT record what they serve this often
+
+    # --- process roles: all = API workers + the CT process under one supervisor (one host);
+    # api = API workers only (replicas); ct = the continuous-training loop only
+    role: Literal["all", "api", "ct"] = "all"
 
     # --- process and edges
     host: str = "0.0.0.0"

@@ -1,8 +1,14 @@
-"""SONIX RUSH AI: the process entry point.
+"""SONIX RUSH AI: the process entry point. What runs depends on the setting ROLE:
 
-`python -m src.main` prepares the store (schema, catalog, demo data), trains the content models in
-a subprocess when no valid artifacts exist (TensorFlow never enters the server), builds the first
-collaborative snapshot if needed, then serves with gunicorn + uvicorn workers on $PORT.
+- `all` (default, `make run`, one host): prepare, then a small supervisor starts the API server
+  (gunicorn + uvicorn workers on $PORT) and the continuous-training process (`python -m src.ct`),
+  and restarts the CT process whenever it dies; if the API server stops, everything stops.
+- `api`: prepare, then only the API server (a replica; the CT process runs elsewhere).
+- `ct`: only the continuous-training loop (no HTTP server).
+
+Preparing = the store (schema, catalog, demo data), the content models (trained in a subprocess
+when no valid artifacts exist: TensorFlow never enters the server) and the local cache of the
+newest published CF version (with ROLE=all, the first version is built if there is none).
 """
 
 from __future__ import annotations
@@ -25,9 +31,8 @@ log = logging.getLogger("sonix")
 def prepare(settings: Settings) -> None:
     """Everything done once before workers fork. Exits with one clear line on a bad configuration."""
     from src.catalog import CatalogError
-    from src.ct import rebuild as continuous
     from src.recommender.content_based import has_valid_artifacts
-    from src.serving.snapshots import load_snapshot
+    from src.serving.versions import cached_version
     from src.store import StoreConfigError, StoreUnavailable, create_store
 
     try:
@@ -36,9 +41,9 @@ def prepare(settings: Settings) -> None:
     except (CatalogError, StoreConfigError) as exc:
         sys.exit(f"sonix: cannot start: {exc}")
     except StoreUnavailable as exc:
-        if load_snapshot(settings) is None:
+        if cached_version(settings) is None:
             sys.exit(f"sonix: cannot start: {exc}")
-        log.warning("store unreachable at start-up (%s); serving from the saved snapshot", exc)
+        log.warning("store unreachable at start-up (%s); serving from the cached CF version", exc)
         store = None
 
     missing = [t for t in SHOE_TYPES if not has_valid_artifacts(settings.artifacts_dir, t)]
@@ -60,8 +65,26 @@ def prepare(settings: Settings) -> None:
         if subprocess.run(cmd, check=False).returncode != 0:
             sys.exit("sonix: cannot start: training failed (see the output above)")
     if store is not None:
-        continuous.ensure_snapshot(store, settings)
+        prepare_cf(store, settings)
         store.close()
+
+
+def prepare_cf(store: Any, settings: Settings) -> None:
+    """The local cache at the newest published CF version; with ROLE=all, the first version too
+    (the CT process is not running yet, so its leadership is free)."""
+    from src.serving.versions import sync_cache
+    from src.store import LeadershipTimeout
+
+    if settings.role == "all" and store.latest_cf_version() is None:
+        from src.ct.rebuild import bootstrap
+
+        try:
+            with store.held_leadership(timeout_s=1.0):
+                bootstrap(store, settings)
+        except LeadershipTimeout:
+            log.info("a CT process already runs: it publishes the first CF version")
+    if sync_cache(store, settings) is None:
+        log.warning("no CF version is published yet: feeds answer 503 until the CT process publishes one")
 
 
 def serve(settings: Settings) -> None:
@@ -78,7 +101,7 @@ def serve(settings: Settings) -> None:
                 "bind": f"{settings.host}:{settings.port}",
                 "workers": settings.workers,
                 "worker_class": "uvicorn.workers.UvicornWorker",
-                "graceful_timeout": 30,  # in-flight requests finish; rebuilds are abandoned safely
+                "graceful_timeout": 30,  # in-flight requests finish
                 "timeout": 60,
                 "keepalive": 5,
                 "accesslog": None,  # access log off the hot path; metrics and request ids cover it
@@ -98,29 +121,82 @@ def serve(settings: Settings) -> None:
     Server().run()
 
 
+def supervise(settings: Settings) -> int:
+    """ROLE=all: the API server and the CT process as children; CT is restarted whenever it dies
+    (backing off while it keeps dying at once). Returns when the API server stops."""
+    import signal
+    import time
+
+    python = sys.executable
+    server = subprocess.Popen([python, "-m", "src.main", "--serve-only"])
+    ct: subprocess.Popen[bytes] | None = None
+    stopping = False
+    delay_s, started_at = 0.5, 0.0
+    restart_at: float | None = 0.0  # start it now
+
+    def stop(signum: int, _frame: Any) -> None:
+        nonlocal stopping
+        stopping = True
+        for child in (server, ct):
+            if child is not None and child.poll() is None:
+                child.send_signal(signum)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    while server.poll() is None:
+        now = time.monotonic()
+        if not stopping and ct is not None and ct.poll() is not None and restart_at is None:
+            # a CT process that keeps dying at once is restarted ever more slowly (up to 30 s)
+            delay_s = 0.5 if now - started_at > 60 else min(delay_s * 2, 30.0)
+            restart_at = now + delay_s
+            log.error("CT process %d exited with %s; restarting it in %.1f s", ct.pid, ct.returncode, delay_s)
+        if not stopping and restart_at is not None and now >= restart_at:
+            ct = subprocess.Popen([python, "-m", "src.ct"])
+            started_at, restart_at = now, None
+            log.info("CT process %d started", ct.pid)
+        time.sleep(0.2)
+    if ct is not None and ct.poll() is None:
+        ct.terminate()
+        try:
+            ct.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            ct.kill()
+    return server.returncode or 0
+
+
 def main() -> None:
-    # One BLAS thread per worker: the per-request math is tiny, and WORKERS processes already use
+    # One BLAS thread per process: the per-request math is tiny, and WORKERS processes already use
     # every core (set before NumPy loads; forked workers inherit it).
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, "1")
-    # Prometheus multiprocess mode: one fresh directory shared by this run's workers. It must be
-    # set before prometheus_client is first imported (it picks its value store at import time).
-    metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(prefix="sonix-metrics-")
-    shutil.rmtree(metrics_dir, ignore_errors=True)
-    os.makedirs(metrics_dir, exist_ok=True)
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
+    args = sys.argv[1:]
+    settings = get_settings()
+    if settings.role == "ct" and "--serve-only" not in args:
+        from src.ct.__main__ import main as ct_main
+
+        sys.exit(ct_main())
+    # Prometheus multiprocess mode: one fresh directory shared by this run's processes (the API
+    # workers and the CT process). It must be set before prometheus_client is first imported.
+    metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if "--serve-only" not in args:  # the supervisor's children share the directory it made
+        metrics_dir = metrics_dir or tempfile.mkdtemp(prefix="sonix-metrics-")
+        shutil.rmtree(metrics_dir, ignore_errors=True)
+        os.makedirs(metrics_dir, exist_ok=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir or tempfile.mkdtemp(prefix="sonix-metrics-")
     from src.api.observability import configure_logging
 
-    settings = get_settings()
     configure_logging(settings.log_level, settings.log_json)
-    if "--prepare-only" in sys.argv[1:]:
+    if "--prepare-only" in args:
         prepare(settings)
         return
-    # Prepare in a short-lived child: the gunicorn master then forks workers from a lean process,
-    # instead of handing each one the seeding, evaluation and training-check modules it loaded.
-    child = subprocess.run([sys.executable, "-m", "src.main", "--prepare-only"], check=False)
-    if child.returncode != 0:
-        sys.exit(child.returncode)
+    if "--serve-only" not in args:
+        # Prepare in a short-lived child: the gunicorn master then forks workers from a lean process,
+        # instead of handing each one the seeding, evaluation and training-check modules it loaded.
+        child = subprocess.run([sys.executable, "-m", "src.main", "--prepare-only"], check=False)
+        if child.returncode != 0:
+            sys.exit(child.returncode)
+        if settings.role == "all":
+            sys.exit(supervise(settings))
     if settings.dev_reload:
         import uvicorn
 

@@ -239,14 +239,24 @@ def wait_for(predicate: Callable[[], bool], timeout: float = 30.0) -> None:
 
 
 def test_threshold_crossing_rebuilds_and_hot_swaps(make_client: Callable[..., TestClient]) -> None:
-    client = make_client(ct_threshold=4, quality_gate_tolerance=1.0)
+    """The API never rebuilds; the CT loop answers the claim, and the worker follows the version."""
+    from src.ct.loop import CTLoop
+
+    client = make_client(ct_threshold=4, quality_gate_tolerance=1.0, ct_min_interval_s=0, snapshot_poll_s=0.1)
     feed = client.app.state.feed  # type: ignore[attr-defined]
+    ct = CTLoop(client.app.state.store, feed.settings)  # type: ignore[attr-defined]
+    ct.start()
+    assert ct.step() is None  # no claim pending: nothing to do
     first = feed.snapshot.version
     first_evaluation = feed.snapshot.manifest["evaluation"]
     assert feed.snapshot.user_index.get(NEWCOMER) is None
     progress = client.get("/health").json()["ct_sync_progress"]  # the seeding counted too
     for shoe in ("R001", "R002", "R003", "R006"):
         client.post("/interact", json={"user_id": NEWCOMER, "shoe_id": shoe, "action_type": "like"})
+    assert feed.snapshot.version == first  # the worker did not rebuild by itself
+    result = ct.step()
+    assert result is not None and result.outcome == "published"
+    assert ct.step() is None  # exactly one rebuild for the one claim
     wait_for(lambda: feed.snapshot.version != first)
     snap = feed.snapshot
     assert NEWCOMER in snap.user_index  # the rebuild picked up the newcomer's row
@@ -258,4 +268,5 @@ def test_threshold_crossing_rebuilds_and_hot_swaps(make_client: Callable[..., Te
     health = client.get("/health").json()
     assert health["cf_engine"]["version"] == snap.version
     assert health["ct_sync_progress"] == progress  # four more: one full lap of the counter
-    assert health["last_rebuild"]["outcome"] == "published"
+    wait_for(lambda: client.get("/health").json()["last_rebuild"]["version"] == snap.version)
+    assert client.get("/health").json()["last_rebuild"]["outcome"] == "published"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -99,25 +98,31 @@ def test_admin_rejects_wrong_or_missing_token(sqlite_settings: Settings) -> None
 
 
 def test_admin_reload_takes_effect_in_every_worker(sqlite_settings: Settings) -> None:
-    """Two apps on one artifacts dir stand for two workers: a reload asked of one reaches both."""
+    """Two apps stand for two workers (or replicas): a reload asked of one reaches the other
+    through the generation in the store, and both serve the newest published version."""
+    from tests.test_api_collaborative import wait_for
+
     auth = {"Authorization": "Bearer s3cret"}
     with (
         TestClient(create_app(sqlite_settings, initialize=True)) as w1,
         TestClient(create_app(sqlite_settings)) as w2,
     ):
         old = w2.app.state.feed.snapshot.version  # type: ignore[attr-defined]
-        # a new snapshot appears on disk (published by an offline job, say) ...
+        reloads: list[int] = []
+        w2.app.state.feed.on_reload.append(lambda: reloads.append(1))  # type: ignore[attr-defined]
+        # a new version is published (by the CT process, or `python -m src.ct.rebuild`) ...
         store = w1.app.state.store  # type: ignore[attr-defined]
         store.record_like(NEWCOMER, "R001")
-        result = continuous.rebuild(store, sqlite_settings, None, force_full=True)
+        result = continuous.rebuild(store, sqlite_settings, w1.app.state.feed.snapshot, claims_through=0)  # type: ignore[attr-defined]
         assert result.outcome == "published"
         # ... and an operator asks one worker to reload
         r = w1.post("/admin/reload-model", headers=auth)
         assert r.status_code == 200
         assert r.json()["serving"]["cf"]["version"] == result.version
-        # the other worker follows through its poller
-        from tests.test_api_collaborative import wait_for
-
+        generation = r.json()["generation"]
+        assert store.ct_poll().reload_generation == generation
+        # the other worker reloads too, once, and serves the version
+        wait_for(lambda: reloads == [1])
         wait_for(lambda: w2.app.state.feed.snapshot.version == result.version)  # type: ignore[attr-defined]
         assert old != result.version
 
@@ -208,61 +213,68 @@ def test_quality_gate_refuses_a_broken_rebuild(settings_factory: Callable[..., S
     from src.store import create_store
 
     store = create_store(settings)
-    good = continuous.ensure_snapshot(store, settings)
+    good = continuous.bootstrap(store, settings)
     assert good is not None and good.manifest["evaluation"]["ndcg"] > 0.3
-    broken = continuous.rebuild(store, settings, good, force_full=True, engine_factory=_BrokenEngine)
+    broken = continuous.rebuild(
+        store, settings, good, claims_through=0, force_full=True, engine_factory=_BrokenEngine
+    )
     assert broken.outcome == "refused"
     assert "quality gate" in (broken.reason or "")
     # both engines were scored as they serve, on the same held-out slice of today's data
     serving_ndcg = broken.evaluation["gate"]["serving_ndcg"]
     assert broken.parent_ndcg == serving_ndcg and serving_ndcg > 0.3
     assert broken.evaluation["gate"]["candidate_ndcg"] < serving_ndcg - 0.02
-    assert continuous.load_snapshot(settings).version == good.version  # type: ignore[union-attr]
-    assert continuous.read_status(settings)["outcome"] == "refused"  # type: ignore[index]
+    # the refusal is recorded, and the published version is still the good one
+    assert store.latest_cf_version().label == good.version  # type: ignore[union-attr]
+    assert store.cf_versions(1)[0].status == "refused"
     # a healthy rebuild of the same data passes the same gate
-    assert continuous.rebuild(store, settings, good, force_full=True).outcome == "published"
+    assert continuous.rebuild(store, settings, good, claims_through=0, force_full=True).outcome == "published"
 
 
-def test_failed_rebuild_keeps_the_old_engine_and_reports_it(sqlite_settings: Settings) -> None:
+def _raise_on_fit() -> UserCollaborativeRecommender:
+    raise RuntimeError("engine exploded")
+
+
+def test_failed_rebuild_keeps_the_old_version_and_reports_it(sqlite_settings: Settings) -> None:
+    from tests.test_api_collaborative import wait_for
+
     with TestClient(create_app(sqlite_settings, initialize=True)) as client:
         feed = client.app.state.feed  # type: ignore[attr-defined]
+        store = client.app.state.store  # type: ignore[attr-defined]
         version = feed.snapshot.version
-        # the store disappears while a rebuild is due
-        client.app.state.store.close()  # type: ignore[attr-defined]
-        db = Path(sqlite_settings.sqlite_path)
-        db.unlink()
-        for suffix in ("-wal", "-shm"):
-            Path(f"{db}{suffix}").unlink(missing_ok=True)
-        db.mkdir()
-        result = feed.schedule_rebuild().result(timeout=30)
-        assert result.outcome == "failed"
-        assert "StoreUnavailable" in (result.reason or "")
-        assert feed.snapshot.version == version  # still serving the old engine
-        assert continuous.read_status(sqlite_settings)["outcome"] == "failed"  # type: ignore[index]
-        assert "StoreUnavailable" in client.get("/health").json()["last_rebuild"]["reason"]
+        result = continuous.rebuild(
+            store,
+            sqlite_settings,
+            feed.snapshot,
+            claims_through=3,
+            force_full=True,
+            engine_factory=_raise_on_fit,
+        )
+        assert result.outcome == "failed" and "engine exploded" in (result.reason or "")
+        assert store.latest_cf_version().label == version  # nothing published
+        assert store.ct_poll().claims_handled == 3  # a deterministic failure is not retried forever
+        wait_for(lambda: client.get("/health").json()["last_rebuild"]["outcome"] == "failed")
+        assert "engine exploded" in client.get("/health").json()["last_rebuild"]["reason"]
+        assert feed.snapshot.version == version
 
 
-def test_rebuild_is_serialised_across_processes(sqlite_settings: Settings) -> None:
-    """Two concurrent rebuilds (two workers) never interleave: each starts from the newest snapshot."""
+def test_rebuild_while_the_store_is_gone_fails_and_keeps_its_claims(sqlite_settings: Settings) -> None:
     from src.store import create_store
 
     store = create_store(sqlite_settings)
-    continuous.ensure_snapshot(store, sqlite_settings)
-    store.record_like(NEWCOMER, "R001")
-    results: list[continuous.RebuildResult] = []
-    threads = [
-        threading.Thread(target=lambda: results.append(continuous.rebuild(store, sqlite_settings, None)))
-        for _ in range(2)
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    outcomes = sorted(r.outcome for r in results)
-    assert outcomes == ["published", "skipped"]  # the second saw the first's snapshot: nothing new
+    good = continuous.bootstrap(store, sqlite_settings)
+    store.close()
+    db = Path(sqlite_settings.sqlite_path)
+    db.unlink()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    db.mkdir()
+    result = continuous.rebuild(store, sqlite_settings, good, claims_through=5)
+    assert result.outcome == "failed"
+    assert "StoreUnavailable" in (result.reason or "")
 
 
-def test_snapshot_for_another_catalog_is_rebuilt_at_start(
+def test_version_for_another_catalog_is_rebuilt_in_full(
     settings_factory: Callable[..., Settings], tmp_path: Path
 ) -> None:
     from src.store import create_store
@@ -271,16 +283,17 @@ def test_snapshot_for_another_catalog_is_rebuilt_at_start(
     settings = settings_factory()
     seed_groups(settings)
     store = create_store(settings)
-    old = continuous.ensure_snapshot(store, settings)
+    old = continuous.bootstrap(store, settings)
     assert old is not None and len(old.shoe_ids) == 20
-    # the catalog gains a shoe: the old snapshot's columns no longer line up with the store's
+    # the catalog gains a shoe: the old version's columns no longer line up with the store's
     bigger = write_catalog_csv(tmp_path / "road_plus.csv", "road", catalog_rows("road", 13))
     grown = settings_factory(road_catalog=bigger)
     grown_store = create_store(grown)
     grown_store.init()
-    new = continuous.ensure_snapshot(grown_store, grown)
-    assert new is not None and new.version != old.version
-    assert len(new.shoe_ids) == 21 and "R013" in new.shoe_index
+    new = continuous.rebuild(grown_store, grown, old, claims_through=0)
+    assert new.outcome == "published" and new.mode == "full" and new.snapshot is not None
+    assert new.version != old.version
+    assert len(new.snapshot.shoe_ids) == 21 and "R013" in new.snapshot.shoe_index
 
 
 def test_interact_rate_limit_per_client(settings_factory: Callable[..., Settings]) -> None:

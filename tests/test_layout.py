@@ -36,3 +36,14 @@ def test_package_never_imports_offline_training(package: str) -> None:
         for path in sorted((SRC / package).rglob("*.py"))
     }
     assert {k: v for k, v in offenders.items() if v} == {}
+
+
+@pytest.mark.parametrize("package", ["serving", "store"])
+def test_serving_and_store_never_import_continuous_training(package: str) -> None:
+    """API workers follow published versions and never rebuild: the rebuild code is not even importable
+    from what they serve with (only the single-process test set-up in api/app.py reaches it)."""
+    offenders = {
+        str(path.relative_to(SRC)): sorted(m for m in imported_modules(path) if m.startswith("src.ct"))
+        for path in sorted((SRC / package).rglob("*.py"))
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}

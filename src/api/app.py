@@ -28,24 +28,31 @@ def create_app(settings: Settings | None = None, *, initialize: bool = False) ->
         import anyio.to_thread
 
         from src.api.observability import set_model_version
-        from src.ct import rebuild as continuous
         from src.serving.feed import FeedService
-        from src.serving.snapshots import load_snapshot
+        from src.serving.versions import load_cache
         from src.store import StoreError, create_store
 
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threadpool_size
         store = create_store(settings)
-        if initialize:
+        if initialize:  # single process (tests): also publish the first CF version if there is none
+            from src.ct.rebuild import bootstrap
+
             await asyncio.to_thread(store.init)
-            snapshot = await asyncio.to_thread(continuous.ensure_snapshot, store, settings)
-        else:
-            snapshot = await asyncio.to_thread(load_snapshot, settings)
+            with store.held_leadership(settings.ct_rebuild_timeout_s):
+                await asyncio.to_thread(bootstrap, store, settings)
+        # The local cache first (feeds are served even while the store is down), then the
+        # published version from the store: the cache is only a head start.
+        snapshot = await asyncio.to_thread(load_cache, settings)
         with contextlib.suppress(StoreError):
             await asyncio.to_thread(store.all_shoes)  # warm the catalog cache; fine to defer if down
         app.state.settings = settings
         app.state.store = store
         app.state.content = await asyncio.to_thread(load_content_models, settings)
         app.state.feed = feed = FeedService(settings, store, snapshot)
+        try:
+            await asyncio.to_thread(feed.sync)
+        except StoreError as exc:
+            log.warning("store unreachable at start-up (%s); serving the cached CF version", exc)
         for shoe_type, model in app.state.content.items():
             set_model_version(shoe_type, getattr(model, "version", None))
 
@@ -54,13 +61,17 @@ def create_app(settings: Settings | None = None, *, initialize: bool = False) ->
             app.state.content = load_content_models(settings)
             for t, m in app.state.content.items():
                 set_model_version(t, getattr(m, "version", None), previous.get(t))
-            feed.refresh_from_disk()
             log.info(
                 "models reloaded: %s", {t: getattr(m, "version", None) for t, m in app.state.content.items()}
             )
 
-        app.state.reload_models = reload_models
-        feed.on_reload.append(reload_models)
+        def reload_everything() -> None:
+            """An admin reload: content models from disk, the CF version rebuilt from the store."""
+            reload_models()
+            feed.sync(force_full=True)
+
+        app.state.reload_models = reload_everything
+        feed.on_reload.append(reload_everything)
         poller = asyncio.create_task(feed.poll_forever())
         try:
             yield

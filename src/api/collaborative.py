@@ -130,8 +130,6 @@ def interact(body: InteractRequest, request: Request, feed: FeedDep, settings: S
             404, detail=f"shoe_id: unknown shoe {body.shoe_id!r} (catalog ids look like R001 or T001)"
         ) from None
     INTERACTIONS.labels(body.action_type, "true" if outcome.changed else "false").inc()
-    if outcome.rebuild_claimed:
-        feed.schedule_rebuild()  # background: this request never waits for a rebuild
     try:
         payload = feed.after_write(body.user_id, outcome.user)
     except FeedUnavailable as exc:

@@ -16,9 +16,9 @@ from fastapi.responses import RedirectResponse
 from src.api.deps import FeedDep, SettingsDep, StoreDep
 from src.api.observability import metrics_payload
 from src.config import Settings
-from src.ct import rebuild as continuous
-from src.serving.feed import bump_reload_generation
+from src.serving.versions import rebuild_status
 from src.store import StoreError
+from src.store.base import version_label
 
 router = APIRouter(tags=["operations"])
 JSON = "application/json"
@@ -40,7 +40,12 @@ def _content_versions(request: Request) -> dict[str, str | None]:
 def health(request: Request, feed: FeedDep, settings: SettingsDep) -> Response:
     """Liveness plus the shared continuous-training progress (the same whichever worker answers)."""
     snapshot = feed.snapshot
-    body: dict[str, Any] = {"status": "healthy", "worker_pid": os.getpid(), "store": feed.store.backend}
+    body: dict[str, Any] = {
+        "status": "healthy",
+        "worker_pid": os.getpid(),
+        "store": feed.store.backend,
+        "reload_generation": feed.reload_generation,  # the newest admin reload this worker has applied
+    }
     try:
         ct = feed.store.ct_state()
         body["ct_sync_progress"] = f"{ct.pending}/{settings.ct_threshold}"
@@ -59,7 +64,7 @@ def health(request: Request, feed: FeedDep, settings: SettingsDep) -> Response:
         else None
     )
     body["content_models"] = _content_versions(request)
-    body["last_rebuild"] = continuous.read_status(settings)
+    body["last_rebuild"] = rebuild_status(feed.last_rebuild)
     return Response(orjson.dumps(body), media_type=JSON)
 
 
@@ -115,9 +120,12 @@ def _age_s(created_at: str | None) -> float | None:
 
 @router.post("/admin/reload-model")
 async def reload_model(request: Request, _: AdminDep, feed: FeedDep, settings: SettingsDep) -> Response:
-    """Load the newest valid artifacts of every pipeline here now, and in every other worker within
-    SNAPSHOT_POLL_S (they watch the reload generation)."""
-    generation = await asyncio.to_thread(bump_reload_generation, settings)
+    """Load the newest valid artifacts of every pipeline here now, and in every other worker of
+    every replica within SNAPSHOT_POLL_S (they watch the reload generation in the store)."""
+    try:
+        generation = await asyncio.to_thread(feed.store.bump_reload_generation)
+    except StoreError as exc:
+        raise HTTPException(503, detail=f"the reload could not be announced to the replicas: {exc}") from exc
     feed.reload_generation = generation
     await asyncio.to_thread(request.app.state.reload_models)
     body = {"status": "reloaded", "generation": generation, "serving": _serving(request, settings)}
@@ -158,17 +166,35 @@ def _serving(request: Request, settings: Settings) -> dict[str, Any]:
 
 @router.get("/admin/model-status")
 def model_status(request: Request, _: AdminDep, feed: FeedDep, settings: SettingsDep) -> Response:
-    body: dict[str, Any] = {
-        "serving": _serving(request, settings),
-        "last_rebuild": continuous.read_status(settings),
-    }
+    """What this worker serves, and from the store: the last rebuild, the claims and every live
+    process of every replica with the CF version it serves."""
+    body: dict[str, Any] = {"serving": _serving(request, settings)}
+    store = feed.store
     try:
-        ct = feed.store.ct_state()
+        found = store.cf_versions(1)
+        body["last_rebuild"] = rebuild_status(found[0] if found else None)
+        ct = store.ct_state()
+        poll = store.ct_poll()
         body["ct"] = {
             "progress": f"{ct.pending}/{settings.ct_threshold}",
             "rebuilds_claimed": ct.rebuilds_claimed,
+            "claims_handled": poll.claims_handled,
             "max_event_id": ct.max_event_id,
+            "published_version": None if poll.version_id is None else version_label(poll.version_id),
+            "reload_generation": poll.reload_generation,
         }
+        body["processes"] = [
+            {
+                "role": p.role,
+                "host": p.host,
+                "pid": p.pid,
+                "state": p.state,
+                "cf_version": None if p.cf_version is None else version_label(p.cf_version),
+                "age_s": p.age_s,
+            }
+            for p in store.serving_processes(3 * settings.heartbeat_s + 5)
+        ]
     except StoreError as exc:
+        body["last_rebuild"] = rebuild_status(feed.last_rebuild)
         body["ct"] = {"error": str(exc)}
     return Response(orjson.dumps(body, default=str), media_type=JSON)

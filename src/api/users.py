@@ -8,7 +8,7 @@ changes at once (its cache is keyed on their newest event) and the next CF versi
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Body, HTTPException, Path
 from pydantic import BaseModel, ConfigDict, Field
@@ -68,9 +68,8 @@ def _known_shoe(store: Store, shoe_id: str) -> None:
         )
 
 
-def _removal(outcome: RecordOutcome, feed: Any) -> RemovalResponse:
-    if outcome.rebuild_claimed:
-        feed.schedule_rebuild()
+def _removal(outcome: RecordOutcome) -> RemovalResponse:
+    # continuous training picks the change up from the shared counter (the CT process)
     return RemovalResponse(removed=outcome.changed, event_id=outcome.event_id)
 
 
@@ -78,14 +77,14 @@ def _removal(outcome: RecordOutcome, feed: Any) -> RemovalResponse:
 def remove_like(user_id: UserId, shoe_id: ShoeId, feed: FeedDep) -> RemovalResponse:
     """Take back a like: recorded as an `unlike` event and counted towards continuous training."""
     _known_shoe(feed.store, shoe_id)
-    return _removal(feed.store.remove_like(user_id, shoe_id), feed)
+    return _removal(feed.store.remove_like(user_id, shoe_id))
 
 
 @router.delete("/{user_id}/ratings/{shoe_id}", response_model=RemovalResponse, responses={404: {}, 503: {}})
 def remove_rating(user_id: UserId, shoe_id: ShoeId, feed: FeedDep) -> RemovalResponse:
     """Take back a rating: recorded as an `unrate` event and counted towards continuous training."""
     _known_shoe(feed.store, shoe_id)
-    return _removal(feed.store.remove_rating(user_id, shoe_id), feed)
+    return _removal(feed.store.remove_rating(user_id, shoe_id))
 
 
 @router.put(
@@ -122,8 +121,6 @@ def forget_user(user_id: UserId, feed: FeedDep) -> ForgetResponse:
     transaction. Only a `forget` marker (id and time) remains so the next CF version drops their row.
     Idempotent: a second call answers zeros. Their feed is 404 afterwards."""
     outcome = feed.store.forget_user(user_id)
-    if outcome.rebuild_claimed:
-        feed.schedule_rebuild()
     deleted = {
         "favorites": outcome.favorites,
         "reviews": outcome.reviews,

@@ -143,3 +143,21 @@ class CFSnapshot:
             directory.name,
             manifest,
         )
+
+
+def with_user_rows(
+    parent: CFSnapshot, triples: Iterable[tuple[int, str, float]], user_ids: Sequence[int]
+) -> tuple[UserCollaborativeRecommender, np.ndarray]:
+    """The parent's engine with the rows of `user_ids` replaced by `triples` (their complete new
+    scores); users the parent does not know are appended in the given order. Equal to a fit on
+    the updated matrix (the engine's incremental path)."""
+    known = [u for u in user_ids if u in parent.user_index]
+    new = [u for u in user_ids if u not in parent.user_index]
+    rows, _ = matrix_from_triples(triples, parent.shoe_index, user_ids=known + new)
+    positions = np.asarray(
+        [parent.user_index[u] for u in known]
+        + list(range(len(parent.user_ids), len(parent.user_ids) + len(new))),
+        dtype=np.int64,
+    )
+    engine = parent.engine.with_updated_rows(positions, rows)
+    return engine, np.concatenate([parent.user_ids, np.asarray(new, dtype=np.int64)])

@@ -1,39 +1,38 @@
-"""The collaborative feed in one worker: the serving snapshot, the per-user cache, and CT hand-off.
+"""The collaborative feed in one worker: the serving snapshot, the per-user cache, and following
+the versions the CT process publishes.
 
-Correct under several gunicorn workers without shared memory:
-- the feed is always computed from the user's rows read from the store (whichever worker
-  recorded them), injected into the snapshot's engine;
+Correct under several workers and several replicas without shared memory or disk:
+- the feed is always computed from the user's rows read from the store (whichever worker or
+  replica recorded them), injected into the snapshot's engine;
 - a cached feed remembers the user's newest event id and is served only while the store still
-  says so (one indexed lookup per hit), so a like recorded by another worker invalidates it at once;
-- a newer snapshot published by any worker is picked up by every worker's poller;
-- an admin reload bumps a generation file that every worker's poller also watches.
+  says so (one indexed lookup per hit), so a like recorded anywhere invalidates it at once;
+- API workers never rebuild: every SNAPSHOT_POLL_S the poller reads one row (`Store.ct_poll`) and
+  brings the engine to the newest published version (`serving.versions.follow`);
+- an admin reload bumps a generation in the store that every worker's poller also watches.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import socket
 import threading
 import time
 from collections import OrderedDict
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import orjson
 
-from src.api.observability import CT_REBUILD_SECONDS, CT_REBUILDS, FEED_CACHE, set_model_version
-from src.artifacts import newest_version_name
+from src.api.observability import FEED_CACHE, set_model_version
 from src.config import Settings
-from src.ct import rebuild as continuous
 from src.recommender.cf_snapshot import CFSnapshot
-from src.serving.snapshots import cf_dir, load_snapshot
-from src.store import Store, UserState
+from src.serving.versions import follow, holds, version_id_of
+from src.store import CFVersion, Store, StoreError, UserState
 
 log = logging.getLogger(__name__)
-
-RELOAD_FILE = ".reload_generation"
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,12 +102,14 @@ class FeedService:
         self.store = store
         self._snapshot = snapshot
         self.cache = FeedCache(settings.feed_cache_ttl_s)
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cf-rebuild")
         self._swap_lock = threading.Lock()
-        self._pending_rebuild: Future[Any] | None = None
         self._catalog: dict[str, bytes] = {}
-        self.reload_generation = read_reload_generation(settings)
-        self.on_reload: list[Any] = []  # callbacks run (in a thread) when an admin reload is seen
+        self.reload_generation: int | None = None  # learnt on the first poll
+        self.claims_handled: int | None = None
+        self.last_rebuild: CFVersion | None = None  # the newest finished rebuild, for /health
+        self.on_reload: list[Callable[[], None]] = []  # run (in a thread) when an admin reload is seen
+        self._last_beat = 0.0
+        self.host = socket.gethostname()
         set_model_version("cf", snapshot.version if snapshot else None)
 
     # --- serving
@@ -136,7 +137,9 @@ class FeedService:
         CF version. Ranking only as deep as a page needs keeps the write path as cheap as before."""
         snapshot = self._snapshot
         if snapshot is None:
-            raise FeedUnavailable("the collaborative model is not loaded yet")
+            raise FeedUnavailable(
+                "the collaborative model is not loaded yet (no version published by the CT process)"
+            )
         n_shoes = len(snapshot.shoe_ids)
         n = n_shoes if depth is None else min(depth, n_shoes)
         items, n_neighbours = snapshot.recommend_with_evidence(user_id, state.scores, n)
@@ -192,95 +195,66 @@ class FeedService:
         self.cache.put(user_id, state.last_event_id, ranking)
         return render_ranking(ranking, FeedPage(self.settings.feed_size), self)
 
-    # --- continuous training
-    def schedule_rebuild(self) -> Future[Any]:
-        """Queue a rebuild unless one is already waiting to start. A rebuild reads every event
-        up to the moment it starts, so one queued behind a running one covers any number of
-        further claims: under a burst of writes the queue never grows past one."""
-        with self._swap_lock:
-            pending = self._pending_rebuild
-            if pending is not None and not pending.running() and not pending.done():
-                CT_REBUILDS.labels("any", "coalesced").inc()  # this claim rides on the queued run
-                return pending
-            future = self._executor.submit(self._run_rebuild)
-            self._pending_rebuild = future
-            return future
-
-    def _run_rebuild(self) -> continuous.RebuildResult:
-        result = continuous.rebuild(self.store, self.settings, self._snapshot)
-        CT_REBUILDS.labels(result.mode, result.outcome).inc()
-        CT_REBUILD_SECONDS.labels(result.mode).observe(result.duration_s)
-        if result.snapshot is not None:
-            self.swap(result.snapshot)
-        return result
-
+    # --- following the published versions
     def swap(self, snapshot: CFSnapshot) -> bool:
-        """Serve `snapshot` from now on if it is newer than the current one. In-flight requests keep
+        """Serve `snapshot` from now on unless it is the one being served. In-flight requests keep
         the reference they already read, so nothing waits."""
         with self._swap_lock:
             current = self._snapshot
-            if (
-                current is not None
-                and current.version
-                and snapshot.version
-                and snapshot.version <= current.version
-            ):
+            if current is snapshot:
                 return False
             self._snapshot = snapshot
             set_model_version("cf", snapshot.version, current.version if current else None)
-            log.info("serving CF snapshot %s", snapshot.version)
+            log.info("serving CF version %s", snapshot.version)
             return True
 
-    def refresh_from_disk(self) -> bool:
-        """Load the newest published snapshot if it is not the one being served (poller, admin)."""
-        newest = newest_version_name(cf_dir(self.settings))
-        current = self._snapshot
-        if newest is None or (current is not None and current.version == newest):
-            return False
-        snapshot = load_snapshot(self.settings)
-        return snapshot is not None and self.swap(snapshot)
+    def sync(self, *, force_full: bool = False) -> bool:
+        """One poll: follow the newest published version, note an admin reload. True if the
+        served version changed."""
+        poll = self.store.ct_poll()
+        reload_seen = self.reload_generation is not None and poll.reload_generation != self.reload_generation
+        self.reload_generation = poll.reload_generation
+        if poll.claims_handled != self.claims_handled or self.last_rebuild is None:
+            found = self.store.cf_versions(1)
+            self.last_rebuild = found[0] if found else None
+            self.claims_handled = poll.claims_handled
+        if reload_seen:
+            for callback in self.on_reload:
+                callback()
+        swapped = False
+        if poll.version_id is not None and (
+            force_full or not holds(self._snapshot, poll.version_id, poll.watermark)
+        ):
+            base = None if force_full else self._snapshot
+            snapshot = follow(self.store, self.settings, base, poll.version_id)
+            swapped = snapshot is not None and self.swap(snapshot)
+        self.heartbeat(force=swapped)
+        return swapped
+
+    def heartbeat(self, *, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self._last_beat < self.settings.heartbeat_s:
+            return
+        self._last_beat = now
+        self.store.heartbeat(
+            "api",
+            version_id_of(self._snapshot),
+            "serving",
+            host=self.host,
+            pid=os.getpid(),
+            forget_after_s=max(60.0, 20 * self.settings.heartbeat_s),
+        )
 
     async def poll_forever(self) -> None:
-        """Every SNAPSHOT_POLL_S: pick up snapshots other workers published and admin reloads."""
+        """Every SNAPSHOT_POLL_S: follow published versions and admin reloads (store down: keep serving)."""
         while True:
-            await asyncio.sleep(self.settings.snapshot_poll_s)
             try:
-                generation = read_reload_generation(self.settings)
-                if generation != self.reload_generation:
-                    self.reload_generation = generation
-                    for callback in self.on_reload:
-                        await asyncio.to_thread(callback)
-                await asyncio.to_thread(self.refresh_from_disk)
-            except Exception:  # the poller must outlive any one bad artifact
-                log.exception("snapshot poll failed")
+                await asyncio.to_thread(self.sync)
+            except StoreError as exc:
+                log.warning("CF version poll failed: %s", exc)
+            except Exception:  # the poller must outlive any one bad version
+                log.exception("CF version poll failed")
+            await asyncio.sleep(self.settings.snapshot_poll_s)
 
     def close(self) -> None:
-        # An abandoned rebuild is safe: publishing is atomic and the claim only delays the update.
-        self._executor.shutdown(wait=False, cancel_futures=True)
-
-
-def _reload_path(settings: Settings) -> Path:
-    return Path(settings.artifacts_dir) / RELOAD_FILE
-
-
-def read_reload_generation(settings: Settings) -> int:
-    try:
-        return int(_reload_path(settings).read_text().strip() or 0)
-    except (OSError, ValueError):
-        return 0
-
-
-def bump_reload_generation(settings: Settings) -> int:
-    """Ask every worker to reload its models (each poller sees the new number)."""
-    import fcntl
-    import os
-
-    path = _reload_path(settings)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.with_suffix(".lock").open("a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        generation = read_reload_generation(settings) + 1
-        tmp = path.with_name(f"{RELOAD_FILE}.{os.getpid()}")
-        tmp.write_text(str(generation))
-        os.replace(tmp, path)
-    return generation
+        """Nothing to stop: the worker holds no rebuild (the CT process does them)."""

@@ -11,10 +11,15 @@ from functools import lru_cache
 
 from src.config import Settings, get_settings
 from src.store.base import (
+    CFVersion,
     ChangedUsers,
+    CTPoll,
     CTState,
     ForgetOutcome,
     InteractionRow,
+    Leadership,
+    LeadershipTimeout,
+    ProcessBeat,
     RecordOutcome,
     SavedQuestionnaire,
     ScoreTriple,
@@ -28,10 +33,15 @@ from src.store.base import (
 )
 
 __all__ = [
+    "CFVersion",
+    "CTPoll",
     "CTState",
     "ChangedUsers",
     "ForgetOutcome",
     "InteractionRow",
+    "Leadership",
+    "LeadershipTimeout",
+    "ProcessBeat",
     "RecordOutcome",
     "SavedQuestionnaire",
     "ScoreTriple",

@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 import logging
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
@@ -123,6 +124,98 @@ class ChangedUsers:
     user_ids: list[int]
     max_event_id: int
     watermark: int
+
+
+@dataclass(frozen=True, slots=True)
+class CFVersion:
+    """One finished CT rebuild as recorded in the store. `watermark`: every event with an id at or
+    below it, and no other, is in the version's matrix (rebuilt anywhere with `scores_as_of`)."""
+
+    version_id: int
+    watermark: int
+    status: str  # published | refused | failed
+    mode: str  # full | incremental
+    claims_through: int  # ct_state.rebuilds_claimed this rebuild answered
+    figures: dict[str, Any]
+    reason: str | None
+    created_at: str
+
+    @property
+    def label(self) -> str:
+        return version_label(self.version_id)
+
+
+def version_label(version_id: int) -> str:
+    """`12` -> `v000012`: what /health and the metrics show; orders like the id."""
+    return f"v{version_id:06d}"
+
+
+@dataclass(frozen=True, slots=True)
+class CTPoll:
+    """What replicas and the CT process poll, in one round trip."""
+
+    rebuilds_claimed: int
+    claims_handled: int
+    reload_generation: int
+    version_id: int | None  # the newest published version, None before the first
+    watermark: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessBeat:
+    """An API worker or CT process as its last heartbeat described it."""
+
+    host: str
+    pid: int
+    role: str  # api | ct
+    cf_version: int | None
+    state: str  # idle | rebuilding (CT); serving (API)
+    started_at: str
+    last_seen: str
+    age_s: float
+
+
+class LeadershipTimeout(TimeoutError):
+    """Another CT process holds the leadership."""
+
+
+class Leadership(ABC):
+    """The right to rebuild and publish, held by one CT process per database."""
+
+    @abstractmethod
+    def acquire(self, timeout_s: float) -> None:
+        """Take it, or raise LeadershipTimeout after `timeout_s`."""
+
+    @abstractmethod
+    def still_held(self) -> bool:
+        """False when the lock was lost (e.g. its PostgreSQL session died): stop publishing."""
+
+    @abstractmethod
+    def release(self) -> None: ...
+
+
+class FileLeadership(Leadership):
+    """A file lock beside the store: one CT per host (the embedded store, or Supabase's REST API,
+    which cannot hold a session lock). The OS drops it when the process dies, even on kill -9."""
+
+    def __init__(self, path: str) -> None:
+        from filelock import FileLock
+
+        self._lock = FileLock(path)
+
+    def acquire(self, timeout_s: float) -> None:
+        from filelock import Timeout
+
+        try:
+            self._lock.acquire(timeout=timeout_s)
+        except Timeout:
+            raise LeadershipTimeout(f"another CT process holds {self._lock.lock_file}") from None
+
+    def still_held(self) -> bool:
+        return bool(self._lock.is_locked)
+
+    def release(self) -> None:
+        self._lock.release(force=True)
 
 
 def shoe_record(row: dict[str, Any]) -> dict[str, Any]:
@@ -251,6 +344,93 @@ class Store(ABC):
     def threshold(self) -> int:
         return self.settings.ct_threshold
 
+    # --- continuous training across processes and hosts
+    @abstractmethod
+    def interactions_as_of(
+        self, watermark: int, user_ids: Sequence[int] | None = None
+    ) -> list[InteractionRow]:
+        """The interactions as they stood right after event `watermark`, replayed from the event log
+        (a like once, the newest rating), for everyone or for the given users."""
+
+    def scores_as_of(self, watermark: int, user_ids: Sequence[int] | None = None) -> list[ScoreTriple]:
+        """(user_id, shoe_id, summed score) as of event `watermark`: the same on every replica."""
+        totals: dict[tuple[int, str], float] = {}
+        for user_id, shoe_id, action, value in self.interactions_as_of(watermark, user_ids):
+            key = (user_id, shoe_id)
+            totals[key] = totals.get(key, 0.0) + score_of(action, value)
+        return [ScoreTriple(u, s, v) for (u, s), v in totals.items()]
+
+    def newest_event_id(self) -> int:
+        """The newest committed event id. Events commit in id order (SQLite has one writer;
+        PostgreSQL's record_interaction() takes the ct_state row lock before the insert), so every
+        event at or below it is visible: a safe watermark with no settling delay."""
+        return self.ct_state().max_event_id
+
+    @abstractmethod
+    def users_changed_between(self, after: int, upto: int) -> list[int]:
+        """Users with an event id in (after, upto], ascending."""
+
+    @abstractmethod
+    def ct_poll(self) -> CTPoll: ...
+
+    @abstractmethod
+    def record_cf_version(
+        self,
+        *,
+        watermark: int,
+        status: str,
+        mode: str,
+        claims_through: int,
+        figures: dict[str, Any],
+        reason: str | None = None,
+    ) -> CFVersion:
+        """Record a finished rebuild and mark claims up to `claims_through` handled, in one
+        transaction (nothing is half-published)."""
+
+    @abstractmethod
+    def cf_versions(self, limit: int = 10, status: str | None = None) -> list[CFVersion]:
+        """The newest recorded rebuilds first (only those with `status` if given)."""
+
+    def latest_cf_version(self) -> CFVersion | None:
+        found = self.cf_versions(1, "published")
+        return found[0] if found else None
+
+    @abstractmethod
+    def cf_version(self, version_id: int) -> CFVersion | None: ...
+
+    @abstractmethod
+    def bump_reload_generation(self) -> int:
+        """Ask every API worker of every replica to reload its models; returns the new generation."""
+
+    @abstractmethod
+    def heartbeat(
+        self, role: str, cf_version: int | None, state: str, *, host: str, pid: int, forget_after_s: float
+    ) -> None:
+        """Upsert this process's row; forget processes silent for longer than `forget_after_s`."""
+
+    @abstractmethod
+    def serving_processes(self, max_age_s: float) -> list[ProcessBeat]:
+        """Processes seen within `max_age_s`, API workers then CT, by host and pid."""
+
+    @abstractmethod
+    def ct_leadership(self) -> Leadership:
+        """The lock that makes one CT process the only one rebuilding (see Leadership)."""
+
+    def held_leadership(self, timeout_s: float) -> AbstractContextManager[Leadership]:
+        """`with store.held_leadership(30) as lead:` acquire, and always release."""
+        from contextlib import contextmanager
+
+        @contextmanager
+        def held() -> Iterator[Leadership]:
+            lead = self.ct_leadership()
+            lead.acquire(timeout_s)
+            try:
+                yield lead
+            finally:
+                lead.release()
+
+        return held()
+
 
 _USER_ROWS_SQL = (
     "SELECT shoe_id, 'like', NULL FROM favorites WHERE user_id = {p} "
@@ -275,3 +455,38 @@ _SHOES_SQL = (
     "SELECT shoe_id, shoe_type, name, brand, release_year, spec_source, features FROM shoes "
     "ORDER BY CASE shoe_type WHEN 'road' THEN 0 ELSE 1 END, shoe_id"
 )
+
+_CF_VERSION_COLS = "version_id, watermark, status, mode, claims_through, figures, reason, created_at"
+_BEAT_COLS = "host, pid, role, cf_version, state, started_at, last_seen"
+
+
+def cf_version_row(row: Sequence[Any]) -> CFVersion:
+    version_id, watermark, status, mode, claims_through, figures, reason, created_at = row
+    if isinstance(figures, str):
+        figures = json.loads(figures)
+    return CFVersion(
+        int(version_id),
+        int(watermark),
+        str(status),
+        str(mode),
+        int(claims_through),
+        dict(figures or {}),
+        reason,
+        created_at.isoformat() if isinstance(created_at, datetime) else str(created_at),
+    )
+
+
+def beat_row(row: Sequence[Any], now: datetime) -> ProcessBeat:
+    host, pid, role, cf_version, state, started_at, last_seen = row
+    seen = last_seen if isinstance(last_seen, datetime) else datetime.fromisoformat(str(last_seen))
+    started = started_at if isinstance(started_at, datetime) else datetime.fromisoformat(str(started_at))
+    return ProcessBeat(
+        str(host),
+        int(pid),
+        str(role),
+        None if cf_version is None else int(cf_version),
+        str(state),
+        started.isoformat(),
+        seen.isoformat(),
+        round((now - seen).total_seconds(), 3),
+    )

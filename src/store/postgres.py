@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -12,14 +13,21 @@ from typing import Any
 from src.config import Settings
 from src.store.base import (
     _ALL_ROWS_SQL,
+    _BEAT_COLS,
+    _CF_VERSION_COLS,
     _CT_STATE_SQL,
     _SHOE_COLS,
     _SHOES_SQL,
     _USER_ROWS_SQL,
+    CFVersion,
     ChangedUsers,
+    CTPoll,
     CTState,
     ForgetOutcome,
     InteractionRow,
+    Leadership,
+    LeadershipTimeout,
+    ProcessBeat,
     RecordOutcome,
     SavedQuestionnaire,
     Store,
@@ -29,6 +37,8 @@ from src.store.base import (
     UserRow,
     UserState,
     _now_iso,
+    beat_row,
+    cf_version_row,
     shoe_record,
 )
 from src.store.seed import catalog_rows, demo_rows
@@ -37,6 +47,60 @@ from src.store.seed import catalog_rows, demo_rows
 def _redact_password(text: str) -> str:
     """Replace the password of any `scheme://user:password@` in text with ***."""
     return re.sub(r"(://[^:/@\s]*:)[^@\s]*@", r"\1***@", text)
+
+
+CT_LEADERSHIP_KEY = 7862  # pg_advisory_lock key held by the one CT process per database
+
+
+class AdvisoryLeadership(Leadership):
+    """A session advisory lock on a connection of its own: PostgreSQL releases it the moment the
+    CT process dies (even on kill -9), so a restarted or standby CT takes over at once."""
+
+    def __init__(self, url: str, connect_timeout_s: float) -> None:
+        self.url = url
+        self.connect_timeout_s = connect_timeout_s
+        self._conn: Any = None
+
+    def acquire(self, timeout_s: float) -> None:
+        import psycopg
+
+        deadline = time.monotonic() + timeout_s
+        try:
+            self._conn = psycopg.connect(
+                self.url, autocommit=True, connect_timeout=max(1, int(self.connect_timeout_s))
+            )
+            while not self._conn.execute("SELECT pg_try_advisory_lock(%s)", (CT_LEADERSHIP_KEY,)).fetchone()[
+                0
+            ]:
+                if time.monotonic() >= deadline:
+                    self.release()
+                    raise LeadershipTimeout("another CT process holds the PostgreSQL advisory lock")
+                time.sleep(min(0.5, max(0.01, deadline - time.monotonic())))
+        except psycopg.OperationalError as exc:
+            self.release()
+            raise StoreUnavailable(
+                f"PostgreSQL at {describe_database_url(self.url)} is unreachable: {str(exc).strip()}"
+            ) from exc
+
+    def still_held(self) -> bool:
+        if self._conn is None:
+            return False
+        try:
+            row = self._conn.execute(
+                "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND objid = %s"
+                " AND pid = pg_backend_pid() AND granted)",
+                (CT_LEADERSHIP_KEY,),
+            ).fetchone()
+        except Exception:
+            return False
+        return bool(row[0])
+
+    def release(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.close()  # ends the session, which drops the lock
+            finally:
+                self._conn = None
 
 
 def describe_database_url(url: str) -> str:
@@ -293,6 +357,112 @@ class PostgresStore(Store):
         with self._tx() as conn:
             pending, claimed, max_id = conn.execute(_CT_STATE_SQL).fetchone()
         return CTState(int(pending), int(claimed), int(max_id))
+
+    # --- continuous training across replicas
+    def interactions_as_of(
+        self, watermark: int, user_ids: Sequence[int] | None = None
+    ) -> list[InteractionRow]:
+        with self._tx() as conn:
+            rows = conn.execute(
+                "SELECT * FROM interactions_as_of(%s, %s)",
+                (watermark, None if user_ids is None else list(user_ids)),
+            ).fetchall()
+        return [InteractionRow(int(u), s, a, v) for u, s, a, v in rows]
+
+    def users_changed_between(self, after: int, upto: int) -> list[int]:
+        with self._tx() as conn:
+            rows = conn.execute(
+                "SELECT DISTINCT user_id FROM interaction_events WHERE event_id > %s AND event_id <= %s"
+                " ORDER BY user_id",
+                (after, upto),
+            ).fetchall()
+        return [int(r[0]) for r in rows]
+
+    def ct_poll(self) -> CTPoll:
+        with self._tx() as conn:
+            claimed, handled, generation, version_id, watermark = conn.execute(
+                "SELECT * FROM ct_poll()"
+            ).fetchone()
+        return CTPoll(
+            int(claimed),
+            int(handled),
+            int(generation),
+            None if version_id is None else int(version_id),
+            None if watermark is None else int(watermark),
+        )
+
+    def record_cf_version(
+        self,
+        *,
+        watermark: int,
+        status: str,
+        mode: str,
+        claims_through: int,
+        figures: dict[str, Any],
+        reason: str | None = None,
+    ) -> CFVersion:
+        from psycopg.types.json import Jsonb
+
+        with self._tx() as conn:
+            version_id, created_at = conn.execute(
+                "SELECT * FROM record_cf_version(%s, %s, %s, %s, %s, %s)",
+                (watermark, status, mode, claims_through, Jsonb(figures), reason),
+            ).fetchone()
+        return CFVersion(
+            int(version_id), watermark, status, mode, claims_through, figures, reason, created_at.isoformat()
+        )
+
+    def cf_versions(self, limit: int = 10, status: str | None = None) -> list[CFVersion]:
+        with self._tx() as conn:
+            rows = conn.execute(
+                f"SELECT {_CF_VERSION_COLS} FROM cf_versions WHERE (%(s)s::text IS NULL OR status = %(s)s)"
+                " ORDER BY version_id DESC LIMIT %(n)s",
+                {"s": status, "n": limit},
+            ).fetchall()
+        return [cf_version_row(r) for r in rows]
+
+    def cf_version(self, version_id: int) -> CFVersion | None:
+        with self._tx() as conn:
+            row = conn.execute(
+                f"SELECT {_CF_VERSION_COLS} FROM cf_versions WHERE version_id = %s", (version_id,)
+            ).fetchone()
+        return None if row is None else cf_version_row(row)
+
+    def bump_reload_generation(self) -> int:
+        with self._tx() as conn:
+            row = conn.execute(
+                "UPDATE ct_control SET reload_generation = reload_generation + 1 WHERE id = 1"
+                " RETURNING reload_generation"
+            ).fetchone()
+        return int(row[0])
+
+    def heartbeat(
+        self, role: str, cf_version: int | None, state: str, *, host: str, pid: int, forget_after_s: float
+    ) -> None:
+        with self._tx() as conn:
+            conn.execute(
+                "INSERT INTO serving_processes (host, pid, role, cf_version, state) VALUES (%s, %s, %s, %s, %s)"
+                " ON CONFLICT (host, pid) DO UPDATE SET role = EXCLUDED.role, cf_version = EXCLUDED.cf_version,"
+                " state = EXCLUDED.state, last_seen = now()",
+                (host, pid, role, cf_version, state),
+            )
+            conn.execute(
+                "DELETE FROM serving_processes WHERE last_seen < now() - make_interval(secs => %s)",
+                (forget_after_s,),
+            )
+
+    def serving_processes(self, max_age_s: float) -> list[ProcessBeat]:
+        with self._tx() as conn:
+            rows = conn.execute(
+                f"SELECT {_BEAT_COLS} FROM serving_processes"
+                " WHERE last_seen >= now() - make_interval(secs => %s) ORDER BY role, host, pid",
+                (max_age_s,),
+            ).fetchall()
+            now = conn.execute("SELECT now()").fetchone()[0]
+        return [beat_row(r, now) for r in rows]
+
+    def ct_leadership(self) -> Leadership:
+        return AdvisoryLeadership(self.url, self.settings.db_timeout_s)
 
     def close(self) -> None:
         if self._pool is not None:

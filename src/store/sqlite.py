@@ -9,20 +9,28 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from src.config import Settings
 from src.store.base import (
     _ALL_ROWS_SQL,
+    _BEAT_COLS,
+    _CF_VERSION_COLS,
     _CT_STATE_SQL,
     _SHOE_COLS,
     _SHOES_SQL,
     _USER_ROWS_SQL,
+    CFVersion,
     ChangedUsers,
+    CTPoll,
     CTState,
+    FileLeadership,
     ForgetOutcome,
     InteractionRow,
+    Leadership,
+    ProcessBeat,
     RecordOutcome,
     SavedQuestionnaire,
     Store,
@@ -31,6 +39,8 @@ from src.store.base import (
     UserRow,
     UserState,
     _now_iso,
+    beat_row,
+    cf_version_row,
     shoe_record,
 )
 from src.store.seed import catalog_rows, demo_rows
@@ -355,6 +365,138 @@ class SQLiteStore(Store):
         except sqlite3.Error as exc:
             raise StoreUnavailable(f"SQLite store {self.path}: {exc}") from exc
         return CTState(int(pending), int(claimed), int(max_id))
+
+    # --- continuous training across processes
+    def interactions_as_of(
+        self, watermark: int, user_ids: Sequence[int] | None = None
+    ) -> list[InteractionRow]:
+        newest = (
+            "SELECT MAX(event_id) AS m FROM interaction_events WHERE event_id <= ?{scope}"
+            " GROUP BY user_id, shoe_id, action_type"
+        )
+        sql = (
+            "SELECT e.user_id, e.shoe_id, e.action_type, e.value FROM interaction_events e"
+            " JOIN ({newest}) x ON e.event_id = x.m"
+        )
+        with self._tx() as tx:
+            if user_ids is None:
+                query = sql.format(newest=newest.format(scope=""))
+                return [InteractionRow(*r) for r in tx.execute(query, (watermark,))]
+            out: list[InteractionRow] = []
+            ids = list(user_ids)
+            for i in range(0, len(ids), 500):  # SQLite caps bound parameters per statement
+                chunk = ids[i : i + 500]
+                scope = f" AND user_id IN ({','.join('?' * len(chunk))})"
+                query = sql.format(newest=newest.format(scope=scope))
+                out.extend(InteractionRow(*r) for r in tx.execute(query, [watermark, *chunk]))
+            return out
+
+    def users_changed_between(self, after: int, upto: int) -> list[int]:
+        with self._tx() as tx:
+            return [
+                int(r[0])
+                for r in tx.execute(
+                    "SELECT DISTINCT user_id FROM interaction_events WHERE event_id > ? AND event_id <= ?"
+                    " ORDER BY user_id",
+                    (after, upto),
+                )
+            ]
+
+    def ct_poll(self) -> CTPoll:
+        try:  # one statement: every worker runs it every SNAPSHOT_POLL_S
+            row = (
+                self._conn()
+                .execute(
+                    "SELECT s.rebuilds_claimed, c.claims_handled, c.reload_generation, v.version_id,"
+                    " v.watermark FROM ct_state s CROSS JOIN ct_control c LEFT JOIN (SELECT version_id,"
+                    " watermark FROM cf_versions WHERE status = 'published' ORDER BY version_id DESC LIMIT 1)"
+                    " v WHERE s.id = 1 AND c.id = 1"
+                )
+                .fetchone()
+            )
+        except sqlite3.Error as exc:
+            raise StoreUnavailable(f"SQLite store {self.path}: {exc}") from exc
+        claimed, handled, generation, version_id, watermark = row
+        return CTPoll(
+            int(claimed),
+            int(handled),
+            int(generation),
+            None if version_id is None else int(version_id),
+            None if watermark is None else int(watermark),
+        )
+
+    def record_cf_version(
+        self,
+        *,
+        watermark: int,
+        status: str,
+        mode: str,
+        claims_through: int,
+        figures: dict[str, Any],
+        reason: str | None = None,
+    ) -> CFVersion:
+        now = _now_iso()
+        with self._tx(write=True) as tx:
+            tx.execute(
+                "UPDATE ct_control SET claims_handled = MAX(claims_handled, ?) WHERE id = 1",
+                (claims_through,),
+            )
+            version_id = tx.execute(
+                "INSERT INTO cf_versions (watermark, status, mode, claims_through, figures, reason, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (watermark, status, mode, claims_through, json.dumps(figures, default=str), reason, now),
+            ).lastrowid
+        return CFVersion(int(version_id or 0), watermark, status, mode, claims_through, figures, reason, now)
+
+    def cf_versions(self, limit: int = 10, status: str | None = None) -> list[CFVersion]:
+        where = "" if status is None else " WHERE status = ?"
+        with self._tx() as tx:
+            rows = tx.execute(
+                f"SELECT {_CF_VERSION_COLS} FROM cf_versions{where} ORDER BY version_id DESC LIMIT ?",
+                (*([status] if status else []), limit),
+            ).fetchall()
+        return [cf_version_row(r) for r in rows]
+
+    def cf_version(self, version_id: int) -> CFVersion | None:
+        with self._tx() as tx:
+            row = tx.execute(
+                f"SELECT {_CF_VERSION_COLS} FROM cf_versions WHERE version_id = ?", (version_id,)
+            ).fetchone()
+        return None if row is None else cf_version_row(row)
+
+    def bump_reload_generation(self) -> int:
+        with self._tx(write=True) as tx:
+            tx.execute("UPDATE ct_control SET reload_generation = reload_generation + 1 WHERE id = 1")
+            return int(tx.execute("SELECT reload_generation FROM ct_control WHERE id = 1").fetchone()[0])
+
+    def heartbeat(
+        self, role: str, cf_version: int | None, state: str, *, host: str, pid: int, forget_after_s: float
+    ) -> None:
+        now = datetime.now(UTC)
+        with self._tx(write=True) as tx:
+            tx.execute(
+                "INSERT INTO serving_processes (host, pid, role, cf_version, state, started_at, last_seen)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (host, pid) DO UPDATE SET role = excluded.role,"
+                " cf_version = excluded.cf_version, state = excluded.state, last_seen = excluded.last_seen",
+                (host, pid, role, cf_version, state, now.isoformat(), now.isoformat()),
+            )
+            tx.execute(
+                "DELETE FROM serving_processes WHERE last_seen < ?",
+                ((now - timedelta(seconds=forget_after_s)).isoformat(),),
+            )
+
+    def serving_processes(self, max_age_s: float) -> list[ProcessBeat]:
+        now = datetime.now(UTC)
+        with self._tx() as tx:
+            rows = tx.execute(
+                f"SELECT {_BEAT_COLS} FROM serving_processes WHERE last_seen >= ? ORDER BY role, host, pid",
+                ((now - timedelta(seconds=max_age_s)).isoformat(),),
+            ).fetchall()
+        return [beat_row(r, now) for r in rows]
+
+    def ct_leadership(self) -> Leadership:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        return FileLeadership(f"{self.path}.ct.lock")
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)

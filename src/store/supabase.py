@@ -5,16 +5,21 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from src.config import SHOE_TYPES, Settings
 from src.store.base import (
     _SHOE_COLS,
+    CFVersion,
     ChangedUsers,
+    CTPoll,
     CTState,
+    FileLeadership,
     ForgetOutcome,
     InteractionRow,
+    Leadership,
+    ProcessBeat,
     RecordOutcome,
     SavedQuestionnaire,
     Store,
@@ -23,6 +28,8 @@ from src.store.base import (
     UnknownShoeError,
     UserRow,
     UserState,
+    beat_row,
+    cf_version_row,
     shoe_record,
 )
 from src.store.seed import catalog_rows
@@ -226,3 +233,138 @@ class SupabaseStore(Store):
         return CTState(
             int(state["pending"]), int(state["rebuilds_claimed"]), int(newest[0]["event_id"]) if newest else 0
         )
+
+    # --- continuous training (PostgREST: the SQL functions of migration 0002 do the work)
+    def interactions_as_of(
+        self, watermark: int, user_ids: Sequence[int] | None = None
+    ) -> list[InteractionRow]:
+        params = {"p_watermark": watermark, "p_user_ids": None if user_ids is None else list(user_ids)}
+        out: list[InteractionRow] = []
+        start = 0
+        while True:  # a set-returning rpc pages like a table
+            query = (
+                self.client.rpc("interactions_as_of", params)
+                .order("user_id")
+                .order("shoe_id")
+                .order("action_type")
+                .range(start, start + self._PAGE - 1)
+            )
+            page = self._run(query).data
+            out += [
+                InteractionRow(int(r["user_id"]), r["shoe_id"], r["action_type"], r["value"]) for r in page
+            ]
+            if len(page) < self._PAGE:
+                return out
+            start += self._PAGE
+
+    def users_changed_between(self, after: int, upto: int) -> list[int]:
+        rows = self._all(
+            "interaction_events",
+            "event_id,user_id",
+            lambda q: q.gt("event_id", after).lte("event_id", upto).order("event_id"),
+        )
+        return sorted({int(r["user_id"]) for r in rows})
+
+    def ct_poll(self) -> CTPoll:
+        data = self._run(self.client.rpc("ct_poll", {})).data
+        row = data[0] if isinstance(data, list) else data
+        return CTPoll(
+            int(row["rebuilds_claimed"]),
+            int(row["claims_handled"]),
+            int(row["reload_generation"]),
+            None if row["version_id"] is None else int(row["version_id"]),
+            None if row["watermark"] is None else int(row["watermark"]),
+        )
+
+    def record_cf_version(
+        self,
+        *,
+        watermark: int,
+        status: str,
+        mode: str,
+        claims_through: int,
+        figures: dict[str, Any],
+        reason: str | None = None,
+    ) -> CFVersion:
+        params = {
+            "p_watermark": watermark,
+            "p_status": status,
+            "p_mode": mode,
+            "p_claims_through": claims_through,
+            "p_figures": json.loads(json.dumps(figures, default=str)),
+            "p_reason": reason,
+        }
+        data = self._run(self.client.rpc("record_cf_version", params)).data
+        row = data[0] if isinstance(data, list) else data
+        return CFVersion(
+            int(row["version_id"]),
+            watermark,
+            status,
+            mode,
+            claims_through,
+            figures,
+            reason,
+            row["created_at"],
+        )
+
+    _VERSION_COLS = "version_id,watermark,status,mode,claims_through,figures,reason,created_at"
+
+    def cf_versions(self, limit: int = 10, status: str | None = None) -> list[CFVersion]:
+        query = self.client.table("cf_versions").select(self._VERSION_COLS)
+        if status is not None:
+            query = query.eq("status", status)
+        rows = self._run(query.order("version_id", desc=True).limit(limit)).data
+        return [cf_version_row([r[c] for c in self._VERSION_COLS.split(",")]) for r in rows]
+
+    def cf_version(self, version_id: int) -> CFVersion | None:
+        rows = self._run(
+            self.client.table("cf_versions").select(self._VERSION_COLS).eq("version_id", version_id)
+        ).data
+        return cf_version_row([rows[0][c] for c in self._VERSION_COLS.split(",")]) if rows else None
+
+    def bump_reload_generation(self) -> int:
+        # PostgREST has no atomic increment: read, then write only if nobody bumped in between.
+        while True:
+            current = int(
+                self._run(self.client.table("ct_control").select("reload_generation").eq("id", 1)).data[0][
+                    "reload_generation"
+                ]
+            )
+            updated = self._run(
+                self.client.table("ct_control")
+                .update({"reload_generation": current + 1})
+                .eq("id", 1)
+                .eq("reload_generation", current)
+            ).data
+            if updated:
+                return current + 1
+
+    def heartbeat(
+        self, role: str, cf_version: int | None, state: str, *, host: str, pid: int, forget_after_s: float
+    ) -> None:
+        now = datetime.now(UTC)
+        row = {"host": host, "pid": pid, "role": role, "cf_version": cf_version, "state": state}
+        self._run(self.client.table("serving_processes").upsert({**row, "last_seen": now.isoformat()}))
+        cutoff = (now - timedelta(seconds=forget_after_s)).isoformat()
+        self._run(self.client.table("serving_processes").delete().lt("last_seen", cutoff))
+
+    def serving_processes(self, max_age_s: float) -> list[ProcessBeat]:
+        now = datetime.now(UTC)
+        cols = "host,pid,role,cf_version,state,started_at,last_seen"
+        rows = self._run(
+            self.client.table("serving_processes")
+            .select(cols)
+            .gte("last_seen", (now - timedelta(seconds=max_age_s)).isoformat())
+            .order("role")
+            .order("host")
+            .order("pid")
+        ).data
+        return [beat_row([r[c] for c in cols.split(",")], now) for r in rows]
+
+    def ct_leadership(self) -> Leadership:
+        # The REST API cannot hold a session lock: one CT process, on one host, for a Supabase store.
+        from pathlib import Path
+
+        directory = Path(self.settings.artifacts_dir)
+        directory.mkdir(parents=True, exist_ok=True)
+        return FileLeadership(str(directory / ".ct.lock"))

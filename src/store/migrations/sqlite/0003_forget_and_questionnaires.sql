@@ -1,4 +1,4 @@
--- depends: 0001_initial
+-- depends: 0002_ct_versions
 -- Taking back and forgetting: new event actions (unlike, unrate, forget) and saved questionnaires.
 -- SQLite cannot alter a CHECK constraint, so interaction_events is rebuilt with the wider one,
 -- keeping every event id (AUTOINCREMENT's counter follows the copied ids).
@@ -21,4 +21,4 @@ CREATE TABLE IF NOT EXISTS saved_questionnaires (
     answers TEXT NOT NULL,
     saved_at TEXT NOT NULL
 );
-INSERT OR REPLACE INTO store_meta (key, value) VALUES ('schema_version', '2');
+INSERT OR REPLACE INTO store_meta (key, value) VALUES ('schema_version', '3');

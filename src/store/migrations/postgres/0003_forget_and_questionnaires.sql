@@ -1,4 +1,4 @@
--- depends: 0001_initial
+-- depends: 0002_ct_versions
 -- Taking back and forgetting: new event actions (unlike, unrate, forget), saved questionnaires,
 -- and the functions that do each in one transaction (the Supabase backend calls them over RPC).
 
@@ -61,6 +61,8 @@ BEGIN
         RETURN;
     END IF;
 
+    -- the counter's row lock first, as record_interaction() does: event ids commit in counter order
+    PERFORM 1 FROM ct_state c WHERE c.id = 1 FOR UPDATE;
     INSERT INTO interaction_events (user_id, shoe_id, action_type, value)
     VALUES (p_user_id, p_shoe_id, p_action, v_value)
     RETURNING interaction_events.event_id INTO v_event;
@@ -96,6 +98,7 @@ BEGIN
     DELETE FROM saved_questionnaires s WHERE s.user_id = p_user_id;
     GET DIAGNOSTICS v_q = ROW_COUNT;
     IF v_fav + v_rev > 0 THEN
+        PERFORM 1 FROM ct_state c WHERE c.id = 1 FOR UPDATE;
         INSERT INTO interaction_events (user_id, shoe_id, action_type, value)
         VALUES (p_user_id, '', 'forget', NULL)
         RETURNING interaction_events.event_id INTO v_event;
@@ -107,5 +110,5 @@ BEGIN
 END;
 $$;
 
-INSERT INTO store_meta (key, value) VALUES ('schema_version', '2')
+INSERT INTO store_meta (key, value) VALUES ('schema_version', '3')
 ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value;

@@ -1,0 +1,227 @@
+"""The continuous-training loop: the one process that rebuilds, gates and publishes CF versions.
+
+- **Leadership**: one CT process per database holds `Store.ct_leadership()` (a PostgreSQL session
+  advisory lock, or a file lock on the embedded store); a second one waits as a standby. The lock
+  dies with the process, so a `kill -9` hands it over at once.
+- **Claims**: every `CT_THRESHOLD` changed interactions the store counts a claim. Each poll
+  (`CT_POLL_S`) compares the claims with those handled; when some are pending, and at least
+  `CT_MIN_INTERVAL_S` passed since the last rebuild (the loop paces itself, whatever the write
+  rate), one rebuild answers all of them: it reads every event up to the moment it starts.
+- **Publish**: the version row and the claims it answers are recorded in one transaction; API
+  replicas follow that row. A process that dies before the commit published nothing, and the
+  claims it was answering are answered by its successor.
+- **Watchdog**: a rebuild still running after `CT_REBUILD_TIMEOUT_S` is recorded as failed (its
+  claims handled, so a rebuild that always hangs is not retried forever) and the process exits
+  with the thread stacks in the log; its supervisor restarts it, and the lock is free again.
+"""
+
+from __future__ import annotations
+
+import faulthandler
+import logging
+import os
+import socket
+import sys
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from src.api.observability import CT_REBUILD_SECONDS, CT_REBUILDS
+from src.config import Settings
+from src.ct.rebuild import RebuildResult, bootstrap, rebuild, record_failure
+from src.recommender.cf_snapshot import CFSnapshot
+from src.serving.versions import follow, holds, load_cache, version_id_of
+from src.store import Leadership, LeadershipTimeout, Store, StoreError
+
+log = logging.getLogger(__name__)
+
+WATCHDOG_EXIT_CODE = 70
+
+
+class RebuildFn(Protocol):
+    def __call__(
+        self,
+        store: Store,
+        settings: Settings,
+        parent: CFSnapshot | None,
+        *,
+        claims_through: int,
+        still_leader: Callable[[], bool],
+    ) -> RebuildResult: ...
+
+
+class CTLoop:
+    """One CT process's state: the version it serves as the parent of the next rebuild."""
+
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        *,
+        rebuild_fn: RebuildFn = rebuild,
+        on_timeout: Callable[[], None] | None = None,
+    ) -> None:
+        self.store = store
+        self.settings = settings
+        self.rebuild_fn = rebuild_fn
+        self.on_timeout = on_timeout or self._exit_for_restart
+        self.snapshot: CFSnapshot | None = None
+        self.leadership: Leadership | None = None
+        self.last_rebuild_at: float | None = None
+        self.state = "idle"
+        self._last_beat = 0.0
+        self.host = socket.gethostname()
+
+    # --- one step at a time (the tests drive these)
+    def start(self) -> None:
+        """Serve the newest published version (from the local cache and the store), or publish the
+        first one. Call with the leadership held."""
+        latest = self.store.ct_poll().version_id
+        if latest is None:
+            self.snapshot = bootstrap(self.store, self.settings)
+            self.last_rebuild_at = time.monotonic()
+        else:
+            self.snapshot = follow(self.store, self.settings, load_cache(self.settings), latest)
+        self.heartbeat(force=True)
+
+    def step(self) -> RebuildResult | None:
+        """Answer the pending claims with one rebuild, if there are any and the pace allows."""
+        poll = self.store.ct_poll()
+        if poll.version_id is not None and not holds(self.snapshot, poll.version_id, poll.watermark):
+            # published by a previous leader (or `python -m src.ct.rebuild`): rebuild on top of it
+            self.snapshot = follow(self.store, self.settings, self.snapshot, poll.version_id) or self.snapshot
+        if poll.rebuilds_claimed <= poll.claims_handled:
+            return None
+        if (
+            self.last_rebuild_at is not None
+            and time.monotonic() - self.last_rebuild_at < self.settings.ct_min_interval_s
+        ):
+            return None
+        return self._rebuild(poll.rebuilds_claimed)
+
+    def _rebuild(self, claims_through: int) -> RebuildResult:
+        self.state = "rebuilding"
+        self.heartbeat(force=True)
+        watchdog = threading.Timer(
+            self.settings.ct_rebuild_timeout_s, self._timed_out, kwargs={"claims_through": claims_through}
+        )
+        watchdog.daemon = True
+        watchdog.start()
+        try:
+            result = self.rebuild_fn(
+                self.store,
+                self.settings,
+                self.snapshot,
+                claims_through=claims_through,
+                still_leader=self._leads,
+            )
+        finally:
+            watchdog.cancel()
+            self.last_rebuild_at = time.monotonic()
+            self.state = "idle"
+        if result.snapshot is not None:
+            self.snapshot = result.snapshot
+        CT_REBUILDS.labels(result.mode, result.outcome).inc()
+        CT_REBUILD_SECONDS.labels(result.mode).observe(result.duration_s)
+        log.info(
+            "CT rebuild %s (%s, %.2fs, claims through %d)%s",
+            result.outcome,
+            result.mode,
+            result.duration_s,
+            claims_through,
+            f": {result.reason}" if result.reason else "",
+        )
+        self.heartbeat(force=True)
+        return result
+
+    def _leads(self) -> bool:
+        return self.leadership is None or self.leadership.still_held()
+
+    def _timed_out(self, claims_through: int) -> None:
+        reason = f"rebuild timed out after {self.settings.ct_rebuild_timeout_s:g} s (CT_REBUILD_TIMEOUT_S)"
+        log.error("%s; the CT process exits and is restarted", reason)
+        faulthandler.dump_traceback(file=sys.stderr)  # where it hung
+        record_failure(self.store, "incremental", claims_through, reason, self.snapshot)
+        self.on_timeout()
+
+    @staticmethod
+    def _exit_for_restart() -> None:
+        # A hung thread cannot be stopped from Python: end the process, which frees the leadership.
+        os._exit(WATCHDOG_EXIT_CODE)
+
+    def heartbeat(self, *, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self._last_beat < self.settings.heartbeat_s:
+            return
+        self._last_beat = now
+        try:
+            self.store.heartbeat(
+                "ct",
+                version_id_of(self.snapshot),
+                self.state,
+                host=self.host,
+                pid=os.getpid(),
+                forget_after_s=forget_after_s(self.settings),
+            )
+        except StoreError as exc:
+            log.warning("CT heartbeat failed: %s", exc)
+
+    # --- the process
+    def run_forever(self, stop: threading.Event) -> None:
+        """Wait for the leadership, then poll for claims until `stop` is set."""
+        lead = self.store.ct_leadership()
+        while not stop.is_set():
+            try:
+                lead.acquire(timeout_s=max(self.settings.ct_poll_s, 1.0))
+                break
+            except LeadershipTimeout:
+                self.state = "standby"
+                self.heartbeat()
+            except StoreError as exc:
+                log.warning("CT cannot reach the store to take the leadership: %s", exc)
+                stop.wait(self.settings.ct_poll_s)
+        else:
+            return
+        self.leadership = lead
+        log.info("CT process %d leads continuous training", os.getpid())
+        try:
+            self._run_leading(stop)
+        finally:
+            lead.release()
+
+    def _run_leading(self, stop: threading.Event) -> None:
+        started = False
+        while not stop.is_set():
+            if self.leadership is not None and not self.leadership.still_held():
+                log.error("the CT leadership was lost; exiting so the supervisor restarts this process")
+                raise SystemExit(WATCHDOG_EXIT_CODE)
+            try:
+                if not started:
+                    self.start()
+                    started = True
+                self.step()
+                self.heartbeat()
+            except StoreError as exc:  # store down: keep the served version, retry next poll
+                log.warning("CT poll failed: %s", exc)
+            stop.wait(self.settings.ct_poll_s)
+
+
+def forget_after_s(settings: Settings) -> float:
+    """Heartbeat rows of processes silent this long are deleted."""
+    return max(60.0, 20 * settings.heartbeat_s)
+
+
+def ct_status(store: Store, settings: Settings) -> dict[str, Any]:
+    """Claims, their handling and the CT process as the store knows them (/admin/model-status)."""
+    poll = store.ct_poll()
+    ct = [p for p in store.serving_processes(3 * settings.heartbeat_s + 5) if p.role == "ct"]
+    return {
+        "rebuilds_claimed": poll.rebuilds_claimed,
+        "claims_handled": poll.claims_handled,
+        "published_version_id": poll.version_id,
+        "processes": [
+            {"host": p.host, "pid": p.pid, "state": p.state, "cf_version": p.cf_version, "age_s": p.age_s}
+            for p in ct
+        ],
+    }
