@@ -338,13 +338,16 @@ def test_forgetting_a_runner_erases_them_and_the_next_cf_version(client: TestCli
         "questionnaires": 0,
     }
 
-    result = continuous.rebuild(store, app_state.settings, feed.snapshot)
+    claims = store.ct_poll().rebuilds_claimed
+    result = continuous.rebuild(store, app_state.settings, feed.snapshot, claims_through=claims)
     assert result.outcome == "published", result.reason
     snapshot = result.snapshot
     row = snapshot.user_index.get(1)
     assert row is None or snapshot.engine.user_items[row].nnz == 0
     assert snapshot.engine.user_items[snapshot.user_index[2]].nnz == 3
-    full = continuous.rebuild(store, app_state.settings, snapshot, force_full=True).snapshot
+    full = continuous.rebuild(
+        store, app_state.settings, snapshot, claims_through=claims, force_full=True
+    ).snapshot
     assert full is not None and 1 not in full.user_index
 
 
