@@ -370,13 +370,15 @@ class SQLiteStore(Store):
     def interactions_as_of(
         self, watermark: int, user_ids: Sequence[int] | None = None
     ) -> list[InteractionRow]:
+        # the newest event per (runner, shoe, like-or-rating) decides; a newest unlike/unrate means
+        # the interaction is gone; a forget marker has no shoe
         newest = (
             "SELECT MAX(event_id) AS m FROM interaction_events WHERE event_id <= ?{scope}"
-            " GROUP BY user_id, shoe_id, action_type"
+            " AND action_type <> 'forget' GROUP BY user_id, shoe_id, replace(action_type, 'un', '')"
         )
         sql = (
             "SELECT e.user_id, e.shoe_id, e.action_type, e.value FROM interaction_events e"
-            " JOIN ({newest}) x ON e.event_id = x.m"
+            " JOIN ({newest}) x ON e.event_id = x.m WHERE e.action_type IN ('like', 'rate')"
         )
         with self._tx() as tx:
             if user_ids is None:

@@ -110,5 +110,22 @@ BEGIN
 END;
 $$;
 
+-- The event replay continuous training reads: per (runner, shoe, like-or-rating) the newest event
+-- decides; an unlike/unrate as the newest means the interaction is gone; a forget marker has no shoe.
+CREATE OR REPLACE FUNCTION interactions_as_of(p_watermark BIGINT, p_user_ids BIGINT[] DEFAULT NULL)
+RETURNS TABLE (user_id BIGINT, shoe_id TEXT, action_type TEXT, value SMALLINT)
+LANGUAGE sql STABLE AS $$
+    SELECT n.user_id, n.shoe_id, n.action_type, n.value
+      FROM (
+        SELECT DISTINCT ON (e.user_id, e.shoe_id, replace(e.action_type, 'un', ''))
+               e.user_id, e.shoe_id, e.action_type, e.value
+          FROM interaction_events e
+         WHERE e.event_id <= p_watermark AND (p_user_ids IS NULL OR e.user_id = ANY (p_user_ids))
+           AND e.action_type <> 'forget'
+         ORDER BY e.user_id, e.shoe_id, replace(e.action_type, 'un', ''), e.event_id DESC
+      ) n
+     WHERE n.action_type IN ('like', 'rate')
+$$;
+
 INSERT INTO store_meta (key, value) VALUES ('schema_version', '3')
 ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value;
