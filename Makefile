@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test dev lint bench-http bench-cf bench-cf-quality bench-content evaluate train clean
+.PHONY: run test dev lint bench-http bench-cf bench-cf-quality bench-content judge evaluate train clean browser-deps screenshots charts
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,9 +24,26 @@ run: $(VENV)/.train-installed
 dev: $(VENV)/.train-installed
 	DEV_RELOAD=true $(BIN)/python -m src.main
 
-test: $(VENV)/.dev-installed
+test: $(VENV)/.dev-installed browser-deps
 	$(BIN)/ruff check .
 	$(BIN)/pytest
+
+# Debian's headless Chromium and its driver for tests/test_browser.py; nothing to do when present.
+browser-deps:
+	@if command -v chromedriver >/dev/null 2>&1 && { command -v chromium || command -v chromium-browser \
+		|| command -v google-chrome; } >/dev/null 2>&1; then :; \
+	elif command -v apt-get >/dev/null 2>&1; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver; \
+	else echo "browser-deps: install chromium and chromedriver with your package manager" >&2; exit 1; fi
+
+# The README's screenshots, taken by the browser tests.
+screenshots: $(VENV)/.dev-installed browser-deps
+	BROWSER_SCREENSHOTS_DIR=docs/img $(BIN)/pytest -q -p no:cacheprovider tests/test_browser.py
+
+# The README's charts (docs/img/*.png) from bench/results and the training manifests.
+charts: $(VENV)/.dev-installed
+	$(BIN)/python bench/charts.py
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
@@ -47,6 +64,9 @@ bench-cf-quality: $(VENV)/.dev-installed
 
 bench-content: $(VENV)/.dev-installed
 	$(BIN)/python bench/content_bench.py
+
+judge: $(VENV)/.dev-installed
+	$(BIN)/python -m bench.judge
 
 bench-http: $(VENV)/.dev-installed
 	$(BIN)/python bench/http_bench.py

@@ -7,13 +7,13 @@ bytes are built once at import from the real catalog (data/*.csv), with the same
 and the same fields as the real responses:
 
     POST /interact, GET /recommend/feed/{user_id}  20 x {shoe_id, name, brand, match_score, reason}
-    POST /recommend/road                           10 x {shoe_id, name, brand, cluster, match_score}
+    POST /recommend/road, POST /recommend/trail    10 x {shoe_id, name, brand, cluster, match_score}
     GET  /health                                   the service's /health keys, constant values
 
 No body parsing, no store, no model: what FastAPI + uvicorn + gunicorn cost per request, which is
 the upper bound the service is compared with (bench/http_bench.py).
 
-CEILING_SIZES (optional, JSON, e.g. {"interact": 1750, "feed": 1750, "road": 980, "health": 700}):
+CEILING_SIZES (optional, JSON, e.g. {"interact": 1750, "feed": 1750, "road": 980, "trail": 990, "health": 700}):
 response sizes in bytes measured on the real service; each payload is then fitted to its target
 (list endpoints: the window of catalog shoes whose serialised size is closest; /health: a filler
 in a string field), so the comparison carries the same bytes per response.
@@ -112,6 +112,7 @@ _ROAD, _TRAIL = _catalog("road_dataset.csv"), _catalog("trail_dataset.csv")
 FEED_BODY = _list_payload(_ROAD + _TRAIL, FEED_SIZE, _feed_items, _SIZES.get("feed"))
 INTERACT_BODY = _list_payload(_ROAD + _TRAIL, FEED_SIZE, _feed_items, _SIZES.get("interact"))
 ROAD_BODY = _list_payload(_ROAD, ROAD_SIZE, _road_items, _SIZES.get("road"))
+TRAIL_BODY = _list_payload(_TRAIL, ROAD_SIZE, _road_items, _SIZES.get("trail"))
 HEALTH_BODY = _health_payload(_SIZES.get("health"))
 LIVE_BODY = b'{"status":"alive"}'
 
@@ -136,6 +137,11 @@ async def health() -> Response:
 @app.post("/recommend/road")
 async def road() -> Response:
     return Response(content=ROAD_BODY, media_type=JSON)
+
+
+@app.post("/recommend/trail")
+async def trail() -> Response:
+    return Response(content=TRAIL_BODY, media_type=JSON)
 
 
 @app.get("/health/live")

@@ -1,30 +1,37 @@
-"""HTTP benchmark: the service as the README runs it vs. a constant-response FastAPI ceiling.
+"""HTTP benchmark: the service on both backends vs. the straightforward peer vs. a constant ceiling.
 
     .venv/bin/python bench/http_bench.py                 # make bench-http
-    .venv/bin/python bench/http_bench.py --workers 2 --duration 10 --connections 32
+    .venv/bin/python bench/http_bench.py --rounds 3 --duration 10 --connections 64
 
-What it does, in one run, loopback only, bounded in time:
- 1. Makes sure wrk is installed (apt-get install wrk if missing) and that trained content
-    artifacts exist (if model_artifacts/ has none: `python -m src.training.training_engine --type all
-    --fast`, and says so). They are copied into a fresh temporary ARTIFACTS_DIR, next to a fresh
-    embedded SQLite store, so every run starts from the same state (demo data, no CF snapshot).
- 2. Starts the service exactly as the README does, `python -m src.main` (gunicorn + uvicorn workers,
-    default settings except HOST=127.0.0.1, a free PORT, --workers), and times process start ->
-    first successful GET /health (cold: seeds the store and builds the first CF snapshot). Measures
-    the real response sizes. Runs the workloads (below), reads every gunicorn worker's peak RSS
-    (VmHWM), stops it, then starts it again on the same store to time a warm start.
- 3. Starts bench/ceiling_app.py under gunicorn with the same worker class, worker count, bind,
-    keep-alive and timeouts, with its payloads fitted to the service's measured response sizes,
-    and runs the same workloads.
- 4. Prints and writes bench/results/http_bench.md and .json.
+Four targets, all started once and kept up, measured in ONE run with the targets alternated
+(every workload is run against each target in turn, round after round; a target's figure is its
+best round), so that the noise of a shared machine hits them alike and the ratios stay meaningful:
 
-Workloads (wrk + bench/load.lua, each after a short warm-up run at the same settings):
-  mixed     POST /interact x3, GET /recommend/feed/{user_id} x1, GET /health x1 (the locust mix)
-  interact, feed, health, road   each endpoint alone, same connections and duration
-wrk reports latency over a whole run only, and its Lua hooks cannot tell which request a response
-answers, so per-endpoint percentiles come from the endpoint-alone runs; the mixed run gives the
-overall throughput, errors and percentiles (and the per-endpoint counts of requests issued).
-The load generator shares the machine's cores with the servers: it runs with 1 thread by default.
+  sqlite    the service as the README runs it, `python -m src.main`, on the embedded default store
+            (a fresh SQLite file seeded with the demo runners)
+  postgres  the same service on PostgreSQL: a throwaway database created here and dropped at exit
+            (DATABASE_URL, SEED_DEMO_INTERACTIONS=true, so it holds the same demo runners)
+  peer      ../shared/peer, the original design written straightforwardly (its README): its loader
+            (re)creates a throwaway database from the sqlite target's fresh store, then its gunicorn
+  ceiling   bench/ceiling_app.py: constant FastAPI app, orjson responses built once, with the
+            service's measured response sizes
+
+Each target runs gunicorn + `uvicorn.workers.UvicornWorker` with --workers (default 2) on loopback.
+
+Workloads (wrk + bench/load.lua, 1 wrk thread, each after a short warm-up at the same settings):
+  mixed     POST /interact x3, GET /recommend/feed/{user_id} x1, GET /health x1 (the original mix)
+  road, trail, health, feed (warm: runners 1..--feed-users, all cached after the warm-up), interact
+            each endpoint alone (the peer has no questionnaire endpoints)
+wrk reports latency over a whole run only, so per-endpoint percentiles come from the endpoint-alone
+runs. The load generator is wrk (Debian package `wrk`, installed with apt-get if missing): one
+C thread with an event loop, which costs far less CPU per request than the servers it drives, so
+it takes a small, equal share of the two cores from every target.
+
+Before every run the harness waits until all four servers are idle (< 10 % of a core over 1 s), so
+continuous-training rebuilds left by a write-heavy run are not billed to the next run.
+
+Output: one table (RPS, ratio vs the ceiling, ratio vs the peer, p50/p99, errors) printed and
+written to bench/results/http_bench.md and .json, with the machine named.
 """
 
 from __future__ import annotations
@@ -42,6 +49,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -53,17 +61,48 @@ BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = BENCH_DIR.parent
 RESULTS_DIR = BENCH_DIR / "results"
 LUA = BENCH_DIR / "load.lua"
-# Read-only workloads first, writes last: a write-heavy run leaves continuous-training rebuilds
-# behind, and every run first waits for the server to go idle (settle_s in the results).
-WORKLOADS = ("road", "health", "feed", "mixed", "interact")
-ALONE = ("interact", "feed", "health", "road")
-ENDPOINT_OF = {
-    "interact": "POST /interact",
-    "feed": "GET /recommend/feed/{user_id}",
-    "health": "GET /health",
-    "road": "POST /recommend/road",
+# ../shared/peer next to the checkout (or next to the folder holding a git worktree of it)
+PEER_DIRS = (PROJECT_ROOT.parent / "shared" / "peer", PROJECT_ROOT.parent.parent / "shared" / "peer")
+# Read-only workloads first, writes last (a write-heavy run leaves rebuilds behind).
+WORKLOADS = ("road", "trail", "health", "feed", "mixed", "interact")
+TARGET_NAMES = ("sqlite", "postgres", "peer", "ceiling")
+SERVICES = ("sqlite", "postgres")
+# --baseline DIR: the same service from an earlier checkout, in the same run (before/after figures)
+BEFORE = {"sqlite": "sqlite-before", "postgres": "postgres-before"}
+REPORT_ORDER = ("sqlite-before", "sqlite", "postgres-before", "postgres", "peer", "ceiling")
+PEER_WORKLOADS = ("health", "feed", "mixed", "interact")
+LABEL = {
+    "sqlite": "this service, embedded SQLite",
+    "postgres": "this service, **PostgreSQL**",
+    "peer": "the straightforward peer (`../shared/peer`, PostgreSQL)",
+    "ceiling": "constant FastAPI app (orjson responses built once)",
+    "sqlite-before": "before (--baseline), embedded SQLite",
+    "postgres-before": "before (--baseline), PostgreSQL",
 }
-TARGETS = {"mixed_rps_ratio": 0.5, "mixed_p99_ratio": 3.0, "road_rps_ratio": 0.6}
+WORKLOAD_LABEL = {
+    "mixed": "mixed 3 interact : 1 feed : 1 health",
+    "road": "`POST /recommend/road` alone",
+    "trail": "`POST /recommend/trail` alone",
+    "health": "`GET /health` alone",
+    "feed": "`GET /recommend/feed/{id}` alone, warm (cache hits)",
+    "interact": "`POST /interact` alone",
+}
+# Issue 16's targets: (workload, service target) -> minimum RPS ratio vs the ceiling.
+CEILING_TARGETS = {
+    ("mixed", "sqlite"): 0.15,
+    ("mixed", "postgres"): 0.12,
+    ("road", "sqlite"): 0.5,
+    ("road", "postgres"): 0.5,
+    ("trail", "sqlite"): 0.5,
+    ("trail", "postgres"): 0.5,
+    ("health", "sqlite"): 0.6,
+    ("health", "postgres"): 0.6,
+    ("feed", "sqlite"): 0.5,
+    ("feed", "postgres"): 0.5,
+    ("interact", "sqlite"): 0.2,
+    ("interact", "postgres"): 0.2,
+}
+PEER_TARGET = 4.0  # mixed RPS vs the peer, both backends
 STRIP_ENV = ("DATABASE_URL", "SUPABASE_URL", "SUPABASE_KEY", "REDIS_URL", "PROMETHEUS_MULTIPROC_DIR")
 
 
@@ -86,6 +125,19 @@ def ensure_wrk() -> str:
     if not path:
         sys.exit("http_bench: wrk is still missing after apt-get install wrk")
     return path
+
+
+def ensure_peer_python(python: Path, peer_dir: Path) -> Path:
+    """The peer's own virtualenv (its README: a venv with ../shared/peer/requirements.txt)."""
+    if python.exists():
+        return python
+    venv = python.parent.parent
+    say(f"creating the peer's virtualenv {venv} from {peer_dir / 'requirements.txt'}")
+    subprocess.run(["python3.11", "-m", "venv", str(venv)], check=True)
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", "-r", str(peer_dir / "requirements.txt")], check=True
+    )
+    return python
 
 
 def ensure_artifacts(artifacts_dir: Path) -> str:
@@ -126,13 +178,11 @@ def free_port() -> int:
 
 def machine_info(wrk: str) -> dict[str, Any]:
     cpu = "unknown"
-    try:
+    with contextlib.suppress(OSError):
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
-    except OSError:
-        pass
     wrk_version = subprocess.run([wrk, "-v"], capture_output=True, text=True).stdout.splitlines()
     return {
         "cpu_model": cpu,
@@ -143,6 +193,32 @@ def machine_info(wrk: str) -> dict[str, Any]:
         "wrk": wrk_version[0].split(" Copyright")[0].strip() if wrk_version else "?",
         "loadavg_1m_at_start": round(os.getloadavg()[0], 2),
     }
+
+
+# --- throwaway PostgreSQL databases ----------------------------------------------------------
+
+
+def pg_admin(server_dsn: str, statement: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{server_dsn} dbname=postgres", autocommit=True, connect_timeout=5) as conn:
+        conn.execute(statement)  # type: ignore[arg-type]
+
+
+def create_database(server_dsn: str, name: str) -> None:
+    pg_admin(server_dsn, f'CREATE DATABASE "{name}"')
+
+
+def url_of(server_dsn: str, db: str) -> str:
+    parts = dict(kv.split("=", 1) for kv in server_dsn.split())
+    return f"postgresql://{parts.get('user', 'postgres')}@{parts.get('host', '127.0.0.1')}:{parts.get('port', '5432')}/{db}"
+
+
+def drop_database(server_dsn: str, name: str) -> None:
+    try:
+        pg_admin(server_dsn, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    except Exception as exc:  # a leftover database is reported, never fatal
+        say(f"could not drop database {name}: {exc}")
 
 
 # --- processes -------------------------------------------------------------------------------
@@ -157,7 +233,7 @@ class Server:
     started_at: float
     startup_s: float | None = None
     ready_s: float | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    response_bytes: dict[str, int] = field(default_factory=dict)
 
     def log_tail(self, n: int = 3000) -> str:
         try:
@@ -166,28 +242,28 @@ class Server:
             return ""
 
 
-def spawn(name: str, cmd: list[str], env: dict[str, str], port: int, log_path: Path) -> Server:
+def spawn(name: str, cmd: list[str], env: dict[str, str], port: int, log_path: Path, cwd: Path) -> Server:
     log = log_path.open("wb")
     started = time.perf_counter()
     proc = subprocess.Popen(
-        cmd, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )
     return Server(name, proc, f"http://127.0.0.1:{port}", log_path, started)
 
 
-def wait_up(server: Server, timeout_s: float) -> None:
-    """Time to the first 200 from /health (startup_s) and from /health/ready (ready_s)."""
+def wait_up(server: Server, timeout_s: float, ready_path: str | None = "/health/ready") -> None:
+    """Time to the first 200 from /health (startup_s) and from the readiness path (ready_s)."""
     deadline = time.monotonic() + timeout_s
+    paths = [("/health", "startup_s")] + ([(ready_path, "ready_s")] if ready_path else [])
     with httpx.Client(timeout=2.0) as client:
-        for path, attr in (("/health", "startup_s"), ("/health/ready", "ready_s")):
+        for path, attr in paths:
             while True:
                 if server.proc.poll() is not None:
-                    sys.exit(
-                        f"http_bench: {server.name} exited ({server.proc.returncode}):\n{server.log_tail()}"
+                    raise RuntimeError(
+                        f"{server.name} exited ({server.proc.returncode}):\n{server.log_tail()}"
                     )
                 if time.monotonic() > deadline:
-                    stop(server)
-                    sys.exit(f"http_bench: {server.name} not up after {timeout_s:.0f}s:\n{server.log_tail()}")
+                    raise RuntimeError(f"{server.name} not up after {timeout_s:.0f}s:\n{server.log_tail()}")
                 try:
                     if client.get(server.base + path).status_code == 200:
                         setattr(server, attr, round(time.perf_counter() - server.started_at, 2))
@@ -209,16 +285,6 @@ def stop(server: Server) -> None:
         server.proc.wait(timeout=10)
 
 
-def _status_kib(pid: int, key: str) -> int | None:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(key + ":"):
-                return int(line.split()[1])
-    except (OSError, ValueError, IndexError):
-        return None
-    return None
-
-
 def children(pid: int) -> list[int]:
     out = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -231,81 +297,24 @@ def children(pid: int) -> list[int]:
     return sorted(out)
 
 
-def memory(server: Server) -> dict[str, Any]:
-    """Peak RSS (VmHWM) of the gunicorn master and of each worker (its children), in MiB."""
-    master = server.proc.pid
-    workers = children(master)
-
-    def mib(kib: int | None) -> float | None:
-        return round(kib / 1024, 1) if kib is not None else None
-
-    per_worker = {str(p): mib(_status_kib(p, "VmHWM")) for p in workers}
-    values = [v for v in per_worker.values() if v is not None]
-    return {
-        "master_pid": master,
-        "master_peak_rss_mib": mib(_status_kib(master, "VmHWM")),
-        "workers_peak_rss_mib": per_worker,
-        "worker_peak_rss_max_mib": max(values) if values else None,
-        "worker_peak_rss_mean_mib": round(sum(values) / len(values), 1) if values else None,
-        "workers_current_rss_mib": {str(p): mib(_status_kib(p, "VmRSS")) for p in workers},
-    }
+def process_tree(pid: int) -> list[int]:
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo.extend(children(p))
+    return out
 
 
-# --- requests --------------------------------------------------------------------------------
-
-
-def response_sizes(base: str) -> dict[str, int]:
-    """Bytes of one real response per endpoint (all must be 200)."""
-    checks = {
-        "interact": ("POST", "/interact", {"user_id": 1, "shoe_id": "R001", "action_type": "like"}),
-        "feed": ("GET", "/recommend/feed/1", None),
-        "health": ("GET", "/health", None),
-        "road": (
-            "POST",
-            "/recommend/road",
-            {"pace": "Steady", "foot_width": "Wide", "running_purpose": "Daily"},
-        ),
-    }
-    sizes = {}
-    with httpx.Client(base_url=base, timeout=10) as client:
-        for key, (method, path, body) in checks.items():
-            resp = client.request(method, path, json=body)
-            if resp.status_code != 200:
-                sys.exit(f"http_bench: {method} {path} -> {resp.status_code}: {resp.text[:300]}")
-            sizes[key] = len(resp.content)
-    return sizes
-
-
-def run_wrk(
-    wrk: str, base: str, mode: str, seconds: float, args: argparse.Namespace, ids_file: Path
-) -> dict[str, Any]:
-    cmd = [
-        wrk, f"-t{args.threads}", f"-c{args.connections}", f"-d{max(1, round(seconds))}s",
-        f"--timeout={args.timeout}s", "-s", str(LUA), base, "--", mode, str(ids_file), str(args.demo_users),
-    ]  # fmt: skip
-    load_before = os.getloadavg()[0]
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60)
-    line = next((ln for ln in done.stdout.splitlines() if ln.startswith("WRK_JSON ")), None)
-    if done.returncode != 0 or line is None:
-        sys.exit(f"http_bench: wrk failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
-    raw = json.loads(line.removeprefix("WRK_JSON "))
-    errors = raw["errors"]
-    socket_errors = errors["connect"] + errors["read"] + errors["write"] + errors["timeout"]
-    duration_s = raw["duration_us"] / 1e6
-    lat = raw["latency_us"]
-    return {
-        "mode": mode,
-        "requests": raw["requests"],
-        "duration_s": round(duration_s, 2),
-        "rps": round(raw["requests"] / duration_s, 1) if duration_s else 0.0,
-        "errors": errors["status"] + socket_errors,
-        "non_2xx": errors["status"],
-        "socket_errors": errors,
-        "latency_ms": {k: round(v / 1000, 2) for k, v in lat.items()},
-        "issued": {k: v for k, v in raw["issued"].items() if v},
-        "mbytes": round(raw["bytes"] / 1e6, 1),
-        "loadavg_1m_before": round(load_before, 2),
-    }
+def peak_rss_mib(server: Server) -> float | None:
+    """The largest worker peak RSS (VmHWM) among the gunicorn master's children, in MiB."""
+    values = []
+    for pid in children(server.proc.pid):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    values.append(int(line.split()[1]) / 1024)
+    return round(max(values), 1) if values else None
 
 
 def cpu_seconds(pids: list[int]) -> float:
@@ -319,13 +328,11 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def settle(server: Server, max_s: float, idle_share: float = 0.1) -> float:
-    """Wait until the server (master + workers) uses < idle_share of one core over 1 s, so that work
-    left over from the previous run (queued CT rebuilds) does not count against the next. Returns the
-    seconds waited (max_s if it never went idle)."""
+def settle(servers: list[Server], max_s: float, idle_share: float = 0.1) -> float:
+    """Wait until all servers together use < idle_share of one core over 1 s. Returns seconds waited."""
     started = time.monotonic()
     while time.monotonic() - started < max_s:
-        pids = [server.proc.pid, *children(server.proc.pid)]
+        pids = [p for s in servers for p in process_tree(s.proc.pid)]
         before = cpu_seconds(pids)
         time.sleep(1.0)
         if cpu_seconds(pids) - before < idle_share:
@@ -333,56 +340,224 @@ def settle(server: Server, max_s: float, idle_share: float = 0.1) -> float:
     return round(time.monotonic() - started, 1)
 
 
-def run_workloads(wrk: str, server: Server, args: argparse.Namespace, ids_file: Path) -> dict[str, Any]:
-    out = {}
-    for mode in WORKLOADS:
-        waited = settle(server, args.settle_max)
-        if waited > 2.5:
-            say(f"{server.name}: waited {waited}s for the server to go idle before the {mode} run")
-        if args.warmup > 0:
-            run_wrk(wrk, server.base, mode, args.warmup, args, ids_file)
-        seconds = args.duration if mode == "mixed" else args.endpoint_duration
-        result = run_wrk(wrk, server.base, mode, seconds, args, ids_file)
-        result["settle_s"] = waited
-        lat = result["latency_ms"]
-        say(
-            f"{server.name:8s} {mode:8s} {result['rps']:9.1f} rps  p50 {lat['p50']:7.2f}  p95 {lat['p95']:7.2f}  "
-            f"p99 {lat['p99']:7.2f} ms  errors {result['errors']}"
-        )
-        out[mode] = result
-    return out
+# --- targets ---------------------------------------------------------------------------------
 
 
-def backlog_note(side: dict[str, Any]) -> str:
-    runs = side["runs"]
-    parts = [f"before the {m} run {runs[m]['settle_s']} s" for m in WORKLOADS if runs[m]["settle_s"] > 2.5]
-    parts.append(f"after the last run {side['settle_after_s']} s")
-    return "; ".join(parts)
+def gunicorn_options(workers: int, port: int) -> list[str]:
+    # The service's own gunicorn options (src/main.py serve()), so every target is served alike.
+    return [
+        "--worker-class", "uvicorn.workers.UvicornWorker", "--workers", str(workers),
+        "--bind", f"127.0.0.1:{port}", "--keep-alive", "5", "--timeout", "60", "--graceful-timeout", "30",
+        "--error-logfile", "-", "--log-level", "warning",
+    ]  # fmt: skip
+
+
+def start_service(
+    name: str, args: argparse.Namespace, work: Path, extra_env: dict[str, str], root: Path = PROJECT_ROOT
+) -> Server:
+    port = free_port()
+    artifacts = work / f"artifacts-{name}"
+    for shoe_type in ("road", "trail"):
+        shutil.copytree(args.artifacts_dir / shoe_type, artifacts / shoe_type)
+    env = {k: v for k, v in os.environ.items() if k not in STRIP_ENV}
+    env.update(
+        HOST="127.0.0.1",
+        PORT=str(port),
+        WORKERS=str(args.workers),
+        ARTIFACTS_DIR=str(artifacts),
+        SQLITE_PATH=str(work / f"{name}.sqlite3"),
+        SEED_DEMO_INTERACTIONS="true",
+        DEMO_USERS=str(args.demo_users),
+        LOG_LEVEL="WARNING",
+    )
+    env.update(extra_env)
+    say(f"starting {name}: python -m src.main in {root} (WORKERS={args.workers}, port {port})")
+    server = spawn(name, [sys.executable, "-m", "src.main"], env, port, work / f"{name}.log", root)
+    wait_up(server, args.startup_timeout)
+    return server
+
+
+def start_peer(args: argparse.Namespace, work: Path, sqlite_store: Path, db: str) -> Server:
+    peer_dir = args.peer_dir
+    python = ensure_peer_python(args.peer_python, peer_dir)
+    catalog = work / "peer-catalog.csv"
+    load = [
+        str(python), str(peer_dir / "load_peer_db.py"), "--sqlite", str(sqlite_store), "--server",
+        args.pg_server, "--db", db, "--catalog-dir", str(PROJECT_ROOT / "data"), "--catalog-out", str(catalog),
+    ]  # fmt: skip
+    say(f"loading the peer's database {db} from {sqlite_store.name} (its loader)")
+    subprocess.run(load, check=True, cwd=peer_dir, capture_output=True)
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in STRIP_ENV}
+    env.update(PEER_DSN=f"{args.pg_server} dbname={db}", PEER_CATALOG=str(catalog))
+    cmd = [
+        str(python),
+        "-m",
+        "gunicorn",
+        "seed_app:app",
+        *gunicorn_options(args.workers, port),
+        "--no-control-socket",
+    ]
+    say(f"starting peer: gunicorn seed_app:app ({args.workers} workers, port {port})")
+    server = spawn("peer", cmd, env, port, work / "peer.log", peer_dir)
+    wait_up(server, args.startup_timeout, ready_path=None)
+    return server
+
+
+def start_ceiling(args: argparse.Namespace, work: Path, sizes: dict[str, int]) -> Server:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in STRIP_ENV}
+    env["CEILING_SIZES"] = json.dumps(sizes)
+    cmd = [sys.executable, "-m", "gunicorn", "bench.ceiling_app:app", *gunicorn_options(args.workers, port)]
+    say(f"starting ceiling: gunicorn bench.ceiling_app:app ({args.workers} workers, port {port})")
+    server = spawn("ceiling", cmd, env, port, work / "ceiling.log", PROJECT_ROOT)
+    wait_up(server, 60)
+    return server
+
+
+# --- requests --------------------------------------------------------------------------------
+
+SAMPLE_REQUESTS: dict[str, tuple[str, str, dict[str, Any] | None]] = {
+    "interact": ("POST", "/interact", {"user_id": 1, "shoe_id": "R001", "action_type": "like"}),
+    "feed": ("GET", "/recommend/feed/1", None),
+    "health": ("GET", "/health", None),
+    "road": ("POST", "/recommend/road", {"pace": "Steady", "foot_width": "Wide", "running_purpose": "Daily"}),
+    "trail": ("POST", "/recommend/trail", {"terrain": "Rocky", "foot_width": "Regular", "pace": "Easy"}),
+}
+
+
+def response_sizes(server: Server, endpoints: tuple[str, ...]) -> dict[str, int]:
+    """Bytes of one real response per endpoint (each must be 200)."""
+    sizes = {}
+    with httpx.Client(base_url=server.base, timeout=10) as client:
+        for key in endpoints:
+            method, path, body = SAMPLE_REQUESTS[key]
+            resp = client.request(method, path, json=body)
+            if resp.status_code != 200:
+                raise RuntimeError(f"{server.name}: {method} {path} -> {resp.status_code}: {resp.text[:300]}")
+            sizes[key] = len(resp.content)
+    return sizes
+
+
+def run_wrk(
+    wrk: str, base: str, mode: str, seconds: float, args: argparse.Namespace, ids_file: Path
+) -> dict[str, Any]:
+    cmd = [
+        wrk, f"-t{args.threads}", f"-c{args.connections}", f"-d{max(1, round(seconds))}s",
+        f"--timeout={args.timeout}s", "-s", str(LUA), base, "--", mode, str(ids_file), str(args.demo_users),
+        str(args.feed_users),
+    ]  # fmt: skip
+    load_before = os.getloadavg()[0]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60)
+    line = next((ln for ln in done.stdout.splitlines() if ln.startswith("WRK_JSON ")), None)
+    if done.returncode != 0 or line is None:
+        raise RuntimeError(f"wrk failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+    raw = json.loads(line.removeprefix("WRK_JSON "))
+    errors = raw["errors"]
+    socket_errors = errors["connect"] + errors["read"] + errors["write"] + errors["timeout"]
+    duration_s = raw["duration_us"] / 1e6
+    return {
+        "mode": mode,
+        "requests": raw["requests"],
+        "duration_s": round(duration_s, 2),
+        "rps": round(raw["requests"] / duration_s, 1) if duration_s else 0.0,
+        "errors": errors["status"] + socket_errors,
+        "non_2xx": errors["status"],
+        "socket_errors": errors,
+        "latency_ms": {k: round(v / 1000, 2) for k, v in raw["latency_us"].items()},
+        "issued": {k: v for k, v in raw["issued"].items() if v},
+        "loadavg_1m_before": round(load_before, 2),
+    }
+
+
+def applies(target: str, mode: str) -> bool:
+    return target != "peer" or mode in PEER_WORKLOADS
+
+
+def run_rounds(
+    wrk: str, servers: dict[str, Server], args: argparse.Namespace, ids_file: Path
+) -> dict[str, Any]:
+    """Every workload against every target in turn; the order of targets rotates each round."""
+    runs: dict[str, dict[str, list[dict[str, Any]]]] = {t: {m: [] for m in WORKLOADS} for t in servers}
+    names = list(servers)
+    for rnd in range(args.rounds):
+        order = names[rnd % len(names) :] + names[: rnd % len(names)]
+        for mode in args.workloads:
+            for target in order:
+                if not applies(target, mode):
+                    continue
+                waited = settle(list(servers.values()), args.settle_max)
+                if args.warmup > 0:
+                    run_wrk(wrk, servers[target].base, mode, args.warmup, args, ids_file)
+                res = run_wrk(wrk, servers[target].base, mode, args.duration, args, ids_file)
+                res["round"], res["settle_s"] = rnd + 1, waited
+                lat = res["latency_ms"]
+                say(
+                    f"round {rnd + 1} {mode:8s} {target:8s} {res['rps']:9.1f} rps  p50 {lat['p50']:7.2f}  "
+                    f"p99 {lat['p99']:7.2f} ms  errors {res['errors']}  (settled {waited}s)"
+                )
+                runs[target][mode].append(res)
+    return runs
+
+
+def best(results: list[dict[str, Any]]) -> dict[str, Any] | None:
+    return max(results, key=lambda r: r["rps"]) if results else None
 
 
 # --- report ----------------------------------------------------------------------------------
 
 
 def ratio(a: float | None, b: float | None) -> float | None:
-    return round(a / b, 2) if a is not None and b else None
+    return round(a / b, 3) if a is not None and b else None
 
 
-def compare(service: dict[str, Any], ceiling: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
+def summarise(runs: dict[str, dict[str, list[dict[str, Any]]]]) -> dict[str, Any]:
+    table: dict[str, dict[str, Any]] = {}
     for mode in WORKLOADS:
-        s, c = service[mode], ceiling[mode]
-        out[mode] = {
-            "rps_ratio": ratio(s["rps"], c["rps"]),
-            "p50_ratio": ratio(s["latency_ms"]["p50"], c["latency_ms"]["p50"]),
-            "p99_ratio": ratio(s["latency_ms"]["p99"], c["latency_ms"]["p99"]),
-        }
-    checks = {
-        "mixed RPS >= 0.5x ceiling": (out["mixed"]["rps_ratio"] or 0) >= TARGETS["mixed_rps_ratio"],
-        "mixed p99 <= 3x ceiling": (out["mixed"]["p99_ratio"] or 1e9) <= TARGETS["mixed_p99_ratio"],
-        "mixed zero errors": service["mixed"]["errors"] == 0,
-        "road RPS >= 0.6x ceiling": (out["road"]["rps_ratio"] or 0) >= TARGETS["road_rps_ratio"],
-    }
-    out["targets"] = {k: bool(v) for k, v in checks.items()}
+        if not any(runs[t][mode] for t in runs):
+            continue
+        row: dict[str, Any] = {}
+        ceiling = best(runs.get("ceiling", {}).get(mode, []))
+        peer = best(runs.get("peer", {}).get(mode, []))
+        for target in runs:
+            b = best(runs[target][mode])
+            if b is None:
+                continue
+            before = best(runs.get(BEFORE.get(target, ""), {}).get(mode, []))
+            row[target] = {
+                "vs_before": ratio(b["rps"], before["rps"]) if before else None,
+                "rps": b["rps"],
+                "p50_ms": b["latency_ms"]["p50"],
+                "p99_ms": b["latency_ms"]["p99"],
+                "errors": b["errors"],
+                "errors_all_rounds": sum(r["errors"] for r in runs[target][mode]),
+                "rps_all_rounds": [r["rps"] for r in runs[target][mode]],
+                "vs_ceiling": ratio(b["rps"], ceiling["rps"]) if ceiling else None,
+                "vs_peer": ratio(b["rps"], peer["rps"]) if peer else None,
+            }
+        table[mode] = row
+    return table
+
+
+def check_targets(table: dict[str, Any]) -> dict[str, bool | None]:
+    out: dict[str, bool | None] = {}
+    mixed = table.get("mixed", {})
+    for svc in SERVICES:
+        if svc not in mixed:
+            continue
+        s = mixed[svc]
+        out[f"mixed {svc} >= {PEER_TARGET:g}x the peer"] = (
+            s["vs_peer"] >= PEER_TARGET if s["vs_peer"] is not None else None
+        )
+        if "peer" in mixed:
+            out[f"mixed {svc} p99 <= the peer's"] = s["p99_ms"] <= mixed["peer"]["p99_ms"]
+        out[f"mixed {svc} zero errors"] = s["errors_all_rounds"] == 0
+    for (mode, svc), minimum in CEILING_TARGETS.items():
+        s = table.get(mode, {}).get(svc)
+        if s is not None:
+            out[f"{mode} {svc} >= {minimum:g}x the ceiling"] = (
+                s["vs_ceiling"] >= minimum if s["vs_ceiling"] is not None else None
+            )
     return out
 
 
@@ -390,7 +565,7 @@ def fmt(v: Any) -> str:
     if v is None:
         return "–"
     if isinstance(v, float):
-        return f"{v:,.2f}" if v < 100 else f"{v:,.0f}"
+        return f"{v:,.3f}" if v < 10 else (f"{v:,.1f}" if v < 100 else f"{v:,.0f}")
     if isinstance(v, int):
         return f"{v:,}"
     return str(v)
@@ -398,93 +573,53 @@ def fmt(v: Any) -> str:
 
 def markdown(report: dict[str, Any]) -> str:
     m, s = report["machine"], report["settings"]
-    svc, ceil, cmp_ = report["service"], report["ceiling"], report["comparison"]
+    table, targets = report["table"], report["targets"]
     lines = [
-        "# HTTP benchmark: service vs. constant-response ceiling",
+        "# HTTP benchmark: service (SQLite, PostgreSQL) vs. the peer vs. the ceiling",
         "",
         f"Run {report['started_at']} · `{report['command']}`",
         "",
         f"**Machine:** {m['cpu_model']}, {m['cores']} cores, {m['memory_gib']} GiB, kernel {m['kernel']}, "
-        f"Python {m['python']}, {m['wrk']}.",
-        f"**Settings:** gunicorn + `uvicorn.workers.UvicornWorker`, {s['workers']} workers (both targets), "
-        f"wrk {s['threads']} thread(s), {s['connections']} connections, mixed run {s['duration_s']} s, "
-        f"each endpoint alone {s['endpoint_duration_s']} s, {s['warmup_s']} s warm-up before every run, "
-        f"wrk timeout {s['timeout_s']} s. The load generator shares the {m['cores']} cores with the server "
-        "(hence 1 wrk thread), so absolute numbers are lower than on a dedicated client.",
-        f"**Service:** `python -m src.main`, embedded SQLite store seeded with {s['demo_users']:,} demo runners "
-        f"(fresh per run), content artifacts {report['artifacts']}, other settings at their defaults "
-        "(CT_THRESHOLD=50, FEED_CACHE_TTL_S=60, LOG_LEVEL=INFO). "
-        "**Ceiling:** `bench/ceiling_app.py` (prebuilt `Response` bytes, same routes and response sizes).",
+        f"Python {m['python']}, {m['wrk']}; 1-min load average {m['loadavg_1m_at_start']} at the start "
+        f"(the machine is shared: other work ran during the benchmark, so absolute numbers are noisy; "
+        "the ratios come from one run with the targets alternated).",
+        f"**Settings:** every target gunicorn + `uvicorn.workers.UvicornWorker`, {s['workers']} workers; "
+        f"wrk {s['threads']} thread, {s['connections']} connections, {s['duration_s']} s per run after "
+        f"{s['warmup_s']} s warm-up, {s['rounds']} round(s) alternating targets, best round shown; "
+        f"warm feed = runners 1..{s['feed_users']}.",
         "",
-        "## Mixed workload (POST /interact ×3, GET /recommend/feed/{user_id} ×1, GET /health ×1)",
-        "",
-        "| target | requests | errors | RPS | p50 ms | p95 ms | p99 ms | issued interact/feed/health |",
-        "|---|---:|---:|---:|---:|---:|---:|---|",
+        "| workload | target | RPS | vs ceiling | vs peer | vs before | p50 / p99 ms | errors |",
+        "|---|---|---:|---:|---:|---:|---|---:|",
     ]
-    for name, res in (("service", svc["runs"]["mixed"]), ("ceiling", ceil["runs"]["mixed"])):
-        lat, iss = res["latency_ms"], res["issued"]
-        lines.append(
-            f"| {name} | {fmt(res['requests'])} | {fmt(res['errors'])} | {fmt(res['rps'])} | {fmt(lat['p50'])} | "
-            f"{fmt(lat['p95'])} | {fmt(lat['p99'])} | "
-            f"{iss.get('interact', 0):,}/{iss.get('feed', 0):,}/{iss.get('health', 0):,} |"
-        )
-    c = cmp_["mixed"]
-    lines += [
-        f"| **service/ceiling** | | | **{fmt(c['rps_ratio'])}×** | {fmt(c['p50_ratio'])}× | | "
-        f"**{fmt(c['p99_ratio'])}×** | |",
-        "",
-        "Mixed-run percentiles are over all requests of the mix (wrk measures a run as a whole).",
-        "",
-        "## Each endpoint alone (same connections; gives the per-endpoint percentiles)",
-        "",
-        "| endpoint | target | bytes | requests | errors | RPS | p50 ms | p95 ms | p99 ms | RPS ratio | p99 ratio |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for mode in ALONE:
-        for name, side in (("service", svc), ("ceiling", ceil)):
-            res = side["runs"][mode]
-            lat = res["latency_ms"]
-            last = (
-                f"**{fmt(cmp_[mode]['rps_ratio'])}×** | {fmt(cmp_[mode]['p99_ratio'])}×"
-                if name == "service"
-                else " | "
-            )
+    for mode in table:
+        for target in REPORT_ORDER:
+            r = table[mode].get(target)
+            if r is None:
+                continue
             lines.append(
-                f"| {ENDPOINT_OF[mode]} | {name} | {fmt(side['response_bytes'].get(mode))} | "
-                f"{fmt(res['requests'])} | {fmt(res['errors'])} | {fmt(res['rps'])} | {fmt(lat['p50'])} | "
-                f"{fmt(lat['p95'])} | {fmt(lat['p99'])} | {last} |"
+                f"| {WORKLOAD_LABEL[mode]} | {LABEL[target]} | {r['rps']:,.0f} | {fmt(r['vs_ceiling'])} | "
+                f"{fmt(r['vs_peer'])} | {fmt(r['vs_before'])} | {r['p50_ms']:.1f} / {r['p99_ms']:.1f} | {r['errors_all_rounds']} |"
             )
-    lines += ["", "## Targets", "", "| target | result |", "|---|---|"]
-    for name, ok in cmp_["targets"].items():
-        lines.append(f"| {name} | {'PASS' if ok else 'FAIL'} |")
-    ms, mc = svc["memory"], ceil["memory"]
+    lines += ["", "## Targets (issue 16)", "", "| target | result |", "|---|---|"]
+    for name, ok in targets.items():
+        lines.append(f"| {name} | {'–' if ok is None else ('PASS' if ok else 'FAIL')} |")
     lines += [
         "",
-        "## Memory and start-up",
+        "## Per target",
         "",
-        "| | service | ceiling |",
-        "|---|---:|---:|",
-        f"| peak RSS per worker (VmHWM, max / mean MiB) | {fmt(ms['worker_peak_rss_max_mib'])} / "
-        f"{fmt(ms['worker_peak_rss_mean_mib'])} | {fmt(mc['worker_peak_rss_max_mib'])} / "
-        f"{fmt(mc['worker_peak_rss_mean_mib'])} |",
-        f"| gunicorn master peak RSS (MiB) | {fmt(ms['master_peak_rss_mib'])} | {fmt(mc['master_peak_rss_mib'])} |",
-        f"| process start → first 200 on /health, cold (s) | {fmt(svc['startup']['cold_health_s'])} | "
-        f"{fmt(ceil['startup']['cold_health_s'])} |",
-        f"| process start → first 200 on /health/ready, cold (s) | {fmt(svc['startup']['cold_ready_s'])} | "
-        f"{fmt(ceil['startup']['cold_ready_s'])} |",
-        f"| restart on the same store and snapshot → /health (s) | {fmt(svc['startup'].get('warm_health_s'))} | – |",
+        "| target | start → /health s | peak RSS per worker MiB | response bytes |",
+        "|---|---:|---:|---|",
+    ]
+    for name, info in report["servers"].items():
+        lines.append(
+            f"| {name} | {fmt(info['startup_s'])} | {fmt(info['peak_rss_mib'])} | "
+            + ", ".join(f"{k} {v}" for k, v in info["response_bytes"].items())
+            + " |"
+        )
+    lines += [
         "",
-        "Cold start = artifacts present, fresh store: seeds the SQLite store with the demo runners and builds "
-        "the first CF snapshot before the workers fork. VmHWM counts pages shared with the master "
-        "(copy-on-write) in every worker, so the sum over workers overstates the total.",
-        "",
-        "Runs go read-only first (road, health, feed), then mixed, then interact; before each run the "
-        "harness waits (up to --settle-max s) until the server uses < 10% of a core, so that work a "
-        "previous run left behind (queued continuous-training rebuilds) is not billed to the next one. "
-        f"Waits — service: {backlog_note(svc)}; ceiling: {backlog_note(ceil)}.",
-        "",
-        f"Machine load (1-min load average) when the benchmark started: {m['loadavg_1m_at_start']} "
-        "(anything above ~0 means other processes shared the cores during the runs).",
+        "Errors count every round (non-2xx + socket errors). Before every run the harness waited until "
+        "all servers were idle, so continuous-training rebuilds left by one run are not billed to the next.",
         "",
     ]
     return "\n".join(lines)
@@ -494,109 +629,54 @@ def markdown(report: dict[str, Any]) -> str:
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument(
-        "--workers", type=int, default=int(os.environ.get("WORKERS", 4)), help="default 4 (README)"
-    )
+    p = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    p.add_argument("--workers", type=int, default=2, help="gunicorn workers of every target (default 2)")
     p.add_argument("--connections", type=int, default=64)
     p.add_argument("--threads", type=int, default=1, help="wrk threads (the generator shares the cores)")
-    p.add_argument("--duration", type=float, default=20, help="seconds of the measured mixed run")
-    p.add_argument("--endpoint-duration", type=float, default=None, help="seconds per endpoint-alone run")
-    p.add_argument("--warmup", type=float, default=3, help="seconds of warm-up before each run")
+    p.add_argument("--duration", type=float, default=10, help="seconds of each measured run")
+    p.add_argument("--warmup", type=float, default=2, help="seconds of warm-up before each run")
+    p.add_argument("--rounds", type=int, default=1, help="rounds of alternating runs; best round shown")
     p.add_argument("--timeout", type=float, default=5, help="wrk request timeout (s)")
-    p.add_argument("--settle-max", type=float, default=120, help="max seconds to wait for an idle server")
+    p.add_argument("--settle-max", type=float, default=60, help="max seconds to wait for idle servers")
     p.add_argument("--demo-users", type=int, default=2000)
+    p.add_argument("--feed-users", type=int, default=200, help="runners 1..N in the warm-feed run")
+    p.add_argument("--targets", default=",".join(TARGET_NAMES), help="comma-separated subset of targets")
+    p.add_argument("--workloads", default=",".join(WORKLOADS), help="comma-separated subset of workloads")
+    p.add_argument(
+        "--pg-server", default="host=127.0.0.1 port=5432 user=postgres", help="libpq DSN, no dbname"
+    )
+    p.add_argument(
+        "--peer-python",
+        type=Path,
+        default=Path(os.environ.get("PEER_PYTHON", "/tmp/peer-venv/bin/python")),
+        help="python of the peer's virtualenv (created from its requirements.txt if missing)",
+    )
+    p.add_argument(
+        "--peer-dir",
+        type=Path,
+        default=next((d for d in PEER_DIRS if d.is_dir()), PEER_DIRS[0]),
+        help="the peer's folder (default ../shared/peer)",
+    )
+    p.add_argument(
+        "--baseline",
+        type=Path,
+        default=None,
+        help="an earlier checkout (git archive COMMIT | tar -x -C DIR): also run it on both backends",
+    )
     p.add_argument("--artifacts-dir", type=Path, default=PROJECT_ROOT / "model_artifacts")
-    p.add_argument("--only", choices=("service", "ceiling"), default=None, help="benchmark one target only")
     p.add_argument("--out", type=Path, default=RESULTS_DIR / "http_bench")
     p.add_argument("--startup-timeout", type=float, default=300)
-    p.add_argument("--check", action="store_true", help="exit 1 when a README target is missed")
+    p.add_argument("--check", action="store_true", help="exit 1 when an issue-16 target is missed")
     args = p.parse_args(argv)
-    if args.endpoint_duration is None:
-        args.endpoint_duration = args.duration
+    args.targets = [t for t in args.targets.split(",") if t]
+    asked = {w for w in args.workloads.split(",") if w}
+    if not asked or asked - set(WORKLOADS):
+        p.error(f"--workloads: unknown {sorted(asked - set(WORKLOADS))}; choose from {', '.join(WORKLOADS)}")
+    args.workloads = [w for w in WORKLOADS if w in asked]
+    unknown = set(args.targets) - set(TARGET_NAMES)
+    if unknown:
+        p.error(f"--targets: unknown {sorted(unknown)}; choose from {', '.join(TARGET_NAMES)}")
     return args
-
-
-def bench_service(
-    wrk: str, args: argparse.Namespace, work: Path, artifacts: Path, ids_file: Path
-) -> dict[str, Any]:
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in STRIP_ENV}
-    env.update(
-        HOST="127.0.0.1",
-        PORT=str(port),
-        WORKERS=str(args.workers),
-        ARTIFACTS_DIR=str(artifacts),
-        SQLITE_PATH=str(work / "sonix_rush.sqlite3"),
-        SEED_DEMO_INTERACTIONS="true",
-        DEMO_USERS=str(args.demo_users),
-    )
-    cmd = [sys.executable, "-m", "src.main"]
-    say(f"starting the service: {' '.join(cmd[1:])} (WORKERS={args.workers}, port {port})")
-    server = spawn("service", cmd, env, port, work / "service.log")
-    try:
-        wait_up(server, args.startup_timeout)
-        say(f"service up: /health after {server.startup_s}s, /health/ready after {server.ready_s}s")
-        sizes = response_sizes(server.base)
-        say(f"service response bytes: {sizes}")
-        runs = run_workloads(wrk, server, args, ids_file)
-        settle_after = settle(server, args.settle_max)
-        say(f"service idle {settle_after}s after the last run")
-        mem = memory(server)
-    finally:
-        stop(server)
-    startup = {"cold_health_s": server.startup_s, "cold_ready_s": server.ready_s}
-    # Warm restart: same store and CF snapshot (what a container restart looks like).
-    again = spawn("service", cmd, env, port, work / "service-restart.log")
-    try:
-        wait_up(again, args.startup_timeout)
-        startup.update(warm_health_s=again.startup_s, warm_ready_s=again.ready_s)
-        say(f"service restart: /health after {again.startup_s}s")
-    finally:
-        stop(again)
-    return {
-        "runs": runs,
-        "settle_after_s": settle_after,
-        "memory": mem,
-        "startup": startup,
-        "response_bytes": sizes,
-        "command": " ".join(cmd),
-    }
-
-
-def bench_ceiling(
-    wrk: str, args: argparse.Namespace, work: Path, ids_file: Path, sizes: dict[str, int] | None
-) -> dict[str, Any]:
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in STRIP_ENV}
-    if sizes:
-        env["CEILING_SIZES"] = json.dumps(sizes)
-    # The service's gunicorn options (src/main.py serve()): same worker class, count, bind, timeouts.
-    cmd = [
-        sys.executable, "-m", "gunicorn", "bench.ceiling_app:app",
-        "--worker-class", "uvicorn.workers.UvicornWorker", "--workers", str(args.workers),
-        "--bind", f"127.0.0.1:{port}", "--keep-alive", "5", "--timeout", "60", "--graceful-timeout", "30",
-        "--error-logfile", "-", "--log-level", "info",
-    ]  # fmt: skip
-    say(f"starting the ceiling: gunicorn bench.ceiling_app:app ({args.workers} workers, port {port})")
-    server = spawn("ceiling", cmd, env, port, work / "ceiling.log")
-    try:
-        wait_up(server, 60)
-        got = response_sizes(server.base)
-        say(f"ceiling response bytes: {got}")
-        runs = run_workloads(wrk, server, args, ids_file)
-        settle_after = settle(server, args.settle_max)
-        mem = memory(server)
-    finally:
-        stop(server)
-    return {
-        "runs": runs,
-        "settle_after_s": settle_after,
-        "memory": mem,
-        "startup": {"cold_health_s": server.startup_s, "cold_ready_s": server.ready_s},
-        "response_bytes": got,
-        "command": " ".join(["gunicorn", *cmd[3:]]),
-    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -605,53 +685,94 @@ def main(argv: list[str] | None = None) -> int:
     wrk = ensure_wrk()
     artifacts_state = ensure_artifacts(args.artifacts_dir)
     work = Path(tempfile.mkdtemp(prefix="sonix-http-bench-"))
-    artifacts = work / "artifacts"
-    for shoe_type in ("road", "trail"):
-        shutil.copytree(args.artifacts_dir / shoe_type, artifacts / shoe_type)
     ids_file = work / "shoe_ids.txt"
     ids_file.write_text("\n".join(shoe_ids()) + "\n")
     say(f"work dir {work}; artifacts: {artifacts_state}")
-
+    tag = uuid.uuid4().hex[:8]
+    databases: list[str] = []
+    servers: dict[str, Server] = {}
     report: dict[str, Any] = {
         "started_at": started_at,
         "command": " ".join(["python", "bench/http_bench.py", *(argv if argv is not None else sys.argv[1:])]),
         "machine": machine_info(wrk),
         "settings": {
             "workers": args.workers,
-            "worker_class": "uvicorn.workers.UvicornWorker",
             "connections": args.connections,
             "threads": args.threads,
             "duration_s": args.duration,
-            "endpoint_duration_s": args.endpoint_duration,
             "warmup_s": args.warmup,
+            "rounds": args.rounds,
             "timeout_s": args.timeout,
             "demo_users": args.demo_users,
-            "per_endpoint_latency": "each endpoint run alone with the same connections (wrk measures whole runs)",
+            "feed_users": args.feed_users,
+            "load_generator": "wrk, 1 thread, bench/load.lua",
         },
         "artifacts": artifacts_state,
     }
     try:
-        if args.only != "ceiling":
-            report["service"] = bench_service(wrk, args, work, artifacts, ids_file)
-        if args.only != "service":
-            sizes = report["service"]["response_bytes"] if "service" in report else None
-            report["ceiling"] = bench_ceiling(wrk, args, work, ids_file, sizes)
+        # The sqlite target first: its fresh store is what the peer's loader reads.
+        if "sqlite" in args.targets or "peer" in args.targets:
+            servers["sqlite"] = start_service("sqlite", args, work, {})
+        if "postgres" in args.targets:
+            db = f"sonix_bench_{tag}"
+            create_database(args.pg_server, db)
+            databases.append(db)
+            url = url_of(args.pg_server, db)
+            servers["postgres"] = start_service("postgres", args, work, {"DATABASE_URL": url})
+        if args.baseline is not None and "sqlite" in args.targets:
+            servers["sqlite-before"] = start_service("sqlite-before", args, work, {}, root=args.baseline)
+        if args.baseline is not None and "postgres" in args.targets:
+            db = f"sonix_bench_before_{tag}"
+            create_database(args.pg_server, db)
+            databases.append(db)
+            servers["postgres-before"] = start_service(
+                "postgres-before",
+                args,
+                work,
+                {"DATABASE_URL": url_of(args.pg_server, db)},
+                root=args.baseline,
+            )
+        if "peer" in args.targets:
+            db = f"peer_bench_{tag}"
+            databases.append(db)
+            servers["peer"] = start_peer(args, work, work / "sqlite.sqlite3", db)
+        for name, server in servers.items():
+            endpoints = ("interact", "feed", "health") if name == "peer" else tuple(SAMPLE_REQUESTS)
+            server.response_bytes = response_sizes(server, endpoints)
+        if "ceiling" in args.targets:
+            reference = servers.get("sqlite") or servers.get("postgres")
+            servers["ceiling"] = start_ceiling(args, work, reference.response_bytes if reference else {})
+            servers["ceiling"].response_bytes = response_sizes(servers["ceiling"], tuple(SAMPLE_REQUESTS))
+        if "sqlite" not in args.targets and "sqlite" in servers:  # only needed to seed the peer
+            stop(servers.pop("sqlite"))
+        for name, server in servers.items():
+            say(f"{name} up: /health after {server.startup_s}s; response bytes {server.response_bytes}")
+        runs = run_rounds(wrk, servers, args, ids_file)
+        report["servers"] = {
+            name: {
+                "startup_s": server.startup_s,
+                "peak_rss_mib": peak_rss_mib(server),
+                "response_bytes": server.response_bytes,
+            }
+            for name, server in servers.items()
+        }
     finally:
+        for server in servers.values():
+            stop(server)
+        for db in databases:
+            drop_database(args.pg_server, db)
         say(f"server logs kept in {work}")
 
+    report["runs"] = runs
+    report["table"] = summarise(runs)
+    report["targets"] = check_targets(report["table"])
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    if "service" in report and "ceiling" in report:
-        report["comparison"] = compare(report["service"]["runs"], report["ceiling"]["runs"])
-        sb, cb = report["service"]["response_bytes"], report["ceiling"]["response_bytes"]
-        report["comparison"]["response_size_ratio"] = {k: ratio(sb[k], cb[k]) for k in sb}
     args.out.with_suffix(".json").write_text(json.dumps(report, indent=2) + "\n")
-    if "comparison" in report:
-        md = markdown(report)
-        args.out.with_suffix(".md").write_text(md)
-        print("\n" + md)
-    say(f"wrote {args.out.with_suffix('.json')}" + (" and .md" if "comparison" in report else ""))
-    targets = report.get("comparison", {}).get("targets", {})
-    return 1 if args.check and not all(targets.values()) else 0
+    md = markdown(report)
+    args.out.with_suffix(".md").write_text(md)
+    print("\n" + md)
+    say(f"wrote {args.out.with_suffix('.json')} and .md")
+    return 1 if args.check and not all(v for v in report["targets"].values() if v is not None) else 0
 
 
 if __name__ == "__main__":

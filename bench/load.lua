@@ -1,11 +1,13 @@
 -- wrk script for bench/http_bench.py: the SONIX RUSH AI traffic mix over realistic ids.
 --
---   wrk -t1 -c64 -d20s -s bench/load.lua http://127.0.0.1:7860 -- MODE IDS_FILE DEMO_USERS
+--   wrk -t1 -c64 -d10s -s bench/load.lua http://127.0.0.1:7860 -- MODE IDS_FILE DEMO_USERS FEED_USERS
 --
 -- MODE       mixed    = POST /interact x3, GET /recommend/feed/{user_id} x1, GET /health x1
---            interact | feed | health | road  = that endpoint alone
+--            interact | feed | health | road | trail  = that endpoint alone
 -- IDS_FILE   one catalog shoe id per line (from data/*.csv)
 -- DEMO_USERS demo runners 1..N exist in the store (feed users are drawn from them: always 200)
+-- FEED_USERS the feed-alone run asks for runners 1..FEED_USERS only, so that after the warm-up
+--            every answer is a cache hit in every worker (the warm feed); default DEMO_USERS
 --
 -- Interactions: 85% from demo runners, 15% from new runners (ids >= 1,000,000); half likes, half
 -- 1-5 star ratings. Road: random questionnaires (each field present with probability 0.7).
@@ -14,13 +16,14 @@
 -- belongs to, so this script tallies requests *issued* per endpoint (issued - completed <= the
 -- connection count) and prints one JSON line at the end (latency over all requests, in us).
 
-local mode, ids_file, demo_users
+local mode, ids_file, demo_users, feed_users
 local shoe_ids = {}
 local bodies = {}
+local trail_bodies = {}
 local threads = {}
 local counter = 0
 
-n_interact, n_feed, n_health, n_road = 0, 0, 0, 0
+n_interact, n_feed, n_health, n_road, n_trail = 0, 0, 0, 0, 0
 
 local headers = { ["Content-Type"] = "application/json" }
 
@@ -36,6 +39,18 @@ local road_fields = {
   { "stability_need", { "Neutral", "Guided" } },
 }
 
+local trail_fields = {
+  { "pace", { "Easy", "Steady", "Fast" } },
+  { "arch_type", { "Flat", "Normal", "High" } },
+  { "strike_pattern", { "Heel", "Mid", "Forefoot" } },
+  { "foot_width", { "Narrow", "Regular", "Wide" } },
+  { "season", { "Summer", "Spring & Fall", "Winter" } },
+  { "orthotic_usage", { "Yes", "No" } },
+  { "terrain", { "Light", "Mixed", "Rocky", "Muddy" } },
+  { "rock_sensitive", { "Yes", "No" } },
+  { "water_resistance", { "Waterproof", "Water Repellent" } },
+}
+
 function setup(thread)
   counter = counter + 1
   thread:set("thread_id", counter)
@@ -46,9 +61,9 @@ local function pick(t)
   return t[math.random(#t)]
 end
 
-local function road_body()
+local function questionnaire_body(fields)
   local parts = {}
-  for _, f in ipairs(road_fields) do
+  for _, f in ipairs(fields) do
     if math.random() < 0.7 then
       parts[#parts + 1] = string.format('"%s":"%s"', f[1], pick(f[2]))
     end
@@ -60,6 +75,7 @@ function init(args)
   mode = args[1] or "mixed"
   ids_file = args[2]
   demo_users = tonumber(args[3] or "2000")
+  feed_users = tonumber(args[4] or args[3] or "2000")
   math.randomseed(os.time() * 1000 + (thread_id or 0) * 7919)
   if ids_file then
     for line in io.lines(ids_file) do
@@ -74,7 +90,8 @@ function init(args)
   end
   -- 512 prebuilt questionnaires, so generating a request costs next to nothing.
   for i = 1, 512 do
-    bodies[i] = road_body()
+    bodies[i] = questionnaire_body(road_fields)
+    trail_bodies[i] = questionnaire_body(trail_fields)
   end
 end
 
@@ -97,9 +114,9 @@ local function interact()
   return wrk.format("POST", "/interact", headers, body)
 end
 
-local function feed()
+local function feed(users)
   n_feed = n_feed + 1
-  return wrk.format("GET", "/recommend/feed/" .. math.random(1, demo_users), nil, nil)
+  return wrk.format("GET", "/recommend/feed/" .. math.random(1, users), nil, nil)
 end
 
 local function health()
@@ -112,44 +129,52 @@ local function road()
   return wrk.format("POST", "/recommend/road", headers, bodies[math.random(#bodies)])
 end
 
+local function trail()
+  n_trail = n_trail + 1
+  return wrk.format("POST", "/recommend/trail", headers, trail_bodies[math.random(#trail_bodies)])
+end
+
 function request()
   if mode == "interact" then
     return interact()
   elseif mode == "feed" then
-    return feed()
+    return feed(feed_users)
   elseif mode == "health" then
     return health()
   elseif mode == "road" then
     return road()
+  elseif mode == "trail" then
+    return trail()
   end
   local r = math.random(5) -- mixed: 3 interact : 1 feed : 1 health
   if r <= 3 then
     return interact()
   elseif r == 4 then
-    return feed()
+    return feed(demo_users)
   end
   return health()
 end
 
 function done(summary, latency, requests)
-  local issued = { interact = 0, feed = 0, health = 0, road = 0 }
+  local issued = { interact = 0, feed = 0, health = 0, road = 0, trail = 0 }
   for _, t in ipairs(threads) do
     issued.interact = issued.interact + (t:get("n_interact") or 0)
     issued.feed = issued.feed + (t:get("n_feed") or 0)
     issued.health = issued.health + (t:get("n_health") or 0)
     issued.road = issued.road + (t:get("n_road") or 0)
+    issued.trail = issued.trail + (t:get("n_trail") or 0)
   end
   local e = summary.errors
   io.write(string.format(
     'WRK_JSON {"requests":%d,"duration_us":%d,"bytes":%d,'
       .. '"errors":{"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d},'
       .. '"latency_us":{"min":%d,"mean":%.1f,"max":%d,"p50":%d,"p90":%d,"p95":%d,"p99":%d,"p999":%d},'
-      .. '"issued":{"interact":%d,"feed":%d,"health":%d,"road":%d}}\n',
+      .. '"issued":{"interact":%d,"feed":%d,"health":%d,"road":%d,"trail":%d}}\n',
     summary.requests, summary.duration, summary.bytes,
     e.connect, e.read, e.write, e.status, e.timeout,
     latency.min, latency.mean, latency.max,
     latency:percentile(50), latency:percentile(90), latency:percentile(95),
     latency:percentile(99), latency:percentile(99.9),
-    issued.interact, issued.feed, issued.health, issued.road
+    issued.interact, issued.feed, issued.health, issued.road, issued.trail
   ))
 end

@@ -18,6 +18,7 @@ or `E` (estimated). An optional trailing `;key=value,...` overrides derived colu
 from __future__ import annotations
 
 import csv
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from src.config import METADATA_COLUMNS, ROAD_FEATURES, TRAIL_FEATURES  # noqa: E402
+from src.config import DESCRIPTIVE_COLUMNS, METADATA_COLUMNS, ROAD_FEATURES, TRAIL_FEATURES  # noqa: E402
 
 ROAD = """
 @Nike
@@ -50,7 +51,7 @@ Structure Plus|2025|295|38|28|6|7|0|1|R|D|0|E
 React Infinity Run 4|2023|300|37|28|6|5|0|1|R|D|0|E
 Zoom Fly 4|2021|270|37|29|5|6|2|0|R|T|0|E
 Zoom Fly 5|2022|275|40|32|6|6|2|0|R|T|0|P
-Zoom Fly 6|2024|250|42|34|7|8|2|0|R|TR|0|P
+Zoom Fly 6|2024|250|42|34|7|8|2|0|R|T|0|P
 Zoom Tempo Next%|2020|280|40|30|7|8|1|0|R|T|0|E
 Vaporfly Next% 2|2021|196|40|32|8|9|2|0|NR|R|0|P
 Vaporfly 3|2023|185|40|32|8|9|2|0|NR|R|0|P;breathability=5,warmth=1
@@ -58,7 +59,7 @@ Vaporfly 4|2025|175|39|33|8|9|2|0|NR|R|0|E
 Alphafly Next% 2|2022|235|40|32|8|10|2|0|NR|R|0|P
 Alphafly 3|2024|218|40|32|8|10|2|0|NR|R|0|P
 Streakfly|2022|159|32|26|7|8|0|0|NR|R|0|E
-Streakfly 2|2025|180|35|29|7|9|2|0|NR|TR|0|E
+Streakfly 2|2025|180|35|29|7|9|2|0|NR|R|0|E
 Rival Fly 3|2021|230|28|20|3|6|0|0|R|T|0|E
 Winflo 10|2023|290|32|22|4|4|0|0|RW|D|0|E
 Winflo 11|2024|285|33|23|4|4|0|0|RW|D|0|E
@@ -76,7 +77,7 @@ Gel-Nimbus 27|2025|300|43.5|35.5|8|6|0|0|NRW|D|0|P
 Gel-Kayano 28|2021|310|33|23|4|4|0|1|NRW|D|0|E
 Gel-Kayano 29|2022|305|34|24|5|4|0|1|NRW|D|0|E
 Gel-Kayano 30|2023|305|40|30|6|4|0|1|NRW|D|0|P
-Gel-Kayano 31|2024|303|40|32|6|5|0|1|NRW|D|0|P
+Gel-Kayano 31|2024|303|40|30|6|5|0|1|NRW|D|0|P
 Gel-Kayano 32|2025|300|42|34|7|5|0|1|NRW|D|0|E
 Novablast 2|2021|265|33|23|7|7|0|0|R|DT|0|E
 Novablast 3|2022|255|40.5|32.5|7|8|0|0|RW|DT|0|E
@@ -101,16 +102,16 @@ Gel-Cumulus 25|2023|280|37|29|6|5|0|0|RW|D|0|E
 Gel-Cumulus 26|2024|280|38|30|7|5|0|0|RW|D|0|E
 Gel-Cumulus 27|2025|275|39|31|7|6|0|0|RW|D|0|E
 Gel-Cumulus 26 GTX|2024|305|38|30|6|5|0|0|R|D|2|E
-Magic Speed 3|2023|215|39|31|5|8|2|0|R|TR|0|E
-Magic Speed 4|2024|220|40|32|6|8|2|0|R|TR|0|P
+Magic Speed 3|2023|215|39|31|5|8|2|0|R|T|0|E
+Magic Speed 4|2024|220|40|32|6|8|2|0|R|T|0|P
 Gel-Pulse 15|2023|285|30|22|4|3|0|0|RW|D|0|E
 Gel-Excite 10|2023|275|29|20|4|3|0|0|RW|D|0|E
 Gel-Contend 9|2024|270|28|18|4|3|0|0|RW|D|0|E
 Dynablast 3|2023|245|31|23|5|6|0|0|R|DT|0|E
-Hyper Speed 4|2024|205|32|27|4|6|0|0|R|TR|0|E
-S4+ Yogi|2024|250|40|33|6|8|1|0|R|TR|0|E
-Noosa Tri 15|2023|230|32|24|5|7|0|0|R|TR|0|E
-Noosa Tri 16|2024|225|35|27|6|7|0|0|R|TR|0|E
+Hyper Speed 4|2024|205|32|27|4|6|0|0|R|T|0|E
+S4+ Yogi|2024|250|40|33|6|8|1|0|R|T|0|E
+Noosa Tri 15|2023|230|32|24|5|7|0|0|R|T|0|E
+Noosa Tri 16|2024|225|35|27|6|7|0|0|R|T|0|E
 EvoRide Speed 2|2024|225|37|32|5|7|1|0|R|T|0|E
 Gel-Kinsei Max|2024|330|40|32|7|5|0|0|R|D|0|E
 GlideRide Max|2023|280|44|38|6|6|0|0|R|D|0|E
@@ -131,7 +132,7 @@ Mach X 2|2024|265|42|37|7|8|1|0|R|T|0|E
 Rocket X 2|2023|215|37|32|6|9|2|0|NR|R|0|P
 Cielo X1|2023|255|47|40|8|9|2|0|R|R|0|P
 Cielo X1 2.0|2025|235|45|38|8|9|2|0|R|R|0|E
-Carbon X 3|2022|240|39|34|6|7|2|0|R|TR|0|E
+Carbon X 3|2022|240|39|34|6|7|2|0|R|T|0|E
 Skyward X|2024|320|48|43|9|8|2|0|R|DT|0|P
 Arahi 6|2022|270|33|28|5|5|0|1|RW|D|0|E
 Arahi 7|2024|275|37|32|6|5|0|1|RW|D|0|P
@@ -172,7 +173,7 @@ Hyperion Max 2|2024|250|39|31|7|8|0|0|R|T|0|E
 Hyperion Elite 3|2022|215|35|27|6|8|2|0|R|R|0|E
 Hyperion Elite 4|2024|200|40|32|7|9|2|0|NR|R|0|P
 Hyperion Tempo|2020|210|29|21|5|7|0|0|R|T|0|E
-Hyperion|2023|200|29|21|4|7|0|0|R|TR|0|E
+Hyperion|2023|200|29|21|4|7|0|0|R|T|0|E
 Hyperion GTS 2|2024|215|30|22|4|7|0|1|R|T|0|E
 Launch 8|2021|235|29|19|4|6|0|0|RW|DT|0|E
 Launch 9|2022|235|30|20|4|6|0|0|RW|DT|0|E
@@ -185,9 +186,9 @@ Addiction GTS 15|2021|320|32|20|4|3|0|1|NRW|D|0|E
 Revel 7|2024|265|30|20|4|4|0|0|RW|D|0|E
 Trace 3|2024|260|30|18|5|4|0|0|RW|D|0|E
 @Saucony
-Endorphin Speed 2|2021|230|35|27|6|8|1|0|R|TR|0|E
-Endorphin Speed 3|2022|230|36|28|6|8|1|0|R|TR|0|P
-Endorphin Speed 4|2024|233|36|28|6|8|1|0|RW|TR|0|P
+Endorphin Speed 2|2021|230|35|27|6|8|1|0|R|T|0|E
+Endorphin Speed 3|2022|230|36|28|6|8|1|0|R|T|0|P
+Endorphin Speed 4|2024|233|36|28|6|8|1|0|RW|T|0|P
 Endorphin Pro 2|2021|215|35|27|6|9|2|0|NR|R|0|E
 Endorphin Pro 3|2022|207|39.5|31.5|7|9|2|0|NR|R|0|P
 Endorphin Pro 4|2024|207|39.5|31.5|7|9|2|0|NR|R|0|P
@@ -210,7 +211,7 @@ Hurricane 24|2024|320|40|32|6|4|0|1|RW|D|0|E
 Omni 21|2023|300|34|26|5|4|0|1|RW|D|0|E
 Tempus|2022|275|32|24|5|6|0|1|R|DT|0|P
 Kinvara 13|2022|205|28|24|4|6|0|0|R|T|0|E
-Kinvara 14|2023|205|31|25|4|6|0|0|R|T|0|E
+Kinvara 14|2023|205|31|27|4|6|0|0|RW|T|0|P
 Kinvara 15|2024|205|33|27|5|6|0|0|R|T|0|E
 Axon 3|2023|260|32|24|4|5|0|0|R|D|0|E
 Echelon 9|2023|300|35|27|4|4|0|0|RW|D|0|E
@@ -228,7 +229,7 @@ Echelon 9|2023|300|35|27|4|4|0|0|RW|D|0|E
 860v13|2023|305|33|23|4|4|0|1|NRW|D|0|E
 860v14|2024|300|35|27|5|4|0|1|NRW|D|0|E
 FuelCell Rebel v3|2022|215|31|25|6|8|0|0|R|T|0|P
-FuelCell Rebel v4|2024|210|35|29|7|8|0|0|RW|TR|0|P
+FuelCell Rebel v4|2024|210|35|29|7|8|0|0|RW|T|0|P
 FuelCell SC Elite v3|2022|225|40|36|7|9|2|0|R|R|0|E
 FuelCell SC Elite v4|2024|215|40|36|7|9|2|0|NR|R|0|P
 FuelCell SC Elite v5|2025|205|40|36|7|9|2|0|NR|R|0|E
@@ -246,7 +247,7 @@ Adizero Adios Pro 2|2021|225|39|30|7|8|2|0|NR|R|0|E
 Adizero Adios Pro 3|2022|215|39.5|33|7|9|2|0|NR|R|0|P
 Adizero Adios Pro 4|2024|210|39|33|7|9|2|0|NR|R|0|P
 Adizero Adios Pro Evo 1|2023|138|39|30|7|9|2|0|NR|R|0|P;removable_insole=0
-Adizero Adios 8|2023|205|30|20|4|7|0|0|NR|TR|0|E
+Adizero Adios 8|2023|205|30|20|4|7|0|0|NR|T|0|E
 Adizero Boston 11|2022|275|39|31|5|7|1|0|R|T|0|E
 Adizero Boston 12|2023|265|40|33|6|8|1|0|R|T|0|P
 Adizero Boston 13|2025|260|40|34|6|8|1|0|R|T|0|E
@@ -267,7 +268,7 @@ Ultraboost Light|2023|300|32|22|6|6|0|0|R|D|0|P
 Ultraboost 5|2024|310|32|22|6|6|0|0|R|D|0|E
 @Puma
 Deviate Nitro 2|2022|265|36|28|6|8|2|0|R|T|0|E
-Deviate Nitro 3|2024|275|40|30|7|8|2|0|RW|TR|0|E
+Deviate Nitro 3|2024|275|40|30|7|8|2|0|RW|T|0|E
 Deviate Nitro Elite 2|2022|215|38|30|7|9|2|0|NR|R|0|E
 Deviate Nitro Elite 3|2024|210|39|31|7|9|2|0|NR|R|0|E
 Fast-R Nitro Elite 2|2023|200|40|32|6|9|2|0|NR|R|0|E
@@ -338,7 +339,7 @@ Ultrafly 4|2022|270|30|25|5|5|0|1|RW|D|0|E
 Ultrafly 5|2024|270|33|28|6|5|0|1|RW|D|0|E
 Atmos|2023|290|34|29|7|5|0|0|RW|D|0|E
 Specter 2|2024|280|35|30|6|7|1|0|RW|DT|0|E
-Cyclone 2|2022|215|28|23|5|7|0|0|RW|TR|0|E
+Cyclone 2|2022|215|28|23|5|7|0|0|RW|T|0|E
 ST-5|2023|200|14|14|3|4|0|0|RW|D|0|E
 Magnifly 5|2023|270|30|30|6|5|0|0|RW|D|0|E
 Fli-Lyte 5|2023|240|23|20|4|5|0|0|RW|D|0|E
@@ -358,12 +359,12 @@ Infinite Pro|2024|285|36|28|6|5|0|0|R|D|0|E
 Infinite 6|2024|285|32|24|5|4|0|0|RW|D|0|E
 Machina 3|2022|285|35|27|5|6|0|0|R|DT|0|E
 @Skechers
-GOrun Razor 4|2022|190|31|25|6|8|0|0|R|TR|0|E
+GOrun Razor 4|2022|190|31|25|6|8|0|0|R|T|0|E
 Max Road 6|2023|250|34|28|7|7|0|0|R|DT|0|E
 GOrun Ride 11|2023|245|32|26|6|5|0|0|RW|D|0|E
 Speed Beast|2023|170|33|27|6|9|2|0|NR|R|0|E
 Speed Freek|2023|190|36|30|7|9|2|0|NR|R|0|E
-Aero Burst|2024|215|36|30|6|8|1|0|R|TR|0|E
+Aero Burst|2024|215|36|30|6|8|1|0|R|T|0|E
 @Salomon
 Aero Glide 2|2024|260|37|29|7|6|0|0|R|D|0|E
 Aero Blaze 2|2024|240|33|25|6|7|0|0|R|T|0|E
@@ -372,6 +373,14 @@ Aero Volt|2024|245|33|25|5|7|1|0|R|T|0|E
 @Kiprun
 KD900X LD|2023|230|39.5|31.5|7|9|2|0|NR|R|0|E
 KD900|2022|270|35|27|6|6|0|0|RW|D|0|E
+@New Balance
+1080v15|2025|275|38|32|8|6|0|0|NRW|D|0|E
+@Brooks
+Adrenaline GTS 25|2025|290|38|26|6|5|0|1|NRW|D|0|E
+@Hoka
+Arahi 8|2025|280|38|33|6|6|0|1|RW|D|0|E
+@Saucony
+Triumph 23|2025|290|40|30|8|6|0|0|RW|D|0|E
 """
 
 TRAIL = """
@@ -434,7 +443,7 @@ Trailfly Ultra G 300 Max|2021|300|31|25|6|5|0|0|RW|D|0|P|4|0|4431
 Mudtalon|2022|300|22|16|3|4|0|0|RW|D|0|P|6|0|1245
 Mudtalon Speed|2023|250|21|17|3|5|0|0|NR|TR|0|E|6|0|1245
 X-Talon Ultra 260 V2|2021|260|22|16|3|5|0|0|NR|TR|0|P|6|1|1345
-X-Talon G 235|2020|235|13|13|2|4|0|0|NR|TR|0|E|8|0|1245
+X-Talon G 235|2020|235|19|13|2|4|0|0|NR|TR|0|P|8|1|1245
 Mudclaw G 260 V2|2021|260|22|16|3|4|0|0|NR|TR|0|E|8|0|1145
 Roclite G 275 V2|2022|275|26|20|4|5|0|0|RW|D|0|E|4|0|3441
 Roclite G 345 GTX V2|2022|345|26|20|4|4|0|0|RW|D|2|E|4|0|2443
@@ -601,6 +610,18 @@ Sylan|2022|260|33|27|7|6|0|0|R|D|0|E|4|0|3441
 Ultra 2|2023|280|28|22|5|5|0|0|NR|D|0|E|4.5|0|3342
 Irock 3|2021|275|20|14|3|5|0|0|NR|TR|0|E|5|0|2354
 Xtrm 2|2023|250|18|12|3|5|0|0|NR|TR|0|E|6|0|1245
+@La Sportiva
+Bushido III GTX|2023|310|28|22|3|5|0|0|NR|D|2|E|4.5|1|2452
+@Dynafit
+Feline SL GTX|2020|330|28|22|4|4|0|0|NR|D|2|E|4.5|0|2444
+@ASICS
+GT-2000 13 TR|2024|295|37|29|6|5|0|1|RW|D|0|E|3.5|0|4331
+@Puma
+Fast-Trac Nitro 3|2024|265|32|26|6|7|0|0|R|DT|0|E|4|0|3442
+@Saucony
+Peregrine 15|2025|280|29|25|5|6|0|0|RW|D|0|E|5|1|3443
+@Brooks
+Cascadia 19|2025|300|35|29|5|5|0|0|RW|D|0|E|4|1|3442
 """
 
 WIDTH_FLAGS = {"N": "width_narrow", "R": "width_regular", "W": "width_wide"}
@@ -629,6 +650,69 @@ def _derive(row: dict[str, Any], trail: bool) -> None:
     row["breathability"] = breath
     row["warmth"] = warmth
     row["removable_insole"] = 1
+
+
+# --- descriptive columns: family, current, role (derived, never model features) ---------------
+# A name token that only numbers a version (41, 2.0, III, v14, V2, Next%, the Paris/Tokyo editions)
+# or names a membrane variant; stripping them leaves the model family ("Pegasus 41 GTX" -> Pegasus).
+# Three-digit numbers stay: in Inov-8 names (G 235, G 300) they are part of the model.
+VERSION_TOKEN = re.compile(r"^(\d{1,2}(\.\d)?|II|III|IV|VI|VII|VIII|[vV]\d+|Next%|Paris|Tokyo)$")
+MEMBRANE_TOKENS = frozenset({"GTX", "Waterproof", "Shield"})
+# Where the name alone misleads: a lacing variant or a renamed edition of the same model.
+FAMILY_OVERRIDES: dict[tuple[str, str], str] = {
+    ("Adidas", "Adizero SL2"): "Adizero SL",
+    ("La Sportiva", "Jackal II Boa"): "Jackal",
+    ("Hoka", "Challenger ATR 7 GTX"): "Challenger",
+}
+
+
+def family_of(brand: str, name: str) -> str:
+    """Brand + model family: the name without version numbers and membrane suffixes."""
+    override = FAMILY_OVERRIDES.get((brand, name))
+    if override is not None:
+        return f"{brand} {override}"
+    kept = []
+    for token in name.split():
+        token = re.sub(r"^(\d+)v\d+$", r"\1", token).rstrip("+")  # 1080v14 -> 1080, Sky+ -> Sky
+        if VERSION_TOKEN.match(token) or token in MEMBRANE_TOKENS:
+            continue
+        kept.append(token)
+    return f"{brand} {' '.join(kept) or name}"
+
+
+def version_number(name: str) -> float:
+    """The version a name carries (last number, vN or roman numeral); 0 when none."""
+    romans = {"II": 2, "III": 3, "IV": 4, "VI": 6, "VII": 7, "VIII": 8}
+    found = 0.0
+    for token in name.split():
+        match = re.fullmatch(r"(?:\d+v|[vV])?(\d{1,2}(?:\.\d)?)", token.rstrip("+"))
+        if match:
+            found = float(match.group(1))
+        elif token in romans:
+            found = float(romans[token])
+    return found
+
+
+def role_of(row: dict[str, Any]) -> str:
+    """race = a racer (plated super shoe, racing flat, trail racer); tempo = uptempo trainer; else daily."""
+    if row["use_race"] == 1 and row["use_daily"] == 0:
+        return "race"
+    if row["use_tempo"] == 1 and row["use_daily"] == 0:
+        return "tempo"
+    return "daily"
+
+
+def mark_current(rows: list[dict[str, Any]]) -> None:
+    """current = 1 for the newest version of each lineage (family + with/without a weatherproof upper)
+    in this catalog, 0 for the versions it replaced."""
+    newest: dict[tuple[str, bool], tuple[int, float]] = {}
+    for row in rows:
+        lineage = (row["family"], row["water_resistance"] > 0)
+        key = (row["release_year"], version_number(row["name"]))
+        newest[lineage] = max(newest.get(lineage, key), key)
+    for row in rows:
+        lineage = (row["family"], row["water_resistance"] > 0)
+        row["current"] = int((row["release_year"], version_number(row["name"])) == newest[lineage])
 
 
 def parse_table(text: str, trail: bool) -> list[dict[str, Any]]:
@@ -687,12 +771,15 @@ def parse_table(text: str, trail: bool) -> list[dict[str, Any]]:
                 row[column] = int(digit)
         _derive(row, trail)
         row.update(overrides)
+        row["family"] = family_of(brand, name)
+        row["role"] = role_of(row)
         rows.append(row)
+    mark_current(rows)
     return rows
 
 
 def write_csv(path: Path, rows: list[dict[str, Any]], prefix: str, features: list[str]) -> None:
-    columns = METADATA_COLUMNS + features
+    columns = METADATA_COLUMNS + DESCRIPTIVE_COLUMNS + features
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(columns)

@@ -1,7 +1,8 @@
 """Catalog loading and validation (stdlib `csv` only: this module is on the serving path).
 
 `load_catalog` reads one of the two catalog CSVs and returns one dict per shoe, in file order:
-metadata columns as `str` (except `release_year`, an `int`) and feature columns as `float`.
+metadata columns as `str` (except `release_year`, an `int`), the descriptive columns `family` (str),
+`current` (int 0/1) and `role` (str, one of ROLES), and feature columns as `float`.
 Every check raises `CatalogError` on the first problem, with a single line naming the file, the
 1-based data row, the shoe id when known and the column, e.g.
 
@@ -20,7 +21,15 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from src.config import FEATURE_RANGES, FEATURES, ID_PREFIX, METADATA_COLUMNS, ShoeType
+from src.config import (
+    DESCRIPTIVE_COLUMNS,
+    FEATURE_RANGES,
+    FEATURES,
+    ID_PREFIX,
+    METADATA_COLUMNS,
+    ROLES,
+    ShoeType,
+)
 
 SPEC_SOURCES: frozenset[str] = frozenset({"published", "estimated"})
 WIDTH_COLUMNS: tuple[str, ...] = ("width_narrow", "width_regular", "width_wide")
@@ -37,7 +46,7 @@ def required_columns(shoe_type: ShoeType) -> list[str]:
     """Every column a catalog of this type must have, in the canonical order."""
     if shoe_type not in FEATURES:
         raise ValueError(f"unknown shoe type {shoe_type!r}")
-    return METADATA_COLUMNS + FEATURES[shoe_type]
+    return METADATA_COLUMNS + DESCRIPTIVE_COLUMNS + FEATURES[shoe_type]
 
 
 def _fmt(number: float) -> str:
@@ -110,6 +119,15 @@ def validate_records(
             raise fail(
                 "spec_source", f"{typed['spec_source']!r} is not one of {', '.join(sorted(SPEC_SOURCES))}"
             )
+
+        typed["family"] = str(record["family"]).strip()
+        current = _parse_number(record["current"])
+        if current not in (0.0, 1.0):
+            raise fail("current", f"{str(record['current']).strip()!r} is not 0 or 1")
+        typed["current"] = int(current)  # type: ignore[arg-type]
+        typed["role"] = str(record["role"]).strip()
+        if typed["role"] not in ROLES:
+            raise fail("role", f"{typed['role']!r} is not one of {', '.join(ROLES)}")
 
         for column in features:
             raw = record[column]

@@ -26,6 +26,13 @@ ID_PREFIX: dict[str, str] = {"road": "R", "trail": "T"}
 # numbers are the maker's published specs ("published") or plausible estimates ("estimated").
 METADATA_COLUMNS: list[str] = ["shoe_id", "name", "brand", "release_year", "spec_source"]
 
+# Descriptive catalog columns: what a fitter knows about a model beyond its specs. Never model
+# features and not stored in the database; the content training joins them from the catalog file
+# by shoe_id. `family` = brand + model without version ("Nike Pegasus"), `current` = 1 for the
+# newest version of its line in the catalog, `role` = what the shoe is built for (one of ROLES).
+DESCRIPTIVE_COLUMNS: list[str] = ["family", "current", "role"]
+ROLES: tuple[str, ...] = ("daily", "tempo", "race")
+
 # Numeric feature columns. Encodings: plate 0 none / 1 nylon-TPU-plastic / 2 carbon;
 # stability 0 neutral / 1 guided; water_resistance 0 none / 1 water repellent / 2 membrane;
 # width_* and use_* and removable_insole and rock_plate are 0/1 flags; softness and
@@ -134,6 +141,9 @@ class Settings(BaseSettings):
     gate_max_users: int = Field(200, ge=10)  # users scored per CT evaluation
     # how often every API worker polls the store for a newer published CF version or an admin reload
     snapshot_poll_s: float = Field(2.0, gt=0)
+    # /health reads the shared CT counter from the store at most this often per worker (its own
+    # writes show at once); 0 = on every call
+    health_cache_s: float = Field(1.0, ge=0)
     ct_poll_s: float = Field(1.0, gt=0)  # how often the CT process looks for pending claims
     # CT paces itself: at most one rebuild per this many seconds (pending claims are answered together)
     ct_min_interval_s: float = Field(5.0, ge=0)

@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from src.config import METADATA_COLUMNS, ROAD_FEATURES, TRAIL_FEATURES, Settings
+from src.config import DESCRIPTIVE_COLUMNS, METADATA_COLUMNS, ROAD_FEATURES, TRAIL_FEATURES, Settings
 from src.store import Store, create_store
 
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
@@ -90,11 +90,15 @@ def catalog_rows(shoe_type: str, n: int) -> list[dict[str, Any]]:
 
 
 def write_catalog_csv(path: Path, shoe_type: str, rows: list[dict[str, Any]]) -> Path:
+    """The rows as a catalog file; the descriptive columns (not stored, so not in the rows) are
+    derived: every test shoe is its own family, current, with the role its use flags say."""
     features = ROAD_FEATURES if shoe_type == "road" else TRAIL_FEATURES
     with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=[*METADATA_COLUMNS, *features])
+        writer = csv.DictWriter(fh, fieldnames=[*METADATA_COLUMNS, *DESCRIPTIVE_COLUMNS, *features])
         writer.writeheader()
-        writer.writerows(rows)
+        for row in rows:
+            role = "race" if row["use_race"] and not row["use_daily"] else "daily"
+            writer.writerow({**row, "family": f"{row['brand']} {row['name']}", "current": 1, "role": role})
     return path
 
 

@@ -62,12 +62,6 @@ def test_metrics_expose_requests_interactions_and_models(sqlite_settings: Settin
         assert metric_value(text, f'sonix_model_version_info{{pipeline="cf",version="{version}"}}') == 1.0
 
 
-def test_root_redirects_to_docs(sqlite_settings: Settings) -> None:
-    with TestClient(create_app(sqlite_settings, initialize=True)) as client:
-        r = client.get("/", follow_redirects=False)
-        assert r.status_code in (302, 307) and r.headers["location"] == "/docs"
-
-
 def test_body_size_limit(settings_factory: Callable[..., Settings]) -> None:
     settings = settings_factory(max_body_bytes=512)
     with TestClient(create_app(settings, initialize=True)) as client:
@@ -309,3 +303,31 @@ def test_interact_rate_limit_per_client(settings_factory: Callable[..., Settings
         assert codes == [200, 200, 200, 429]
         assert client.app.state.store.user_state(NEWCOMER).scores.keys() == {"R001", "R002", "R003"}  # type: ignore[attr-defined]
         assert client.get(f"/recommend/feed/{NEWCOMER}").status_code == 200  # feeds are not limited
+
+
+def test_health_does_not_query_the_store_per_call(settings_factory: Callable[..., Settings]) -> None:
+    from src.store import create_store
+
+    settings = settings_factory(ct_threshold=50, health_cache_s=3600)
+    seed_groups(settings)
+    with TestClient(create_app(settings, initialize=True)) as client:
+        store = client.app.state.store  # type: ignore[attr-defined]
+        calls = []
+        real = store.ct_state
+        store.ct_state = lambda: calls.append(1) or real()
+        before = client.get("/health").json()["ct_sync_progress"]
+        for _ in range(20):
+            assert client.get("/health").json()["ct_sync_progress"] == before
+        assert calls == []  # served from the worker's view, primed at start-up
+        # this worker's own write shows at once
+        client.post("/interact", json={"user_id": NEWCOMER, "shoe_id": "R001", "action_type": "like"})
+        pending = int(before.split("/")[0])
+        assert client.get("/health").json()["ct_sync_progress"] == f"{pending + 1}/50"
+        # a write by another worker shows once the view is older than HEALTH_CACHE_S
+        other = create_store(settings)
+        other.record_like(NEWCOMER, "R002")
+        other.close()
+        assert client.get("/health").json()["ct_sync_progress"] == f"{pending + 1}/50"
+        client.app.state.feed.progress.max_age_s = 0  # type: ignore[attr-defined]
+        assert client.get("/health").json()["ct_sync_progress"] == f"{pending + 2}/50"
+        assert calls == [1]

@@ -1,4 +1,4 @@
-"""Content-based ranking: centred similarity, routing and widening, default list, artifacts."""
+"""Content-based ranking: centred similarity, soft routing, family cap, default list, artifacts."""
 
 from __future__ import annotations
 
@@ -16,14 +16,13 @@ import pytest
 from src.artifacts import list_versions
 from src.recommender.content_based import (
     centred_match_scores,
-    cluster_candidates,
+    family_capped,
     has_valid_artifacts,
     load_content_model,
     masked_cosine,
     match_scores,
-    n_route,
-    rank_top,
-    route_clusters,
+    routing_penalty,
+    version_penalty,
 )
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -78,27 +77,28 @@ def test_fast_scores_equal_reference_and_stay_in_unit_interval() -> None:
         assert ref.min() >= 0.0 and ref.max() <= 1.0
 
 
-def test_routing_and_widening() -> None:
-    assert n_route(5) == 2 and n_route(3) == 1 and n_route(7) == 3
-    centroids = np.array([[0.0, 0.0], [1.0, 0.0], [5.0, 5.0], [2.0, 0.0], [9.0, 9.0]])
-    order = route_clusters(np.array([0.9, 0.0]), centroids)
-    assert order.tolist() == [1, 0, 3, 2, 4]
-    labels = np.repeat(np.arange(5), 6)  # 6 shoes per cluster
-    everyone = np.ones(30, bool)
-    pool = cluster_candidates(order, labels, everyone, n_min=10, k_min=2)
-    assert set(labels[pool]) == {0, 1}  # 12 shoes in the 2 nearest clusters: enough
-    passing = labels >= 3  # only clusters 3 and 4 hold shoes meeting the must-haves
-    pool = cluster_candidates(order, labels, passing, n_min=10, k_min=2)
-    assert set(labels[pool]) == {0, 1, 2, 3, 4}  # widened until 12 passing shoes are in
-    pool = cluster_candidates(order, labels, labels == 3, n_min=10, k_min=2)
-    assert len(pool) == 30  # never enough: the whole catalog
+def test_routing_penalty_is_zero_for_the_nearest_cluster_and_weight_for_the_farthest() -> None:
+    centroids = np.array([[0.0, 0.0], [1.0, 0.0], [3.0, 0.0]])
+    labels = np.array([2, 0, 1, 1])
+    # distances from (1, 0): 1, 0, 2 -> rescaled 0.5, 0, 1
+    pen = routing_penalty(np.array([1.0, 0.0]), centroids, labels, 0.1)
+    np.testing.assert_allclose(pen, [0.1, 0.05, 0.0, 0.0])
+    # all clusters equally far: nobody pays
+    same = routing_penalty(np.zeros(2), np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([0, 1]), 0.1)
+    np.testing.assert_allclose(same, [0.0, 0.0])
 
 
-def test_rank_top_puts_must_haves_before_score() -> None:
-    scores = np.array([0.99, 0.5, 0.7, 0.2])
-    violations = np.array([1, 0, 0, 0])
-    assert rank_top(scores, violations, 3).tolist() == [2, 1, 3]
-    assert rank_top(scores, violations, 2, candidates=np.array([True, True, False, True])).tolist() == [1, 3]
+def test_version_penalty_grows_with_each_newer_release() -> None:
+    np.testing.assert_allclose(version_penalty(np.array([0, 1, 3]), 0.03), [0.0, 0.03, 0.09])
+
+
+def test_family_cap_keeps_two_per_family_in_order_and_fills_when_short() -> None:
+    family = np.array([7, 7, 7, 3, 7, 5])
+    order = np.array([0, 1, 2, 3, 4, 5])
+    assert family_capped(order, family, 4, 2).tolist() == [0, 1, 3, 5]
+    # only two families: the cap cannot be met, the skipped ones fill up in their order
+    assert family_capped(np.array([0, 1, 2, 4]), family, 3, 2).tolist() == [0, 1, 2]
+    assert family_capped(order, family, 3, 1).tolist() == [0, 3, 5]
 
 
 # --- the loaded model ------------------------------------------------------------------------
@@ -219,3 +219,37 @@ def test_serving_path_never_imports_tensorflow(content_artifacts: Path) -> None:
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "ok"
+
+
+def test_artifact_without_family_arrays_still_serves_and_says_retrain(
+    content_artifacts: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A model trained before the family/version/role arrays: no crash, no family cap, a clear warning."""
+    from src.recommender.content_based import ContentRecommender, read_serving_arrays
+
+    version = list_versions(content_artifacts / "road")[0]
+    arrays = read_serving_arrays(version)
+    assert {"family_ids", "versions_behind"} <= set(arrays)
+    assert json.loads((version / "manifest.json").read_text())["serving_arrays"] == [
+        "family_ids",
+        "versions_behind",
+    ]
+    old = {k: v for k, v in arrays.items() if k not in ("family_ids", "versions_behind")}
+    with caplog.at_level("WARNING"):
+        model = ContentRecommender("road", old)
+    assert "retrain" in caplog.text and "python -m src.training.training_engine --type road" in caplog.text
+    recs = model.recommend({"stability_need": "Guided"})
+    assert len(recs) == 10 and all(r.missed == 0 for r in recs)
+    # each shoe is its own family, so versions of one model are not capped
+    assert len(set(model.family_ids.tolist())) == len(model.shoe_ids)
+
+
+def test_shipped_arrays_cap_families_and_rank_newer_versions_first(road_model) -> None:
+    """On the trained model: an easy, soft daily list never holds 3 versions of one family."""
+    for answers in (
+        {"running_purpose": "Daily", "cushion_preferences": "Soft"},
+        {"stability_need": "Guided"},
+    ):
+        idx = [r.index for r in road_model.recommend(answers)]
+        families = road_model.family_ids[idx].tolist()
+        assert max(families.count(f) for f in families) <= 2

@@ -135,7 +135,10 @@ def test_activity_heavy_tailed(events: list[DemoInteraction]) -> None:
 
 def test_item_popularity_long_tail(events: list[DemoInteraction], shoes: dict[str, dict[str, Any]]) -> None:
     per_item = sorted(Counter(event.shoe_id for event in events).values(), reverse=True)
-    assert per_item[0] >= 8 * statistics.median(per_item)
+    # The top tenth of the shoes draws a quarter of the events (26 % on the shipped catalog); the single
+    # most popular shoe depends on the catalog's rows (8.9x the median before issue 14, 7.6x after).
+    assert sum(per_item[: len(per_item) // 10]) >= 0.25 * sum(per_item)
+    assert per_item[0] >= 6 * statistics.median(per_item)
     assert len(per_item) >= 0.8 * len(shoes)
 
 

@@ -6,6 +6,7 @@ import secrets
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -243,3 +244,34 @@ def test_postgres_pooled_connections_killed_server_side_are_replaced(
     after = _snapshot(store)
     assert after[0] == sorted([*before[0], (2, "R002", "like", None)], key=repr)
     assert after[1] == before[1] + 1
+
+
+@pytest.mark.postgres
+def test_postgres_interaction_is_one_statement_and_returns_the_rows(
+    pg_url: str,
+    settings_factory: SettingsFactory,
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import psycopg
+
+    store = create_store(settings_factory(database_url=pg_url))
+    request.addfinalizer(store.close)
+    store.init()
+    store.record_like(1, "R001")  # the pool is open and warm
+    sent: list[str] = []
+    real_execute = psycopg.Connection.execute
+
+    def counting_execute(self: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+        sent.append(str(query))
+        return real_execute(self, query, *args, **kwargs)
+
+    monkeypatch.setattr(psycopg.Connection, "execute", counting_execute)
+    outcome = store.record_rating(1, "R002", 5)
+    # one statement: no BEGIN/COMMIT, no liveness query on checkout, no separate read-back
+    assert len(sent) == 1 and "record_interaction_returning_user" in sent[0]
+    assert outcome.changed and outcome.event_id > 0
+    assert outcome.user.scores == {"R001": 1.0, "R002": 2.0}  # like +1, 5 stars +2
+    assert outcome.user.last_event_id == outcome.event_id
+    monkeypatch.undo()
+    assert store.user_state(1) == outcome.user  # committed: another connection reads the same rows

@@ -122,7 +122,7 @@ def test_cli_trains_one_type(
     monkeypatch.setattr(training_engine, "load_records", lambda shoe_type: road_records)
     assert main(["--type", "road", "--epochs", "2", "--artifacts-dir", str(tmp_path), "--seed", "3"]) == 0
     out = capsys.readouterr().out
-    assert "epoch    2/2" in out and "published" in out
+    assert "epoch 2/2" in out and "published" in out
     (version,) = list_versions(tmp_path / "road")
     manifest = json.loads((version / "manifest.json").read_text())
     assert manifest["epochs"] == 2 and manifest["seeds"]["keras"] == 3

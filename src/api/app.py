@@ -53,6 +53,7 @@ def create_app(settings: Settings | None = None, *, initialize: bool = False) ->
             await asyncio.to_thread(feed.sync)
         except StoreError as exc:
             log.warning("store unreachable at start-up (%s); serving the cached CF version", exc)
+        await asyncio.to_thread(feed.progress.refresh, store)  # /health's first answer is complete
         for shoe_type, model in app.state.content.items():
             set_model_version(shoe_type, getattr(model, "version", None))
 
@@ -100,6 +101,9 @@ def create_app(settings: Settings | None = None, *, initialize: bool = False) ->
     app.include_router(ops.router)
     for router in (shoes.router, users.router):  # versioned API: /v1/...
         app.include_router(router, prefix="/v1")
+    from src.web.pages import install as install_pages
+
+    install_pages(app, settings)
     install_error_handlers(app)
     if settings.cors_origins:
         app.add_middleware(

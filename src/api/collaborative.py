@@ -18,7 +18,7 @@ from src.api.deps import FeedDep, SettingsDep
 from src.api.observability import INTERACTIONS
 from src.serving.feed import FeedUnavailable
 from src.serving.feed_pages import FeedPage, etag_matches, etag_of, feed_body
-from src.store import UnknownShoeError
+from src.store import StoreUnavailable, UnknownShoeError
 
 router = APIRouter(tags=["collaborative"])
 
@@ -129,6 +129,10 @@ def interact(body: InteractRequest, request: Request, feed: FeedDep, settings: S
         raise HTTPException(
             404, detail=f"shoe_id: unknown shoe {body.shoe_id!r} (catalog ids look like R001 or T001)"
         ) from None
+    except StoreUnavailable as exc:
+        feed.progress.observe_failure(exc)  # /health says degraded without asking the store again
+        raise
+    feed.progress.observe_write(outcome)
     INTERACTIONS.labels(body.action_type, "true" if outcome.changed else "false").inc()
     try:
         payload = feed.after_write(body.user_id, outcome.user)

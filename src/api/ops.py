@@ -11,7 +11,6 @@ from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Depends, Header, HTTPException, Request, Response
-from fastapi.responses import RedirectResponse
 
 from src.api.deps import FeedDep, SettingsDep, StoreDep
 from src.api.observability import metrics_payload
@@ -24,11 +23,6 @@ router = APIRouter(tags=["operations"])
 JSON = "application/json"
 
 
-@router.get("/", include_in_schema=False)
-async def root() -> RedirectResponse:
-    return RedirectResponse("/docs")
-
-
 def _content_versions(request: Request) -> dict[str, str | None]:
     return {
         t: (getattr(m, "version", None) if m is not None else None)
@@ -37,21 +31,28 @@ def _content_versions(request: Request) -> dict[str, str | None]:
 
 
 @router.get("/health")
-def health(request: Request, feed: FeedDep, settings: SettingsDep) -> Response:
-    """Liveness plus the shared continuous-training progress (the same whichever worker answers)."""
+async def health(request: Request, feed: FeedDep, settings: SettingsDep) -> Response:
+    """Liveness plus the shared continuous-training progress (the same whichever worker answers,
+    at most HEALTH_CACHE_S behind other workers' writes; no store query per call under load)."""
     snapshot = feed.snapshot
+    progress = feed.progress
+    if progress.claim_refresh():
+        await asyncio.to_thread(progress.refresh, feed.store)
+    ct = progress.view()
     body: dict[str, Any] = {
         "status": "healthy",
         "worker_pid": os.getpid(),
         "store": feed.store.backend,
         "reload_generation": feed.reload_generation,  # the newest admin reload this worker has applied
     }
-    try:
-        ct = feed.store.ct_state()
-        body["ct_sync_progress"] = f"{ct.pending}/{settings.ct_threshold}"
+    if ct.store_error is not None:
+        body.update(
+            status="degraded", ct_sync_progress=f"?/{settings.ct_threshold}", store_error=ct.store_error
+        )
+    else:
+        pending = "?" if ct.pending is None else ct.pending
+        body["ct_sync_progress"] = f"{pending}/{settings.ct_threshold}"
         body["ct_rebuilds_claimed"] = ct.rebuilds_claimed
-    except StoreError as exc:
-        body.update(status="degraded", ct_sync_progress=f"?/{settings.ct_threshold}", store_error=str(exc))
     body["cf_engine"] = (
         {
             "version": snapshot.version,
@@ -81,7 +82,9 @@ def ready(request: Request, feed: FeedDep, store: StoreDep) -> Response:
         problems.append("no collaborative snapshot loaded")
     try:
         store.ping()
+        feed.progress.observe_ok()
     except StoreError as exc:
+        feed.progress.observe_failure(exc)
         problems.append(f"store unreachable: {exc}")
     if problems:
         return Response(orjson.dumps({"detail": "; ".join(problems)}), status_code=503, media_type=JSON)

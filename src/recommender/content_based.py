@@ -4,10 +4,14 @@ Pipeline per request (all array math, no TensorFlow, no sklearn, no unpickling):
 1. answers -> scaled target vector + per-feature weights (the mask) + must-haves (questionnaire.py);
 2. routing latent: the target vector with every unanswered feature set to the catalog mean (scaled
    space), passed through the folded NumPy encoder;
-3. the ceil(K/3) K-Means clusters nearest that latent form the candidate pool; the pool widens to the
-   next-nearest clusters (finally the whole catalog) until it holds at least N shoes meeting every
-   must-have;
-4. rank the pool by (must-haves missed, then match score), keep the top N.
+3. soft routing: every shoe is scored, and a shoe pays a small cost that grows with its K-Means
+   cluster's distance from the query latent (0 for the nearest cluster, ROUTING_WEIGHT for the
+   farthest); a hard cut to the nearest clusters let one low-priority answer replace the whole list;
+4. an older version pays STALE_PENALTY per newer release of its family in the catalog (it still
+   wins when it is clearly the better match), and a membrane (GTX) shoe pays MEMBRANE_PENALTY
+   unless the answers ask for water resistance (summer runners and most others do not want one);
+5. rank by (must-haves missed, then adjusted score) and keep the top N with at most FAMILY_CAP
+   versions of one model family (Pegasus 40 and 41 and 41 GTX are one family).
 
 Match score (in [0, 1]) on the masked features only, weights w from the mapping:
     cos = weighted cosine of (target - mu) and (shoe - mu), mu = catalog mean per feature
@@ -36,7 +40,7 @@ from src.artifacts import load_newest_valid
 from src.config import FEATURES
 from src.recommender.encoder import NumpyEncoder
 from src.recommender.explain import build_explanations
-from src.recommender.questionnaire import AnswerMapping, Query, build_query, compile_mapping
+from src.recommender.questionnaire import AnswerMapping, Query, build_query, compile_mapping, scale_targets
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +49,11 @@ IntArray = npt.NDArray[np.intp]
 
 SERVING_FILE = "serving.npz"
 COSINE_SHARE = 0.5  # weight of the centred cosine in the match score; the rest is closeness
+ROUTING_WEIGHT = 0.04  # score cost of the farthest cluster (nearest: 0); see `routing_penalty`
+STALE_PENALTY = 0.05  # score cost per newer release of the same family
+MEMBRANE_PENALTY = 0.03  # score cost of a membrane upper nobody asked for
+FAMILY_CAP = 2  # versions of one model family in a result list
 _EPS = 1e-12
-_OUTSIDE_POOL = 1e6  # rank key penalty for shoes outside the routed pool
 
 
 # --- pure functions ------------------------------------------------------------------------
@@ -112,43 +119,39 @@ def centred_match_scores(
     return (COSINE_SHARE * 0.5) * (1.0 + cos) + (1.0 - COSINE_SHARE) * (1.0 - np.minimum(dist, 1.0))
 
 
-def route_clusters(latent: FloatArray, centroids: FloatArray) -> IntArray:
-    """Cluster ids ordered by squared Euclidean distance from the query latent (nearest first)."""
+def routing_penalty(latent: FloatArray, centroids: FloatArray, labels: IntArray, weight: float) -> FloatArray:
+    """Per-shoe soft-routing cost: `weight` times its cluster's distance from the query latent,
+    rescaled so the nearest cluster costs 0 and the farthest `weight`."""
     diff = centroids - latent
-    return np.argsort((diff * diff).sum(axis=1), kind="stable")
+    dist = np.sqrt(np.einsum("kd,kd->k", diff, diff)).tolist()  # K is tiny: the rest in plain Python
+    low, span = min(dist), max(dist) - min(dist)
+    per_cluster = [weight * (d - low) / span if span > _EPS else 0.0 for d in dist]
+    return np.array(per_cluster)[labels]
 
 
-def n_route(k: int) -> int:
-    """How many clusters a query is routed to before any widening: ceil(K/3)."""
-    return max(1, math.ceil(k / 3))
+def version_penalty(versions_behind: npt.NDArray[np.integer], per_version: float) -> FloatArray:
+    """Rank cost of older versions: `per_version` for every newer release of the same family, so
+    Pegasus 39 < 40 < 41 in rank when they match equally, and a clearly better old one still wins."""
+    return per_version * np.asarray(versions_behind, np.float64)
 
 
-def clusters_needed(
-    order: Sequence[int], passing_per_cluster: Sequence[float], n_min: int, k_min: int
-) -> int:
-    """How many of the nearest clusters (in `order`) the pool takes: at least `k_min`, more until
-    it holds `n_min` shoes meeting every must-have, all of them (= whole catalog) if never.
-    Plain Python: K is tiny and a loop over 5 numbers beats any array call."""
-    total = 0.0
-    for m, c in enumerate(order, start=1):
-        total += passing_per_cluster[c]
-        if m >= k_min and total >= n_min:
-            return m
-    return len(order)
-
-
-def pool_mask(order: IntArray, m: int, labels: IntArray) -> npt.NDArray[np.bool_]:
-    """True for shoes whose cluster is among the first `m` of `order`."""
-    return np.argsort(order)[labels] < m
-
-
-def cluster_candidates(
-    order: IntArray, labels: IntArray, passing: npt.NDArray[np.bool_], n_min: int, k_min: int
-) -> IntArray:
-    """Indices of the candidate pool: the routed clusters, widened as `clusters_needed` says."""
-    per_cluster = np.bincount(labels, weights=passing, minlength=order.shape[0])
-    m = clusters_needed(order.tolist(), per_cluster.tolist(), n_min, k_min)
-    return np.flatnonzero(pool_mask(order, m, labels))
+def family_capped(order: IntArray, family_ids: IntArray, n: int, cap: int) -> IntArray:
+    """The first `n` of `order` keeping at most `cap` per family; only if the cap leaves fewer than
+    `n` do the skipped ones fill up, in order (a tiny catalog still returns `n`)."""
+    taken: list[int] = []
+    skipped: list[int] = []
+    counts: dict[int, int] = {}
+    for i in order.tolist():
+        family = int(family_ids[i])
+        if counts.get(family, 0) < cap:
+            counts[family] = counts.get(family, 0) + 1
+            taken.append(i)
+            if len(taken) == n:
+                break
+        else:
+            skipped.append(i)
+    taken.extend(skipped[: n - len(taken)])
+    return np.array(taken, dtype=np.intp)
 
 
 def top_n(key: FloatArray, n: int) -> IntArray:
@@ -159,29 +162,22 @@ def top_n(key: FloatArray, n: int) -> IntArray:
     return np.argsort(key, kind="stable")
 
 
-def rank_top(
-    scores: FloatArray,
-    violations: npt.NDArray[np.integer],
-    n: int,
-    candidates: npt.NDArray[np.bool_] | None = None,
-) -> IntArray:
-    """Positions of the top `n`: candidates only, fewest must-haves missed first, then highest score."""
-    key = violations * 2.0 + (1.0 - scores)  # scores in [0, 1] and violations >= 1 when any: they dominate
-    if candidates is not None:
-        key = np.where(candidates, key, np.inf)
-        n = min(n, int(candidates.sum()))
-    return top_n(key, n)
-
-
 def default_ranking(
-    x: FloatArray, center: FloatArray, broad: npt.NDArray[np.bool_], n: int
+    x: FloatArray,
+    center: FloatArray,
+    broad: npt.NDArray[np.bool_],
+    n: int,
+    penalty: FloatArray,
+    family_ids: IntArray,
 ) -> tuple[IntArray, FloatArray]:
     """Empty questionnaire: the broadly suitable shoes (daily use, regular width) nearest the catalog
-    centroid, i.e. the most middle-of-the-road trainers; score = 1 - RMS distance to the centroid."""
+    centroid, i.e. the most middle-of-the-road trainers; score = 1 - RMS distance to the centroid.
+    `penalty` (older versions, membranes) lowers the rank, not the score; at most FAMILY_CAP per family."""
     pool = np.flatnonzero(broad) if int(broad.sum()) >= n else np.arange(x.shape[0])
     dist = masked_rms_distance(center, x[pool], np.ones(x.shape[1]))
     scores = np.clip(1.0 - dist, 0.0, 1.0)
-    top = rank_top(scores, np.zeros(pool.shape[0], dtype=np.int64), n)
+    order = np.argsort(penalty[pool] - scores, kind="stable")
+    top = family_capped(order, family_ids[pool], n, FAMILY_CAP)
     return pool[top], scores[top]
 
 
@@ -236,23 +232,29 @@ class ContentRecommender:
         if self.encoder.n_inputs != f or self.centroids.shape[1] != self.encoder.n_latent:
             raise ValueError(f"{shoe_type}: encoder/centroid shapes do not match the features")
         self.k = int(self.centroids.shape[0])
-        self.k_route = n_route(self.k)
+        self.family_ids, self.versions_behind = descriptive_or_fallback(arrays, n, shoe_type)
 
         # Catalog mean in scaled space: the centring point and the fill-in for unanswered features.
         self.center = self.x.mean(axis=0)
         self.compiled = compile_mapping(self.mapping, self.scale, self.min_, self.raw)
-        self.cluster_members = [np.flatnonzero(self.labels == c) for c in range(self.k)]
-        self._cluster_sizes = np.bincount(self.labels, minlength=self.k).astype(float).tolist()
         self._no_violations = np.zeros(n)
         self._fail_weighted = self.compiled.fail * self.compiled.severity[:, None]
         xc = self.x - self.center
         self._xc_t = np.ascontiguousarray(xc.T)
         self._xc2_t = np.ascontiguousarray((xc * xc).T)
-        # Penalty row per subset of clusters (bit c set = cluster c in the pool); 2^K rows, K = 5.
-        # A 1e-9 * position term breaks score ties by catalog order, so results are deterministic.
-        subsets = np.arange(2**self.k)[:, None]
-        in_subset = (subsets >> self.labels[None, :]) & 1
-        self._outside = np.where(in_subset, 0.0, _OUTSIDE_POOL) + 1e-9 * np.arange(n)
+        # Costs fixed per shoe: older versions, plus 1e-9 * position so that score ties break by
+        # catalog order and results are deterministic.
+        self._fixed_penalty = version_penalty(self.versions_behind, STALE_PENALTY) + 1e-9 * np.arange(n)
+        water = self.feature_names.index("water_resistance")
+        self._water = water
+        # A query asks for water resistance when it targets at least a water-repellent upper (1).
+        self._water_asked_at = float(
+            scale_targets(np.array([1.0]), np.array([water]), self.scale, self.min_)[0]
+        )
+        self._membrane_penalty = MEMBRANE_PENALTY * (self.raw[:, water] >= 2)
+        # Shortlist the family cap picks from: no family has more than 7 versions in the catalog, so
+        # 3N + 10 best candidates always hold N that the cap allows.
+        self._shortlist = min(n, top_n * 3 + 10)
 
         # Reasons: every shoe judged against every answer once, so a request only picks rows.
         self.explanations = build_explanations(self.mapping, self.raw, self.x, self.scale, self.min_)
@@ -265,7 +267,9 @@ class ContentRecommender:
         ]
         fidx = {name: i for i, name in enumerate(self.feature_names)}
         broad = (self.raw[:, fidx["use_daily"]] >= 1) & (self.raw[:, fidx["width_regular"]] >= 1)
-        d_idx, d_scores = default_ranking(self.x, self.center, broad, top_n)
+        d_idx, d_scores = default_ranking(
+            self.x, self.center, broad, top_n, self._fixed_penalty + self._membrane_penalty, self.family_ids
+        )
         self.default_indices = d_idx
         self.default_scores = d_scores
         self.default_body = self._body(d_idx, d_scores)
@@ -281,22 +285,19 @@ class ContentRecommender:
         if q.empty:
             return self.default_indices, self.default_scores, self._default_missed
         latent = self.encoder(np.where(q.weight > 0, q.target, self.center))
-        order = route_clusters(latent, self.centroids)
-        if q.hard_ids.size:
-            violations = self._fail_weighted[q.hard_ids].sum(axis=0)
-            per_cluster = np.bincount(self.labels, weights=violations == 0, minlength=self.k).tolist()
-        else:
-            violations = self._no_violations
-            per_cluster = self._cluster_sizes
-        order_list = order.tolist()
-        m = clusters_needed(order_list, per_cluster, self.top_n, self.k_route)
-        # The whole catalog is scored (two matvecs are cheaper than gathering the pool first at this
-        # size); shoes outside the pool get a key penalty larger than any score or missed must-have,
-        # so they are never picked (the pool always holds >= N shoes). The penalty row for each
-        # set of clusters is precomputed, indexed by the set's bitmask.
+        violations = self._fail_weighted[q.hard_ids].sum(axis=0) if q.hard_ids.size else self._no_violations
+        # Two matvecs score the whole catalog; the served score is the match score minus the
+        # routing cost and the fixed penalties, so it is the score the list is ranked by.
         scores = centred_match_scores(q.target - self.center, q.weight, self._xc_t, self._xc2_t)
-        outside = self._outside[sum(1 << c for c in order_list[:m])]
-        top = top_n(outside + 2.0 * violations - scores, self.top_n)
+        scores -= routing_penalty(latent, self.centroids, self.labels, ROUTING_WEIGHT)
+        scores -= self._fixed_penalty
+        if q.weight[self._water] == 0 or q.target[self._water] < self._water_asked_at - 1e-9:
+            scores -= self._membrane_penalty
+        np.clip(scores, 0.0, 1.0, out=scores)
+        shortlist = top_n(2.0 * violations - scores, self._shortlist)
+        # The cap outranks must-haves: when only a third version of one model would meet them all,
+        # another model that misses one takes the place (a fitter offers a choice, not three Pegasus).
+        top = family_capped(shortlist, self.family_ids, self.top_n, FAMILY_CAP)
         missed = (
             self.compiled.fail[q.hard_ids][:, top].sum(axis=0, dtype=np.int64) if q.hard_ids.size else None
         )
@@ -340,6 +341,27 @@ class ContentRecommender:
             for i, s in zip(idx.tolist(), scores.tolist(), strict=True)  # type: ignore[union-attr]
         )
         return b'{"status":"success","data":[' + items + b"]}"
+
+
+def descriptive_or_fallback(
+    arrays: Mapping[str, npt.NDArray[Any]], n: int, shoe_type: str
+) -> tuple[IntArray, npt.NDArray[np.int64]]:
+    """Family ids and versions behind from serving.npz. Artifacts trained before these arrays
+    existed still load: every shoe is its own family and the newest (no family cap, no old-version
+    penalty) and a warning says to retrain."""
+    if "family_ids" in arrays and "versions_behind" in arrays:
+        family_ids = np.asarray(arrays["family_ids"], np.intp)
+        behind = np.asarray(arrays["versions_behind"], np.int64)
+        if family_ids.shape != (n,) or behind.shape != (n,):
+            raise ValueError(f"{shoe_type}: family/version arrays do not match the catalog size")
+        return family_ids, behind
+    log.warning(
+        "%s model predates the family/version arrays: serving without the family cap and the "
+        "old-version penalty; retrain (python -m src.training.training_engine --type %s)",
+        shoe_type,
+        shoe_type,
+    )
+    return np.arange(n, dtype=np.intp), np.zeros(n, np.int64)
 
 
 def mapping_for(shoe_type: str) -> AnswerMapping:

@@ -15,6 +15,7 @@ from src.recommender.questionnaire import (
     Target,
     accepted_answers,
     check_mapping,
+    combo,
     rule,
 )
 
@@ -74,7 +75,7 @@ ROAD_RULES = (
     rule("foot_width", "Wide", "", width_wide=Target(1, 2.0, ONE)),
     # season -> upper
     rule("season", "Summer", "heat: breathable, no insulation",
-         breathability=Target(5, 1.5), warmth=Target(1, 0.7)),
+         breathability=Target(5, 1.5), warmth=Target(1, 0.7), water_resistance=Target(0, 0.7)),
     rule("season", "Spring & Fall", "mild: balanced upper",
          breathability=Target(3.5, 0.5), warmth=Target(2.5, 0.5)),
     rule("season", "Winter", "cold and wet: warmer, water resistant upper",
@@ -88,15 +89,24 @@ ROAD_RULES = (
     rule("running_purpose", "Tempo", "uptempo trainer: light, responsive, often plated",
          use_tempo=Target(1, 1.5, ONE), responsiveness=Target(8, 1.0), plate=Target(1, 0.7),
          weight_g=Target(225, 1.0)),
-    rule("running_purpose", "Race", "racer: lightest, bounciest, carbon plate",
+    rule("running_purpose", "Race", "racer: lightest, bounciest, carbon plate, the 40 mm super-shoe stack",
          use_race=Target(1, 1.5, ONE), plate=Target(2, 1.2), weight_g=Target(190, 1.5),
-         responsiveness=Target(9.5, 1.0)),
+         responsiveness=Target(9.5, 1.0), heel_stack_mm=Target(39, 0.5)),
     # cushion feel
     rule("cushion_preferences", "Soft", "plush: soft foam, tall stack",
          midsole_softness=Target(8.5, 1.5), heel_stack_mm=Target(38, 0.7)),
     rule("cushion_preferences", "Balanced", "", midsole_softness=Target(5.5, 1.0)),
     rule("cushion_preferences", "Firm", "ground feel: firm foam, lower stack",
          midsole_softness=Target(3, 1.5), heel_stack_mm=Target(28, 0.5)),
+    # cushion feel of a racer: racing foams sit on their own scale (a "balanced" super shoe is
+    # softer than a balanced trainer; a firm racer is a flat), so the trainer targets would
+    # push a racer towards the few firm, low racing flats
+    combo({"running_purpose": "Race", "cushion_preferences": "Soft"}, "plush super shoe",
+          midsole_softness=Target(8.5, 1.0), heel_stack_mm=Target(40, 0.7)),
+    combo({"running_purpose": "Race", "cushion_preferences": "Balanced"}, "mainstream super shoe",
+          midsole_softness=Target(7, 1.0), heel_stack_mm=Target(39, 0.7)),
+    combo({"running_purpose": "Race", "cushion_preferences": "Firm"}, "firmer, lower racer or flat",
+          midsole_softness=Target(5, 1.0), heel_stack_mm=Target(33, 0.7)),
     # stability need, stated outright
     rule("stability_need", "Neutral", "", stability=Target(0, 1.5, ZERO)),
     rule("stability_need", "Guided", "", stability=Target(1, 1.5, ONE)),

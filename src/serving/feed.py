@@ -29,6 +29,7 @@ import orjson
 from src.api.observability import FEED_CACHE, set_model_version
 from src.config import Settings
 from src.recommender.cf_snapshot import CFSnapshot
+from src.serving.ct_progress import CTProgress
 from src.serving.versions import follow, holds, version_id_of
 from src.store import CFVersion, Store, StoreError, UserState
 
@@ -102,6 +103,7 @@ class FeedService:
         self.store = store
         self._snapshot = snapshot
         self.cache = FeedCache(settings.feed_cache_ttl_s)
+        self.progress = CTProgress(settings.health_cache_s)
         self._swap_lock = threading.Lock()
         self._catalog: dict[str, bytes] = {}
         self.reload_generation: int | None = None  # learnt on the first poll

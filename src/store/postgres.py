@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import select
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -18,7 +19,6 @@ from src.store.base import (
     _CT_STATE_SQL,
     _SHOE_COLS,
     _SHOES_SQL,
-    _USER_ROWS_SQL,
     CFVersion,
     ChangedUsers,
     CTPoll,
@@ -114,6 +114,27 @@ def describe_database_url(url: str) -> str:
     return f"{info.get('host', 'localhost')}:{info.get('port', 5432)}/{info.get('dbname', '')}"
 
 
+def _check_idle_connection(conn: Any) -> None:
+    """The pool's checkout check, without a round trip: an idle connection has nothing to read,
+    while a backend that was terminated (server restart, idle-connection reaper) has sent its error
+    and closed the socket, which makes it readable."""
+    import psycopg
+
+    if conn.closed:
+        raise psycopg.OperationalError("the pooled connection is closed")
+    readable, _, _ = select.select([conn.fileno()], [], [], 0)
+    if readable:
+        conn.close()  # closed, the pool discards it and opens a replacement
+        raise psycopg.OperationalError("the server closed or wrote to an idle pooled connection")
+
+
+def _user_state(last_event_id: int, liked: list[str], rated: list[str], ratings: list[int]) -> UserState:
+    """A row of user_interactions() as a UserState."""
+    rows = [UserRow(shoe_id, "like", None) for shoe_id in liked]
+    rows += [UserRow(shoe_id, "rate", int(stars)) for shoe_id, stars in zip(rated, ratings, strict=True)]
+    return UserState(rows, int(last_event_id))
+
+
 class PostgresStore(Store):
     backend = "postgres"
 
@@ -149,11 +170,14 @@ class PostgresStore(Store):
                         max_size=self.settings.db_pool_size,
                         # a pooled connection killed by a server restart or an idle reaper is
                         # replaced on checkout instead of failing the request with a 503
-                        check=ConnectionPool.check_connection,
+                        check=_check_idle_connection,
                         timeout=self.settings.db_timeout_s,
+                        # autocommit: a single statement (every request path) is its own
+                        # transaction, committed in the same round trip; multi-statement work
+                        # opens an explicit transaction (_tx)
                         kwargs={
                             "connect_timeout": max(1, int(self.settings.db_timeout_s)),
-                            "autocommit": False,
+                            "autocommit": True,
                         },
                         open=False,
                     )
@@ -161,12 +185,13 @@ class PostgresStore(Store):
         return self._pool
 
     @contextmanager
-    def _tx(self) -> Iterator[Any]:
+    def _connection(self) -> Iterator[Any]:
+        """A pooled autocommit connection: each statement on it commits on its own."""
         import psycopg
         from psycopg_pool import PoolTimeout
 
         try:
-            with self._get_pool().connection() as conn, conn.transaction():
+            with self._get_pool().connection() as conn:
                 yield conn
         except (PoolTimeout, psycopg.OperationalError, psycopg.InterfaceError) as exc:
             raise StoreUnavailable(
@@ -174,6 +199,37 @@ class PostgresStore(Store):
             ) from exc
         except psycopg.errors.NoDataFound as exc:  # raised by record_interaction() for unknown shoes
             raise UnknownShoeError(str(exc)) from exc
+
+    @contextmanager
+    def _tx(self) -> Iterator[Any]:
+        """Several statements in one transaction."""
+        with self._connection() as conn, conn.transaction():
+            yield conn
+
+    def _one(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        """One statement, one round trip (autocommit), its first row.
+
+        A connection that dies between the checkout check and the statement (a server restart, an
+        idle reaper) is retried once on another connection. Safe because every statement sent here
+        is a read or record_interaction(), which is idempotent: a repeated like or the same rating
+        again changes nothing (at worst that retry reports changed=false for a write whose answer
+        was lost, and its rebuild claim rides on the next threshold crossing)."""
+        import psycopg
+        from psycopg_pool import PoolTimeout
+
+        for attempt in (1, 2):
+            try:
+                with self._connection() as conn:
+                    return conn.execute(sql, params).fetchone()
+            except StoreUnavailable as exc:
+                cause = exc.__cause__
+                if (
+                    attempt == 2
+                    or isinstance(cause, PoolTimeout)
+                    or not isinstance(cause, psycopg.OperationalError)
+                ):
+                    raise
+        raise AssertionError("unreachable")
 
     def check_connection(self) -> None:
         """One direct connection attempt, classifying the failure for a one-line start-up message."""
@@ -246,8 +302,7 @@ class PostgresStore(Store):
         self._catalog = None
 
     def ping(self) -> None:
-        with self._tx() as conn:
-            conn.execute("SELECT 1 FROM ct_state WHERE id = 1").fetchone()
+        self._one("SELECT 1 FROM ct_state WHERE id = 1")
 
     def _fetch_shoes(self) -> list[dict[str, Any]]:
         with self._tx() as conn:
@@ -255,21 +310,22 @@ class PostgresStore(Store):
         return [shoe_record(dict(zip(_SHOE_COLS, r, strict=True))) for r in rows]
 
     def _record(self, user_id: int, shoe_id: str, action: str, value: int | None) -> RecordOutcome:
-        with self._tx() as conn:
-            event_id, changed, pending, claimed = conn.execute(
-                "SELECT * FROM record_interaction(%s, %s, %s, %s, %s)",
-                (user_id, shoe_id, action, value, self.threshold),
-            ).fetchone()
-            user = self._user_state(conn, user_id)
-        return RecordOutcome(int(event_id), bool(changed), int(pending), bool(claimed), user)
+        # One statement (migration 0002): the write transaction of record_interaction() and the
+        # runner's rows read back after it, committed before this returns.
+        event_id, changed, pending, claimed, *user = self._one(
+            "SELECT * FROM record_interaction_returning_user(%s, %s, %s, %s, %s)",
+            (user_id, shoe_id, action, value, self.threshold),
+        )
+        return RecordOutcome(int(event_id), bool(changed), int(pending), bool(claimed), _user_state(*user))
 
     def _delete(self, user_id: int, shoe_id: str, action: str) -> RecordOutcome:
         with self._tx() as conn:
             event_id, changed, pending, claimed = conn.execute(
                 "SELECT * FROM delete_interaction(%s, %s, %s, %s)", (user_id, shoe_id, action, self.threshold)
             ).fetchone()
-            user = self._user_state(conn, user_id)
-        return RecordOutcome(int(event_id), bool(changed), int(pending), bool(claimed), user)
+        return RecordOutcome(
+            int(event_id), bool(changed), int(pending), bool(claimed), self.user_state(user_id)
+        )
 
     def forget_user(self, user_id: int) -> ForgetOutcome:
         with self._tx() as conn:
@@ -294,23 +350,13 @@ class PostgresStore(Store):
             ).fetchone()
         return None if row is None else SavedQuestionnaire(row[0], dict(row[1]))
 
-    @staticmethod
-    def _user_state(conn: Any, user_id: int) -> UserState:
-        rows = conn.execute(_USER_ROWS_SQL.format(p="%(u)s"), {"u": user_id}).fetchall()
-        last = conn.execute(
-            "SELECT COALESCE(MAX(event_id), 0) FROM interaction_events WHERE user_id = %s", (user_id,)
-        ).fetchone()[0]
-        return UserState([UserRow(*r) for r in rows], int(last))
-
     def user_state(self, user_id: int) -> UserState:
-        with self._tx() as conn:
-            return self._user_state(conn, user_id)
+        return _user_state(*self._one("SELECT * FROM user_interactions(%s)", (user_id,)))
 
     def user_last_event(self, user_id: int) -> int:
-        with self._tx() as conn:
-            row = conn.execute(
-                "SELECT COALESCE(MAX(event_id), 0) FROM interaction_events WHERE user_id = %s", (user_id,)
-            ).fetchone()
+        row = self._one(
+            "SELECT COALESCE(MAX(event_id), 0) FROM interaction_events WHERE user_id = %s", (user_id,)
+        )
         return int(row[0])
 
     def interaction_rows(self, user_ids: Sequence[int] | None = None) -> list[InteractionRow]:
@@ -354,8 +400,7 @@ class PostgresStore(Store):
         return int(row[0])
 
     def ct_state(self) -> CTState:
-        with self._tx() as conn:
-            pending, claimed, max_id = conn.execute(_CT_STATE_SQL).fetchone()
+        pending, claimed, max_id = self._one(_CT_STATE_SQL)
         return CTState(int(pending), int(claimed), int(max_id))
 
     # --- continuous training across replicas

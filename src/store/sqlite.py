@@ -185,10 +185,12 @@ class SQLiteStore(Store):
         return [shoe_record(dict(zip(_SHOE_COLS, r, strict=True))) for r in rows]
 
     def _record(self, user_id: int, shoe_id: str, action: str, value: int | None) -> RecordOutcome:
+        # The catalog is cached per process (it changes only when the store is seeded), so an unknown
+        # shoe is refused before taking the single writer's turn; the foreign key still guards it.
+        if self.shoe(shoe_id) is None:
+            raise UnknownShoeError(shoe_id)
         now = _now_iso()
         with self._tx(write=True) as tx:
-            if tx.execute("SELECT 1 FROM shoes WHERE shoe_id = ?", (shoe_id,)).fetchone() is None:
-                raise UnknownShoeError(shoe_id)
             if action == "like":
                 cur = tx.execute(
                     "INSERT OR IGNORE INTO favorites (user_id, shoe_id, created_at) VALUES (?, ?, ?)",
@@ -202,7 +204,7 @@ class SQLiteStore(Store):
                     (user_id, shoe_id, value, now),
                 )
             changed = cur.rowcount == 1
-            event_id, claimed = 0, False
+            event_id = 0
             if changed:
                 event_id = (
                     tx.execute(
@@ -213,13 +215,14 @@ class SQLiteStore(Store):
                     or 0
                 )
                 t = self.threshold
-                tx.execute(
+                pending = tx.execute(
                     "UPDATE ct_state SET pending = CASE WHEN pending + 1 >= ? THEN 0 ELSE pending + 1 END,"
                     " rebuilds_claimed = rebuilds_claimed + (CASE WHEN pending + 1 >= ? THEN 1 ELSE 0 END),"
-                    " updated_at = ? WHERE id = 1",
+                    " updated_at = ? WHERE id = 1 RETURNING pending",
                     (t, t, now),
-                )
-            pending = tx.execute("SELECT pending FROM ct_state WHERE id = 1").fetchone()[0]
+                ).fetchall()[0][0]  # fetchall: a RETURNING statement must run to completion
+            else:
+                pending = tx.execute("SELECT pending FROM ct_state WHERE id = 1").fetchone()[0]
             claimed = changed and pending == 0
         # Read the user's rows after the commit, outside the write lock: WAL readers never block,
         # so the single writer's turn stays as short as possible.

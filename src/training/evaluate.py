@@ -129,6 +129,7 @@ def evaluate_model(
     max_users: int | None = None,
     fit: bool = True,
     recall_k: int | None = None,
+    progress: str | None = None,
 ) -> dict[str, float]:
     """Fit `model` on `train` (unless fit=False) and score its top-N for every user in `test`.
 
@@ -136,7 +137,8 @@ def evaluate_model(
     recommended items in the top N / n_items), fit_s, recommend_ms (mean per user) and users
     (evaluated count); with `recall_k`, also `recall@{recall_k}` (the model is asked for
     max(N, recall_k) items; the @N metrics use the first N). `max_users` evaluates a
-    deterministic subsample of the test users (for big stores).
+    deterministic subsample of the test users (for big stores). `progress` names the task to
+    report progress for on stderr (the CLI; None in the service).
     """
     train = csr_matrix(train)
     fit_s = 0.0
@@ -151,7 +153,12 @@ def evaluate_model(
         sums[extra] = 0.0
     seen_items: set[int] = set()
     rec_s = 0.0
-    for u in users:
+    steps: Iterable[int] = users
+    if progress is not None:
+        from src.progress import track
+
+        steps = track(users, len(users), f"{progress}: users scored")
+    for u in steps:
         row = train[u]
         t0 = time.perf_counter()
         ids, _ = model.recommend(u, row, N=max(N, recall_k or 0))
@@ -197,13 +204,17 @@ def evaluate_all(
     N: int = 10,
     seed: int = DEFAULT_SEED,
     max_users: int | None = None,
+    progress: bool = False,
 ) -> list[dict[str, Any]]:
-    """Split once, then evaluate every (name, factory) model on the same split; one dict per model."""
+    """Split once, then evaluate every (name, factory) model on the same split; one dict per model.
+    `progress`: report each model's progress on stderr (the CLI)."""
     train, test = split_holdout(user_items, seed=seed)
     rows: list[dict[str, Any]] = []
     for name, factory in models if models is not None else default_models():
         model = factory()
-        metrics = evaluate_model(model, train, test, N=N, max_users=max_users)
+        metrics = evaluate_model(
+            model, train, test, N=N, max_users=max_users, progress=name if progress else None
+        )
         rows.append({"model": name, **metrics, "params": model.get_params()})
     return rows
 
@@ -321,7 +332,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         X, users, items = load_store_interactions()
         source = "store"
-    rows = evaluate_all(X, N=args.N, max_users=args.max_users)
+    rows = evaluate_all(X, N=args.N, max_users=args.max_users, progress=True)
     if args.json:
         out = {"source": source, "users": len(users), "items": len(items), "nnz": int(X.nnz), "rows": rows}
         print(json.dumps(out, indent=2))

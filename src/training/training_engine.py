@@ -37,7 +37,14 @@ import numpy as np
 import numpy.typing as npt
 
 from src.artifacts import write_version
-from src.config import FEATURES, METADATA_COLUMNS, SHOE_TYPES, ShoeType, get_settings
+from src.config import (
+    DESCRIPTIVE_COLUMNS,
+    FEATURES,
+    METADATA_COLUMNS,
+    SHOE_TYPES,
+    ShoeType,
+    get_settings,
+)
 from src.recommender.encoder import NumpyEncoder, fold_batchnorm
 
 if TYPE_CHECKING:
@@ -87,6 +94,36 @@ def records_to_arrays(
         raise ValueError(f"{shoe_type} catalog has non-finite feature values")
     meta = [{c: "" if r.get(c) is None else str(r.get(c)) for c in METADATA_COLUMNS} for r in rows]
     return x, meta
+
+
+# Arrays serving.npz carries besides the model (listed in the manifest as `serving_arrays`).
+DESCRIPTIVE_ARRAYS: tuple[str, ...] = ("family_ids", "versions_behind")
+
+
+def descriptive_arrays(records: Sequence[dict[str, Any]]) -> dict[str, npt.NDArray[np.int64]]:
+    """Per shoe, in `records_to_arrays` order (sorted by id): its model family's id and how many
+    newer release years that family has in the catalog (0 = the newest).
+
+    Records from the store lack `family` unless `load_records` joined it from the catalog; a shoe
+    without one is its own family."""
+    rows = sorted(records, key=lambda r: str(r["shoe_id"]))
+    families: dict[str, int] = {}
+    family_ids = [
+        families.setdefault(
+            str(r.get("family") or f"{r.get('brand', '')} {r.get('name', r['shoe_id'])}"), len(families)
+        )
+        for r in rows
+    ]
+    years: dict[int, set[int]] = {}
+    for fid, r in zip(family_ids, rows, strict=True):
+        years.setdefault(fid, set()).add(int(r["release_year"]))
+    behind = [
+        sum(y > int(r["release_year"]) for y in years[fid]) for fid, r in zip(family_ids, rows, strict=True)
+    ]
+    return {
+        "family_ids": np.array(family_ids, dtype=np.int64),
+        "versions_behind": np.array(behind, dtype=np.int64),
+    }
 
 
 def catalog_hash(x: FloatArray, meta: Sequence[dict[str, str]]) -> str:
@@ -151,24 +188,25 @@ def export_encoder(encoder: keras.Model) -> NumpyEncoder:
     return NumpyEncoder(tuple(weights), tuple(biases), tuple(acts))
 
 
-def _progress_callback(epochs: int, every: int, label: str, out: Callable[[str], None]) -> Any:
+def _progress_callback(epochs: int, label: str, out: Callable[[str], None]) -> Any:
+    """Epoch progress: a bar on a terminal, about ten plain lines through `out` otherwise."""
     import keras
 
-    class Progress(keras.callbacks.Callback):
+    from src.progress import Progress
+
+    class EpochProgress(keras.callbacks.Callback):
         def __init__(self) -> None:
             super().__init__()
-            self.t0 = time.perf_counter()
+            self.progress = Progress(epochs, f"[{label}] epoch", log=out)
 
         def on_epoch_end(self, epoch: int, logs: dict[str, float] | None = None) -> None:
-            n = epoch + 1
-            if n % every == 0 or n == epochs or n == 1:
-                logs = logs or {}
-                out(
-                    f"[{label}] epoch {n:>4}/{epochs}  loss {logs.get('loss', float('nan')):.5f}  "
-                    f"mae {logs.get('mae', float('nan')):.4f}  ({time.perf_counter() - self.t0:.1f}s)"
-                )
+            logs = logs or {}
+            self.progress.update(loss=logs.get("loss", float("nan")), mae=logs.get("mae", float("nan")))
 
-    return Progress()
+        def on_train_end(self, logs: dict[str, float] | None = None) -> None:
+            self.progress.close()
+
+    return EpochProgress()
 
 
 def _configure_tf(seed: int) -> None:
@@ -208,6 +246,7 @@ def train(
     if shoe_type not in FEATURES:
         raise ValueError(f"unknown shoe type {shoe_type!r}")
     x_raw, meta = records_to_arrays(records, shoe_type)
+    descriptive = descriptive_arrays(records)
     if x_raw.shape[0] < n_clusters * 2:
         raise ValueError(f"{shoe_type}: {x_raw.shape[0]} shoes are too few for {n_clusters} clusters")
     _configure_tf(seed)
@@ -224,7 +263,6 @@ def train(
     x = scaler.transform(x_raw)
 
     autoencoder, encoder = build_autoencoder(len(features))
-    every = max(1, epochs // 10)
     history = autoencoder.fit(
         x.astype(np.float32),
         x.astype(np.float32),
@@ -232,7 +270,7 @@ def train(
         batch_size=batch_size,
         shuffle=True,
         verbose=0,
-        callbacks=[_progress_callback(epochs, every, shoe_type, log)],
+        callbacks=[_progress_callback(epochs, shoe_type, log)],
     )
     train_s = time.perf_counter() - t0
 
@@ -284,6 +322,7 @@ def train(
             shoe_ids=np.array(ids),
             names=np.array([m["name"] for m in meta]),
             brands=np.array([m["brand"] for m in meta]),
+            **descriptive,  # type: ignore[arg-type]
             **np_encoder.to_npz_fields(),  # type: ignore[arg-type]
         )
         write_report(tmp / "report.png", shoe_type, hist, sizes, latents, labels)
@@ -293,6 +332,8 @@ def train(
             "n_shoes": int(x_raw.shape[0]),
             "features": list(features),
             "metadata_columns": list(METADATA_COLUMNS),
+            "serving_arrays": list(DESCRIPTIVE_ARRAYS),
+            "families": int(descriptive["family_ids"].max()) + 1,
             "column_types": {**{c: "string" for c in METADATA_COLUMNS}, "cluster": "int64"}
             | {f: "float64" for f in features},
             "architecture": {
@@ -373,10 +414,22 @@ def write_report(
 
 
 def load_records(shoe_type: ShoeType) -> list[dict[str, Any]]:
-    """Shoes from the store (the embedded default creates and seeds itself on first use)."""
+    """Shoes from the store (the embedded default creates and seeds itself on first use), with the
+    catalog file's descriptive columns (family, current, role) joined by shoe_id: the store keeps
+    specs only."""
+    from src.catalog import load_catalog
     from src.store import get_store
 
-    return get_store().shoes(shoe_type)
+    settings = get_settings()
+    path = settings.road_catalog if shoe_type == "road" else settings.trail_catalog
+    descriptive = {r["shoe_id"]: r for r in load_catalog(path, shoe_type)}
+    records = get_store().shoes(shoe_type)
+    return [
+        {**r, **{c: descriptive[r["shoe_id"]][c] for c in DESCRIPTIVE_COLUMNS}}
+        if r["shoe_id"] in descriptive
+        else r
+        for r in records
+    ]
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:

@@ -1,0 +1,1 @@
+"""A running-shop fitter's judge for the questionnaire pipeline (`python -m bench.judge`)."""
