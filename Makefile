@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test dev lint bench-http bench-cf bench-cf-quality bench-content judge evaluate train clean browser-deps screenshots charts
+.PHONY: run test dev lint faults bench-http bench-cf bench-cf-quality bench-content judge evaluate train clean browser-deps screenshots charts
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,9 @@ dev: $(VENV)/.train-installed
 test: $(VENV)/.dev-installed browser-deps
 	$(BIN)/ruff check .
 	$(BIN)/pytest
+
+faults: $(VENV)/.train-installed
+	$(BIN)/python -m tests.faults --full
 
 # Debian's headless Chromium and its driver for tests/test_browser.py; nothing to do when present.
 browser-deps:

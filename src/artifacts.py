@@ -169,22 +169,51 @@ def prune(kind_dir: Path, keep: int) -> list[Path]:
     return removed
 
 
+# Versions this process found unusable, keyed by directory and the manifest's identity (a version
+# rewritten in place is tried again). Each is reported once and skipped by the pollers after that,
+# instead of being re-hashed and re-logged every SNAPSHOT_POLL_S by every worker.
+_bad_versions: dict[Path, tuple[int, int] | None] = {}
+
+
+def _manifest_identity(version_dir: Path) -> tuple[int, int] | None:
+    try:
+        st = (version_dir / MANIFEST).stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
+def is_known_bad(version_dir: Path) -> bool:
+    """Whether this exact version already failed to load in this process."""
+    return version_dir in _bad_versions and _bad_versions[version_dir] == _manifest_identity(version_dir)
+
+
+def _mark_bad(version_dir: Path, exc: BaseException) -> None:
+    if is_known_bad(version_dir):
+        return
+    _bad_versions[version_dir] = _manifest_identity(version_dir)
+    log.warning("skipping artifact version %s: %s", version_dir, exc)
+
+
 def load_newest_valid(
     kind_dir: Path, loader: Callable[[Path, dict[str, Any]], T]
 ) -> tuple[T, dict[str, Any]] | None:
-    """Load the newest version that verifies and loads; skip (and log) any that do not."""
+    """Load the newest version that verifies and loads; skip any that do not (each logged once)."""
     for version_dir in list_versions(kind_dir):
+        if is_known_bad(version_dir):
+            continue
         try:
             manifest = read_manifest(version_dir)
             return loader(version_dir, manifest), manifest
         except Exception as exc:  # a corrupt version must never stop the service from starting
-            log.warning("skipping artifact version %s: %s", version_dir, exc)
+            _mark_bad(version_dir, exc)
     return None
 
 
 def newest_version_name(kind_dir: Path) -> str | None:
-    """Cheap check (no hashing) used by workers polling for a newer snapshot."""
+    """Cheap check (no hashing) used by workers polling for a newer snapshot: the newest version
+    with a manifest that has not already failed to load here."""
     for version_dir in list_versions(kind_dir):
-        if (version_dir / MANIFEST).is_file():
+        if (version_dir / MANIFEST).is_file() and not is_known_bad(version_dir):
             return version_dir.name
     return None

@@ -119,6 +119,11 @@ class Settings(BaseSettings):
     demo_seed: int = 42
     db_pool_size: int = Field(4, ge=1)
     db_timeout_s: float = Field(5.0, gt=0)
+    # While PostgreSQL is known to be down, requests get 503 at once and one background probe checks
+    # this often whether it is back (then a fresh pool serves: no reconnect back-off to wait out).
+    db_reprobe_s: float = Field(0.25, gt=0)
+    # Server-side cap per statement (0 = none): a stuck query fails instead of holding a worker.
+    db_statement_timeout_s: float = Field(10.0, ge=0)
     # Apply pending schema migrations at start-up (off: migrate as a deploy step, python -m src.store.migrate)
     auto_migrate: bool = True
 
@@ -167,6 +172,12 @@ class Settings(BaseSettings):
     admin_token: str | None = None
     cors_origins: list[str] = Field(default_factory=list)
     max_body_bytes: int = Field(64 * 1024, ge=256)
+    # Slow clients (src/api/slow_clients.py): a request whose headers or body have not fully arrived
+    # in this many seconds gets 408 and the connection is closed.
+    request_read_timeout_s: float = Field(10.0, gt=0)
+    # Open connections one worker accepts; beyond that a new connection gets 503 with Retry-After.
+    max_connections_per_worker: int = Field(1000, ge=1)
+    keepalive_timeout_s: int = Field(5, ge=1)  # idle keep-alive connections are closed after this
     interact_rate_limit_per_min: int | None = Field(None, ge=1)
     log_level: str = "INFO"
     log_json: bool = True

@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI
@@ -48,25 +49,44 @@ def prepare(settings: Settings) -> None:
 
     missing = [t for t in SHOE_TYPES if not has_valid_artifacts(settings.artifacts_dir, t)]
     if missing:
-        print(
-            f"sonix: no trained {'/'.join(missing)} model found; training now "
-            f"(python -m src.training.training_engine --type {'all' if len(missing) > 1 else missing[0]})",
-            flush=True,
-        )
-        cmd = [
-            sys.executable,
-            "-m",
-            "src.training.training_engine",
-            "--type",
-            "all" if len(missing) > 1 else missing[0],
-            "--artifacts-dir",
-            str(settings.artifacts_dir),
-        ]
-        if subprocess.run(cmd, check=False).returncode != 0:
-            sys.exit("sonix: cannot start: training failed (see the output above)")
+        train_models(settings, missing)
     if store is not None:
         prepare_cf(store, settings)
         store.close()
+
+
+def train_models(settings: Settings, missing: Sequence[str]) -> None:
+    """Train the missing content models in a subprocess (TensorFlow never enters this process).
+    A failure (the serving image has no TensorFlow, by design) stops start-up with one line
+    saying what is wrong and which command trains, not the trainer's traceback."""
+    from src.artifacts import list_versions
+
+    shoe_arg = "all" if len(missing) > 1 else missing[0]
+    cmd = [
+        sys.executable,
+        "-m",
+        "src.training.training_engine",
+        "--type",
+        shoe_arg,
+        "--artifacts-dir",
+        str(settings.artifacts_dir),
+    ]
+    corrupt = [t for t in missing if list_versions(settings.artifacts_dir / t)]
+    what = f"no trained {'/'.join(missing)} model found"
+    if corrupt:
+        what = f"every saved {'/'.join(corrupt)} model version is corrupt or incomplete"
+    print(
+        f"sonix: {what}; training now (python -m src.training.training_engine --type {shoe_arg})", flush=True
+    )
+    proc = subprocess.run(cmd, check=False, capture_output=True, text=True)
+    sys.stdout.write(proc.stdout)
+    if proc.returncode != 0:
+        lines = (proc.stderr or proc.stdout).strip().splitlines()
+        reason = lines[-1] if lines else f"exit code {proc.returncode}"
+        sys.exit(
+            f"sonix: cannot start: {what} under {settings.artifacts_dir} and training failed ({reason});"
+            f" train where requirements-train.txt is installed: {' '.join(cmd[1:])}"
+        )
 
 
 def prepare_cf(store: Any, settings: Settings) -> None:
@@ -90,6 +110,8 @@ def prepare_cf(store: Any, settings: Settings) -> None:
 def serve(settings: Settings) -> None:
     from gunicorn.app.base import BaseApplication
 
+    from src.api import slow_clients
+
     def child_exit(_server: Any, worker: Any) -> None:
         from prometheus_client import multiprocess
 
@@ -100,10 +122,11 @@ def serve(settings: Settings) -> None:
             options = {
                 "bind": f"{settings.host}:{settings.port}",
                 "workers": settings.workers,
-                "worker_class": "uvicorn.workers.UvicornWorker",
+                # uvicorn's worker plus the slow-client guards (src/api/slow_clients.py)
+                "worker_class": "src.api.slow_clients.GuardedUvicornWorker",
                 "graceful_timeout": 30,  # in-flight requests finish
                 "timeout": 60,
-                "keepalive": 5,
+                "keepalive": settings.keepalive_timeout_s,
                 "accesslog": None,  # access log off the hot path; metrics and request ids cover it
                 "errorlog": "-",
                 "loglevel": settings.log_level.lower(),
@@ -118,6 +141,7 @@ def serve(settings: Settings) -> None:
 
             return create_app(settings)
 
+    slow_clients.configure(settings)  # class settings, inherited by the forked workers
     Server().run()
 
 

@@ -150,8 +150,11 @@ def test_readiness_turns_unready_when_the_store_is_down(
                 assert down.status_code == 503 and "store is unavailable" in down.json()["detail"]
             finally:
                 admin.execute(f'ALTER DATABASE "{dbname}" WITH ALLOW_CONNECTIONS true')
-        # back up: ready again, and the refused like was never half-written
-        assert client.get("/health/ready").status_code == 200
+        # back up: ready again within DB_REPROBE_S (the known-down store is probed in the
+        # background), and the refused like was never half-written
+        from tests.test_api_collaborative import wait_for
+
+        wait_for(lambda: client.get("/health/ready").status_code == 200, timeout=2.0)
         assert client.app.state.store.user_state(NEWCOMER).rows == []  # type: ignore[attr-defined]
 
 

@@ -89,3 +89,31 @@ def test_missing_models_are_trained_first_then_served(tmp_path: Path) -> None:
         r = httpx.post(f"{base}/recommend/trail", json={"terrain": "Muddy"})
         assert r.status_code == 200 and len(r.json()["data"]) == 10
         assert (tmp_path / "artifacts" / "road").is_dir() and (tmp_path / "artifacts" / "cf").is_dir()
+
+
+def test_every_version_corrupt_without_tensorflow_stops_in_one_line(
+    tmp_path: Path, content_artifacts: Path
+) -> None:
+    """The serving image has no TensorFlow: start-up names the problem and the training command."""
+    import shutil
+
+    artifacts = tmp_path / "artifacts"
+    shutil.copytree(content_artifacts, artifacts)
+    for version in (artifacts / "road").iterdir():
+        npz = version / "serving.npz"
+        if npz.is_file():
+            npz.write_bytes(npz.read_bytes()[:100])
+    no_tf = tmp_path / "no_tensorflow"
+    for module in ("keras", "tensorflow"):
+        (no_tf / module).mkdir(parents=True)
+        (no_tf / module / "__init__.py").write_text(
+            f"raise ModuleNotFoundError(\"No module named '{module}'\", name='{module}')\n"
+        )
+    proc = run_main({"PYTHONPATH": f"{no_tf}:{PROJECT_ROOT}"}, tmp_path, timeout=120)
+    assert proc.returncode != 0
+    line = last_line(proc)
+    assert line.startswith("sonix: cannot start: every saved road model version is corrupt")
+    assert "No module named" in line
+    assert "src.training.training_engine --type road" in line
+    assert "Traceback" not in proc.stderr
+    assert len([ln for ln in proc.stderr.splitlines() if ln.startswith("sonix:")]) == 1

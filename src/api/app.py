@@ -13,7 +13,7 @@ from starlette.middleware.cors import CORSMiddleware
 
 from src.api.errors import install_error_handlers
 from src.config import Settings, get_settings
-from src.serving.content import load_content_models
+from src.serving.content import load_content_models, reload_content_models
 
 log = logging.getLogger("sonix")
 
@@ -59,7 +59,7 @@ def create_app(settings: Settings | None = None, *, initialize: bool = False) ->
 
         def reload_models() -> None:
             previous = {t: getattr(m, "version", None) for t, m in app.state.content.items()}
-            app.state.content = load_content_models(settings)
+            app.state.content = reload_content_models(settings, app.state.content)
             for t, m in app.state.content.items():
                 set_model_version(t, getattr(m, "version", None), previous.get(t))
             log.info(
@@ -91,6 +91,7 @@ def create_app(settings: Settings | None = None, *, initialize: bool = False) ->
     )
     from src.api import collaborative, content, ops, shoes, users
     from src.api.observability import ObservabilityMiddleware
+    from src.api.slow_clients import BodyReadTimeoutMiddleware
     from src.serving.catalog import CatalogHolder
     from src.serving.similar import SimilarHolder
 
@@ -113,4 +114,5 @@ def create_app(settings: Settings | None = None, *, initialize: bool = False) ->
             allow_headers=["*"],
         )
     app.add_middleware(ObservabilityMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyReadTimeoutMiddleware, timeout_s=settings.request_read_timeout_s)
     return app

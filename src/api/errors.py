@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -40,7 +41,9 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StoreUnavailable)
     async def on_store_down(_: Request, exc: StoreUnavailable) -> JSONResponse:
         return JSONResponse(
-            {"detail": f"the data store is unavailable, nothing was changed: {exc}"}, status_code=503
+            {"detail": f"the data store is unavailable, nothing was changed: {exc}"},
+            status_code=503,
+            headers={"Retry-After": str(math.ceil(exc.retry_after_s))},
         )
 
     @app.exception_handler(Exception)

@@ -122,6 +122,8 @@ class CTLoop:
             self.state = "idle"
         if result.snapshot is not None:
             self.snapshot = result.snapshot
+            if result.outcome == "published":
+                compact_event_log(self.store, int(result.snapshot.last_event_id))
         CT_REBUILDS.labels(result.mode, result.outcome).inc()
         CT_REBUILD_SECONDS.labels(result.mode).observe(result.duration_s)
         log.info(
@@ -225,3 +227,15 @@ def ct_status(store: Store, settings: Settings) -> dict[str, Any]:
             for p in ct
         ],
     }
+
+
+def compact_event_log(store: Store, watermark: int) -> None:
+    """After a publish the new version covers every event up to its watermark, so superseded ones
+    can go (Store.compact_events). A failure only leaves the log longer; never stops the loop."""
+    try:
+        removed = store.compact_events(watermark)
+    except Exception as exc:
+        log.warning("event-log compaction skipped: %s", exc)
+        return
+    if removed:
+        log.info("event log compacted through %d: %d superseded events removed", watermark, removed)

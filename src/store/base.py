@@ -53,7 +53,11 @@ class StoreError(RuntimeError):
 
 
 class StoreUnavailable(StoreError):
-    """The store cannot be reached right now (the API answers 503)."""
+    """The store cannot be reached right now (the API answers 503 with `Retry-After`)."""
+
+    def __init__(self, message: str, retry_after_s: float = 1.0) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
 
 
 class StoreConfigError(StoreError):
@@ -340,6 +344,14 @@ class Store(ABC):
         Backends that commit writers in order (SQLite) simply return the newest id."""
         return self.ct_state().max_event_id
 
+    def compact_events(self, through_event_id: int) -> int:
+        """Fold the event log: drop every event up to `through_event_id` (a published CF version's
+        watermark) that a newer event of the same runner and shoe, also up to it, supersedes.
+        The interactions themselves live in favorites/reviews; the log only has to tell which runners
+        changed after a watermark and each runner's newest event, and both survive. Returns the
+        number of events removed. Backends that cannot run it (the REST client) keep everything."""
+        return 0
+
     @property
     def threshold(self) -> int:
         return self.settings.ct_threshold
@@ -451,6 +463,17 @@ _CT_STATE_SQL = (
     " FROM ct_state WHERE id = 1"
 )
 _SHOE_COLS = ["shoe_id", "shoe_type", "name", "brand", "release_year", "spec_source", "features"]
+# Superseded = a newer event of the same runner, shoe and action (a like and a rating of one shoe
+# both count) exists at or below the watermark. Only
+# superseding events newer than the previous compaction can supersede an event still present, so
+# each compaction touches just the pairs changed since the last one (named parameters w, prev).
+COMPACT_EVENTS_SQL = (
+    "DELETE FROM interaction_events WHERE event_id <= {w} AND EXISTS ("
+    "SELECT 1 FROM interaction_events n WHERE n.user_id = interaction_events.user_id"
+    " AND n.shoe_id = interaction_events.shoe_id AND n.action_type = interaction_events.action_type"
+    " AND n.event_id > interaction_events.event_id"
+    " AND n.event_id > {prev} AND n.event_id <= {w})"
+)
 _SHOES_SQL = (
     "SELECT shoe_id, shoe_type, name, brand, release_year, spec_source, features FROM shoes "
     "ORDER BY CASE shoe_type WHEN 'road' THEN 0 ELSE 1 END, shoe_id"

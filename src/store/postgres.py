@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 import select
 import threading
@@ -19,6 +20,7 @@ from src.store.base import (
     _CT_STATE_SQL,
     _SHOE_COLS,
     _SHOES_SQL,
+    COMPACT_EVENTS_SQL,
     CFVersion,
     ChangedUsers,
     CTPoll,
@@ -43,10 +45,30 @@ from src.store.base import (
 )
 from src.store.seed import catalog_rows, demo_rows
 
+log = logging.getLogger(__name__)
+
+_PROBE_CONNECT_TIMEOUT_S = 2  # libpq's smallest effective connect timeout
+
 
 def _redact_password(text: str) -> str:
     """Replace the password of any `scheme://user:password@` in text with ***."""
     return re.sub(r"(://[^:/@\s]*:)[^@\s]*@", r"\1***@", text)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return _redact_password(text.splitlines()[0]) if text else type(exc).__name__
+
+
+def _connection_lost(exc: BaseException) -> bool:
+    """Whether the server itself is gone (connection failure, shutdown, crash), as opposed to one
+    statement failing (a statement timeout, a lock): only the former marks the store down."""
+    from psycopg_pool import PoolTimeout
+
+    if isinstance(exc, PoolTimeout):
+        return True
+    sqlstate = getattr(exc, "sqlstate", None)
+    return sqlstate is None or sqlstate.startswith(("08", "57P"))
 
 
 CT_LEADERSHIP_KEY = 7862  # pg_advisory_lock key held by the one CT process per database
@@ -115,7 +137,7 @@ def describe_database_url(url: str) -> str:
 
 
 def _check_idle_connection(conn: Any) -> None:
-    """The pool's checkout check, without a round trip: an idle connection has nothing to read,
+    """The checkout check, without a round trip: an idle connection has nothing to read,
     while a backend that was terminated (server restart, idle-connection reaper) has sent its error
     and closed the socket, which makes it readable."""
     import psycopg
@@ -156,49 +178,157 @@ class PostgresStore(Store):
             raise StoreConfigError(f"DATABASE_URL has an invalid port {port!r} (expected 1-65535)")
         self._pool: Any = None
         self._pool_lock = threading.Lock()
+        # Known-down state: while set, every request fails at once (503 + Retry-After) and a single
+        # background thread probes the server every DB_REPROBE_S; when it answers, the old pool (its
+        # connections dead, its reconnect back-off grown) is dropped and a fresh one is opened.
+        self._down_reason: str | None = None
+        self._down_lock = threading.Lock()
+        self._prober: threading.Thread | None = None
+
+    def _connect_kwargs(self) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {
+            "connect_timeout": max(1, int(self.settings.db_timeout_s)),
+            # autocommit: a single statement (every request path) is its own transaction,
+            # committed in the same round trip; multi-statement work opens one (_tx)
+            "autocommit": True,
+        }
+        if self.settings.db_statement_timeout_s > 0:
+            kwargs["options"] = f"-c statement_timeout={int(self.settings.db_statement_timeout_s * 1000)}"
+        return kwargs
 
     def _get_pool(self) -> Any:
         # Opened lazily, in the process that uses it: a pool must never cross a fork.
         if self._pool is None:
             with self._pool_lock:
+                # _mark_down sets the reason before taking this lock to drop the pool: a pool opened
+                # here either sees the reason or is dropped (and closed) right after
+                if self._down_reason is not None:
+                    raise self._unavailable(self._down_reason)
                 if self._pool is None:
                     from psycopg_pool import ConnectionPool
 
-                    self._pool = ConnectionPool(
+                    pool = ConnectionPool(
                         self.url,
+                        connection_class=self._reporting_connection_class(),
                         min_size=1,
                         max_size=self.settings.db_pool_size,
-                        # a pooled connection killed by a server restart or an idle reaper is
-                        # replaced on checkout instead of failing the request with a 503
-                        check=_check_idle_connection,
+                        # dead connections are replaced on checkout by _live_connection
                         timeout=self.settings.db_timeout_s,
-                        # autocommit: a single statement (every request path) is its own
-                        # transaction, committed in the same round trip; multi-statement work
-                        # opens an explicit transaction (_tx)
-                        kwargs={
-                            "connect_timeout": max(1, int(self.settings.db_timeout_s)),
-                            "autocommit": True,
-                        },
+                        kwargs=self._connect_kwargs(),
                         open=False,
                     )
-                    self._pool.open(wait=False)
+                    pool.open(wait=False)
+                    self._pool = pool
         return self._pool
+
+    def _reporting_connection_class(self) -> Any:
+        """A connection class whose failed connects mark the store down. Without it a request waits
+        the whole DB_TIMEOUT_S while the pool's worker retries a dead server with back-off; with
+        it the pool is dropped at the first refusal and its waiting requests fail at once."""
+        import psycopg
+
+        store = self
+
+        class ReportingConnection(psycopg.Connection):  # type: ignore[type-arg]
+            @classmethod
+            def connect(cls, *args: Any, **kwargs: Any) -> Any:
+                try:
+                    return super().connect(*args, **kwargs)
+                except psycopg.OperationalError as exc:
+                    store._mark_down(_first_line(exc))
+                    raise
+
+        return ReportingConnection
+
+    def _server_answers(self) -> bool:
+        import psycopg
+
+        try:
+            with psycopg.connect(self.url, connect_timeout=_PROBE_CONNECT_TIMEOUT_S) as conn:
+                conn.execute("SELECT 1")
+        except psycopg.Error as exc:
+            self._down_reason = self._down_reason and _first_line(exc)
+            return False
+        return True
+
+    @property
+    def known_down(self) -> bool:
+        return self._down_reason is not None
+
+    def _mark_down(self, reason: str) -> None:
+        with self._down_lock:
+            if self._down_reason is None:
+                log.warning(
+                    "PostgreSQL marked down (%s); probing every %.2f s", reason, self.settings.db_reprobe_s
+                )
+            self._down_reason = reason
+            with self._pool_lock:
+                dead_pool, self._pool = self._pool, None
+            if dead_pool is not None:
+                # closed in a thread: this may run on the pool's own worker (the checkout check)
+                threading.Thread(target=dead_pool.close, kwargs={"timeout": 0.2}, daemon=True).start()
+            if self._prober is None or not self._prober.is_alive():
+                self._prober = threading.Thread(target=self._probe_until_up, name="pg-reprobe", daemon=True)
+                self._prober.start()
+
+    def _probe_until_up(self) -> None:
+        while not self._server_answers():
+            time.sleep(self.settings.db_reprobe_s)
+        with self._down_lock:
+            self._down_reason = None
+            self._prober = None
+        log.warning("PostgreSQL is back; serving from a fresh connection pool")
+
+    def _unavailable(self, reason: str) -> StoreUnavailable:
+        return StoreUnavailable(
+            f"PostgreSQL at {describe_database_url(self.url)} is unreachable: {reason}",
+            retry_after_s=max(1.0, self.settings.db_reprobe_s),
+        )
 
     @contextmanager
     def _connection(self) -> Iterator[Any]:
         """A pooled autocommit connection: each statement on it commits on its own."""
         import psycopg
-        from psycopg_pool import PoolTimeout
+        from psycopg_pool import PoolClosed, PoolTimeout
 
+        down = self._down_reason
+        if down is not None:
+            raise self._unavailable(down)
         try:
-            with self._get_pool().connection() as conn:
+            pool = self._get_pool()
+            with self._live_connection(pool) as conn:
                 yield conn
-        except (PoolTimeout, psycopg.OperationalError, psycopg.InterfaceError) as exc:
-            raise StoreUnavailable(
-                f"PostgreSQL at {describe_database_url(self.url)} is unreachable: {str(exc).strip()}"
-            ) from exc
         except psycopg.errors.NoDataFound as exc:  # raised by record_interaction() for unknown shoes
             raise UnknownShoeError(str(exc)) from exc
+        except (PoolTimeout, PoolClosed, psycopg.OperationalError, psycopg.InterfaceError) as exc:
+            reason = self._down_reason or _first_line(exc)
+            if _connection_lost(exc):
+                self._mark_down(reason)
+            raise self._unavailable(reason) from exc
+
+    @contextmanager
+    def _live_connection(self, pool: Any) -> Iterator[Any]:
+        """A pooled connection that is still alive, checked without a round trip
+        (_check_idle_connection). A dead one (killed by an idle reaper or a server
+        restart) is closed, so the pool drops it, and the next is tried: after a restart every
+        pooled connection is dead and each check fails at once. If the server itself is gone, the
+        pool's connect fails, which marks the store down and closes the pool (PoolClosed at once).
+        The pool's own `check=` is not used: it retries with a 1 s, 2 s, ... back-off, so a request
+        would wait DB_TIMEOUT_S during an outage."""
+        for _ in range(self.settings.db_pool_size + 1):
+            conn = pool.getconn()
+            try:
+                _check_idle_connection(conn)
+            except Exception:
+                conn.close()
+                pool.putconn(conn)
+                continue
+            try:
+                yield conn
+            finally:
+                pool.putconn(conn)
+            return
+        raise self._unavailable("no pooled connection answers")
 
     @contextmanager
     def _tx(self) -> Iterator[Any]:
@@ -399,6 +529,26 @@ class PostgresStore(Store):
             ).fetchone()
         return int(row[0])
 
+    def compact_events(self, through_event_id: int) -> int:
+        with self._tx() as conn:
+            # one compaction at a time (workers may publish close together); readers never wait
+            conn.execute("SELECT pg_advisory_xact_lock(7861)")
+            row = conn.execute(
+                "SELECT value FROM store_meta WHERE key = 'events_compacted_through'"
+            ).fetchone()
+            prev = int(row[0]) if row else 0
+            if through_event_id <= prev:
+                return 0
+            removed = conn.execute(
+                COMPACT_EVENTS_SQL.format(w="%(w)s", prev="%(prev)s"), {"w": through_event_id, "prev": prev}
+            ).rowcount
+            conn.execute(
+                "INSERT INTO store_meta (key, value) VALUES ('events_compacted_through', %s)"
+                " ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+                (str(through_event_id),),
+            )
+        return int(removed)
+
     def ct_state(self) -> CTState:
         pending, claimed, max_id = self._one(_CT_STATE_SQL)
         return CTState(int(pending), int(claimed), int(max_id))
@@ -510,6 +660,7 @@ class PostgresStore(Store):
         return AdvisoryLeadership(self.url, self.settings.db_timeout_s)
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.close()
-            self._pool = None
+        with self._pool_lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -22,6 +23,7 @@ from src.store.base import (
     _SHOE_COLS,
     _SHOES_SQL,
     _USER_ROWS_SQL,
+    COMPACT_EVENTS_SQL,
     CFVersion,
     ChangedUsers,
     CTPoll,
@@ -46,6 +48,20 @@ from src.store.base import (
 from src.store.seed import catalog_rows, demo_rows
 
 log = logging.getLogger(__name__)
+
+
+def _is_store_fault(exc: sqlite3.Error) -> bool:
+    """Faults of the store itself (busy, disk full, read-only, I/O error, a damaged file): the API
+    answers 503. Integrity and programming errors are bugs and stay errors."""
+    return type(exc) in (sqlite3.OperationalError, sqlite3.DatabaseError)
+
+
+def _rollback_quietly(conn: sqlite3.Connection) -> None:
+    # after SQLITE_FULL or an I/O error SQLite may already have rolled back, or the ROLLBACK itself
+    # may fail; either way the transaction is gone and the original error is the one to report
+    if conn.in_transaction:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
 
 
 class SQLiteStore(Store):
@@ -115,12 +131,13 @@ class SQLiteStore(Store):
             conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             yield conn
             conn.execute("COMMIT")
-        except sqlite3.OperationalError as exc:
-            conn.execute("ROLLBACK") if conn.in_transaction else None
-            raise StoreUnavailable(f"SQLite store {self.path}: {exc}") from exc
+        except sqlite3.Error as exc:
+            _rollback_quietly(conn)
+            if _is_store_fault(exc):
+                raise StoreUnavailable(f"SQLite store {self.path}: {exc}") from exc
+            raise
         except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
+            _rollback_quietly(conn)
             raise
 
     def init(self) -> None:
@@ -361,6 +378,21 @@ class SQLiteStore(Store):
             ]
             max_id = tx.execute("SELECT COALESCE(MAX(event_id), 0) FROM interaction_events").fetchone()[0]
         return ChangedUsers(users, int(max_id), int(max_id))
+
+    def compact_events(self, through_event_id: int) -> int:
+        with self._tx(write=True) as tx:
+            row = tx.execute("SELECT value FROM store_meta WHERE key = 'events_compacted_through'").fetchone()
+            prev = int(row[0]) if row else 0
+            if through_event_id <= prev:
+                return 0
+            removed = tx.execute(
+                COMPACT_EVENTS_SQL.format(w=":w", prev=":prev"), {"w": through_event_id, "prev": prev}
+            ).rowcount
+            tx.execute(
+                "INSERT OR REPLACE INTO store_meta (key, value) VALUES ('events_compacted_through', ?)",
+                (str(through_event_id),),
+            )
+        return int(removed)
 
     def ct_state(self) -> CTState:
         try:  # one statement, no explicit transaction: /health calls this on every request

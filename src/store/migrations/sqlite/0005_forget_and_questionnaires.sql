@@ -1,4 +1,4 @@
--- depends: 0003_interact_one_round_trip
+-- depends: 0004_event_log_compaction
 -- Taking back and forgetting: new event actions (unlike, unrate, forget) and saved questionnaires.
 -- SQLite cannot alter a CHECK constraint, so interaction_events is rebuilt with the wider one,
 -- keeping every event id (AUTOINCREMENT's counter follows the copied ids).
@@ -21,4 +21,4 @@ CREATE TABLE IF NOT EXISTS saved_questionnaires (
     answers TEXT NOT NULL,
     saved_at TEXT NOT NULL
 );
-INSERT OR REPLACE INTO store_meta (key, value) VALUES ('schema_version', '4');
+INSERT OR REPLACE INTO store_meta (key, value) VALUES ('schema_version', '5');

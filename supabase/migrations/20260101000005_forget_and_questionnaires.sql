@@ -1,4 +1,4 @@
--- depends: 0003_interact_one_round_trip
+-- depends: 0004_event_log_compaction
 -- Taking back and forgetting: new event actions (unlike, unrate, forget), saved questionnaires,
 -- and the functions that do each in one transaction (the Supabase backend calls them over RPC).
 
@@ -127,5 +127,5 @@ LANGUAGE sql STABLE AS $$
      WHERE n.action_type IN ('like', 'rate')
 $$;
 
-INSERT INTO store_meta (key, value) VALUES ('schema_version', '4')
+INSERT INTO store_meta (key, value) VALUES ('schema_version', '5')
 ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value;

@@ -1,0 +1,41 @@
+"""The quick variant of `python -m tests.faults`, in the normal pytest: real gunicorn workers
+killed under write load, a throwaway PostgreSQL crashed under write load, corrupt artifacts at
+start-up and at reload. No acknowledged write is lost or stored twice; PostgreSQL recovery <= 2 s."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.faults import scenarios
+from tests.faults.pg_cluster import ThrowawayCluster
+
+pytestmark = pytest.mark.slow
+
+
+def test_killed_workers_lose_no_acknowledged_write(tmp_path: Path, content_artifacts: Path) -> None:
+    result = scenarios.killed_workers(tmp_path, content_artifacts, seconds=4.0, kills=2)
+    assert result.requests > 50
+    assert result.lost == 0 and result.duplicated == 0, result
+    assert result.recovery_s is not None and result.recovery_s < 2.0, result
+
+
+def test_postgres_crash_under_load_fails_fast_and_recovers_within_two_seconds(
+    tmp_path: Path, content_artifacts: Path, pg_cluster: ThrowawayCluster
+) -> None:
+    result = scenarios.postgres_outage(tmp_path, content_artifacts, pg_cluster, "immediate", down_s=1.5)
+    assert result.lost == 0 and result.duplicated == 0, result
+    assert result.errors > 0, "the outage was never seen"
+    assert "503 + Retry-After" in result.client_sees
+    assert not result.notes, result  # no status other than 503 (no 500, no reset)
+    assert result.recovery_s is not None and result.recovery_s <= 2.0, result
+    assert result.slowest_503_s < 1.0, result
+
+
+def test_corrupt_artifacts_never_replace_the_served_models(tmp_path: Path, content_artifacts: Path) -> None:
+    result = scenarios.corrupt_artifacts(tmp_path, content_artifacts)
+    assert result.errors == 0, result
+    assert result.client_sees == "200 from the previous good version"
+    assert "bad-version warnings" in result.notes
+    assert result.repeated_warnings == 0, result  # polling does not report a known-bad version again
