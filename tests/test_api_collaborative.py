@@ -78,7 +78,7 @@ def test_interact_returns_personalised_feed_without_the_shoe(make_client: Callab
     similar = [i["shoe_id"] for i in body["data"] if i["reason"] == "similar_runners"]
     assert set(similar) == {"R002", "R003", "R004", "R005"}
     assert feed[:4] == similar
-    assert set(body["data"][0]) == {"shoe_id", "name", "brand", "match_score", "reason"}
+    assert set(body["data"][0]) == {"shoe_id", "name", "brand", "match_score", "reason", "evidence"}
     # group C shares nothing with this runner: its shoes only come as popularity backfill, and
     # shoes nobody liked are not "popular" at all
     assert [(i["shoe_id"], i["reason"]) for i in body["data"][4:]] == [
@@ -138,12 +138,13 @@ def test_feed_is_read_your_own_writes_across_workers(
 
 def test_feed_cache_hit_and_ttl_expiry(make_client: Callable[..., TestClient]) -> None:
     client = make_client(feed_cache_ttl_s=60)
-    client.post("/interact", json={"user_id": NEWCOMER, "shoe_id": "R001", "action_type": "like"})
+    written = client.post("/interact", json={"user_id": NEWCOMER, "shoe_id": "R001", "action_type": "like"})
     cache = client.app.state.feed.cache  # type: ignore[attr-defined]
     entry = cache.get(NEWCOMER)
     assert entry is not None  # the write refreshed this worker's cache
     body = client.get(f"/recommend/feed/{NEWCOMER}").content
-    assert body == entry.body
+    assert body == written.content
+    assert [i["shoe_id"] for i in written.json()["data"]] == [s for s, _, _ in entry.body.items[:20]]
     # past the TTL the entry is gone and the next request recomputes it
     assert cache.get(NEWCOMER, now=time.monotonic() + 61) is None
     assert client.get(f"/recommend/feed/{NEWCOMER}").content == body

@@ -92,7 +92,8 @@ def _assert_top10(payload: dict[str, Any], prefix: str) -> list[dict[str, Any]]:
     data = payload["data"]
     assert len(data) == 10
     for item in data:
-        assert set(item) == {"shoe_id", "name", "brand", "cluster", "match_score"}
+        assert set(item) == {"shoe_id", "name", "brand", "cluster", "match_score", "meets", "misses"}
+        assert all(isinstance(r, str) for r in item["meets"] + item["misses"])
         assert item["shoe_id"].startswith(prefix)
         assert isinstance(item["name"], str) and isinstance(item["brand"], str)
         assert isinstance(item["cluster"], int) and 0 <= item["cluster"] < 5

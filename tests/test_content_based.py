@@ -111,7 +111,8 @@ def test_recommend_json_shape(road_model) -> None:
     assert len(data) == 10
     assert len({d["shoe_id"] for d in data}) == 10
     for d in data:
-        assert set(d) == {"shoe_id", "name", "brand", "cluster", "match_score"}
+        assert set(d) == {"shoe_id", "name", "brand", "cluster", "match_score", "meets", "misses"}
+        assert "foot_width: Wide (wide width offered)" in d["meets"]  # the must-have every pick meets
         assert d["shoe_id"].startswith("R") and isinstance(d["cluster"], int)
         assert 0.0 <= d["match_score"] <= 1.0
     scores = [d["match_score"] for d in data]

@@ -318,3 +318,29 @@ def test_a_request_that_is_not_recorded_fails(supabase_store: MakeStore) -> None
         store.user_state(1)
     assert replay.used == 0
     replay.problems.clear()  # expected here; the fixture would otherwise fail the test
+
+
+def test_forget_user_calls_the_rpc_and_reports_what_was_erased(supabase_store: MakeStore) -> None:
+    store, replay = supabase_store("forget_user")
+    outcome = store.forget_user(7)
+    replay.assert_done()
+    assert (outcome.favorites, outcome.reviews, outcome.events, outcome.questionnaires) == (2, 1, 4, 1)
+    assert outcome.rebuild_claimed is True
+
+
+def test_questionnaire_is_upserted_and_read_back(supabase_store: MakeStore) -> None:
+    from src.store import SavedQuestionnaire
+
+    store, replay = supabase_store("saved_questionnaire")
+    store.save_questionnaire(7, SavedQuestionnaire("trail", {"terrain": "Rocky"}))
+    assert store.load_questionnaire(7) == SavedQuestionnaire("trail", {"terrain": "Rocky"})
+    assert store.load_questionnaire(8) is None
+    replay.assert_done()
+
+
+def test_remove_like_calls_the_rpc_and_returns_the_rows_left(supabase_store: MakeStore) -> None:
+    store, replay = supabase_store("remove_like")
+    outcome = store.remove_like(7, "R002")
+    replay.assert_done()
+    assert (outcome.event_id, outcome.changed, outcome.ct_pending) == (42, True, 4)
+    assert outcome.user == UserState([("R001", "like", None), ("T001", "rate", 4)], 42)

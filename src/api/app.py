@@ -95,9 +95,13 @@ def create_app(settings: Settings | None = None, *, initialize: bool = False) ->
         generate_unique_id_function=operation_id,
     )
     from src.api.slow_clients import BodyReadTimeoutMiddleware
+    from src.serving.catalog import CatalogHolder
+    from src.serving.similar import SimilarHolder
 
     app.state.settings = settings
     app.state.rate_limit = InteractionRateLimit(settings)
+    app.state.catalog_holder = CatalogHolder()
+    app.state.similar_holder = SimilarHolder()
     include_routes(app)
     from src.web.pages import install as install_pages
 
@@ -108,7 +112,7 @@ def create_app(settings: Settings | None = None, *, initialize: bool = False) ->
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
-            allow_methods=["GET", "POST"],
+            allow_methods=["GET", "POST", "PUT", "DELETE"],
             allow_headers=["*"],
             expose_headers=["X-Request-ID", "Retry-After"],  # readable by browser clients
         )

@@ -6,17 +6,18 @@ the event loop stays free. Responses are pre-serialised bytes (no jsonable_encod
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException, Path, Response
+from fastapi import APIRouter, Header, HTTPException, Path, Query, Request, Response
 
-from src.api.deps import FeedDep
+from src.api.deps import FeedDep, SettingsDep
 from src.api.errors import problem_responses
 from src.api.observability import INTERACTIONS
 from src.api.ratelimit import InteractionLimit
 from src.api.schemas import MAX_USER_ID, FeedResponse, Interaction, LikeInteraction
 from src.api.security import ReadKey, WriteKey
 from src.serving.feed import FeedUnavailable
+from src.serving.feed_pages import FeedPage, etag_matches, etag_of, feed_body
 from src.store import StoreUnavailable, UnknownShoeError
 
 router = APIRouter(tags=["collaborative"])
@@ -57,16 +58,38 @@ def interact(body: Interaction, feed: FeedDep, _key: WriteKey, _limit: Interacti
 @router.get(
     "/recommend/feed/{user_id}",
     response_model=FeedResponse,
-    responses=problem_responses(401, 404, 422, 503),
-    summary="A runner's personalised feed",
+    responses={
+        304: {"description": "Not modified: the If-None-Match ETag still matches this page"},
+        **problem_responses(401, 404, 422, 503),
+    },
+    summary="A runner's personalised feed, a page at a time",
 )
 def get_feed(
     user_id: Annotated[int, Path(ge=1, le=MAX_USER_ID, description="The runner's id")],
+    request: Request,
     feed: FeedDep,
+    settings: SettingsDep,
     _key: ReadKey,
+    limit: Annotated[int | None, Query(ge=1, le=100, description="page size (default FEED_SIZE)")] = None,
+    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+    shoe_type: Annotated[Literal["road", "trail"] | None, Query(alias="type")] = None,
+    if_none_match: Annotated[str | None, Header()] = None,
 ) -> Response:
-    """The runner's personalised top feed from similar runners (popular shoes fill any gap)."""
-    payload = feed.feed(user_id)
+    """The runner's personalised feed from similar runners (popular shoes fill any gap), a page at a
+    time; pages are slices of one ranking, stable for one CF version. Each item says why (`reason`,
+    `evidence`). A runner without interactions but with a saved questionnaire gets a feed from it."""
+    page = FeedPage(limit or settings.feed_size, offset, shoe_type)
+    try:
+        payload = feed_body(feed, getattr(request.app.state, "content", None) or {}, user_id, page)
+    except FeedUnavailable as exc:
+        raise HTTPException(503, detail=str(exc)) from exc
     if payload is None:
-        raise HTTPException(404, detail=f"user {user_id} has no interactions yet: like or rate a shoe first")
-    return Response(payload, media_type=JSON)
+        raise HTTPException(
+            404,
+            detail=f"user {user_id} has no interactions yet: like or rate a shoe first, "
+            f"or save a questionnaire (PUT /v1/users/{user_id}/questionnaire)",
+        )
+    etag = etag_of(payload)
+    if etag_matches(if_none_match, etag):
+        return Response(status_code=304, headers={"ETag": etag})
+    return Response(payload, media_type=JSON, headers={"ETag": etag})

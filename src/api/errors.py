@@ -18,6 +18,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from src.api.schemas import ACCEPTED
 
@@ -86,12 +87,16 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {s: {"model": Problem, "description": HTTPStatus(s).phrase} for s in statuses}
 
 
+# the tags of the discriminated unions in request bodies (interactions, saved questionnaires)
+_UNION_TAGS = ("like", "rate", "road", "trail")
+
+
 def _field_problems(exc: RequestValidationError) -> list[dict[str, Any]]:
     out = []
     for err in exc.errors():
         loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "header")]
         # a discriminated union adds the tag as a path step: body.rate.value -> value
-        tag = loc[0] if len(loc) > 1 and loc[0] in ("like", "rate") else None
+        tag = loc[0] if len(loc) > 1 and loc[0] in _UNION_TAGS else None
         if tag:
             loc = loc[1:]
         field = ".".join(loc) or "body"
@@ -102,7 +107,9 @@ def _field_problems(exc: RequestValidationError) -> list[dict[str, Any]]:
         if kind == "literal_error" and "expected" in ctx:
             accepted = str(ctx["expected"])
         elif kind in ("union_tag_invalid", "union_tag_not_found"):
-            field, accepted = "action_type", ACCEPTED["action_type"]
+            # the union's own tag field: action_type (interactions) or shoe_type (saved questionnaires)
+            field = str(ctx.get("discriminator", "'action_type'")).strip("'")
+            accepted = ACCEPTED.get(field) or str(ctx.get("expected_tags", "")) or None
             msg = "field required" if kind == "union_tag_not_found" else f"Input should be {accepted}"
         elif kind == "extra_forbidden":
             accepted = None
@@ -111,6 +118,15 @@ def _field_problems(exc: RequestValidationError) -> list[dict[str, Any]]:
             msg = "field required"
         out.append({"field": field, "message": msg, "type": kind, "accepted": accepted})
     return out
+
+
+def _allowed_methods(request: Request) -> str:
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match is not Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    return ", ".join(sorted(methods))
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -130,8 +146,13 @@ def install_error_handlers(app: FastAPI) -> None:
         return problem(422, detail, errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
-    async def on_http_error(_: Request, exc: StarletteHTTPException) -> Response:
-        return problem(exc.status_code, str(exc.detail), headers=exc.headers)
+    async def on_http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        headers = exc.headers
+        if exc.status_code == 405:
+            # Starlette names only the first route's methods; a path served by several routes
+            # (GET and PUT of a questionnaire) must list them all
+            headers = {**(headers or {}), "Allow": _allowed_methods(request)}
+        return problem(exc.status_code, str(exc.detail), headers=headers)
 
     @app.exception_handler(UnknownShoeError)
     async def on_unknown_shoe(_: Request, exc: UnknownShoeError) -> Response:

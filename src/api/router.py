@@ -12,7 +12,7 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 
-from src.api import collaborative, content, ops
+from src.api import collaborative, content, ops, shoes, users
 
 API_PREFIX = "/v1"
 
@@ -22,6 +22,8 @@ V1_ROUTERS: list[APIRouter] = [
     collaborative.router,
     ops.admin_router,
 ]
+# New in /v1: no unversioned alias.
+V1_ONLY_ROUTERS: list[APIRouter] = [shoes.router, users.router]
 # Served under /v1 and unversioned, both current: probes and monitors call the plain paths.
 UNVERSIONED_ROUTERS: list[APIRouter] = [ops.health_router]
 # Never in the document.
@@ -36,7 +38,7 @@ def operation_id(route: APIRoute) -> str:
 
 
 def include_routes(app: FastAPI) -> None:
-    for router in [*V1_ROUTERS, *UNVERSIONED_ROUTERS]:
+    for router in [*V1_ROUTERS, *V1_ONLY_ROUTERS, *UNVERSIONED_ROUTERS]:
         app.include_router(router, prefix=API_PREFIX)
     for router in V1_ROUTERS:
         app.include_router(router, deprecated=True)

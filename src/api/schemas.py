@@ -21,6 +21,7 @@ ACCEPTED: dict[str, str] = {
     "value": "an integer from 1 to 5",
     "shoe_id": "1-32 characters of A-Z a-z 0-9 _ - (catalog ids look like R001 or T001)",
     "action_type": "'like' or 'rate'",
+    "shoe_type": "'road' or 'trail'",
 }
 
 
@@ -80,6 +81,11 @@ class ContentItem(BaseModel):
     brand: str
     cluster: int = Field(description="The K-Means cluster of the shoe")
     match_score: float
+    meets: list[str] = Field(
+        description="the answers this shoe meets, in words",
+        examples=[["foot_width: Wide (wide width offered)"]],
+    )
+    misses: list[str] = Field(description="the answers this shoe does not meet, in words")
 
 
 class ContentResponse(BaseModel):
@@ -92,12 +98,88 @@ class FeedItem(BaseModel):
     name: str
     brand: str
     match_score: float
-    reason: Literal["similar_runners", "popular"]
+    reason: Literal["similar_runners", "popular", "your_answers"]
+    evidence: str = Field(
+        description="the numbers behind the reason",
+        examples=["liked by 7 of the 40 runners most like you", "popular overall"],
+    )
+    meets: list[str] | None = Field(None, description="your_answers only: the saved answers this shoe meets")
+    misses: list[str] | None = Field(None, description="your_answers only: the saved answers it misses")
 
 
 class FeedResponse(BaseModel):
     status: Literal["success"]
-    data: list[FeedItem] = Field(description="The feed, best first")
+    source: Literal["collaborative", "questionnaire"]
+    cf_version: str | None
+    limit: int
+    offset: int
+    total: int | None = Field(
+        description="items in the whole ranking (after the type filter); null when only the pages up to "
+        "this one were ranked (always set with `type`)"
+    )
+    has_more: bool
+    notice: str | None = Field(
+        None, description="set when the page is popular shoes only, nothing is left, or it is a cold start"
+    )
+    data: list[FeedItem] = Field(description="The page of the feed, best first")
+
+
+class ShoeSummary(BaseModel):
+    shoe_id: str
+    shoe_type: Literal["road", "trail"]
+    name: str
+    brand: str
+    release_year: int | None
+    weight_g: float
+    drop_mm: float
+    heel_stack_mm: float
+    plate: float = Field(description="0 none, 0.5 plastic, 1 carbon")
+    stability: float = Field(description="0 neutral, 1 guided")
+    water_resistance: float = Field(description="0 none, 0.5 water repellent, 1 waterproof")
+    widths: list[Literal["narrow", "regular", "wide"]]
+
+
+class ShoePage(BaseModel):
+    status: Literal["success"]
+    total: int = Field(description="every shoe matching the filters")
+    limit: int
+    offset: int
+    has_more: bool
+    data: list[ShoeSummary]
+
+
+class ShoeSheet(BaseModel):
+    shoe_id: str
+    name: str
+    brand: str
+    release_year: int | None
+    spec_source: str = Field(description="published or estimated")
+    shoe_type: Literal["road", "trail"]
+    widths: list[Literal["narrow", "regular", "wide"]]
+    specs: dict[str, float] = Field(description="every feature of the shoe's type")
+    specs_in_words: list[str]
+
+
+class ShoeSheetResponse(BaseModel):
+    status: Literal["success"]
+    data: ShoeSheet
+
+
+class SimilarShoe(BaseModel):
+    shoe_id: str
+    name: str
+    brand: str
+    shoe_type: Literal["road", "trail"]
+    score: float
+    reason: Literal["co_liked", "similar_specs"]
+    co_likes: int = Field(description="runners who liked both shoes")
+
+
+class SimilarShoesResponse(BaseModel):
+    status: Literal["success"]
+    shoe_id: str
+    cf_version: str | None
+    data: list[SimilarShoe] = Field(description="co-liked shoes first, then similar specs")
 
 
 class CFEngineInfo(BaseModel):

@@ -101,6 +101,21 @@ class CFSnapshot:
             for i, v, f in zip(ids, vals, from_neighbours, strict=True)
         ]
 
+    def recommend_with_evidence(
+        self, user_id: int, scores: Mapping[str, float], n: int
+    ) -> tuple[list[tuple[str, float, int]], int]:
+        """Top-n (shoe_id, score, liked_by) and the number of similar runners consulted; liked_by is
+        how many of them liked the shoe, -1 for a popular backfill item."""
+        row = row_from_scores(scores, self.shoe_index)
+        ids, vals, liked_by, n_neighbours = self.engine.recommend_with_evidence(
+            self.user_index.get(user_id), row, N=n
+        )
+        items = [
+            (str(self.shoe_ids[i]), float(v), int(b))
+            for i, v, b in zip(ids.tolist(), vals.tolist(), liked_by.tolist(), strict=True)
+        ]
+        return items, n_neighbours
+
     def save(self, directory: Path) -> None:
         X = self.engine.user_items
         np.savez(

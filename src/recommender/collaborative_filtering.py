@@ -614,6 +614,15 @@ class UserCollaborativeRecommender(RecommenderBase):
         items by positive score sum over the fitted matrix) have score 0.0 and from_neighbours
         False.
         """
+        ids, scores, liked_by, _ = self.recommend_with_evidence(userid, user_items_row, N)
+        return ids, scores, liked_by >= 0
+
+    def recommend_with_evidence(
+        self, userid: int | None, user_items_row: csr_matrix, N: int = 10
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+        """(ids, scores, liked_by, n_neighbours): the served ranking plus, per item, how many of the
+        runner's n_neighbours scored it positively (-1 for popularity backfill), the numbers behind
+        a feed item's reason ("liked by 7 of the 40 runners most like you")."""
         _, stats = self._require_fit()
         if userid is not None and not 0 <= int(userid) < self.n_users:
             raise IndexError(f"userid {userid} outside the fitted users (0..{self.n_users - 1})")
@@ -622,15 +631,18 @@ class UserCollaborativeRecommender(RecommenderBase):
         nb, sims = self.similar_users(None if userid is None else int(userid), row)
         ids = np.zeros(0, np.int64)
         scores = np.zeros(0)
+        liked_by = np.zeros(0, np.int64)
         blended = self._item_B is not None and self.item_weight > 0
         if (nb.size or blended) and N > 0:
             item_scores = np.zeros(self.n_items)
+            neighbour_likes = np.zeros(self.n_items, np.int64)
             if nb.size:
                 r, c, v = self._rows(nb)
                 weights = sims**self.alpha if self.alpha != 1.0 else sims
                 item_scores = damped_item_scores(
                     c, weights[r] * self._agg(v), stats.df, self.popularity_damping
                 )
+                neighbour_likes = np.bincount(c[v > 0], minlength=self.n_items)
             item_scores[seen] = 0.0
             if blended:
                 ease = self._item_scores(row)
@@ -638,14 +650,19 @@ class UserCollaborativeRecommender(RecommenderBase):
                 item_scores = blend_scores(item_scores, ease, self.item_weight)
             ids = top_n(item_scores, N, np.flatnonzero(item_scores > 0))
             scores = item_scores[ids]
+            liked_by = neighbour_likes[ids].astype(np.int64)
         n_fill = N - ids.size
         fill = np.zeros(0, np.int64)
         if n_fill > 0:
             taken = np.concatenate([seen, ids])
             head = self._pop_order[: n_fill + taken.size]
             fill = head[~np.isin(head, taken)][:n_fill]
-        from_neighbours = np.concatenate([np.ones(ids.size, bool), np.zeros(fill.size, bool)])
-        return np.concatenate([ids, fill]), np.concatenate([scores, np.zeros(fill.size)]), from_neighbours
+        return (
+            np.concatenate([ids, fill]),
+            np.concatenate([scores, np.zeros(fill.size)]),
+            np.concatenate([liked_by, np.full(fill.size, -1, np.int64)]),
+            int(nb.size),
+        )
 
     def recommend(
         self, userid: int | None, user_items_row: csr_matrix, N: int = 10

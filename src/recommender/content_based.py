@@ -39,6 +39,7 @@ import orjson
 from src.artifacts import load_newest_valid
 from src.config import FEATURES
 from src.recommender.encoder import NumpyEncoder
+from src.recommender.explain import build_explanations
 from src.recommender.questionnaire import AnswerMapping, Query, build_query, compile_mapping, scale_targets
 
 log = logging.getLogger(__name__)
@@ -255,6 +256,8 @@ class ContentRecommender:
         # 3N + 10 best candidates always hold N that the cap allows.
         self._shortlist = min(n, top_n * 3 + 10)
 
+        # Reasons: every shoe judged against every answer once, so a request only picks rows.
+        self.explanations = build_explanations(self.mapping, self.raw, self.x, self.scale, self.min_)
         # Response fragments: everything but the score is fixed per shoe, serialised once.
         self._fragments = [
             orjson.dumps({"shoe_id": sid, "name": nm, "brand": br, "cluster": int(cl), "match_score": 0})[
@@ -314,16 +317,29 @@ class ContentRecommender:
         ]
 
     def recommend_json(self, answers: Mapping[str, str | None]) -> bytes:
-        """The whole response body, `{"status":"success","data":[...]}`, as bytes."""
+        """The whole response body, `{"status":"success","data":[...]}`, as bytes; each item names
+        the answers the shoe meets and misses (`explain`)."""
         q = self.query(answers)
         if q.empty:
             return self.default_body
         idx, scores, _ = self.rank(q)
-        return self._body(idx, scores)
+        return self._body(idx, scores, self.explanations.rows_for(answers))
 
-    def _body(self, idx: Sequence[int] | IntArray, scores: FloatArray) -> bytes:
+    def items_json(self, answers: Mapping[str, str | None]) -> list[tuple[int, float, bytes]]:
+        """(catalog index, match score, `,"meets":[...],"misses":[...]`) of the top N, best first."""
+        q = self.query(answers)
+        idx, scores, _ = self.rank(q)
+        rows = self.explanations.rows_for(answers) if not q.empty else []
+        explain = self.explanations.json_for
+        return [(i, s, explain(rows, i)) for i, s in zip(idx.tolist(), scores.tolist(), strict=True)]
+
+    def _body(self, idx: Sequence[int] | IntArray, scores: FloatArray, rows: Sequence[int] = ()) -> bytes:
         frags = self._fragments
-        items = b",".join(frags[i] + b"%.4f}" % s for i, s in zip(idx.tolist(), scores.tolist(), strict=True))  # type: ignore[union-attr]
+        explain = self.explanations.json_for
+        items = b",".join(
+            frags[i] + b"%.4f" % s + explain(rows, i) + b"}"
+            for i, s in zip(idx.tolist(), scores.tolist(), strict=True)  # type: ignore[union-attr]
+        )
         return b'{"status":"success","data":[' + items + b"]}"
 
 

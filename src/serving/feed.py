@@ -21,7 +21,8 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import ClassVar
 
 import orjson
 
@@ -36,10 +37,29 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
+class Ranking:
+    """The head of a runner's ranked feed for one CF version: (shoe_id, score, liked_by) best first,
+    where liked_by counts the runner's n_neighbours most similar runners who liked the shoe (-1 = a
+    popular backfill item). `depth` items were asked for; fewer means the ranking is complete. The
+    engine's top-n is deterministic (ties by index), so a deeper ranking extends a shallower one and
+    pages are stable for one CF version."""
+
+    items: list[tuple[str, float, int]]
+    n_neighbours: int
+    cf_version: str | None
+    last_event_id: int
+    seen: frozenset[str]  # the shoes the runner has interacted with (never in `items`)
+    depth: int
+    pages: dict[tuple[int, int, str | None], bytes] = field(default_factory=dict)  # rendered, per page
+
+    MAX_PAGES: ClassVar[int] = 8  # rendered pages kept per ranking (most runners read one or two)
+
+
+@dataclass(frozen=True, slots=True)
 class _Entry:
     expires_at: float
     last_event_id: int
-    body: bytes
+    body: Ranking
 
 
 class FeedCache:
@@ -62,7 +82,7 @@ class FeedCache:
                 return None
             return entry
 
-    def put(self, user_id: int, last_event_id: int, body: bytes, now: float | None = None) -> None:
+    def put(self, user_id: int, last_event_id: int, body: Ranking, now: float | None = None) -> None:
         if self.ttl_s <= 0:
             return
         now = time.monotonic() if now is None else now
@@ -99,7 +119,7 @@ class FeedService:
     def snapshot(self) -> CFSnapshot | None:
         return self._snapshot
 
-    def _shoe_prefix(self, shoe_id: str) -> bytes:
+    def shoe_prefix(self, shoe_id: str) -> bytes:
         """`{"shoe_id":...,"name":...,"brand":...,` serialised once per shoe, reused by every feed."""
         prefix = self._catalog.get(shoe_id)
         if prefix is None:
@@ -110,41 +130,72 @@ class FeedService:
             self._catalog[shoe_id] = prefix
         return prefix
 
-    def render(self, user_id: int, state: UserState) -> bytes:
+    @property
+    def default_depth(self) -> int:
+        return self.settings.feed_size + 1  # one more than the first page: enough to know has_more
+
+    def rank(self, user_id: int, state: UserState, depth: int | None = None) -> Ranking:
+        """The first `depth` items of the runner's ranking (None: the whole ranking) under the serving
+        CF version. Ranking only as deep as a page needs keeps the write path as cheap as before."""
         snapshot = self._snapshot
         if snapshot is None:
             raise FeedUnavailable(
                 "the collaborative model is not loaded yet (no version published by the CT process)"
             )
-        items = snapshot.recommend(user_id, state.scores, self.settings.feed_size)
-        parts = [
-            self._shoe_prefix(shoe_id)
-            + b'"match_score":'
-            + orjson.dumps(round(score, 4))
-            + (b',"reason":"similar_runners"}' if similar else b',"reason":"popular"}')
-            for shoe_id, score, similar in items
-        ]
-        return b'{"status":"success","data":[' + b",".join(parts) + b"]}"
+        n_shoes = len(snapshot.shoe_ids)
+        n = n_shoes if depth is None else min(depth, n_shoes)
+        items, n_neighbours = snapshot.recommend_with_evidence(user_id, state.scores, n)
+        # asked for every shoe: complete whatever came back (depth past the catalog says so)
+        depth_asked = n_shoes + 1 if n == n_shoes else n
+        return Ranking(
+            items, n_neighbours, snapshot.version, state.last_event_id, frozenset(state.scores), depth_asked
+        )
 
-    def feed(self, user_id: int) -> bytes | None:
-        """The user's feed (cached while their newest event is unchanged), or None if they have none."""
+    def ranking(self, user_id: int, depth: int | None = None) -> Ranking | None:
+        """At least the first `depth` items (None: all) of the runner's ranking, cached while their
+        newest event and the CF version are unchanged; None if they have no interactions."""
         entry = self.cache.get(user_id)
-        if entry is not None and self.store.user_last_event(user_id) == entry.last_event_id:
+        snapshot = self._snapshot
+        if (
+            entry is not None
+            and snapshot is not None
+            and entry.body.cf_version == snapshot.version
+            and (
+                len(entry.body.items) < entry.body.depth or (depth is not None and entry.body.depth >= depth)
+            )
+            and self.store.user_last_event(user_id) == entry.last_event_id
+        ):
             FEED_CACHE.labels("hit").inc()
             return entry.body
         FEED_CACHE.labels("miss").inc()
         state = self.store.user_state(user_id)
         if not state.rows:
             return None
-        body = self.render(user_id, state)
-        self.cache.put(user_id, state.last_event_id, body)
-        return body
+        ranking = self.rank(user_id, state, max(depth, self.default_depth) if depth is not None else None)
+        self.cache.put(user_id, state.last_event_id, ranking)
+        return ranking
+
+    def render(self, user_id: int, state: UserState) -> bytes:
+        """The default first page (FEED_SIZE items) for a runner's rows."""
+        from src.serving.feed_pages import FeedPage, render_ranking
+
+        ranking = self.rank(user_id, state, self.default_depth)
+        return render_ranking(ranking, FeedPage(self.settings.feed_size), self)
+
+    def feed(self, user_id: int) -> bytes | None:
+        """The runner's default first page, or None if they have no interactions."""
+        from src.serving.feed_pages import FeedPage, render_ranking
+
+        ranking = self.ranking(user_id, self.default_depth)
+        return None if ranking is None else render_ranking(ranking, FeedPage(self.settings.feed_size), self)
 
     def after_write(self, user_id: int, state: UserState) -> bytes:
         """Feed straight from the rows the write transaction returned; refreshes this worker's cache."""
-        body = self.render(user_id, state)
-        self.cache.put(user_id, state.last_event_id, body)
-        return body
+        from src.serving.feed_pages import FeedPage, render_ranking
+
+        ranking = self.rank(user_id, state, self.default_depth)
+        self.cache.put(user_id, state.last_event_id, ranking)
+        return render_ranking(ranking, FeedPage(self.settings.feed_size), self)
 
     # --- following the published versions
     def swap(self, snapshot: CFSnapshot) -> bool:

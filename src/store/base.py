@@ -92,6 +92,29 @@ class RecordOutcome:
 
 
 @dataclass(frozen=True, slots=True)
+class ForgetOutcome:
+    """What forgetting a runner erased (counts of rows), and whether it claimed a CT rebuild."""
+
+    favorites: int
+    reviews: int
+    events: int
+    questionnaires: int
+    rebuild_claimed: bool
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.favorites or self.reviews or self.events or self.questionnaires)
+
+
+@dataclass(frozen=True, slots=True)
+class SavedQuestionnaire:
+    """A runner's saved questionnaire: which shoe type and the answers given (unanswered left out)."""
+
+    shoe_type: ShoeType
+    answers: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
 class CTState:
     pending: int
     rebuilds_claimed: int
@@ -265,6 +288,30 @@ class Store(ABC):
 
     @abstractmethod
     def _record(self, user_id: int, shoe_id: str, action: str, value: int | None) -> RecordOutcome: ...
+
+    def remove_like(self, user_id: int, shoe_id: str) -> RecordOutcome:
+        """Take back a like (an `unlike` event, counted towards CT); changed=False if there was none."""
+        return self._delete(user_id, shoe_id, "unlike")
+
+    def remove_rating(self, user_id: int, shoe_id: str) -> RecordOutcome:
+        """Take back a rating (an `unrate` event, counted towards CT); changed=False if there was none."""
+        return self._delete(user_id, shoe_id, "unrate")
+
+    @abstractmethod
+    def _delete(self, user_id: int, shoe_id: str, action: str) -> RecordOutcome: ...
+
+    @abstractmethod
+    def forget_user(self, user_id: int) -> ForgetOutcome:
+        """Erase a runner in one transaction: favorites, reviews, their event rows and the saved
+        questionnaire. One `forget` event (user id and time, nothing else) is left so continuous
+        training re-reads the runner and drops their row. Idempotent."""
+
+    @abstractmethod
+    def save_questionnaire(self, user_id: int, saved: SavedQuestionnaire) -> None:
+        """Store (or replace) a runner's questionnaire."""
+
+    @abstractmethod
+    def load_questionnaire(self, user_id: int) -> SavedQuestionnaire | None: ...
 
     @abstractmethod
     def user_state(self, user_id: int) -> UserState: ...

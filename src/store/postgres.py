@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import select
@@ -24,11 +25,13 @@ from src.store.base import (
     ChangedUsers,
     CTPoll,
     CTState,
+    ForgetOutcome,
     InteractionRow,
     Leadership,
     LeadershipTimeout,
     ProcessBeat,
     RecordOutcome,
+    SavedQuestionnaire,
     Store,
     StoreConfigError,
     StoreUnavailable,
@@ -444,6 +447,38 @@ class PostgresStore(Store):
             (user_id, shoe_id, action, value, self.threshold),
         )
         return RecordOutcome(int(event_id), bool(changed), int(pending), bool(claimed), _user_state(*user))
+
+    def _delete(self, user_id: int, shoe_id: str, action: str) -> RecordOutcome:
+        with self._tx() as conn:
+            event_id, changed, pending, claimed = conn.execute(
+                "SELECT * FROM delete_interaction(%s, %s, %s, %s)", (user_id, shoe_id, action, self.threshold)
+            ).fetchone()
+        return RecordOutcome(
+            int(event_id), bool(changed), int(pending), bool(claimed), self.user_state(user_id)
+        )
+
+    def forget_user(self, user_id: int) -> ForgetOutcome:
+        with self._tx() as conn:
+            fav, rev, evt, q, _, _, claimed = conn.execute(
+                "SELECT * FROM forget_user(%s, %s)", (user_id, self.threshold)
+            ).fetchone()
+        return ForgetOutcome(int(fav), int(rev), int(evt), int(q), bool(claimed))
+
+    def save_questionnaire(self, user_id: int, saved: SavedQuestionnaire) -> None:
+        with self._tx() as conn:
+            conn.execute(
+                "INSERT INTO saved_questionnaires (user_id, shoe_type, answers) VALUES (%s, %s, %s::jsonb)"
+                " ON CONFLICT (user_id) DO UPDATE SET shoe_type = EXCLUDED.shoe_type,"
+                " answers = EXCLUDED.answers, saved_at = now()",
+                (user_id, saved.shoe_type, json.dumps(saved.answers, sort_keys=True)),
+            )
+
+    def load_questionnaire(self, user_id: int) -> SavedQuestionnaire | None:
+        with self._tx() as conn:
+            row = conn.execute(
+                "SELECT shoe_type, answers FROM saved_questionnaires WHERE user_id = %s", (user_id,)
+            ).fetchone()
+        return None if row is None else SavedQuestionnaire(row[0], dict(row[1]))
 
     def user_state(self, user_id: int) -> UserState:
         return _user_state(*self._one("SELECT * FROM user_interactions(%s)", (user_id,)))

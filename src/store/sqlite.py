@@ -29,10 +29,12 @@ from src.store.base import (
     CTPoll,
     CTState,
     FileLeadership,
+    ForgetOutcome,
     InteractionRow,
     Leadership,
     ProcessBeat,
     RecordOutcome,
+    SavedQuestionnaire,
     Store,
     StoreUnavailable,
     UnknownShoeError,
@@ -243,6 +245,86 @@ class SQLiteStore(Store):
         # so the single writer's turn stays as short as possible.
         return RecordOutcome(event_id, changed, pending, claimed, self.user_state(user_id))
 
+    def _bump_ct(self, tx: sqlite3.Connection, now: str) -> tuple[int, bool]:
+        """Count one changed interaction towards CT: (pending after it, whether it claimed a rebuild)."""
+        t = self.threshold
+        tx.execute(
+            "UPDATE ct_state SET pending = CASE WHEN pending + 1 >= ? THEN 0 ELSE pending + 1 END,"
+            " rebuilds_claimed = rebuilds_claimed + (CASE WHEN pending + 1 >= ? THEN 1 ELSE 0 END),"
+            " updated_at = ? WHERE id = 1",
+            (t, t, now),
+        )
+        pending = int(tx.execute("SELECT pending FROM ct_state WHERE id = 1").fetchone()[0])
+        return pending, pending == 0
+
+    def _delete(self, user_id: int, shoe_id: str, action: str) -> RecordOutcome:
+        now = _now_iso()
+        with self._tx(write=True) as tx:
+            if action == "unlike":
+                value = None
+                changed = (
+                    tx.execute(
+                        "DELETE FROM favorites WHERE user_id = ? AND shoe_id = ?", (user_id, shoe_id)
+                    ).rowcount
+                    == 1
+                )
+            else:
+                row = tx.execute(
+                    "DELETE FROM reviews WHERE user_id = ? AND shoe_id = ? RETURNING rating",
+                    (user_id, shoe_id),
+                ).fetchone()
+                changed, value = row is not None, (int(row[0]) if row is not None else None)
+            event_id, pending, claimed = 0, 0, False
+            if changed:
+                event_id = (
+                    tx.execute(
+                        "INSERT INTO interaction_events (user_id, shoe_id, action_type, value, created_at)"
+                        " VALUES (?, ?, ?, ?, ?)",
+                        (user_id, shoe_id, action, value, now),
+                    ).lastrowid
+                    or 0
+                )
+                pending, claimed = self._bump_ct(tx, now)
+            else:
+                pending = int(tx.execute("SELECT pending FROM ct_state WHERE id = 1").fetchone()[0])
+        return RecordOutcome(event_id, changed, pending, claimed, self.user_state(user_id))
+
+    def forget_user(self, user_id: int) -> ForgetOutcome:
+        now = _now_iso()
+        with self._tx(write=True) as tx:
+            favorites = tx.execute("DELETE FROM favorites WHERE user_id = ?", (user_id,)).rowcount
+            reviews = tx.execute("DELETE FROM reviews WHERE user_id = ?", (user_id,)).rowcount
+            events = tx.execute(
+                "DELETE FROM interaction_events WHERE user_id = ? AND action_type <> 'forget'", (user_id,)
+            ).rowcount
+            questionnaires = tx.execute(
+                "DELETE FROM saved_questionnaires WHERE user_id = ?", (user_id,)
+            ).rowcount
+            claimed = False
+            if favorites + reviews:
+                tx.execute(
+                    "INSERT INTO interaction_events (user_id, shoe_id, action_type, value, created_at)"
+                    " VALUES (?, '', 'forget', NULL, ?)",
+                    (user_id, now),
+                )
+                _, claimed = self._bump_ct(tx, now)
+        return ForgetOutcome(favorites, reviews, events, questionnaires, claimed)
+
+    def save_questionnaire(self, user_id: int, saved: SavedQuestionnaire) -> None:
+        with self._tx(write=True) as tx:
+            tx.execute(
+                "INSERT OR REPLACE INTO saved_questionnaires (user_id, shoe_type, answers, saved_at)"
+                " VALUES (?, ?, ?, ?)",
+                (user_id, saved.shoe_type, json.dumps(saved.answers, sort_keys=True), _now_iso()),
+            )
+
+    def load_questionnaire(self, user_id: int) -> SavedQuestionnaire | None:
+        with self._tx() as tx:
+            row = tx.execute(
+                "SELECT shoe_type, answers FROM saved_questionnaires WHERE user_id = ?", (user_id,)
+            ).fetchone()
+        return None if row is None else SavedQuestionnaire(row[0], json.loads(row[1]))
+
     @staticmethod
     def _user_state(tx: sqlite3.Connection, user_id: int) -> UserState:
         rows = tx.execute(_USER_ROWS_SQL.format(p="?"), (user_id, user_id)).fetchall()
@@ -323,13 +405,15 @@ class SQLiteStore(Store):
     def interactions_as_of(
         self, watermark: int, user_ids: Sequence[int] | None = None
     ) -> list[InteractionRow]:
+        # the newest event per (runner, shoe, like-or-rating) decides; a newest unlike/unrate means
+        # the interaction is gone; a forget marker has no shoe
         newest = (
             "SELECT MAX(event_id) AS m FROM interaction_events WHERE event_id <= ?{scope}"
-            " GROUP BY user_id, shoe_id, action_type"
+            " AND action_type <> 'forget' GROUP BY user_id, shoe_id, replace(action_type, 'un', '')"
         )
         sql = (
             "SELECT e.user_id, e.shoe_id, e.action_type, e.value FROM interaction_events e"
-            " JOIN ({newest}) x ON e.event_id = x.m"
+            " JOIN ({newest}) x ON e.event_id = x.m WHERE e.action_type IN ('like', 'rate')"
         )
         with self._tx() as tx:
             if user_ids is None:

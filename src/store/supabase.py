@@ -16,10 +16,12 @@ from src.store.base import (
     CTPoll,
     CTState,
     FileLeadership,
+    ForgetOutcome,
     InteractionRow,
     Leadership,
     ProcessBeat,
     RecordOutcome,
+    SavedQuestionnaire,
     Store,
     StoreConfigError,
     StoreUnavailable,
@@ -138,6 +140,45 @@ class SupabaseStore(Store):
             bool(row["rebuild_claimed"]),
             self.user_state(user_id),
         )
+
+    def _delete(self, user_id: int, shoe_id: str, action: str) -> RecordOutcome:
+        params = {
+            "p_user_id": user_id,
+            "p_shoe_id": shoe_id,
+            "p_action": action,
+            "p_threshold": self.threshold,
+        }
+        data = self._run(self.client.rpc("delete_interaction", params)).data
+        row = data[0] if isinstance(data, list) else data
+        return RecordOutcome(
+            int(row["event_id"]),
+            bool(row["changed"]),
+            int(row["ct_pending"]),
+            bool(row["rebuild_claimed"]),
+            self.user_state(user_id),
+        )
+
+    def forget_user(self, user_id: int) -> ForgetOutcome:
+        params = {"p_user_id": user_id, "p_threshold": self.threshold}
+        data = self._run(self.client.rpc("forget_user", params)).data
+        row = data[0] if isinstance(data, list) else data
+        return ForgetOutcome(
+            int(row["favorites"]),
+            int(row["reviews"]),
+            int(row["events"]),
+            int(row["questionnaires"]),
+            bool(row["rebuild_claimed"]),
+        )
+
+    def save_questionnaire(self, user_id: int, saved: SavedQuestionnaire) -> None:
+        row = {"user_id": user_id, "shoe_type": saved.shoe_type, "answers": saved.answers}
+        self._run(self.client.table("saved_questionnaires").upsert(row, on_conflict="user_id"))
+
+    def load_questionnaire(self, user_id: int) -> SavedQuestionnaire | None:
+        data = self._run(
+            self.client.table("saved_questionnaires").select("shoe_type,answers").eq("user_id", user_id)
+        ).data
+        return SavedQuestionnaire(data[0]["shoe_type"], dict(data[0]["answers"])) if data else None
 
     def user_state(self, user_id: int) -> UserState:
         # Offset pagination needs a total order, or rows can repeat or vanish between pages.

@@ -154,7 +154,7 @@ async function loadReport(shoeType, version) {
 
 async function refresh() {
   const [status, health, history, traffic] = await Promise.all([
-    adminRequest("/admin/model-status"), requestJson(API_BASE + "/health"),
+    adminRequest(API_BASE + "/admin/model-status"), requestJson(API_BASE + "/health"),
     adminRequest("/admin/history"), adminRequest("/admin/traffic"),
   ]);
   const denied = [status, history, traffic].find((r) => r.status === 401 || r.status === 403);
@@ -193,7 +193,7 @@ function forget() {
 async function reload() {
   const button = document.getElementById("reload");
   button.disabled = true;
-  const result = await adminRequest("/admin/reload-model", { method: "POST" });
+  const result = await adminRequest(API_BASE + "/admin/reload-model", { method: "POST" });
   button.disabled = false;
   showMessage(result.ok ? "" : errorText(result));
   if (result.ok) document.getElementById("updated").textContent = "reloaded (generation " + result.body.generation + ")";

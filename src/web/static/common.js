@@ -1,8 +1,8 @@
 "use strict";
 // Prefix of the public API (questionnaire, interactions, feed, health). One place to change it.
-const API_BASE = "";
+const API_BASE = "/v1";
 
-// A JSON request; resolves to {ok, status, body}. Error bodies are {"detail": ...}.
+// A JSON request; resolves to {ok, status, body}. Error bodies are RFC 9457 problems ({"detail": ..., "errors": [...]}).
 async function requestJson(path, options = {}) {
   const headers = Object.assign({ Accept: "application/json" }, options.headers || {});
   if (options.json !== undefined) headers["Content-Type"] = "application/json";

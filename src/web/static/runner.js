@@ -70,7 +70,7 @@ function percent(score) {
 function interactionButtons(shoe) {
   const label = shoe.brand + " " + shoe.name;
   const like = el("button", { type: "button", class: "like", "aria-label": "Like " + label, text: "♥ Like" });
-  like.addEventListener("click", () => interact(shoe.shoe_id, "like", null, like));
+  like.addEventListener("click", () => interact(shoe.shoe_id, "like", undefined, like));
   const stars = el("span", { class: "stars", role: "group", "aria-label": "Rate " + label });
   for (let n = 1; n <= 5; n++) {
     const star = el("button", {
@@ -130,9 +130,10 @@ async function interact(shoeId, action, value, button) {
   const id = runnerId();
   if (!id) { showMessage("runner id: enter a whole number above 0"); return; }
   button.disabled = true;
-  const result = await requestJson(API_BASE + "/interact", {
-    method: "POST", json: { user_id: id, shoe_id: shoeId, action_type: action, value },
-  });
+  // a like carries no value at all (the API refuses "value": null on a like)
+  const body = action === "rate" ? { user_id: id, shoe_id: shoeId, action_type: action, value }
+    : { user_id: id, shoe_id: shoeId, action_type: action };
+  const result = await requestJson(API_BASE + "/interact", { method: "POST", json: body });
   button.disabled = false;
   if (!result.ok) { showMessage(errorText(result)); return; }
   showMessage("");

@@ -8,6 +8,7 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from typing import cast
 
 
 
@@ -27,6 +28,8 @@ class ContentItem:
             brand (str):
             cluster (int): The K-Means cluster of the shoe
             match_score (float):
+            meets (list[str]): the answers this shoe meets, in words
+            misses (list[str]): the answers this shoe does not meet, in words
      """
 
     shoe_id: str
@@ -34,6 +37,8 @@ class ContentItem:
     brand: str
     cluster: int
     match_score: float
+    meets: list[str]
+    misses: list[str]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -51,6 +56,14 @@ class ContentItem:
 
         match_score = self.match_score
 
+        meets = self.meets
+
+
+
+        misses = self.misses
+
+
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -60,6 +73,8 @@ class ContentItem:
             "brand": brand,
             "cluster": cluster,
             "match_score": match_score,
+            "meets": meets,
+            "misses": misses,
         })
 
         return field_dict
@@ -79,12 +94,20 @@ class ContentItem:
 
         match_score = d.pop("match_score")
 
+        meets = cast(list[str], d.pop("meets"))
+
+
+        misses = cast(list[str], d.pop("misses"))
+
+
         content_item = cls(
             shoe_id=shoe_id,
             name=name,
             brand=brand,
             cluster=cluster,
             match_score=match_score,
+            meets=meets,
+            misses=misses,
         )
 
 

@@ -9,6 +9,8 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 from ..models.feed_item_reason import FeedItemReason
+from ..types import UNSET, Unset
+from typing import cast
 
 
 
@@ -28,6 +30,9 @@ class FeedItem:
             brand (str):
             match_score (float):
             reason (FeedItemReason):
+            evidence (str): the numbers behind the reason
+            meets (list[str] | None | Unset): your_answers only: the saved answers this shoe meets
+            misses (list[str] | None | Unset): your_answers only: the saved answers it misses
      """
 
     shoe_id: str
@@ -35,6 +40,9 @@ class FeedItem:
     brand: str
     match_score: float
     reason: FeedItemReason
+    evidence: str
+    meets: list[str] | None | Unset = UNSET
+    misses: list[str] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -52,6 +60,28 @@ class FeedItem:
 
         reason = self.reason.value
 
+        evidence = self.evidence
+
+        meets: list[str] | None | Unset
+        if isinstance(self.meets, Unset):
+            meets = UNSET
+        elif isinstance(self.meets, list):
+            meets = self.meets
+
+
+        else:
+            meets = self.meets
+
+        misses: list[str] | None | Unset
+        if isinstance(self.misses, Unset):
+            misses = UNSET
+        elif isinstance(self.misses, list):
+            misses = self.misses
+
+
+        else:
+            misses = self.misses
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -61,7 +91,12 @@ class FeedItem:
             "brand": brand,
             "match_score": match_score,
             "reason": reason,
+            "evidence": evidence,
         })
+        if meets is not UNSET:
+            field_dict["meets"] = meets
+        if misses is not UNSET:
+            field_dict["misses"] = misses
 
         return field_dict
 
@@ -83,12 +118,53 @@ class FeedItem:
 
 
 
+        evidence = d.pop("evidence")
+
+        def _parse_meets(data: object) -> list[str] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                meets_type_0 = cast(list[str], data)
+
+                return meets_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[str] | None | Unset, data)
+
+        meets = _parse_meets(d.pop("meets", UNSET))
+
+
+        def _parse_misses(data: object) -> list[str] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                misses_type_0 = cast(list[str], data)
+
+                return misses_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[str] | None | Unset, data)
+
+        misses = _parse_misses(d.pop("misses", UNSET))
+
+
         feed_item = cls(
             shoe_id=shoe_id,
             name=name,
             brand=brand,
             match_score=match_score,
             reason=reason,
+            evidence=evidence,
+            meets=meets,
+            misses=misses,
         )
 
 

@@ -8,6 +8,8 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..models.feed_response_source import FeedResponseSource
+from ..types import UNSET, Unset
 from typing import cast
 from typing import Literal, cast
 
@@ -27,11 +29,26 @@ class FeedResponse:
     """ 
         Attributes:
             status (Literal['success']):
-            data (list[FeedItem]): The feed, best first
+            source (FeedResponseSource):
+            cf_version (None | str):
+            limit (int):
+            offset (int):
+            total (int | None): items in the whole ranking (after the type filter); null when only the pages up to this one
+                were ranked (always set with `type`)
+            has_more (bool):
+            data (list[FeedItem]): The page of the feed, best first
+            notice (None | str | Unset): set when the page is popular shoes only, nothing is left, or it is a cold start
      """
 
     status: Literal['success']
+    source: FeedResponseSource
+    cf_version: None | str
+    limit: int
+    offset: int
+    total: int | None
+    has_more: bool
     data: list[FeedItem]
+    notice: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -42,6 +59,20 @@ class FeedResponse:
         from ..models.feed_item import FeedItem # noqa: PLC0415
         status = self.status
 
+        source = self.source.value
+
+        cf_version: None | str
+        cf_version = self.cf_version
+
+        limit = self.limit
+
+        offset = self.offset
+
+        total: int | None
+        total = self.total
+
+        has_more = self.has_more
+
         data = []
         for data_item_data in self.data:
             data_item = data_item_data.to_dict()
@@ -49,13 +80,27 @@ class FeedResponse:
 
 
 
+        notice: None | str | Unset
+        if isinstance(self.notice, Unset):
+            notice = UNSET
+        else:
+            notice = self.notice
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({
             "status": status,
+            "source": source,
+            "cf_version": cf_version,
+            "limit": limit,
+            "offset": offset,
+            "total": total,
+            "has_more": has_more,
             "data": data,
         })
+        if notice is not UNSET:
+            field_dict["notice"] = notice
 
         return field_dict
 
@@ -69,6 +114,33 @@ class FeedResponse:
         if status != 'success':
             raise ValueError(f"status must match const 'success', got '{status}'")
 
+        source = FeedResponseSource(d.pop("source"))
+
+
+
+
+        def _parse_cf_version(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        cf_version = _parse_cf_version(d.pop("cf_version"))
+
+
+        limit = d.pop("limit")
+
+        offset = d.pop("offset")
+
+        def _parse_total(data: object) -> int | None:
+            if data is None:
+                return data
+            return cast(int | None, data)
+
+        total = _parse_total(d.pop("total"))
+
+
+        has_more = d.pop("has_more")
+
         data = []
         _data = d.pop("data")
         for data_item_data in (_data):
@@ -79,9 +151,26 @@ class FeedResponse:
             data.append(data_item)
 
 
+        def _parse_notice(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        notice = _parse_notice(d.pop("notice", UNSET))
+
+
         feed_response = cls(
             status=status,
+            source=source,
+            cf_version=cf_version,
+            limit=limit,
+            offset=offset,
+            total=total,
+            has_more=has_more,
             data=data,
+            notice=notice,
         )
 
 

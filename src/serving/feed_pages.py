@@ -1,0 +1,159 @@
+"""Feed pages: slices of a runner's ranking with their evidence, the cold start from a saved
+questionnaire, and the ETag that lets an unchanged page answer 304.
+
+A ranking is computed once per (runner's newest event, CF version) and cached (`FeedService`), so
+every page of it comes from the same ordering: paging is stable for one CF version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+import orjson
+
+if TYPE_CHECKING:
+    from src.serving.feed import FeedService, Ranking
+    from src.store import SavedQuestionnaire
+
+NOTICE_POPULAR = (
+    "no runners with tastes like yours yet: these are popular shoes; like or rate a few to personalise"
+)
+NOTICE_EXHAUSTED = "you have liked or rated every shoe here: there is nothing new to suggest"
+NOTICE_NO_SIGNAL = "no other runner has liked a shoe here that you have not seen yet: nothing to suggest; browse GET /v1/shoes"
+NOTICE_COLD_START = "from your saved questionnaire: like or rate shoes to get picks from runners like you"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedPage:
+    limit: int
+    offset: int = 0
+    shoe_type: Literal["road", "trail"] | None = None
+
+
+def evidence(liked_by: int, n_neighbours: int) -> tuple[str, str]:
+    """(reason, evidence) for one feed item, from the numbers that ranked it."""
+    if liked_by < 0:
+        return "popular", "popular overall"
+    if liked_by == 0:  # ranked by the engine's item component alone (shoes liked together)
+        return "similar_runners", "often liked together with shoes you liked"
+    return "similar_runners", f"liked by {liked_by} of the {n_neighbours} runners most like you"
+
+
+def page_envelope(
+    items: list[bytes],
+    page: FeedPage,
+    total: int | None,
+    has_more: bool,
+    notice: str | None,
+    source: str,
+    cf_version: str | None,
+) -> bytes:
+    head = orjson.dumps(
+        {
+            "status": "success",
+            "source": source,
+            "cf_version": cf_version,
+            "limit": page.limit,
+            "offset": page.offset,
+            "total": total,
+            "has_more": has_more,
+            "notice": notice,
+        }
+    )
+    return head[:-1] + b',"data":[' + b",".join(items) + b"]}"
+
+
+def _type_of(shoe_id: str, feed: FeedService) -> str | None:
+    shoe = feed.store.shoe(shoe_id)
+    return None if shoe is None else str(shoe["shoe_type"])
+
+
+def render_ranking(ranking: Ranking, page: FeedPage, feed: FeedService) -> bytes:
+    """One page of a collaborative ranking (rendered once per ranking and page, then reused)."""
+    key = (page.limit, page.offset, page.shoe_type)
+    body = ranking.pages.get(key)
+    if body is None:
+        body = _render(ranking, page, feed)
+        if len(ranking.pages) < ranking.MAX_PAGES:
+            ranking.pages[key] = body
+    return body
+
+
+def _render(ranking: Ranking, page: FeedPage, feed: FeedService) -> bytes:
+    """Each item with its reason and evidence; a `notice` says when the page holds only popular
+    shoes or when nothing is left to suggest."""
+    items = ranking.items
+    if page.shoe_type is not None:
+        items = [it for it in items if _type_of(it[0], feed) == page.shoe_type]
+    window = items[page.offset : page.offset + page.limit]
+    complete = len(ranking.items) < ranking.depth
+    parts = []
+    for shoe_id, score, liked_by in window:
+        reason, why = evidence(liked_by, ranking.n_neighbours)
+        parts.append(
+            feed.shoe_prefix(shoe_id)
+            + orjson.dumps({"match_score": round(score, 4), "reason": reason, "evidence": why})[1:]
+        )
+    notice = None
+    if not items:
+        everything = {
+            s["shoe_id"] for s in feed.store.all_shoes() if page.shoe_type in (None, s["shoe_type"])
+        }
+        notice = NOTICE_EXHAUSTED if everything <= ranking.seen else NOTICE_NO_SIGNAL
+    elif window and all(liked_by < 0 for _, _, liked_by in window):
+        notice = NOTICE_POPULAR
+    has_more = len(items) > page.offset + page.limit
+    total = len(items) if complete else None
+    return page_envelope(parts, page, total, has_more, notice, "collaborative", ranking.cf_version)
+
+
+def render_cold_start(
+    saved: SavedQuestionnaire,
+    model: Any,
+    page: FeedPage,
+    prefix: Callable[[str], bytes],
+) -> bytes:
+    """A feed for a runner without interactions, seeded from their saved questionnaire: the
+    questionnaire's top picks, each with the answers it meets and misses (reason `your_answers`)."""
+    ranked = [] if page.shoe_type not in (None, saved.shoe_type) else model.items_json(saved.answers)
+    window = ranked[page.offset : page.offset + page.limit]
+    parts = [
+        prefix(model.shoe_ids[i])
+        + b'"match_score":%.4f,"reason":"your_answers","evidence":"matches your saved %s questionnaire"'
+        % (score, saved.shoe_type.encode())
+        + reasons
+        + b"}"
+        for i, score, reasons in window
+    ]
+    has_more = len(ranked) > page.offset + page.limit
+    return page_envelope(parts, page, len(ranked), has_more, NOTICE_COLD_START, "questionnaire", None)
+
+
+def etag_of(body: bytes) -> str:
+    """A strong validator of the exact bytes served."""
+    return '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+
+
+def etag_matches(if_none_match: str | None, etag: str) -> bool:
+    if not if_none_match:
+        return False
+    if if_none_match.strip() == "*":
+        return True
+    return any(tag.strip().removeprefix("W/") == etag for tag in if_none_match.split(","))
+
+
+def feed_body(feed: FeedService, content: Mapping[str, Any], user_id: int, page: FeedPage) -> bytes | None:
+    """The page to serve: the collaborative ranking, else a cold start from a saved questionnaire
+    (when its content model is loaded), else None (the API answers 404)."""
+    # a type filter needs the whole ranking; otherwise one item past the page tells has_more
+    ranking = feed.ranking(user_id, None if page.shoe_type else page.offset + page.limit + 1)
+    if ranking is not None:
+        return render_ranking(ranking, page, feed)
+    saved = feed.store.load_questionnaire(user_id)
+    model = content.get(saved.shoe_type) if saved is not None else None
+    if saved is None or model is None:
+        return None
+    return render_cold_start(saved, model, page, feed.shoe_prefix)

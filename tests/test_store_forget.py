@@ -1,0 +1,55 @@
+"""Taking back, forgetting and saved questionnaires in the store, on SQLite and the real PostgreSQL."""
+
+from __future__ import annotations
+
+from src.store import SavedQuestionnaire, Store
+
+
+def test_remove_like_and_rating_record_events_and_leave_the_rest(store: Store) -> None:
+    store.record_like(1, "R001")
+    store.record_rating(1, "R001", 5)
+    store.record_like(1, "R002")
+    store.record_like(2, "R001")
+    before = store.ct_state()
+
+    out = store.remove_like(1, "R001")
+    assert out.changed and out.event_id > before.max_event_id
+    assert out.user.scores == {"R001": 2.0, "R002": 1.0}  # the 5★ stays, the like is gone
+    assert store.ct_state().pending == before.pending + 1  # counted towards continuous training
+
+    out = store.remove_rating(1, "R001")
+    assert out.changed and out.user.scores == {"R002": 1.0}
+    assert store.user_last_event(1) == out.event_id  # a cached feed is invalidated by this id
+
+    again = store.remove_rating(1, "R001")  # nothing left to remove: no event, no count
+    assert not again.changed and again.event_id == 0
+    assert store.ct_state().pending == before.pending + 2
+    assert store.user_state(2).scores == {"R001": 1.0}  # another runner's like is untouched
+
+
+def test_forget_user_erases_rows_events_and_questionnaire_once(store: Store) -> None:
+    store.record_like(5, "R001")
+    store.record_rating(5, "R002", 4)
+    store.record_like(6, "R001")
+    store.save_questionnaire(5, SavedQuestionnaire("road", {"pace": "Fast"}))
+    watermark = store.ct_state().max_event_id
+
+    out = store.forget_user(5)
+    assert (out.favorites, out.reviews, out.events, out.questionnaires) == (1, 1, 2, 1)
+    assert store.user_state(5).rows == []
+    assert store.load_questionnaire(5) is None
+    assert [r for r in store.interaction_rows() if r.user_id == 5] == []
+    # the runner is marked changed for continuous training, without any shoe data
+    assert 5 in store.changed_users_since(watermark, settle_s=0).user_ids
+    assert store.user_state(6).scores == {"R001": 1.0}
+
+    twice = store.forget_user(5)  # idempotent: nothing more to erase
+    assert not twice.anything
+
+
+def test_questionnaire_is_saved_and_replaced(store: Store) -> None:
+    assert store.load_questionnaire(9) is None
+    store.save_questionnaire(9, SavedQuestionnaire("road", {"pace": "Fast", "foot_width": "Wide"}))
+    assert store.load_questionnaire(9) == SavedQuestionnaire("road", {"foot_width": "Wide", "pace": "Fast"})
+    store.save_questionnaire(9, SavedQuestionnaire("trail", {"terrain": "Rocky"}))
+    assert store.load_questionnaire(9) == SavedQuestionnaire("trail", {"terrain": "Rocky"})
