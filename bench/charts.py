@@ -41,25 +41,28 @@ from src.artifacts import ArtifactError, list_versions, read_manifest  # noqa: E
 
 RESULTS = ROOT / "bench" / "results"
 OUT = ROOT / "docs" / "img"
-ENDPOINTS = (("road", "POST /recommend/road"), ("feed", "GET /recommend/feed"), ("health", "GET /health"),
-             ("interact", "POST /interact"), ("mixed", "mixed"))  # fmt: skip
+ENDPOINTS = (("road", "POST /recommend/road"), ("trail", "POST /recommend/trail"), ("feed", "GET /recommend/feed"),
+             ("health", "GET /health"), ("interact", "POST /interact"), ("mixed", "mixed"))  # fmt: skip
 SERVICE, CEILING = "#4338ca", "#9aa0ad"
 
 
-def http_series(bench: dict[str, Any]) -> dict[str, list[Any]]:
-    """Per endpoint present in both targets: labels, rps and p50/p99 ms of service and ceiling."""
+def http_series(bench: dict[str, Any], service: str = "sqlite") -> dict[str, list[Any]]:
+    """Per workload measured on both `service` (a bench-http target: sqlite or postgres) and the
+    ceiling: labels, rps and p50/p99 ms of each, from the benchmark's summary table."""
     out: dict[str, list[Any]] = {
         k: [] for k in ("labels", "rps", "ceiling_rps", "p50", "p99", "ceiling_p50", "ceiling_p99")
     }
-    service, ceiling = bench["service"]["runs"], bench["ceiling"]["runs"]
+    table = bench["table"]
     for key, label in ENDPOINTS:
-        if key in service and key in ceiling:
+        row = table.get(key, {})
+        ours, ceiling = row.get(service), row.get("ceiling")
+        if ours and ceiling and ours.get("rps") and ceiling.get("rps"):
             out["labels"].append(label)
-            out["rps"].append(service[key]["rps"])
-            out["ceiling_rps"].append(ceiling[key]["rps"])
+            out["rps"].append(ours["rps"])
+            out["ceiling_rps"].append(ceiling["rps"])
             for q in ("p50", "p99"):
-                out[q].append(service[key]["latency_ms"][q])
-                out[f"ceiling_{q}"].append(ceiling[key]["latency_ms"][q])
+                out[q].append(ours[f"{q}_ms"])
+                out[f"ceiling_{q}"].append(ceiling[f"{q}_ms"])
     return out
 
 
@@ -68,7 +71,7 @@ def http_chart(bench: dict[str, Any]) -> Figure:
     x = range(len(s["labels"]))
     fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.2))
     w = 0.38
-    left.bar([i - w / 2 for i in x], s["rps"], w, label="service", color=SERVICE)
+    left.bar([i - w / 2 for i in x], s["rps"], w, label="service (embedded SQLite)", color=SERVICE)
     left.bar([i + w / 2 for i in x], s["ceiling_rps"], w, label="ceiling (constant responses)", color=CEILING)
     left.set(title="Throughput (requests/s, higher is better)", xticks=list(x))
     left.set_xticklabels(s["labels"], rotation=20, ha="right")

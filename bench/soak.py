@@ -31,7 +31,6 @@ sys.path.insert(0, str(PROJECT_ROOT))
 
 from bench.http_bench import (  # noqa: E402 - after the path set-up, as a script
     RESULTS_DIR,
-    _status_kib,
     children,
     ensure_artifacts,
     ensure_wrk,
@@ -58,15 +57,37 @@ def store_bytes(sqlite_path: Path) -> int:
     return sum(p.stat().st_size for p in sqlite_path.parent.glob(sqlite_path.name + "*") if p.is_file())
 
 
-def sample(master: int, sqlite_path: Path) -> dict[str, Any]:
-    workers = children(master)
+def _status_kib(pid: int, field: str) -> int | None:
+    """A `/proc/<pid>/status` field in KiB (VmRSS, VmHWM), None if the process is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def _is_ct(pid: int) -> bool:
+    try:
+        return b"src.ct" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
+def sample(supervisor: int, sqlite_path: Path) -> dict[str, Any]:
+    """`python -m src.main` (ROLE=all) supervises gunicorn's master, whose children are the API
+    workers, and the CT process: the workers' RSS is what the per-worker target is about."""
+    top = children(supervisor)
+    ct = [p for p in top if _is_ct(p)]
+    workers = [w for p in top if p not in ct for w in children(p)]
     rss = {p: (_status_kib(p, "VmRSS") or 0) / 1024 for p in workers}
     fds = {p: open_fds(p) or 0 for p in workers}
     return {
         "workers": len(workers),
         "worker_rss_mib": {str(p): round(v, 1) for p, v in rss.items()},
         "worker_rss_max_mib": round(max(rss.values(), default=0.0), 1),
-        "master_rss_mib": round((_status_kib(master, "VmRSS") or 0) / 1024, 1),
+        "ct_rss_mib": round(sum((_status_kib(p, "VmRSS") or 0) for p in ct) / 1024, 1),
         "worker_fds_max": max(fds.values(), default=0),
         "store_mib": round(store_bytes(sqlite_path) / 2**20, 2),
     }
@@ -160,6 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--timeout", type=float, default=5)
     p.add_argument("--demo-users", type=int, default=2000)
+    p.add_argument("--feed-users", type=int, default=200, help="runners 1..N whose feeds the mix reads")
     p.add_argument("--artifacts-dir", type=Path, default=PROJECT_ROOT / "model_artifacts")
     p.add_argument("--out", type=Path, default=RESULTS_DIR / "soak")
     args = p.parse_args(argv)
@@ -183,7 +205,9 @@ def main(argv: list[str] | None = None) -> int:
         "DEMO_USERS": str(args.demo_users),
         "LOG_LEVEL": "WARNING",
     }
-    server = spawn("service", [sys.executable, "-m", "src.main"], env, port, work / "server.log")
+    server = spawn(
+        "service", [sys.executable, "-m", "src.main"], env, port, work / "server.log", PROJECT_ROOT
+    )
     windows: list[dict[str, Any]] = []
     try:
         wait_up(server, 300)

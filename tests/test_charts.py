@@ -25,15 +25,18 @@ def charts() -> ModuleType:
 
 
 def run(rps: float, p50: float, p99: float) -> dict[str, object]:
-    return {"rps": rps, "latency_ms": {"p50": p50, "p99": p99}}
+    return {"rps": rps, "p50_ms": p50, "p99_ms": p99}
 
 
 HTTP = {
     "started_at": "2026-01-01 00:00 UTC",
     "machine": {"cpu_model": "AMD EPYC", "cores": 2},
     "settings": {"workers": 4, "connections": 64},
-    "service": {"runs": {"road": run(100, 5, 9), "interact": run(50, 20, 80), "only_here": run(1, 1, 1)}},
-    "ceiling": {"runs": {"road": run(400, 1, 2), "interact": run(300, 2, 3)}},
+    "table": {
+        "road": {"sqlite": run(100, 5, 9), "postgres": run(90, 6, 10), "ceiling": run(400, 1, 2)},
+        "interact": {"sqlite": run(50, 20, 80), "ceiling": run(300, 2, 3)},
+        "feed": {"sqlite": run(1, 1, 1)},  # no ceiling run: left out
+    },
 }
 CF = {
     "machine": {"cpu": "AMD EPYC", "cores": 2},
@@ -56,6 +59,8 @@ def test_http_series_pairs_endpoints_present_in_both_targets(charts: ModuleType)
     assert s["labels"] == ["POST /recommend/road", "POST /interact"]  # README order; unpaired left out
     assert (s["rps"], s["ceiling_rps"]) == ([100, 50], [400, 300])
     assert (s["p50"], s["p99"], s["ceiling_p99"]) == ([5, 20], [9, 80], [2, 3])
+    on_postgres = charts.http_series(HTTP, service="postgres")
+    assert on_postgres["labels"] == ["POST /recommend/road"] and on_postgres["rps"] == [90]
 
 
 def test_locust_series_uses_aggregated_rows_with_figures(charts: ModuleType) -> None:
