@@ -164,6 +164,18 @@ class CTPoll:
     version_id: int | None  # the newest published version, None before the first
     watermark: int | None
 
+    @classmethod
+    def from_row(cls, row: Sequence[Any]) -> CTPoll:
+        """From (claimed, handled, generation, version_id, watermark) as any backend returns them."""
+        claimed, handled, generation, version_id, watermark = row
+        return cls(
+            int(claimed),
+            int(handled),
+            int(generation),
+            None if version_id is None else int(version_id),
+            None if watermark is None else int(watermark),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class ProcessBeat:

@@ -575,16 +575,7 @@ class PostgresStore(Store):
 
     def ct_poll(self) -> CTPoll:
         with self._tx() as conn:
-            claimed, handled, generation, version_id, watermark = conn.execute(
-                "SELECT * FROM ct_poll()"
-            ).fetchone()
-        return CTPoll(
-            int(claimed),
-            int(handled),
-            int(generation),
-            None if version_id is None else int(version_id),
-            None if watermark is None else int(watermark),
-        )
+            return CTPoll.from_row(conn.execute("SELECT * FROM ct_poll()").fetchone())
 
     def record_cf_version(
         self,

@@ -453,14 +453,7 @@ class SQLiteStore(Store):
             )
         except sqlite3.Error as exc:
             raise StoreUnavailable(f"SQLite store {self.path}: {exc}") from exc
-        claimed, handled, generation, version_id, watermark = row
-        return CTPoll(
-            int(claimed),
-            int(handled),
-            int(generation),
-            None if version_id is None else int(version_id),
-            None if watermark is None else int(watermark),
-        )
+        return CTPoll.from_row(row)
 
     def record_cf_version(
         self,

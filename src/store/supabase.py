@@ -268,13 +268,8 @@ class SupabaseStore(Store):
     def ct_poll(self) -> CTPoll:
         data = self._run(self.client.rpc("ct_poll", {})).data
         row = data[0] if isinstance(data, list) else data
-        return CTPoll(
-            int(row["rebuilds_claimed"]),
-            int(row["claims_handled"]),
-            int(row["reload_generation"]),
-            None if row["version_id"] is None else int(row["version_id"]),
-            None if row["watermark"] is None else int(row["watermark"]),
-        )
+        fields = ("rebuilds_claimed", "claims_handled", "reload_generation", "version_id", "watermark")
+        return CTPoll.from_row([row[f] for f in fields])
 
     def record_cf_version(
         self,
