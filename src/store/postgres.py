@@ -60,17 +60,6 @@ def _first_line(exc: BaseException) -> str:
     return _redact_password(text.splitlines()[0]) if text else type(exc).__name__
 
 
-def _connection_lost(exc: BaseException) -> bool:
-    """Whether the server itself is gone (connection failure, shutdown, crash), as opposed to one
-    statement failing (a statement timeout, a lock): only the former marks the store down."""
-    from psycopg_pool import PoolTimeout
-
-    if isinstance(exc, PoolTimeout):
-        return True
-    sqlstate = getattr(exc, "sqlstate", None)
-    return sqlstate is None or sqlstate.startswith(("08", "57P"))
-
-
 CT_LEADERSHIP_KEY = 7862  # pg_advisory_lock key held by the one CT process per database
 
 
@@ -302,7 +291,11 @@ class PostgresStore(Store):
             raise UnknownShoeError(str(exc)) from exc
         except (PoolTimeout, PoolClosed, psycopg.OperationalError, psycopg.InterfaceError) as exc:
             reason = self._down_reason or _first_line(exc)
-            if _connection_lost(exc):
+            if isinstance(exc, PoolTimeout):
+                # No connection within DB_TIMEOUT_S: the server is hung or gone. A statement that
+                # fails on an established connection does not mark the store down by itself (one
+                # backend terminated by an idle reaper or pg_terminate_backend is not an outage);
+                # the retry's fresh connection tells, as a refused connect marks it down.
                 self._mark_down(reason)
             raise self._unavailable(reason) from exc
 
@@ -340,21 +333,23 @@ class PostgresStore(Store):
         """One statement, one round trip (autocommit), its first row.
 
         A connection that dies between the checkout check and the statement (a server restart, an
-        idle reaper) is retried once on another connection. Safe because every statement sent here
-        is a read or record_interaction(), which is idempotent: a repeated like or the same rating
-        again changes nothing (at worst that retry reports changed=false for a write whose answer
-        was lost, and its rebuild claim rides on the next threshold crossing)."""
+        idle reaper) is retried on another connection, at most once per pooled connection (after a
+        restart every one of them can be dead; each such failure is immediate). Safe because every
+        statement sent here is a read or record_interaction(), which is idempotent: a repeated like
+        or the same rating again changes nothing (at worst that retry reports changed=false for a
+        write whose answer was lost, and its rebuild claim rides on the next threshold crossing)."""
         import psycopg
         from psycopg_pool import PoolTimeout
 
-        for attempt in (1, 2):
+        attempts = self.settings.db_pool_size + 1
+        for attempt in range(1, attempts + 1):
             try:
                 with self._connection() as conn:
                     return conn.execute(sql, params).fetchone()
             except StoreUnavailable as exc:
                 cause = exc.__cause__
                 if (
-                    attempt == 2
+                    attempt == attempts
                     or isinstance(cause, PoolTimeout)
                     or not isinstance(cause, psycopg.OperationalError)
                 ):
