@@ -17,6 +17,8 @@ cap connections per client; these guards keep one worker alive when it is not.
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 from asyncio import TimerHandle
 from typing import Any, ClassVar
 
@@ -98,10 +100,29 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         super().connection_lost(exc)
 
 
+MASTER_CHECK_S = 1.0  # how often a worker checks that its gunicorn master is still there
+
+
 class GuardedUvicornWorker(UvicornWorker):
-    """The gunicorn worker class the service runs (`src.main.serve`)."""
+    """The gunicorn worker class the service runs (`src.main.serve`).
+
+    It also leaves when its master dies (kill -9, OOM): an orphaned worker would keep accepting on
+    the inherited socket, serving with settings and models nobody manages any more, and hold the
+    port against the restarted service."""
 
     CONFIG_KWARGS: dict[str, Any] = {"loop": "auto", "http": GuardedHttpToolsProtocol}  # noqa: RUF012 - uvicorn reads it as a class attribute
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # uvicorn calls callback_notify every timeout_notify seconds from its main loop's tick
+        self.config.timeout_notify = min(self.config.timeout_notify, MASTER_CHECK_S)
+
+    async def callback_notify(self) -> None:
+        if os.getppid() != self.ppid:
+            self.log.warning("gunicorn master %s is gone; worker %s shutting down", self.ppid, os.getpid())
+            os.kill(os.getpid(), signal.SIGTERM)  # uvicorn's own graceful exit: in-flight requests finish
+            return
+        self.notify()
 
 
 def configure(settings: Settings) -> None:

@@ -77,9 +77,24 @@ class Service:
     log: Path
     env: dict[str, str]
 
+    def master_pid(self) -> int:
+        """`python -m src.main` (ROLE=all) supervises the gunicorn master (`--serve-only`) and the
+        CT process."""
+        out = subprocess.run(
+            ["pgrep", "-P", str(self.proc.pid), "-f", "src.main --serve-only"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        pids = [int(p) for p in out.stdout.split()]
+        assert len(pids) == 1, f"expected one gunicorn master under {self.proc.pid}, found {pids}"
+        return pids[0]
+
     def worker_pids(self) -> set[int]:
-        """`python -m src.main` becomes the gunicorn master after its prepare child exits."""
-        out = subprocess.run(["pgrep", "-P", str(self.proc.pid)], capture_output=True, text=True, check=False)
+        """The gunicorn workers (the master's children)."""
+        out = subprocess.run(
+            ["pgrep", "-P", str(self.master_pid())], capture_output=True, text=True, check=False
+        )
         return {int(p) for p in out.stdout.split()}
 
 

@@ -4,8 +4,12 @@ start-up and at reload. No acknowledged write is lost or stored twice; PostgreSQ
 
 from __future__ import annotations
 
+import os
+import signal
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.faults import scenarios
@@ -39,3 +43,26 @@ def test_corrupt_artifacts_never_replace_the_served_models(tmp_path: Path, conte
     assert result.client_sees == "200 from the previous good version"
     assert "bad-version warnings" in result.notes
     assert result.repeated_warnings == 0, result  # polling does not report a known-bad version again
+
+
+def _alive(pid: int) -> bool:
+    """Running (not gone and not a zombie waiting for its reaper)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_workers_leave_when_their_master_is_killed(tmp_path: Path, content_artifacts: Path) -> None:
+    with scenarios.service(tmp_path, content_artifacts, WORKERS="2") as svc:
+        workers = svc.worker_pids()
+        assert len(workers) == 2
+        os.kill(svc.master_pid(), signal.SIGKILL)  # the master dies without telling its workers
+        deadline = time.monotonic() + 10.0
+        while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        left = [pid for pid in workers if _alive(pid)]
+        assert not left, f"workers {left} outlived their master"
+        with pytest.raises(httpx.ConnectError):  # nobody serves the old socket any more
+            httpx.get(f"{svc.base}/health", timeout=2)
