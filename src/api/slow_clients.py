@@ -100,7 +100,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         super().connection_lost(exc)
 
 
-MASTER_CHECK_S = 1.0  # how often a worker checks that its gunicorn master is still there
+MASTER_CHECK_S = 1  # seconds; how often a worker checks that its gunicorn master is still there
 
 
 class GuardedUvicornWorker(UvicornWorker):
