@@ -63,9 +63,13 @@ class _Entry:
 
 
 class FeedCache:
-    """Per-worker TTL cache of serialised feeds, bounded in size (oldest evicted first)."""
+    """Per-worker TTL cache of serialised feeds, bounded in size (oldest evicted first).
 
-    def __init__(self, ttl_s: float, max_entries: int = 50_000) -> None:
+    Entries are kept in the order they were written, which is also expiry order (one TTL), so every
+    put drops the expired head: runners who write once and never read their feed (most new ones)
+    leave after TTL instead of filling the cache to its bound."""
+
+    def __init__(self, ttl_s: float, max_entries: int = 10_000) -> None:
         self.ttl_s = ttl_s
         self.max_entries = max_entries
         self._data: OrderedDict[int, _Entry] = OrderedDict()
@@ -89,8 +93,12 @@ class FeedCache:
         with self._lock:
             self._data[user_id] = _Entry(now + self.ttl_s, last_event_id, body)
             self._data.move_to_end(user_id)
-            while len(self._data) > self.max_entries:
-                self._data.popitem(last=False)
+            data = self._data
+            while len(data) > self.max_entries or data[next(iter(data))].expires_at <= now:
+                data.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._data)
 
 
 class FeedUnavailable(RuntimeError):
@@ -102,7 +110,7 @@ class FeedService:
         self.settings = settings
         self.store = store
         self._snapshot = snapshot
-        self.cache = FeedCache(settings.feed_cache_ttl_s)
+        self.cache = FeedCache(settings.feed_cache_ttl_s, settings.feed_cache_max_entries)
         self.progress = CTProgress(settings.health_cache_s)
         self._swap_lock = threading.Lock()
         self._catalog: dict[str, bytes] = {}
