@@ -1,7 +1,10 @@
 """POST /interact and GET /recommend/feed/{user_id}.
 
-Both are plain `def` routes: they block on the store, so FastAPI runs them in its thread pool and
-the event loop stays free. Responses are pre-serialised bytes (no jsonable_encoder pass).
+Both block on the store. On a store reached over the network (PostgreSQL, Supabase) they run in the
+thread pool so the event loop stays free while a statement waits; on the embedded store a
+statement is a sub-millisecond local call and the ranking is CPU work that holds the GIL either
+way, so they run on the event loop and skip the hop (`Store.in_process`). Responses are
+pre-serialised bytes (no jsonable_encoder pass).
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, HTTPException, Path, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 
 from src.api.deps import FeedDep, SettingsDep
 from src.api.errors import problem_responses
@@ -16,7 +20,7 @@ from src.api.observability import INTERACTIONS
 from src.api.ratelimit import InteractionLimit
 from src.api.schemas import MAX_USER_ID, FeedResponse, Interaction, LikeInteraction
 from src.api.security import ReadKey, WriteKey
-from src.serving.feed import FeedUnavailable
+from src.serving.feed import FeedService, FeedUnavailable
 from src.serving.feed_pages import FeedPage, etag_matches, etag_of, feed_body
 from src.store import StoreUnavailable, UnknownShoeError
 
@@ -31,8 +35,14 @@ JSON = "application/json"
     responses=problem_responses(400, 401, 404, 413, 422, 429, 503),
     summary="Record a like or a rating",
 )
-def interact(body: Interaction, feed: FeedDep, _key: WriteKey, _limit: InteractionLimit) -> Response:
+async def interact(body: Interaction, feed: FeedDep, _key: WriteKey, _limit: InteractionLimit) -> Response:
     """Store a like or rating (committed before answering), then return the refreshed top feed."""
+    if feed.store.in_process:
+        return _record_and_rank(body, feed)
+    return await run_in_threadpool(_record_and_rank, body, feed)
+
+
+def _record_and_rank(body: Interaction, feed: FeedService) -> Response:
     store = feed.store
     try:
         if isinstance(body, LikeInteraction):
@@ -64,7 +74,7 @@ def interact(body: Interaction, feed: FeedDep, _key: WriteKey, _limit: Interacti
     },
     summary="A runner's personalised feed, a page at a time",
 )
-def get_feed(
+async def get_feed(
     user_id: Annotated[int, Path(ge=1, le=MAX_USER_ID, description="The runner's id")],
     request: Request,
     feed: FeedDep,
@@ -79,8 +89,12 @@ def get_feed(
     time; pages are slices of one ranking, stable for one CF version. Each item says why (`reason`,
     `evidence`). A runner without interactions but with a saved questionnaire gets a feed from it."""
     page = FeedPage(limit or settings.feed_size, offset, shoe_type)
+    content = getattr(request.app.state, "content", None) or {}
     try:
-        payload = feed_body(feed, getattr(request.app.state, "content", None) or {}, user_id, page)
+        if feed.store.in_process:
+            payload = feed_body(feed, content, user_id, page)
+        else:
+            payload = await run_in_threadpool(feed_body, feed, content, user_id, page)
     except FeedUnavailable as exc:
         raise HTTPException(503, detail=str(exc)) from exc
     if payload is None:

@@ -250,6 +250,9 @@ class Store(ABC):
     """The interface the rest of the code uses. Implementations are thread-safe."""
 
     backend: str = "abstract"
+    # Statements are local calls (an embedded file), short enough to run on the event loop; False
+    # for a store behind a network round trip, whose calls go to the thread pool.
+    in_process: bool = False
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings

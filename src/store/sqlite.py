@@ -66,6 +66,7 @@ def _rollback_quietly(conn: sqlite3.Connection) -> None:
 
 class SQLiteStore(Store):
     backend = "sqlite"
+    in_process = True
 
     def __init__(self, settings: Settings, path: Path | None = None) -> None:
         super().__init__(settings)
