@@ -3,8 +3,9 @@
 Every `CT_THRESHOLD` changed interactions the store counts one claim (`ct_state.rebuilds_claimed`);
 the CT loop (`src.ct.loop`) answers the pending claims with one `rebuild()`:
 
-- **incremental** (the usual case): only the users with events after the parent version's
-  watermark are re-read, as of the new watermark, and their rows replaced in a copy of the engine;
+- **incremental** (the usual case): only the (runner, shoe) pairs with events after the parent
+  version's watermark are re-read, as of the new watermark, and patched into their rows in a copy
+  of the engine (`Store.pair_scores_changed_between`, `cf_snapshot.with_changed_cells`);
 - **full** every `FULL_REBUILD_EVERY`-th rebuild, when there is no version yet, or when the
   catalog changed: the whole event log is replayed as of the watermark.
 
@@ -33,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from src.config import Settings
-from src.recommender.cf_snapshot import CFSnapshot, matrix_from_triples, with_user_rows
+from src.recommender.cf_snapshot import CFSnapshot, matrix_from_triples, with_changed_cells
 from src.serving.snapshots import EngineFactory, make_engine
 from src.serving.versions import load_cache, snapshot_at, version_manifest, write_cache
 from src.store import Store, StoreError
@@ -166,6 +167,7 @@ def rebuild(
         # Events commit in id order, so the newest id is an exact watermark: the version holds
         # every event at or below it and no other, and any replica can rebuild it from the log.
         watermark = store.newest_event_id()
+        user_index: dict[int, int] | None = None  # a full build indexes its users afresh
         if full:
             X, users = matrix_from_triples(
                 store.scores_as_of(watermark), {s: i for i, s in enumerate(shoe_ids)}
@@ -176,14 +178,13 @@ def rebuild(
             assert parent is not None
             mode = "incremental"
             watermark = max(watermark, parent.last_event_id)
-            changed = store.users_changed_between(parent.last_event_id, watermark)
-            if changed:
-                engine, users = with_user_rows(parent, store.scores_as_of(watermark, changed), changed)
-            else:  # the claim's events were already in the parent: same matrix, new version
-                engine, users = parent.engine, parent.user_ids
+            # only the pairs with events since the parent, patched into its rows (none: the
+            # claim's events were already in the parent, same matrix, new version)
+            delta = store.pair_scores_changed_between(parent.last_event_id, watermark)
+            engine, users, user_index = with_changed_cells(parent, delta.scores, delta.reset_users)
             since_full += 1
 
-        candidate = CFSnapshot.create(engine, users, shoe_ids, watermark)
+        candidate = CFSnapshot.create(engine, users, shoe_ids, watermark, user_index=user_index)
         evaluation, candidate_ndcg, parent_ndcg = gate_evaluations(
             candidate, factory, parent, settings.gate_max_users, protocol=full
         )
@@ -235,6 +236,7 @@ def rebuild(
             watermark,
             version.label,
             version_manifest(version, figures["n_users"], figures["n_items"]),
+            candidate.user_index,
         )
         if full:  # the local cold-start cache: rewritten on full rebuilds only (bounded I/O)
             try:

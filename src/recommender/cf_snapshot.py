@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from scipy.sparse import csr_matrix
 
-from src.recommender.collaborative_filtering import UserCollaborativeRecommender
+from src.recommender.collaborative_filtering import UserCollaborativeRecommender, row_ids
 
 SNAPSHOT_FILE = "snapshot.npz"
 
@@ -76,7 +76,11 @@ class CFSnapshot:
         last_event_id: int,
         version: str | None = None,
         manifest: dict[str, Any] | None = None,
+        user_index: dict[int, int] | None = None,
     ) -> CFSnapshot:
+        """`user_index` (user id -> row) when the caller already holds it, e.g. a parent's extended
+        by an incremental update (`with_changed_cells`): a dict copy instead of a rebuild over every
+        runner. It must match `user_ids`."""
         shoes = np.asarray(shoe_ids, dtype=object)
         users = np.asarray(user_ids, dtype=np.int64)
         return cls(
@@ -86,7 +90,9 @@ class CFSnapshot:
             last_event_id=int(last_event_id),
             version=version,
             manifest=manifest or {},
-            user_index={int(u): i for i, u in enumerate(users.tolist())},
+            user_index=(
+                {int(u): i for i, u in enumerate(users.tolist())} if user_index is None else user_index
+            ),
             shoe_index={str(s): i for i, s in enumerate(shoes.tolist())},
         )
 
@@ -161,3 +167,78 @@ def with_user_rows(
     )
     engine = parent.engine.with_updated_rows(positions, rows)
     return engine, np.concatenate([parent.user_ids, np.asarray(new, dtype=np.int64)])
+
+
+class UpdatedRows(NamedTuple):
+    """An engine with some runners' rows replaced, its row -> user id map and the inverse."""
+
+    engine: UserCollaborativeRecommender
+    user_ids: np.ndarray
+    user_index: dict[int, int]
+
+
+Cells = tuple[np.ndarray, np.ndarray, np.ndarray]  # (row, column, value) of stored entries
+
+
+def patched_rows(shape: tuple[int, int], old: Cells, changed: Cells) -> csr_matrix:
+    """The CSR of shape `shape` holding the `old` entries with the `changed` cells replacing theirs:
+    a changed cell of value 0.0 removes the entry; of repeated changed cells the last wins."""
+    n_cols = max(shape[1], 1)
+    old_r, old_c, old_v = (np.asarray(a) for a in old)
+    new_r, new_c, new_v = (np.asarray(a) for a in changed)
+    new_keys = new_r.astype(np.int64) * n_cols + new_c.astype(np.int64)
+    keys, last = np.unique(new_keys[::-1], return_index=True)
+    vals = new_v.astype(np.float64)[::-1][last]
+    old_keys = old_r.astype(np.int64) * n_cols + old_c.astype(np.int64)
+    kept = ~np.isin(old_keys, keys)
+    live = vals != 0.0
+    all_keys = np.concatenate([old_keys[kept], keys[live]])
+    data = np.concatenate([old_v.astype(np.float64)[kept], vals[live]])
+    X = csr_matrix((data, (all_keys // n_cols, all_keys % n_cols)), shape=shape)
+    X.sort_indices()
+    return X
+
+
+def with_changed_cells(
+    parent: CFSnapshot,
+    cells: Iterable[tuple[int, str, float]],
+    reset_user_ids: Iterable[int] = (),
+) -> UpdatedRows:
+    """The parent's engine with the (user id, shoe id, score) `cells` set in their runners' rows,
+    every other cell of those rows kept from the parent (a 0.0 score removes the cell). Runners in
+    `reset_user_ids` (erased by a forget) and runners the parent does not know start from an empty
+    row; new runners are appended in ascending id order. Shoes missing from the snapshot are
+    ignored. Equal to `with_user_rows` given the touched runners' complete new rows, at a cost
+    proportional to the touched rows, not to their histories."""
+    triples = list(cells)
+    cell_users = np.fromiter((int(t[0]) for t in triples), dtype=np.int64, count=len(triples))
+    cell_cols = np.fromiter(
+        (parent.shoe_index.get(str(t[1]), -1) for t in triples), dtype=np.int64, count=len(triples)
+    )
+    cell_vals = np.fromiter((float(t[2]) for t in triples), dtype=np.float64, count=len(triples))
+    reset = np.fromiter((int(u) for u in reset_user_ids), dtype=np.int64)
+    touched = np.union1d(cell_users, reset)  # sorted, distinct
+    if touched.size == 0:
+        return UpdatedRows(parent.engine, parent.user_ids, parent.user_index)
+
+    index = parent.user_index
+    n_parent = len(parent.user_ids)
+    parent_row = np.fromiter((index.get(u, -1) for u in touched.tolist()), dtype=np.int64, count=touched.size)
+    is_new = parent_row < 0
+    from_parent = ~is_new & ~np.isin(touched, reset)
+    kept = parent.engine.user_rows(parent_row[from_parent])
+    old: Cells = (np.flatnonzero(from_parent)[row_ids(kept.indptr)], kept.indices, kept.data)
+    in_catalog = cell_cols >= 0
+    changed: Cells = (
+        np.searchsorted(touched, cell_users[in_catalog]),
+        cell_cols[in_catalog],
+        cell_vals[in_catalog],
+    )
+    rows = patched_rows((touched.size, len(parent.shoe_ids)), old, changed)
+
+    positions = np.where(is_new, n_parent + np.cumsum(is_new) - 1, parent_row)
+    engine = parent.engine.with_updated_rows(positions, rows)
+    new_users = touched[is_new]
+    user_index = dict(index)
+    user_index.update(zip(new_users.tolist(), range(n_parent, n_parent + new_users.size), strict=True))
+    return UpdatedRows(engine, np.concatenate([parent.user_ids, new_users]), user_index)

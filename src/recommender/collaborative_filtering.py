@@ -512,6 +512,15 @@ class UserCollaborativeRecommender(RecommenderBase):
             return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
         return np.concatenate(out_r), np.concatenate(out_c), np.concatenate(out_v)
 
+    def user_rows(self, users: np.ndarray) -> csr_matrix:
+        """The stored rows of user indices `users` as a len(users) x n_items CSR, read from the base
+        and the overlay directly (cost: those rows; `user_items` would materialise every row)."""
+        users = np.asarray(users, dtype=np.int64)
+        r, c, v = self._rows(users)  # base rows then overlay rows: not in row order
+        X = csr_matrix((v, (r, c)), shape=(users.size, self.n_items))
+        X.sort_indices()
+        return X
+
     @property
     def user_items(self) -> csr_matrix:
         """The fitted users x items CSR (after updates: materialised on first access, O(nnz))."""

@@ -47,6 +47,16 @@ def score_of(action_type: str, value: int | None) -> float:
     raise ValueError(f"unknown interaction {action_type!r} with value {value!r}")
 
 
+def pair_score(liked: bool, stars: int | None) -> float:
+    """A (runner, shoe) pair's score from its live like and live rating (None: no rating)."""
+    total = 0.0
+    if liked:
+        total += score_of("like", None)
+    if stars is not None:
+        total += score_of("rate", stars)
+    return total
+
+
 def aggregate_scores(interactions: Iterable[tuple[str, str, int | None]]) -> dict[str, float]:
     """Sum the scores of (shoe_id, action_type, value) triples per shoe, keeping store order."""
     totals: dict[str, float] = {}

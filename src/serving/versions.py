@@ -3,10 +3,12 @@ start-up) does to serve exactly the version the store names, without reading ano
 
 The store records each published version with its event-id watermark, and the event log can
 replay the interactions as they stood at any watermark (`Store.scores_as_of`). So a process
-holding version A (watermark a) reaches version B (watermark b >= a) by re-reading only the users
-with events in (a, b] as of b, the engine's incremental path; with nothing usable in memory (cold
-start, another catalog, a newer local cache) it fits the whole matrix as of b. Two replicas
-therefore converge on the same matrix whichever route each took.
+holding version A (watermark a) reaches version B (watermark b >= a) by re-reading only the
+(runner, shoe) pairs with events in (a, b], each scored as of b
+(`Store.pair_scores_changed_between`), and patching those cells into its rows, the engine's
+incremental path: the cost follows the events since A, not the changed runners' histories. With
+nothing usable in memory (cold start, another catalog, a newer local cache) it fits the whole
+matrix as of b. Two replicas therefore converge on the same matrix whichever route each took.
 
 The local snapshot under `ARTIFACTS_DIR/cf/` is only a cold-start cache: written at start-up and
 on full rebuilds (never per rebuild: at 10^6 runners a snapshot is hundreds of MB), read when the
@@ -24,7 +26,7 @@ import numpy as np
 
 from src.artifacts import load_newest_valid, write_version
 from src.config import Settings
-from src.recommender.cf_snapshot import CFSnapshot, matrix_from_triples, with_user_rows
+from src.recommender.cf_snapshot import CFSnapshot, matrix_from_triples, with_changed_cells
 from src.serving.snapshots import EngineFactory, cf_dir, make_engine
 from src.store import CFVersion, Store
 
@@ -85,17 +87,16 @@ def snapshot_at(
     """A snapshot holding exactly `version`, reached from `current` when it can be."""
     shoe_ids = [s["shoe_id"] for s in store.all_shoes()]
     watermark = version.watermark
+    user_index: dict[int, int] | None = None
     if current is not None and list(current.shoe_ids) == shoe_ids and current.last_event_id <= watermark:
-        changed = store.users_changed_between(current.last_event_id, watermark)
-        if changed:
-            engine, users = with_user_rows(current, store.scores_as_of(watermark, changed), changed)
-        else:
-            engine, users = current.engine, current.user_ids
+        delta = store.pair_scores_changed_between(current.last_event_id, watermark)
+        engine, users, user_index = with_changed_cells(current, delta.scores, delta.reset_users)
     else:
         X, users = matrix_from_triples(store.scores_as_of(watermark), {s: i for i, s in enumerate(shoe_ids)})
         engine = (factory or (lambda: make_engine(settings)))().fit(X)
-    manifest = version_manifest(version, int(engine.user_items.shape[0]), len(shoe_ids))
-    return CFSnapshot.create(engine, users, shoe_ids, watermark, version.label, manifest)
+    # n_users, not user_items.shape: after an update that would materialise the whole matrix
+    manifest = version_manifest(version, engine.n_users, len(shoe_ids))
+    return CFSnapshot.create(engine, users, shoe_ids, watermark, version.label, manifest, user_index)
 
 
 def follow(

@@ -11,14 +11,14 @@ from __future__ import annotations
 import json
 import logging
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from src.config import METADATA_COLUMNS, Settings, ShoeType
-from src.recommender.scores import aggregate_scores, score_of
+from src.recommender.scores import aggregate_scores, pair_score, score_of
 
 log = logging.getLogger(__name__)
 
@@ -128,6 +128,38 @@ class ChangedUsers:
     user_ids: list[int]
     max_event_id: int
     watermark: int
+
+
+@dataclass(frozen=True, slots=True)
+class PairDelta:
+    """What the events in (after, upto] changed, as of `upto`.
+
+    `scores`: every (runner, shoe) pair with an event in the window, with its score as of `upto`
+    (0.0 where nothing live is left); for a runner in `reset_users` (a `forget` in the window, or
+    a backend that only re-reads whole runners) every pair they have as of `upto` instead, so their
+    row is exactly these cells."""
+
+    scores: list[ScoreTriple]
+    reset_users: list[int]
+
+    @property
+    def user_ids(self) -> list[int]:
+        """Every runner the window touched, ascending."""
+        return sorted({t.user_id for t in self.scores}.union(self.reset_users))
+
+
+def pair_delta_from_rows(rows: Iterable[Sequence[Any]]) -> PairDelta:
+    """A PairDelta from `PAIR_SCORES_CHANGED_SQL` rows (user_id, shoe_id, liked, stars); a row with
+    no shoe names a runner reset by a forget."""
+    scores: list[ScoreTriple] = []
+    reset: list[int] = []
+    for user_id, shoe_id, liked, stars in rows:
+        if shoe_id is None:
+            reset.append(int(user_id))
+        else:
+            score = pair_score(bool(liked), None if stars is None else int(stars))
+            scores.append(ScoreTriple(int(user_id), str(shoe_id), score))
+    return PairDelta(scores, reset)
 
 
 @dataclass(frozen=True, slots=True)
@@ -397,6 +429,16 @@ class Store(ABC):
     def users_changed_between(self, after: int, upto: int) -> list[int]:
         """Users with an event id in (after, upto], ascending."""
 
+    def pair_scores_changed_between(self, after: int, upto: int) -> PairDelta:
+        """The (runner, shoe) pairs with an event in (after, upto], each scored as of `upto`: what a
+        snapshot at `after` needs to reach `upto` (`cf_snapshot.with_changed_cells`).
+
+        This default re-reads every changed runner's whole history (all of them reset); SQLite
+        and PostgreSQL read only the window's pairs (`PAIR_SCORES_CHANGED_SQL`), so following a
+        version costs the events since the last one, not the changed runners' histories."""
+        users = self.users_changed_between(after, upto)
+        return PairDelta(self.scores_as_of(upto, users) if users else [], users)
+
     @abstractmethod
     def ct_poll(self) -> CTPoll: ...
 
@@ -488,6 +530,31 @@ COMPACT_EVENTS_SQL = (
     " AND n.shoe_id = interaction_events.shoe_id AND n.action_type = interaction_events.action_type"
     " AND n.event_id > interaction_events.event_id"
     " AND n.event_id > {prev} AND n.event_id <= {w})"
+)
+# The pairs with an event in (after, upto], each with its like state and stars as of upto
+# (named parameters after, upto): the newest like/unlike and the newest rate/unrate event at or below
+# upto decide, found by a backward seek on interaction_events_pair_idx (user_id, shoe_id, event_id)
+# that stops at the first event of that kind. A runner with a forget in the window (whose older
+# events forget_user deleted) has all their remaining pairs re-read instead, and one extra row
+# with no shoe marks them reset. The window itself is a range scan of the event id.
+PAIR_SCORES_CHANGED_SQL = (
+    "WITH win AS (SELECT user_id, shoe_id, action_type FROM interaction_events"
+    " WHERE event_id > {after} AND event_id <= {upto}),"
+    " reset AS (SELECT DISTINCT user_id FROM win WHERE action_type = 'forget'),"
+    " pairs AS (SELECT user_id, shoe_id FROM win"
+    " WHERE action_type <> 'forget' AND user_id NOT IN (SELECT user_id FROM reset)"
+    " UNION SELECT e.user_id, e.shoe_id FROM interaction_events e"
+    " WHERE e.user_id IN (SELECT user_id FROM reset) AND e.event_id <= {upto}"
+    " AND e.action_type <> 'forget')"
+    " SELECT p.user_id, p.shoe_id,"
+    " (SELECT l.action_type = 'like' FROM interaction_events l"
+    " WHERE l.user_id = p.user_id AND l.shoe_id = p.shoe_id AND l.event_id <= {upto}"
+    " AND l.action_type IN ('like', 'unlike') ORDER BY l.event_id DESC LIMIT 1) AS liked,"
+    " (SELECT CASE r.action_type WHEN 'rate' THEN r.value END FROM interaction_events r"
+    " WHERE r.user_id = p.user_id AND r.shoe_id = p.shoe_id AND r.event_id <= {upto}"
+    " AND r.action_type IN ('rate', 'unrate') ORDER BY r.event_id DESC LIMIT 1) AS stars"
+    " FROM pairs p"
+    " UNION ALL SELECT user_id, NULL, NULL, NULL FROM reset"
 )
 _SHOES_SQL = (
     "SELECT shoe_id, shoe_type, name, brand, release_year, spec_source, features FROM shoes "

@@ -21,6 +21,7 @@ from src.store.base import (
     _SHOE_COLS,
     _SHOES_SQL,
     COMPACT_EVENTS_SQL,
+    PAIR_SCORES_CHANGED_SQL,
     CFVersion,
     ChangedUsers,
     CTPoll,
@@ -29,6 +30,7 @@ from src.store.base import (
     InteractionRow,
     Leadership,
     LeadershipTimeout,
+    PairDelta,
     ProcessBeat,
     RecordOutcome,
     SavedQuestionnaire,
@@ -41,6 +43,7 @@ from src.store.base import (
     _now_iso,
     beat_row,
     cf_version_row,
+    pair_delta_from_rows,
     shoe_record,
 )
 from src.store.seed import catalog_rows, demo_rows
@@ -567,6 +570,11 @@ class PostgresStore(Store):
                 (after, upto),
             ).fetchall()
         return [int(r[0]) for r in rows]
+
+    def pair_scores_changed_between(self, after: int, upto: int) -> PairDelta:
+        sql = PAIR_SCORES_CHANGED_SQL.format(after="%(after)s", upto="%(upto)s")
+        with self._tx() as conn:
+            return pair_delta_from_rows(conn.execute(sql, {"after": after, "upto": upto}).fetchall())
 
     def ct_poll(self) -> CTPoll:
         with self._tx() as conn:

@@ -24,6 +24,7 @@ from src.store.base import (
     _SHOES_SQL,
     _USER_ROWS_SQL,
     COMPACT_EVENTS_SQL,
+    PAIR_SCORES_CHANGED_SQL,
     CFVersion,
     ChangedUsers,
     CTPoll,
@@ -32,6 +33,7 @@ from src.store.base import (
     ForgetOutcome,
     InteractionRow,
     Leadership,
+    PairDelta,
     ProcessBeat,
     RecordOutcome,
     SavedQuestionnaire,
@@ -43,6 +45,7 @@ from src.store.base import (
     _now_iso,
     beat_row,
     cf_version_row,
+    pair_delta_from_rows,
     shoe_record,
 )
 from src.store.seed import catalog_rows, demo_rows
@@ -439,6 +442,11 @@ class SQLiteStore(Store):
                     (after, upto),
                 )
             ]
+
+    def pair_scores_changed_between(self, after: int, upto: int) -> PairDelta:
+        sql = PAIR_SCORES_CHANGED_SQL.format(after=":after", upto=":upto")
+        with self._tx() as tx:
+            return pair_delta_from_rows(tx.execute(sql, {"after": after, "upto": upto}))
 
     def ct_poll(self) -> CTPoll:
         try:  # one statement: every worker runs it every SNAPSHOT_POLL_S
