@@ -234,6 +234,7 @@ class Server:
     startup_s: float | None = None
     ready_s: float | None = None
     response_bytes: dict[str, int] = field(default_factory=dict)
+    api_prefix: str = ""  # "/v1" for this service: its current paths (the unversioned ones are aliases)
 
     def log_tail(self, n: int = 3000) -> str:
         try:
@@ -373,6 +374,7 @@ def start_service(
     env.update(extra_env)
     say(f"starting {name}: python -m src.main in {root} (WORKERS={args.workers}, port {port})")
     server = spawn(name, [sys.executable, "-m", "src.main"], env, port, work / f"{name}.log", root)
+    server.api_prefix = SERVICE_API_PREFIX
     wait_up(server, args.startup_timeout)
     return server
 
@@ -417,6 +419,8 @@ def start_ceiling(args: argparse.Namespace, work: Path, sizes: dict[str, int]) -
 
 # --- requests --------------------------------------------------------------------------------
 
+SERVICE_API_PREFIX = "/v1"
+
 SAMPLE_REQUESTS: dict[str, tuple[str, str, dict[str, Any] | None]] = {
     "interact": ("POST", "/interact", {"user_id": 1, "shoe_id": "R001", "action_type": "like"}),
     "feed": ("GET", "/recommend/feed/1", None),
@@ -432,7 +436,7 @@ def response_sizes(server: Server, endpoints: tuple[str, ...]) -> dict[str, int]
     with httpx.Client(base_url=server.base, timeout=10) as client:
         for key in endpoints:
             method, path, body = SAMPLE_REQUESTS[key]
-            resp = client.request(method, path, json=body)
+            resp = client.request(method, server.api_prefix + path, json=body)
             if resp.status_code != 200:
                 raise RuntimeError(f"{server.name}: {method} {path} -> {resp.status_code}: {resp.text[:300]}")
             sizes[key] = len(resp.content)
@@ -440,12 +444,18 @@ def response_sizes(server: Server, endpoints: tuple[str, ...]) -> dict[str, int]
 
 
 def run_wrk(
-    wrk: str, base: str, mode: str, seconds: float, args: argparse.Namespace, ids_file: Path
+    wrk: str,
+    base: str,
+    mode: str,
+    seconds: float,
+    args: argparse.Namespace,
+    ids_file: Path,
+    prefix: str = "",
 ) -> dict[str, Any]:
     cmd = [
         wrk, f"-t{args.threads}", f"-c{args.connections}", f"-d{max(1, round(seconds))}s",
         f"--timeout={args.timeout}s", "-s", str(LUA), base, "--", mode, str(ids_file), str(args.demo_users),
-        str(args.feed_users),
+        str(args.feed_users), prefix,
     ]  # fmt: skip
     load_before = os.getloadavg()[0]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60)
@@ -488,8 +498,18 @@ def run_rounds(
                     continue
                 waited = settle(list(servers.values()), args.settle_max)
                 if args.warmup > 0:
-                    run_wrk(wrk, servers[target].base, mode, args.warmup, args, ids_file)
-                res = run_wrk(wrk, servers[target].base, mode, args.duration, args, ids_file)
+                    run_wrk(
+                        wrk,
+                        servers[target].base,
+                        mode,
+                        args.warmup,
+                        args,
+                        ids_file,
+                        servers[target].api_prefix,
+                    )
+                res = run_wrk(
+                    wrk, servers[target].base, mode, args.duration, args, ids_file, servers[target].api_prefix
+                )
                 res["round"], res["settle_s"] = rnd + 1, waited
                 lat = res["latency_ms"]
                 say(

@@ -1,6 +1,6 @@
 -- wrk script for bench/http_bench.py: the SONIX RUSH AI traffic mix over realistic ids.
 --
---   wrk -t1 -c64 -d10s -s bench/load.lua http://127.0.0.1:7860 -- MODE IDS_FILE DEMO_USERS FEED_USERS
+--   wrk -t1 -c64 -d10s -s bench/load.lua http://127.0.0.1:7860 -- MODE IDS_FILE DEMO_USERS FEED_USERS [PREFIX]
 --
 -- MODE       mixed    = POST /interact x3, GET /recommend/feed/{user_id} x1, GET /health x1
 --            interact | feed | health | road | trail  = that endpoint alone
@@ -8,6 +8,8 @@
 -- DEMO_USERS demo runners 1..N exist in the store (feed users are drawn from them: always 200)
 -- FEED_USERS the feed-alone run asks for runners 1..FEED_USERS only, so that after the warm-up
 --            every answer is a cache hit in every worker (the warm feed); default DEMO_USERS
+-- PREFIX     put before every path: "/v1" for this service (its current API; the unversioned
+--            paths are deprecated aliases), "" (the default) for the peer and the ceiling
 --
 -- Interactions: 85% from demo runners, 15% from new runners (ids >= 1,000,000); half likes, half
 -- 1-5 star ratings. Road: random questionnaires (each field present with probability 0.7).
@@ -17,6 +19,7 @@
 -- connection count) and prints one JSON line at the end (latency over all requests, in us).
 
 local mode, ids_file, demo_users, feed_users
+local prefix = ""
 local shoe_ids = {}
 local bodies = {}
 local trail_bodies = {}
@@ -76,6 +79,7 @@ function init(args)
   ids_file = args[2]
   demo_users = tonumber(args[3] or "2000")
   feed_users = tonumber(args[4] or args[3] or "2000")
+  prefix = args[5] or ""
   math.randomseed(os.time() * 1000 + (thread_id or 0) * 7919)
   if ids_file then
     for line in io.lines(ids_file) do
@@ -111,27 +115,27 @@ local function interact()
       '{"user_id":%d,"shoe_id":"%s","action_type":"rate","value":%d}', user, pick(shoe_ids), math.random(1, 5)
     )
   end
-  return wrk.format("POST", "/interact", headers, body)
+  return wrk.format("POST", prefix .. "/interact", headers, body)
 end
 
 local function feed(users)
   n_feed = n_feed + 1
-  return wrk.format("GET", "/recommend/feed/" .. math.random(1, users), nil, nil)
+  return wrk.format("GET", prefix .. "/recommend/feed/" .. math.random(1, users), nil, nil)
 end
 
 local function health()
   n_health = n_health + 1
-  return wrk.format("GET", "/health", nil, nil)
+  return wrk.format("GET", prefix .. "/health", nil, nil)
 end
 
 local function road()
   n_road = n_road + 1
-  return wrk.format("POST", "/recommend/road", headers, bodies[math.random(#bodies)])
+  return wrk.format("POST", prefix .. "/recommend/road", headers, bodies[math.random(#bodies)])
 end
 
 local function trail()
   n_trail = n_trail + 1
-  return wrk.format("POST", "/recommend/trail", headers, trail_bodies[math.random(#trail_bodies)])
+  return wrk.format("POST", prefix .. "/recommend/trail", headers, trail_bodies[math.random(#trail_bodies)])
 end
 
 function request()

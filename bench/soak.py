@@ -31,6 +31,7 @@ sys.path.insert(0, str(PROJECT_ROOT))
 
 from bench.http_bench import (  # noqa: E402 - after the path set-up, as a script
     RESULTS_DIR,
+    SERVICE_API_PREFIX,
     children,
     ensure_artifacts,
     ensure_wrk,
@@ -215,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
         started = time.monotonic()
         print("window  end_s     RPS   p99_ms  errors  rss_max_MiB  fds  store_MiB", flush=True)
         for i in range(n):
-            run = run_wrk(wrk, server.base, "mixed", args.window, args, ids_file)
+            run = run_wrk(wrk, server.base, "mixed", args.window, args, ids_file, SERVICE_API_PREFIX)
             w = {
                 "end_s": round(time.monotonic() - started, 1),
                 "rps": run["rps"],
