@@ -84,7 +84,16 @@ class RecommenderBase(ABC):
 
 
 def as_row(user_items_row: csr_matrix | np.ndarray, n_items: int) -> csr_matrix:
-    """Validate and canonicalise a 1 x n_items row (duplicates summed, indices sorted)."""
+    """Validate and canonicalise a 1 x n_items row (duplicates summed, indices sorted). A row that
+    already is one is returned as is (the engines never write to it): building a sparse matrix
+    costs more than the per-request math on a short row."""
+    if (
+        isinstance(user_items_row, csr_matrix)
+        and user_items_row.dtype == np.float64
+        and user_items_row.shape == (1, n_items)
+        and user_items_row.has_canonical_format
+    ):
+        return user_items_row
     row = csr_matrix(user_items_row, dtype=np.float64)
     if row.shape != (1, n_items):
         raise ValueError(f"user_items_row must have shape (1, {n_items}), got {row.shape}")
