@@ -140,8 +140,9 @@ class Settings(BaseSettings):
     feed_size: int = Field(20, ge=1, le=200)
     cf_neighbours: int | None = Field(None, ge=1)  # None = the engine's evaluated default
     feed_cache_ttl_s: float = Field(60.0, ge=0)
-    # per worker; a cached ranking with its rendered first page is ~7 KB
-    feed_cache_max_entries: int = Field(10_000, ge=1)
+    # per worker; a cached ranking with its rendered first page takes 7-12 KB, so the bound is
+    # what the cache adds to a worker's RSS (~20 MB at 2,000)
+    feed_cache_max_entries: int = Field(2_000, ge=1)
     ct_threshold: int = Field(50, ge=1)
     full_rebuild_every: int = Field(20, ge=1)  # every Nth CT rebuild reloads the whole table
     quality_gate_tolerance: float = Field(0.02, ge=0)
