@@ -299,7 +299,9 @@ class ReferenceAndUpdateTest(unittest.TestCase):
         return csr_matrix(D)
 
     def test_incremental_update_equals_full_fit(self) -> None:
-        for seed, params in enumerate([{}, {"max_column_users": 3, "rescore": 5}, {"k": 2}]):
+        for seed, params in enumerate(
+            [{}, {"max_column_users": 3, "rescore": 5}, {"k": 2}, {"query_budget": 12, "k": 3}]
+        ):
             X = random_scores(30, 10, seed)
             eng = UserCollaborativeRecommender(**params).fit(X)
             before = [eng.recommend(u, X[u], N=6) for u in range(30)]
@@ -491,3 +493,132 @@ class StabilityTest(unittest.TestCase):
             ids, scores = updated.recommend(u, X[u], N=5)
             np.testing.assert_array_equal(ids, before[u][0])
             np.testing.assert_allclose(scores, before[u][1], rtol=1e-12)
+
+
+class BudgetedMixinTest(RecommenderTestMixin, unittest.TestCase):
+    """The shared contract with every query over its budget (sampled columns, bounded re-scoring)."""
+
+    def _get_model(self) -> UserCollaborativeRecommender:
+        return UserCollaborativeRecommender(query_budget=4)
+
+
+def dense_power_law(n_users: int, n_items: int, per_user: int, seed: int) -> csr_matrix:
+    """Soak-like: every user rates `per_user` items drawn with power-law popularity."""
+    rng = np.random.default_rng(seed)
+    p = np.arange(1, n_items + 1, dtype=np.float64) ** -0.7
+    p /= p.sum()
+    D = np.zeros((n_users, n_items))
+    for u in range(n_users):
+        items = rng.choice(n_items, size=per_user, replace=False, p=p)
+        D[u, items] = rng.choice([2.0, 1.0, 1.0, 0.1, -1.0], size=per_user)
+    return csr_matrix(D)
+
+
+class QueryBudgetTest(unittest.TestCase):
+    """`query_budget`: exact below it, bounded work and near-exact results above it."""
+
+    def recorded(self, eng: UserCollaborativeRecommender) -> dict[str, list[int]]:
+        """Wraps the engine's column gathering and exact re-scoring to record their sizes."""
+        seen: dict[str, list[int]] = {"gathered": [], "rescored": []}
+        column_entries, exact = eng._column_entries, eng._exact_similarities
+
+        def gather(cols: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool, bool]:
+            out = column_entries(cols)
+            seen["gathered"].append(int(out[1].size))
+            return out
+
+        def rescore(users: np.ndarray, cols: np.ndarray, q: np.ndarray) -> np.ndarray:
+            seen["rescored"].append(int(users.size))
+            return exact(users, cols, q)
+
+        eng._column_entries = gather  # type: ignore[method-assign]
+        eng._exact_similarities = rescore  # type: ignore[method-assign]
+        return seen
+
+    def assert_identical(
+        self, a: UserCollaborativeRecommender, b: UserCollaborativeRecommender, X: csr_matrix
+    ) -> None:
+        for u in range(X.shape[0]):
+            for uid in (u, None):
+                got, want = a.recommend_with_evidence(uid, X[u], 8), b.recommend_with_evidence(uid, X[u], 8)
+                for x, y in zip(got, want, strict=True):
+                    np.testing.assert_array_equal(x, y)  # bit for bit
+                for x, y in zip(a.similar_users(uid, X[u]), b.similar_users(uid, X[u]), strict=True):
+                    np.testing.assert_array_equal(x, y)
+
+    def test_under_the_budget_results_are_bit_identical(self) -> None:
+        for seed, params in enumerate([{}, {"max_column_users": 4, "rescore": 6}, {"k": 3}]):
+            X = random_scores(40, 12, seed, density=0.4)
+            largest = int(np.max(np.diff(X.tocsc().indptr))) * 12  # >= any query's column entries
+            budgeted = UserCollaborativeRecommender(query_budget=largest, **params).fit(X)  # type: ignore[arg-type]
+            unbounded = UserCollaborativeRecommender(query_budget=10**12, **params).fit(X)  # type: ignore[arg-type]
+            seen = self.recorded(budgeted)
+            self.assert_identical(budgeted, unbounded, X)
+            self.assertLessEqual(max(seen["gathered"]), largest)
+            # and through an incremental update (overlay + stale rows)
+            users, rows = np.array([2, 5, 40]), random_scores(3, 12, seed + 50, density=0.5)
+            self.assert_identical(
+                budgeted.with_updated_rows(users, rows), unbounded.with_updated_rows(users, rows), X
+            )
+
+    def test_default_budget_is_not_reached_by_the_tiny_matrices(self) -> None:
+        X = random_scores(60, 15, 3, density=0.5)
+        default = UserCollaborativeRecommender().fit(X)
+        self.assertEqual(default.query_budget, 100_000)
+        self.assert_identical(default, UserCollaborativeRecommender(query_budget=10**12).fit(X), X)
+
+    def test_over_the_budget_work_is_bounded_and_the_top_stays(self) -> None:
+        X = dense_power_law(400, 60, 20, seed=11)
+        budget, k = 2_000, 20  # every query reads ~2,500-3,000 column entries: ~35 % are kept
+        eng = UserCollaborativeRecommender(k=k, query_budget=budget).fit(X)
+        exact = UserCollaborativeRecommender(k=k, query_budget=10**12).fit(X)
+        everyone = UserCollaborativeRecommender(k=400, query_budget=10**12).fit(X)  # every similarity
+        seen = self.recorded(eng)
+        overlaps, recalls = [], []
+        for u in range(0, 400, 10):
+            n_cols = int(np.count_nonzero(similarity_values(X[u].data, neutral_weight=0.35)))
+            before = len(seen["rescored"])
+            nb, sims = eng.similar_users(u, X[u])
+            self.assertLessEqual(seen["gathered"][-1], budget // 2)
+            self.assertEqual(len(seen["rescored"]), before + 1)  # the query was sampled
+            self.assertLessEqual(seen["rescored"][-1], max(k, budget // 2 // n_cols))
+            e_nb = exact.similar_users(u, X[u])[0]
+            all_nb, all_sims = everyone.similar_users(u, X[u])
+            truth = dict(zip(all_nb.tolist(), all_sims.tolist(), strict=True))
+            np.testing.assert_allclose(sims, [truth[v] for v in nb.tolist()])  # re-scored: exact
+            recalls.append(np.isin(e_nb, nb).mean())
+            ids = eng.recommend(u, X[u], N=10)[0]
+            overlaps.append(np.isin(exact.recommend(u, X[u], N=10)[0], ids).mean())
+        # measured: 79 % of the exact top 10 kept, 59 % of the exact neighbours found
+        self.assertGreaterEqual(float(np.mean(overlaps)), 0.75)
+        self.assertGreaterEqual(float(np.mean(recalls)), 0.5)
+
+    def test_budget_cut_by_hand(self) -> None:
+        from src.recommender.collaborative_filtering import budget_cut
+
+        self.assertEqual(budget_cut(np.array([2, 10, 10]), 12), 5)  # 2 + 5 + 5
+        self.assertEqual(budget_cut(np.array([3, 4, 10]), 12), 5)  # 3 + 4 + 5
+        self.assertEqual(budget_cut(np.array([10, 10]), 1), 1)  # never below one entry per column
+
+    def test_params_round_trip_and_validation(self) -> None:
+        import pickle
+        import tempfile
+        from pathlib import Path
+
+        X = random_scores(30, 10, 1)
+        eng = UserCollaborativeRecommender(query_budget=12, k=3).fit(X)
+        self.assertEqual(eng.get_params()["query_budget"], 12)
+        with tempfile.TemporaryDirectory() as tmp:
+            eng.save(Path(tmp) / "m.npz")
+            loaded = UserCollaborativeRecommender.load(Path(tmp) / "m.npz")
+        clone = pickle.loads(pickle.dumps(eng))
+        for other in (loaded, clone):
+            self.assertEqual(other.query_budget, 12)
+            self.assert_identical(eng, other, X)
+        legacy = eng.__getstate__()
+        del legacy["query_budget"]  # pickled before the parameter existed
+        old = UserCollaborativeRecommender.__new__(UserCollaborativeRecommender)
+        old.__setstate__(legacy)
+        self.assertEqual(old.query_budget, 100_000)
+        with self.assertRaises(ValueError):
+            UserCollaborativeRecommender(query_budget=0)
