@@ -19,7 +19,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from fastapi import FastAPI
@@ -148,6 +148,24 @@ def serve(settings: Settings) -> None:
     Server().run()
 
 
+def _stop_with(supervisor_pid: int) -> Callable[[], None]:
+    """What a supervised child runs between fork and exec: the kernel sends it SIGTERM when the
+    supervisor dies, even by kill -9 (Linux PR_SET_PDEATHSIG), so the API server and the CT
+    process never outlive it as orphans nobody restarts or stops."""
+    import ctypes
+    import signal
+
+    def arm() -> None:
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+        except (AttributeError, OSError):  # not Linux: the children then outlive a killed supervisor
+            return
+        if os.getppid() != supervisor_pid:  # it died before the request took effect
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    return arm
+
+
 def supervise(settings: Settings) -> int:
     """ROLE=all: the API server and the CT process as children; CT is restarted whenever it dies
     (backing off while it keeps dying at once). Returns when the API server stops."""
@@ -155,7 +173,7 @@ def supervise(settings: Settings) -> int:
     import time
 
     python = sys.executable
-    server = subprocess.Popen([python, "-m", "src.main", "--serve-only"])
+    server = subprocess.Popen([python, "-m", "src.main", "--serve-only"], preexec_fn=_stop_with(os.getpid()))
     ct: subprocess.Popen[bytes] | None = None
     stopping = False
     delay_s, started_at = 0.5, 0.0
@@ -178,7 +196,7 @@ def supervise(settings: Settings) -> int:
             restart_at = now + delay_s
             log.error("CT process %d exited with %s; restarting it in %.1f s", ct.pid, ct.returncode, delay_s)
         if not stopping and restart_at is not None and now >= restart_at:
-            ct = subprocess.Popen([python, "-m", "src.ct"])
+            ct = subprocess.Popen([python, "-m", "src.ct"], preexec_fn=_stop_with(os.getpid()))
             started_at, restart_at = now, None
             log.info("CT process %d started", ct.pid)
         time.sleep(0.2)

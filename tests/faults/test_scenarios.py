@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import time
 from pathlib import Path
 
@@ -66,3 +67,21 @@ def test_workers_leave_when_their_master_is_killed(tmp_path: Path, content_artif
         assert not left, f"workers {left} outlived their master"
         with pytest.raises(httpx.ConnectError):  # nobody serves the old socket any more
             httpx.get(f"{svc.base}/health", timeout=2)
+
+
+def test_the_server_and_ct_stop_when_their_supervisor_is_killed(
+    tmp_path: Path, content_artifacts: Path
+) -> None:
+    with scenarios.service(tmp_path, content_artifacts, WORKERS="2") as svc:
+        found = subprocess.run(
+            ["pgrep", "-P", str(svc.proc.pid)], capture_output=True, text=True, check=False
+        )
+        children = {int(p) for p in found.stdout.split()}  # the gunicorn master and the CT process
+        assert svc.master_pid() in children and len(children) == 2
+        everything = children | svc.worker_pids()
+        os.kill(svc.proc.pid, signal.SIGKILL)  # ROLE=all's supervisor dies without telling anyone
+        deadline = time.monotonic() + 20.0
+        while any(_alive(pid) for pid in everything) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        left = [pid for pid in everything if _alive(pid)]
+        assert not left, f"processes {left} outlived their supervisor"
