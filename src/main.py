@@ -173,7 +173,8 @@ def supervise(settings: Settings) -> int:
     import time
 
     python = sys.executable
-    server = subprocess.Popen([python, "-m", "src.main", "--serve-only"], preexec_fn=_stop_with(os.getpid()))
+    stop_with_me = _stop_with(os.getpid())
+    server = subprocess.Popen([python, "-m", "src.main", "--serve-only"], preexec_fn=stop_with_me)
     ct: subprocess.Popen[bytes] | None = None
     stopping = False
     delay_s, started_at = 0.5, 0.0
@@ -196,7 +197,7 @@ def supervise(settings: Settings) -> int:
             restart_at = now + delay_s
             log.error("CT process %d exited with %s; restarting it in %.1f s", ct.pid, ct.returncode, delay_s)
         if not stopping and restart_at is not None and now >= restart_at:
-            ct = subprocess.Popen([python, "-m", "src.ct"], preexec_fn=_stop_with(os.getpid()))
+            ct = subprocess.Popen([python, "-m", "src.ct"], preexec_fn=stop_with_me)
             started_at, restart_at = now, None
             log.info("CT process %d started", ct.pid)
         time.sleep(0.2)

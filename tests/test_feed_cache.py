@@ -11,7 +11,7 @@ def _ranking(last_event_id: int) -> Ranking:
 
 
 def test_an_entry_is_served_until_its_ttl_then_forgotten() -> None:
-    cache = FeedCache(ttl_s=10.0)
+    cache = FeedCache(ttl_s=10.0, max_entries=100)
     cache.put(1, 7, _ranking(7), now=100.0)
     entry = cache.get(1, now=109.9)
     assert entry is not None and entry.last_event_id == 7
@@ -41,6 +41,6 @@ def test_the_size_bound_evicts_the_oldest_write_first() -> None:
 
 
 def test_a_zero_ttl_caches_nothing() -> None:
-    cache = FeedCache(ttl_s=0.0)
+    cache = FeedCache(ttl_s=0.0, max_entries=100)
     cache.put(1, 1, _ranking(1), now=0.0)
     assert cache.get(1, now=0.0) is None

@@ -9,7 +9,8 @@ pre-serialised bytes (no jsonable_encoder pass).
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from collections.abc import Callable
+from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Header, HTTPException, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
@@ -28,6 +29,16 @@ router = APIRouter(tags=["collaborative"])
 
 JSON = "application/json"
 
+T = TypeVar("T")
+
+
+async def _on_store(feed: FeedService, work: Callable[..., T], *args: Any) -> T:
+    """Run `work`, which calls the store: inline on the embedded store, in the thread pool on a
+    network store (see the module docstring)."""
+    if feed.store.in_process:
+        return work(*args)
+    return await run_in_threadpool(work, *args)
+
 
 @router.post(
     "/interact",
@@ -37,9 +48,7 @@ JSON = "application/json"
 )
 async def interact(body: Interaction, feed: FeedDep, _key: WriteKey, _limit: InteractionLimit) -> Response:
     """Store a like or rating (committed before answering), then return the refreshed top feed."""
-    if feed.store.in_process:
-        return _record_and_rank(body, feed)
-    return await run_in_threadpool(_record_and_rank, body, feed)
+    return await _on_store(feed, _record_and_rank, body, feed)
 
 
 def _record_and_rank(body: Interaction, feed: FeedService) -> Response:
@@ -91,10 +100,7 @@ async def get_feed(
     page = FeedPage(limit or settings.feed_size, offset, shoe_type)
     content = getattr(request.app.state, "content", None) or {}
     try:
-        if feed.store.in_process:
-            payload = feed_body(feed, content, user_id, page)
-        else:
-            payload = await run_in_threadpool(feed_body, feed, content, user_id, page)
+        payload = await _on_store(feed, feed_body, feed, content, user_id, page)
     except FeedUnavailable as exc:
         raise HTTPException(503, detail=str(exc)) from exc
     if payload is None:

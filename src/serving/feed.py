@@ -69,7 +69,7 @@ class FeedCache:
     put drops the expired head: runners who write once and never read their feed (most new ones)
     leave after TTL instead of filling the cache to its bound."""
 
-    def __init__(self, ttl_s: float, max_entries: int = 2_000) -> None:
+    def __init__(self, ttl_s: float, max_entries: int) -> None:
         self.ttl_s = ttl_s
         self.max_entries = max_entries
         self._data: OrderedDict[int, _Entry] = OrderedDict()

@@ -50,6 +50,8 @@ from src.store.seed import catalog_rows, demo_rows
 
 log = logging.getLogger(__name__)
 
+_PAIR_SCORES_SQL = PAIR_SCORES_CHANGED_SQL.format(after="%(after)s", upto="%(upto)s")
+
 _PROBE_CONNECT_TIMEOUT_S = 2  # libpq's smallest effective connect timeout
 
 
@@ -572,9 +574,9 @@ class PostgresStore(Store):
         return [int(r[0]) for r in rows]
 
     def pair_scores_changed_between(self, after: int, upto: int) -> PairDelta:
-        sql = PAIR_SCORES_CHANGED_SQL.format(after="%(after)s", upto="%(upto)s")
         with self._tx() as conn:
-            return pair_delta_from_rows(conn.execute(sql, {"after": after, "upto": upto}).fetchall())
+            rows = conn.execute(_PAIR_SCORES_SQL, {"after": after, "upto": upto}).fetchall()
+        return pair_delta_from_rows(rows)
 
     def ct_poll(self) -> CTPoll:
         with self._tx() as conn:

@@ -52,6 +52,8 @@ from src.store.seed import catalog_rows, demo_rows
 
 log = logging.getLogger(__name__)
 
+_PAIR_SCORES_SQL = PAIR_SCORES_CHANGED_SQL.format(after=":after", upto=":upto")
+
 
 def _is_store_fault(exc: sqlite3.Error) -> bool:
     """Faults of the store itself (busy, disk full, read-only, I/O error, a damaged file): the API
@@ -444,9 +446,8 @@ class SQLiteStore(Store):
             ]
 
     def pair_scores_changed_between(self, after: int, upto: int) -> PairDelta:
-        sql = PAIR_SCORES_CHANGED_SQL.format(after=":after", upto=":upto")
         with self._tx() as tx:
-            return pair_delta_from_rows(tx.execute(sql, {"after": after, "upto": upto}))
+            return pair_delta_from_rows(tx.execute(_PAIR_SCORES_SQL, {"after": after, "upto": upto}))
 
     def ct_poll(self) -> CTPoll:
         try:  # one statement: every worker runs it every SNAPSHOT_POLL_S
