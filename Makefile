@@ -18,11 +18,13 @@ $(VENV)/.dev-installed: requirements.txt requirements-train.txt requirements-dev
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.train-installed
 
+# A local demo: the runner page may take back likes and forget its runner without a client key
+# (DEMO_OPEN_EDITS; production sets API_KEY instead and leaves it off).
 run: $(VENV)/.train-installed
-	$(BIN)/python -m src.main
+	DEMO_OPEN_EDITS=$${DEMO_OPEN_EDITS:-true} $(BIN)/python -m src.main
 
 dev: $(VENV)/.train-installed
-	DEV_RELOAD=true $(BIN)/python -m src.main
+	DEMO_OPEN_EDITS=$${DEMO_OPEN_EDITS:-true} DEV_RELOAD=true $(BIN)/python -m src.main
 
 test: $(VENV)/.dev-installed browser-deps
 	$(BIN)/ruff check .

@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -173,10 +173,14 @@ class Settings(BaseSettings):
     threadpool_size: int = Field(4, ge=1)
     dev_reload: bool = False
     admin_token: str | None = None
-    # Client keys, comma-separated (several at once for rotation). When set, every write needs one
-    # (X-API-Key or Authorization: Bearer); with api_key_for_reads the reads too. Health, docs stay open.
+    # Client keys, comma-separated (several at once for rotation). When set, every route that reads or
+    # changes one runner's data needs one (X-API-Key or Authorization: Bearer); with api_key_for_reads
+    # the public reads too. Health, docs stay open. (src/api/security.py has the table.)
     api_key: str | None = None
     api_key_for_reads: bool = False
+    # Without keys, taking back likes/ratings, saving answers and erasing runners answer 403: anyone
+    # could erase anyone. A demo without keys opts in here (`make run` does; production never should).
+    demo_open_edits: bool = False
     cors_origins: list[str] = Field(default_factory=list)
     max_body_bytes: int = Field(64 * 1024, ge=256)
     # Slow clients (src/api/slow_clients.py): a request whose headers or body have not fully arrived
@@ -185,7 +189,11 @@ class Settings(BaseSettings):
     # Open connections one worker accepts; beyond that a new connection gets 503 with Retry-After.
     max_connections_per_worker: int = Field(1000, ge=1)
     keepalive_timeout_s: int = Field(5, ge=1)  # idle keep-alive connections are closed after this
-    interact_rate_limit_per_min: int | None = Field(None, ge=1)
+    # writes per minute per client, every write route together (INTERACT_RATE_LIMIT_PER_MIN: the
+    # release-1.1 name, still read)
+    write_rate_limit_per_min: int | None = Field(
+        None, ge=1, validation_alias=AliasChoices("write_rate_limit_per_min", "interact_rate_limit_per_min")
+    )
     # Where the rate-limit counters live (`limits` storage URL). redis://host:6379 shares them across
     # workers and replicas; memory:// counts per worker process.
     rate_limit_storage_url: str = "memory://"
@@ -194,6 +202,14 @@ class Settings(BaseSettings):
     trusted_proxies: str = ""
     log_level: str = "INFO"
     log_json: bool = True
+
+    @field_validator("api_key")
+    @classmethod
+    def _keys_or_nothing(cls, value: str | None) -> str | None:
+        # ' , ' would otherwise switch every key check off without a word
+        if value is not None and not any(k.strip() for k in value.split(",")):
+            raise ValueError("it holds no key (only commas and spaces): set at least one key, or unset it")
+        return value
 
     @property
     def should_seed_demo(self) -> bool:

@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from fastapi import FastAPI
+from pydantic import ValidationError
 
 from src.config import SHOE_TYPES, Settings, get_settings
 
@@ -216,7 +217,14 @@ def main() -> None:
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, "1")
     args = sys.argv[1:]
-    settings = get_settings()
+    try:
+        settings = get_settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']).upper() or 'settings'}: {e['msg'].removeprefix('Value error, ')}"
+            for e in exc.errors()
+        )
+        sys.exit(f"sonix: cannot start: bad settings: {problems}")
     if settings.role == "ct" and "--serve-only" not in args:
         from src.ct.__main__ import main as ct_main
 
@@ -224,11 +232,21 @@ def main() -> None:
     # Prometheus multiprocess mode: one fresh directory shared by this run's processes (the API
     # workers and the CT process). It must be set before prometheus_client is first imported.
     metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
-    if "--serve-only" not in args:  # the supervisor's children share the directory it made
-        metrics_dir = metrics_dir or tempfile.mkdtemp(prefix="sonix-metrics-")
+    if metrics_dir and "--serve-only" not in args:  # the supervisor's children share the one it made
         shutil.rmtree(metrics_dir, ignore_errors=True)
         os.makedirs(metrics_dir, exist_ok=True)
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir or tempfile.mkdtemp(prefix="sonix-metrics-")
+    made_here = None if metrics_dir else tempfile.mkdtemp(prefix="sonix-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir or made_here or ""
+    owner_pid = os.getpid()
+    try:
+        run(settings, args)
+    finally:
+        # only the process that made it: forked gunicorn workers unwind through here too
+        if made_here and os.getpid() == owner_pid:
+            shutil.rmtree(made_here, ignore_errors=True)
+
+
+def run(settings: Settings, args: list[str]) -> None:
     from src.api.observability import configure_logging
 
     configure_logging(settings.log_level, settings.log_json)

@@ -62,9 +62,11 @@ def test_generated_client_round_trips(app_client: TestClient) -> None:
     assert isinstance(feed, FeedResponse) and feed.data
     assert "R002" not in [item.shoe_id for item in feed.data]
 
-    again = get_feed.sync(user_id=next(iter(GROUP_A)), client=anonymous)
+    again = get_feed.sync(user_id=next(iter(GROUP_A)), client=keyed)
     assert isinstance(again, FeedResponse)
-    missing = get_feed.sync(user_id=999_999, client=anonymous)
+    private = get_feed.sync(user_id=next(iter(GROUP_A)), client=anonymous)  # a runner's feed needs the key
+    assert isinstance(private, Problem) and private.status == 401
+    missing = get_feed.sync(user_id=999_999, client=keyed)
     assert isinstance(missing, Problem) and missing.status == 404
 
     bad = interact.sync(client=keyed, body=Like(user_id=0, shoe_id="R001", action_type="like"))

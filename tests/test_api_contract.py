@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -160,8 +161,8 @@ def test_store_down_answer_names_no_internals(
         {"action_type": "rate", "value": "5"},
         {"action_type": "rate", "value": 6},
         {"action_type": "rate", "value": None},
-        {"value": 5},  # a like takes no value
-        {"value": None},
+        {"value": 5},  # a like takes no value (null or nothing: tests/test_seed_contract.py)
+        {"value": 0},
     ],
 )
 def test_loose_input_is_422_on_both_backends(
@@ -191,16 +192,104 @@ def test_largest_id_and_whole_floats_are_accepted_on_both_backends(
 
 
 @pytest.mark.parametrize("store_backend", ["sqlite"], indirect=True)
-def test_writes_need_a_key_when_api_key_is_set(make_client: Callable[..., TestClient]) -> None:
+def test_runner_data_needs_a_key_when_api_key_is_set(make_client: Callable[..., TestClient]) -> None:
     client = make_client(api_key="old-key, new-key")
     assert "API key is required" in assert_problem(client.post("/v1/interact", json=LIKE), 401)["detail"]
     assert_problem(client.post("/v1/interact", json=LIKE, headers={"X-API-Key": "nope"}), 401)
     assert client.post("/v1/interact", json=LIKE, headers={"X-API-Key": "old-key"}).status_code == 200
     assert client.post("/interact", json=LIKE, headers={"Authorization": "Bearer new-key"}).status_code == 200
-    # reads stay open unless API_KEY_FOR_READS; health always
-    assert client.get("/v1/recommend/feed/42").status_code == 200
+    key = {"X-API-Key": "new-key"}
+    # one runner's data: the feed and the saved answers, on every path
+    for path in ("/v1/recommend/feed/42", "/recommend/feed/42", "/v1/users/42/questionnaire"):
+        assert_problem(client.get(path), 401)
+    assert client.get("/v1/recommend/feed/42", headers=key).status_code == 200
+    assert client.get("/v1/users/42/questionnaire", headers=key).status_code == 404  # none saved
+    # taking back and erasing
+    assert_problem(client.delete("/v1/users/42/likes/R001"), 401)
+    assert_problem(client.delete("/v1/users/42"), 401)
+    assert client.get("/v1/recommend/feed/42", headers=key).status_code == 200  # nothing was erased
+    assert client.delete("/v1/users/42/likes/R001", headers=key).json()["removed"] is True
+    # public reads stay open unless API_KEY_FOR_READS; health always
+    for path in ("/v1/shoes", "/v1/shoes/R001", "/v1/shoes/R001/similar", "/v1/health"):
+        assert client.get(path).status_code == 200, path
     assert client.post("/v1/recommend/road", json={}).status_code != 401  # (503 here: no model trained)
-    assert client.get("/v1/health").status_code == 200
+
+
+@pytest.mark.parametrize("store_backend", ["sqlite"], indirect=True)
+def test_edits_without_keys_are_refused_unless_a_demo_opts_in(make_client: Callable[..., TestClient]) -> None:
+    client = make_client()  # no API_KEY: the default
+    answers = {"shoe_type": "road", "answers": {"pace": "Fast"}}
+    for call in (
+        lambda: client.delete("/v1/users/2"),
+        lambda: client.delete("/v1/users/2/likes/R001"),
+        lambda: client.delete("/v1/users/2/ratings/R001"),
+        lambda: client.put("/v1/users/2/questionnaire", json=answers),
+    ):
+        detail = assert_problem(call(), 403)["detail"]
+        assert "API_KEY" in detail and "DEMO_OPEN_EDITS" in detail
+    feed = client.get("/v1/recommend/feed/2")
+    assert feed.status_code == 200 and feed.json()["data"]  # runner 42 was not erased
+    assert client.post("/v1/interact", json=LIKE).status_code == 200  # interactions stay open
+
+    demo = make_client(demo_open_edits=True)
+    assert demo.put("/v1/users/2/questionnaire", json=answers).status_code == 200
+    assert demo.delete("/v1/users/2").json()["deleted"]["favorites"] == 3
+    assert_problem(demo.get("/v1/recommend/feed/2"), 404)
+
+
+def _security(document: dict[str, Any], path: str, method: str = "get") -> Any:
+    operation = document["paths"][path][method]
+    return operation.get("security"), set(operation["responses"]) & {"401", "403"}
+
+
+@pytest.mark.parametrize(
+    ("settings", "runner", "edit", "read"),
+    [
+        ({}, "open", "403", "open"),
+        ({"demo_open_edits": True}, "open", "open", "open"),
+        ({"api_key": "k"}, "key", "key", "open"),
+        ({"api_key": "k", "api_key_for_reads": True}, "key", "key", "key"),
+    ],
+)
+def test_the_document_declares_what_each_check_does(
+    settings: dict[str, Any], runner: str, edit: str, read: str
+) -> None:
+    from src.api.security import KEY_SECURITY, OPTIONAL_KEY_SECURITY
+
+    document = create_app(Settings(_env_file=None, **settings)).openapi()  # type: ignore[call-arg]
+    declared = {
+        "open": (OPTIONAL_KEY_SECURITY, set()),
+        "key": (KEY_SECURITY, {"401"}),
+        "403": (KEY_SECURITY, {"403"}),
+    }
+    for path, method in (
+        ("/v1/interact", "post"),
+        ("/interact", "post"),
+        ("/v1/recommend/feed/{user_id}", "get"),
+        ("/v1/users/{user_id}/questionnaire", "get"),
+    ):
+        assert _security(document, path, method) == declared[runner], path
+    for path, method in (
+        ("/v1/users/{user_id}", "delete"),
+        ("/v1/users/{user_id}/likes/{shoe_id}", "delete"),
+        ("/v1/users/{user_id}/ratings/{shoe_id}", "delete"),
+        ("/v1/users/{user_id}/questionnaire", "put"),
+    ):
+        assert _security(document, path, method) == declared[edit], path
+    for path, method in (
+        ("/v1/shoes", "get"),
+        ("/v1/shoes/{shoe_id}", "get"),
+        ("/v1/shoes/{shoe_id}/similar", "get"),
+        ("/v1/recommend/road", "post"),
+        ("/recommend/trail", "post"),
+    ):
+        assert _security(document, path, method) == declared[read], path
+
+
+@pytest.mark.parametrize("value", [" , ", ",", " "])
+def test_an_api_key_setting_without_a_key_is_refused(value: str) -> None:
+    with pytest.raises(ValueError, match="holds no key"):
+        Settings(_env_file=None, api_key=value)  # type: ignore[call-arg]
 
 
 @pytest.mark.parametrize("store_backend", ["sqlite"], indirect=True)
@@ -254,7 +343,8 @@ def test_document_is_exact_about_inputs_and_errors() -> None:
     doc = _document()
     schemas = doc["components"]["schemas"]
     assert schemas["LikeInteraction"]["properties"]["user_id"]["maximum"] == MAX_USER_ID == 9007199254740991
-    assert "value" not in schemas["LikeInteraction"]["properties"]
+    assert schemas["LikeInteraction"]["properties"]["value"]["type"] == "null"  # omitted or null
+    assert "value" not in schemas["LikeInteraction"]["required"]
     assert schemas["LikeInteraction"]["additionalProperties"] is False
     assert schemas["RateInteraction"]["properties"]["value"] == {
         "type": "integer",
@@ -281,3 +371,80 @@ def test_exported_document_is_current(tmp_path: Path) -> None:
     stale = tmp_path / "openapi.json"
     stale.write_text("{}\n")
     assert openapi.main(["--check"], path=stale) == 1
+
+
+# --- hostile input and headers ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("store_backend", ["sqlite"], indirect=True)
+def test_a_field_given_twice_is_a_400_and_nothing_is_stored(make_client: Callable[..., TestClient]) -> None:
+    client = make_client()
+    before = client.get("/v1/recommend/feed/2").json()
+    twice = b'{"user_id": 2, "shoe_id": "R006", "action_type": "like", "action_type": "rate", "value": 2}'
+    body = assert_problem(
+        client.post("/v1/interact", content=twice, headers={"content-type": "application/json"}), 400
+    )
+    assert body["detail"].startswith("action_type:") and "more than once" in body["detail"]
+    nested = b'{"pace": "Fast", "pace": "Easy"}'
+    assert_problem(
+        client.post("/recommend/road", content=nested, headers={"content-type": "application/json"}), 400
+    )
+    assert client.get("/v1/recommend/feed/2").json() == before  # no 2-star rating of R006 was stored
+
+
+@pytest.mark.parametrize("store_backend", ["sqlite"], indirect=True)
+def test_a_422_never_outgrows_its_request(make_client: Callable[..., TestClient]) -> None:
+    from src.api.errors import MAX_LISTED_ERRORS
+
+    client = make_client()
+    junk = {"y" * 300: 0, **{f"u{i}": 0 for i in range(5000)}}  # within the 64 KiB body limit
+    request = json.dumps({**LIKE, **junk}).encode()
+    answer = client.post("/v1/interact", content=request, headers={"content-type": "application/json"})
+    body = assert_problem(answer, 422)
+    assert len(answer.content) < 5_000 < len(request)
+    assert len(body["errors"]) == MAX_LISTED_ERRORS + 1
+    assert body["errors"][-1]["message"] == f"and {5001 - MAX_LISTED_ERRORS} more"
+    assert all(len(e["field"]) <= 65 for e in body["errors"])
+
+
+@pytest.mark.parametrize("store_backend", ["sqlite"], indirect=True)
+def test_every_numeric_query_parameter_is_bounded(make_client: Callable[..., TestClient]) -> None:
+    client = make_client()
+    document = client.get("/openapi.json").json()
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            for parameter in operation.get("parameters", []):
+                schema = parameter["schema"]
+                options = schema.get("anyOf", [schema])
+                for option in options:
+                    if option.get("type") in ("integer", "number"):
+                        assert "maximum" in option, f"{method} {path} {parameter['name']} has no upper bound"
+    for query in ("offset=109726019833641861120", "offset=100001", "weight_max=1e308", "drop_min=inf"):
+        field = query.split("=")[0]
+        assert assert_problem(client.get(f"/v1/shoes?{query}"), 422)["errors"][0]["field"] == field
+
+
+@pytest.mark.parametrize("store_backend", ["sqlite"], indirect=True)
+def test_json_is_never_sniffed_and_the_docs_load_nothing_from_outside(
+    make_client: Callable[..., TestClient],
+) -> None:
+    client = make_client()
+    for response in (client.get("/v1/health"), client.get("/v1/shoes"), client.get("/v1/recommend/feed/0")):
+        assert response.headers["x-content-type-options"] == "nosniff"
+    assert client.get("/").headers.get_list("x-content-type-options") == ["nosniff"]  # once, not twice
+    for page in ("/docs", "/redoc"):
+        answer = client.get(page)
+        assert answer.status_code == 200
+        assert "default-src 'self'" in answer.headers["content-security-policy"]
+        assert "script-src 'self';" in answer.headers["content-security-policy"]  # no inline script
+        assert "<script>" not in answer.text
+        assert "http://" not in answer.text and "https://" not in answer.text and "//cdn" not in answer.text
+        for asset in re.findall(r'(?:src|href)="([^"]+)"', answer.text):
+            assert asset.startswith("/docs/assets/"), asset
+            fetched = client.get(asset)
+            assert fetched.status_code == 200 and len(fetched.content) > 100, asset
+            expected = {"js": "text/javascript", "css": "text/css", "png": "image/png"}[
+                asset.rsplit(".", 1)[1]
+            ]
+            assert fetched.headers["content-type"].startswith(expected), asset
+    assert_problem(client.get("/docs/assets/..%2F..%2Fconfig.py"), 404)

@@ -299,7 +299,7 @@ def test_version_for_another_catalog_is_rebuilt_in_full(
 
 
 def test_interact_rate_limit_per_client(settings_factory: Callable[..., Settings]) -> None:
-    settings = settings_factory(interact_rate_limit_per_min=3)
+    settings = settings_factory(write_rate_limit_per_min=3)
     seed_groups(settings)
     with TestClient(create_app(settings, initialize=True)) as client:
         codes = [

@@ -8,6 +8,7 @@ import secrets
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -63,21 +64,44 @@ def test_client_address_with_no_trusted_proxies_is_the_peer() -> None:
 
 
 def test_429_is_a_problem_with_retry_after(settings_factory: Callable[..., Settings]) -> None:
-    settings = settings_factory(interact_rate_limit_per_min=2, ct_threshold=1000)
+    settings = settings_factory(write_rate_limit_per_min=2, ct_threshold=1000)
     seed_groups(settings)
     with TestClient(create_app(settings, initialize=True)) as client:
         assert [client.post("/v1/interact", json=LIKE).status_code for _ in range(2)] == [200, 200]
         r = client.post("/v1/interact", json=LIKE)
         assert r.status_code == 429 and r.headers["content-type"] == "application/problem+json"
         assert 1 <= int(r.headers["retry-after"]) <= 60
-        assert "2 interactions per minute" in r.json()["detail"]
+        assert "2 writes per minute" in r.json()["detail"]
         assert client.get("/v1/recommend/feed/5").status_code == 200  # reads are not limited
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("DELETE", "/v1/users/5", None),
+        ("DELETE", "/v1/users/5/likes/R001", None),
+        ("DELETE", "/v1/users/5/ratings/R001", None),
+        ("PUT", "/v1/users/5/questionnaire", {"shoe_type": "road", "answers": {}}),
+    ],
+)
+def test_every_write_route_spends_the_same_budget(
+    settings_factory: Callable[..., Settings], method: str, path: str, body: Any
+) -> None:
+    settings = settings_factory(write_rate_limit_per_min=2, ct_threshold=1000, demo_open_edits=True)
+    seed_groups(settings)
+    with TestClient(create_app(settings, initialize=True)) as client:
+        assert client.post("/v1/interact", json=LIKE).status_code == 200
+        assert client.request(method, path, json=body).status_code == 200
+        refused = client.request(method, path, json=body)
+        assert refused.status_code == 429 and "writes per minute" in refused.json()["detail"]
+        assert client.post("/v1/interact", json=LIKE).status_code == 429
+        assert client.get("/v1/recommend/feed/6").status_code == 200  # reads are not limited
 
 
 def test_redis_down_fails_open(settings_factory: Callable[..., Settings]) -> None:
     port = free_port()  # nothing listens there
     settings = settings_factory(
-        interact_rate_limit_per_min=1, rate_limit_storage_url=f"redis://127.0.0.1:{port}/0", ct_threshold=1000
+        write_rate_limit_per_min=1, rate_limit_storage_url=f"redis://127.0.0.1:{port}/0", ct_threshold=1000
     )
     seed_groups(settings)
     with TestClient(create_app(settings, initialize=True)) as client:

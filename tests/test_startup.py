@@ -117,3 +117,36 @@ def test_every_version_corrupt_without_tensorflow_stops_in_one_line(
     assert "src.training.training_engine --type road" in line
     assert "Traceback" not in proc.stderr
     assert len([ln for ln in proc.stderr.splitlines() if ln.startswith("sonix:")]) == 1
+
+
+def test_an_api_key_setting_without_a_key_stops_start_up_in_one_line(tmp_path: Path) -> None:
+    proc = run_main({"API_KEY": " , "}, tmp_path)
+    assert proc.returncode != 0
+    line = last_line(proc)
+    assert line.startswith("sonix: cannot start: bad settings: API_KEY:") and "holds no key" in line
+    assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.slow
+def test_a_stopped_service_leaves_no_metrics_directory_behind(
+    tmp_path: Path, content_artifacts: Path
+) -> None:
+    import shutil
+    import tempfile
+
+    shutil.copytree(content_artifacts, tmp_path / "artifacts")
+    env = service_env(
+        SQLITE_PATH=str(tmp_path / "store.sqlite3"),
+        ARTIFACTS_DIR=str(tmp_path / "artifacts"),
+        DEMO_USERS="50",
+        WORKERS="2",
+        HOST="127.0.0.1",
+        PORT=str(free_port()),
+    )
+    metrics_dirs = lambda: set(Path(tempfile.gettempdir()).glob("sonix-metrics-*"))  # noqa: E731
+    before = metrics_dirs()
+    with running_service(env, tmp_path / "out.log") as base:
+        assert httpx.get(f"{base}/health").status_code == 200
+        made = metrics_dirs() - before
+        assert len(made) == 1 and any(next(iter(made)).iterdir())  # the run's one shared directory
+    assert metrics_dirs() - before == set(), "the stopped service left its metrics directory behind"

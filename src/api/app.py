@@ -83,9 +83,10 @@ def create_app(settings: Settings | None = None, *, initialize: bool = False) ->
             feed.close()
             store.close()
 
+    from src.api.docs import install_docs
     from src.api.observability import ObservabilityMiddleware
     from src.api.openapi import install_openapi
-    from src.api.ratelimit import InteractionRateLimit
+    from src.api.ratelimit import WriteRateLimit
     from src.api.router import include_routes, operation_id
 
     app = FastAPI(
@@ -93,16 +94,19 @@ def create_app(settings: Settings | None = None, *, initialize: bool = False) ->
         version="1.1.0",
         lifespan=lifespan,
         generate_unique_id_function=operation_id,
+        docs_url=None,  # served from the service itself, with a CSP (src/api/docs.py)
+        redoc_url=None,
     )
     from src.api.slow_clients import BodyReadTimeoutMiddleware
     from src.serving.catalog import CatalogHolder
     from src.serving.similar import SimilarHolder
 
     app.state.settings = settings
-    app.state.rate_limit = InteractionRateLimit(settings)
+    app.state.rate_limit = WriteRateLimit(settings)
     app.state.catalog_holder = CatalogHolder()
     app.state.similar_holder = SimilarHolder()
     include_routes(app)
+    install_docs(app)
     from src.web.pages import install as install_pages
 
     install_pages(app, settings)

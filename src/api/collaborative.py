@@ -18,14 +18,15 @@ from fastapi.concurrency import run_in_threadpool
 from src.api.deps import FeedDep, SettingsDep
 from src.api.errors import problem_responses
 from src.api.observability import INTERACTIONS
-from src.api.ratelimit import InteractionLimit
+from src.api.ratelimit import WriteLimit
 from src.api.schemas import MAX_USER_ID, FeedResponse, Interaction, LikeInteraction
-from src.api.security import ReadKey, WriteKey
+from src.api.security import RunnerKey
+from src.api.strict_json import StrictJSONRoute
 from src.serving.feed import FeedService, FeedUnavailable
 from src.serving.feed_pages import FeedPage, etag_matches, etag_of, feed_body
 from src.store import StoreUnavailable, UnknownShoeError
 
-router = APIRouter(tags=["collaborative"])
+router = APIRouter(tags=["collaborative"], route_class=StrictJSONRoute)
 
 JSON = "application/json"
 
@@ -43,10 +44,10 @@ async def _on_store(feed: FeedService, work: Callable[..., T], *args: Any) -> T:
 @router.post(
     "/interact",
     response_model=FeedResponse,
-    responses=problem_responses(400, 401, 404, 413, 422, 429, 503),
+    responses=problem_responses(400, 404, 413, 422, 429, 503),
     summary="Record a like or a rating",
 )
-async def interact(body: Interaction, feed: FeedDep, _key: WriteKey, _limit: InteractionLimit) -> Response:
+async def interact(body: Interaction, feed: FeedDep, _key: RunnerKey, _limit: WriteLimit) -> Response:
     """Store a like or rating (committed before answering), then return the refreshed top feed."""
     return await _on_store(feed, _record_and_rank, body, feed)
 
@@ -79,7 +80,7 @@ def _record_and_rank(body: Interaction, feed: FeedService) -> Response:
     response_model=FeedResponse,
     responses={
         304: {"description": "Not modified: the If-None-Match ETag still matches this page"},
-        **problem_responses(401, 404, 422, 503),
+        **problem_responses(404, 422, 503),
     },
     summary="A runner's personalised feed, a page at a time",
 )
@@ -88,7 +89,7 @@ async def get_feed(
     request: Request,
     feed: FeedDep,
     settings: SettingsDep,
-    _key: ReadKey,
+    _key: RunnerKey,
     limit: Annotated[int | None, Query(ge=1, le=100, description="page size (default FEED_SIZE)")] = None,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
     shoe_type: Annotated[Literal["road", "trail"] | None, Query(alias="type")] = None,

@@ -19,12 +19,13 @@ from fastapi import APIRouter, Body, HTTPException, Request, Response
 from src.api.errors import problem_responses
 from src.api.schemas import ContentResponse
 from src.api.security import ReadKey
+from src.api.strict_json import StrictJSONRoute
 from src.recommender.road_recommender import RoadQuestionnaire
 from src.recommender.trail_recommender import TrailQuestionnaire
 
-router = APIRouter(prefix="/recommend", tags=["content-based"])
+router = APIRouter(prefix="/recommend", tags=["content-based"], route_class=StrictJSONRoute)
 
-_RESPONSES = problem_responses(400, 401, 413, 422, 503)
+_RESPONSES = problem_responses(400, 413, 422, 503)
 _EMPTY = Body(None, description="The answers; every field optional, an empty body or {} is allowed")
 
 

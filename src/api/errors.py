@@ -91,15 +91,24 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 _UNION_TAGS = ("like", "rate", "road", "trail")
 
 
+MAX_LISTED_ERRORS = 10  # a 422 lists this many fields, then says how many more: it never outgrows its request
+MAX_FIELD_CHARS = 64  # an echoed field name is cut here
+
+
+def _short(name: str) -> str:
+    return name if len(name) <= MAX_FIELD_CHARS else name[:MAX_FIELD_CHARS] + "…"
+
+
 def _field_problems(exc: RequestValidationError) -> list[dict[str, Any]]:
     out = []
-    for err in exc.errors():
+    errors = exc.errors()
+    for err in errors[:MAX_LISTED_ERRORS]:
         loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "header")]
         # a discriminated union adds the tag as a path step: body.rate.value -> value
         tag = loc[0] if len(loc) > 1 and loc[0] in _UNION_TAGS else None
         if tag:
             loc = loc[1:]
-        field = ".".join(loc) or "body"
+        field = _short(".".join(loc)) or "body"
         kind = str(err.get("type", "value_error"))
         ctx = err.get("ctx") or {}
         msg = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
@@ -113,10 +122,18 @@ def _field_problems(exc: RequestValidationError) -> list[dict[str, Any]]:
             msg = "field required" if kind == "union_tag_not_found" else f"Input should be {accepted}"
         elif kind == "extra_forbidden":
             accepted = None
-            msg = "a like takes no value (omit it)" if (tag, field) == ("like", "value") else "unknown field"
+            msg = "unknown field"
+        elif kind == "none_required" and (tag, field) == ("like", "value"):
+            accepted = "null or nothing (a like takes no value)"
+            msg = "a like takes no value (omit it or send null)"
         elif kind == "missing":
             msg = "field required"
         out.append({"field": field, "message": msg, "type": kind, "accepted": accepted})
+    if len(errors) > MAX_LISTED_ERRORS:
+        more = len(errors) - MAX_LISTED_ERRORS
+        out.append(
+            {"field": "body", "message": f"and {more} more", "type": "too_many_errors", "accepted": None}
+        )
     return out
 
 

@@ -94,6 +94,9 @@ def configure_logging(level: str = "INFO", json_logs: bool = True) -> None:
     root.setLevel(level.upper())
 
 
+NOSNIFF = (b"x-content-type-options", b"nosniff")
+
+
 def _problem_messages(status: int, detail: str, request_id: str) -> tuple[Message, Message]:
     body = problem_body(status, detail, request_id)
     start: Message = {
@@ -103,6 +106,7 @@ def _problem_messages(status: int, detail: str, request_id: str) -> tuple[Messag
             (b"content-type", PROBLEM_JSON.encode()),
             (b"content-length", str(len(body)).encode()),
             (b"x-request-id", request_id.encode()),
+            NOSNIFF,
         ],
     }
     return start, {"type": "http.response.body", "body": body}
@@ -161,7 +165,11 @@ class ObservabilityMiddleware:
             if message["type"] == "http.response.start":
                 started_response[0] = True
                 status_holder[0] = message["status"]
-                message["headers"] = [*message.get("headers", []), (b"x-request-id", rid)]
+                headers = message.get("headers", [])
+                added = [(b"x-request-id", rid)]
+                if not any(name == NOSNIFF[0] for name, _ in headers):
+                    added.append(NOSNIFF)  # no body is ever sniffed into another type
+                message["headers"] = [*headers, *added]
             await send(message)
 
         try:

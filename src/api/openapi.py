@@ -18,8 +18,9 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute, iter_route_contexts
 
 from src.api.errors import PROBLEM_JSON
-from src.api.security import ADMIN_SECURITY, ROUTE_SECURITY, SECURITY_SCHEMES
-from src.config import PROJECT_ROOT
+from src.api.schemas import LIKE_EXAMPLES
+from src.api.security import SECURITY_CHECKS, SECURITY_SCHEMES, declared_security
+from src.config import PROJECT_ROOT, Settings
 
 OPENAPI_PATH = PROJECT_ROOT / "openapi.json"
 
@@ -33,11 +34,16 @@ and are marked deprecated; they go away in the next release. `/health`, `/health
 `status`, `detail`, `instance` and `request_id` (the same as the `X-Request-ID` header, which every
 response carries; send your own to correlate). A 422 lists each bad field with what it accepts.
 
-**Keys.** When the service is configured with API keys, writes (and, if so configured, reads) need
-one, as `X-API-Key: <key>` or `Authorization: Bearer <key>`; without configured keys the routes are
-open. The admin routes take `Authorization: Bearer <ADMIN_TOKEN>`.
+**Keys.** With client keys configured (`API_KEY`), every route that reads or changes one runner's data
+(interactions, the feed, saved answers, taking back, erasing) needs one, as `X-API-Key: <key>` or
+`Authorization: Bearer <key>`; public reads (catalog, similar shoes, questionnaire recommendations)
+stay open unless the service also sets `API_KEY_FOR_READS`. Without keys, runner routes are open, and
+taking back, saving answers and erasing answer 403 unless the service opts in with `DEMO_OPEN_EDITS`.
+Each operation's `security` says which holds for the service that serves this document. The admin
+routes take `Authorization: Bearer <ADMIN_TOKEN>`.
 
-**Rate limit.** `POST /v1/interact` may be limited per client; a 429 carries `Retry-After` (seconds).
+**Rate limit.** Every write (`POST /v1/interact`, the DELETEs, the questionnaire PUT) may be limited per
+client; a 429 carries `Retry-After` (seconds).
 """
 
 
@@ -66,8 +72,8 @@ def _problem_content(document: dict[str, Any]) -> None:
         schemas.pop(unused, None)
 
 
-def _declare_security(app: FastAPI, document: dict[str, Any]) -> None:
-    """Security schemes, and on every route the ones its key/token dependencies check."""
+def _declare_security(app: FastAPI, document: dict[str, Any], settings: Settings) -> None:
+    """Security schemes, and on every route what its key/token check does under `settings`."""
     document.setdefault("components", {})["securitySchemes"] = SECURITY_SCHEMES
     # iter_route_contexts: each route as mounted (prefix applied), as get_openapi itself walks them
     for route in iter_route_contexts(app.routes):
@@ -78,15 +84,15 @@ def _declare_security(app: FastAPI, document: dict[str, Any]) -> None:
             dependant = stack.pop()
             calls.append(dependant.call)
             stack.extend(dependant.dependencies)
-        security = next((ROUTE_SECURITY[c] for c in calls if c in ROUTE_SECURITY), None)
-        if security is None:
+        check = next((c for c in calls if c in SECURITY_CHECKS), None)
+        if check is None:
             continue
+        security, statuses = declared_security(check, settings)
         problem = {"$ref": "#/components/schemas/Problem"}
         for method in route.methods or ():
             operation = document["paths"][route.path_format][method.lower()]
             operation["security"] = security
-            # what the check itself answers, even where a route did not declare it
-            for status in ("401", "403") if security is ADMIN_SECURITY else ("401",):
+            for status in statuses:  # what the check itself answers under these settings
                 operation["responses"].setdefault(
                     status,
                     {
@@ -111,7 +117,8 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
             ],
         )
         _problem_content(document)
-        _declare_security(app, document)
+        document["components"]["schemas"]["LikeInteraction"]["examples"] = LIKE_EXAMPLES
+        _declare_security(app, document, app.state.settings)
         app.openapi_schema = document
     return app.openapi_schema
 
@@ -125,11 +132,16 @@ def render(app: FastAPI) -> str:
     return json.dumps(app.openapi(), indent=2, ensure_ascii=False) + "\n"
 
 
+def exported_settings() -> Settings:
+    """The configuration `openapi.json` describes: a production one, with client keys (the document a
+    running service serves at /openapi.json describes its own settings)."""
+    return Settings(_env_file=None, api_key="example-key")  # type: ignore[call-arg]
+
+
 def main(argv: list[str], path: Path = OPENAPI_PATH) -> int:
     from src.api.app import create_app
-    from src.config import Settings
 
-    text = render(create_app(Settings(_env_file=None)))  # type: ignore[call-arg]
+    text = render(create_app(exported_settings()))
     if "--check" in argv:
         if not path.exists() or path.read_text() != text:
             print(f"{path.name} is stale: run `python -m src.api.openapi` and commit it", file=sys.stderr)

@@ -1,4 +1,5 @@
-"""The per-client limit on interactions, shared by every worker and replica.
+"""The per-client limit on writes (interactions, taking back, saved answers, erasure), shared by
+every worker and replica.
 
 The `limits` library keeps a moving one-minute window per client in the storage named by
 `RATE_LIMIT_STORAGE_URL`: `redis://…` is one counter for all workers and replicas; `memory://` (the
@@ -54,11 +55,11 @@ def client_address(peer: str | None, forwarded_for: str | None, trusted: tuple[N
     return hops[0] if hops else peer
 
 
-class InteractionRateLimit:
-    """`per_minute` interactions per client, counted in the shared storage."""
+class WriteRateLimit:
+    """`per_minute` writes per client, counted in the shared storage (one budget for every write route)."""
 
     def __init__(self, settings: Settings) -> None:
-        self.per_minute = settings.interact_rate_limit_per_min
+        self.per_minute = settings.write_rate_limit_per_min
         self.storage_url = settings.rate_limit_storage_url
         self.namespace = settings.rate_limit_namespace
         self.trusted = parse_networks(settings.trusted_proxy_networks)
@@ -79,23 +80,23 @@ class InteractionRateLimit:
             return
         item = RateLimitItemPerMinute(self.per_minute)
         try:
-            allowed = self._limiter.hit(item, self.namespace, "interact", client)
+            allowed = self._limiter.hit(item, self.namespace, "write", client)
         except Exception as exc:  # the counter store is down: serve rather than refuse everyone
             log.warning("rate-limit storage unavailable, not limiting: %s", exc)
             return
         if allowed:
             return
-        reset_at = self._limiter.get_window_stats(item, self.namespace, "interact", client).reset_time
+        reset_at = self._limiter.get_window_stats(item, self.namespace, "write", client).reset_time
         retry_after = max(1, math.ceil(reset_at - time.time()))
         raise HTTPException(
             429,
-            detail=f"rate limit exceeded: at most {self.per_minute} interactions per minute per client",
+            detail=f"rate limit exceeded: at most {self.per_minute} writes per minute per client",
             headers={"Retry-After": str(retry_after)},
         )
 
 
-async def limit_interactions(request: Request) -> None:
-    limiter: InteractionRateLimit = request.app.state.rate_limit
+async def limit_writes(request: Request) -> None:
+    limiter: WriteRateLimit = request.app.state.rate_limit
     if not limiter.per_minute:
         return  # async and early: no thread-pool hop when there is no limit
     peer = request.client.host if request.client else None
@@ -103,4 +104,4 @@ async def limit_interactions(request: Request) -> None:
     await run_in_threadpool(limiter.check, client)  # the storage may be a network round trip
 
 
-InteractionLimit = Annotated[None, Depends(limit_interactions)]
+WriteLimit = Annotated[None, Depends(limit_writes)]

@@ -2,7 +2,8 @@
 
 Input is strict: an integer is a JSON integer (`4.0` counts, as JSON Schema says; `true` and `"4"`
 do not), ids are bounded so every client holds them exactly (JavaScript's safe integers) and every
-backend stores them (BIGINT / SQLite INTEGER), and a `like` cannot carry a `value`: the body is a
+backend stores them (BIGINT / SQLite INTEGER), and a `like` carries no `value`: omitted or `null`, as
+the original design's examples send it (any other value is a 422 naming `value`). The body is a
 union discriminated by `action_type`.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, JsonValue
 
 MAX_USER_ID = 2**53 - 1  # 9007199254740991: exact in every JSON client, fits BIGINT and SQLite
 
@@ -48,14 +49,23 @@ ShoeId = Annotated[
 Stars = Annotated[int, Field(ge=1, le=5, description="1-5 stars"), BeforeValidator(_json_integer)]
 
 
-class LikeInteraction(BaseModel):
-    """A like (liking twice is still one like). Takes no `value`."""
+# The original design's example first. FastAPI drops nulls from the document it builds, so
+# `src.api.openapi` puts these back as they are.
+LIKE_EXAMPLES: list[JsonValue] = [
+    {"user_id": 8, "shoe_id": "R278", "action_type": "like", "value": None},
+    {"user_id": 8, "shoe_id": "R278", "action_type": "like"},
+]
 
-    model_config = ConfigDict(extra="forbid", title="Like")
+
+class LikeInteraction(BaseModel):
+    """A like (liking twice is still one like). Its `value` is omitted or `null`."""
+
+    model_config = ConfigDict(extra="forbid", title="Like", json_schema_extra={"examples": LIKE_EXAMPLES})
 
     user_id: UserId
     shoe_id: ShoeId
     action_type: Literal["like"]
+    value: None = Field(None, description="a like takes no value: omit it or send null")
 
 
 class RateInteraction(BaseModel):

@@ -1,19 +1,24 @@
-"""Client keys and the admin token.
+"""Client keys and the admin token: who may read and change what.
 
-`API_KEY` (comma-separated, so a new key can be rolled out before the old one is withdrawn): when
-set, writes need one of them in `X-API-Key` or `Authorization: Bearer`; `API_KEY_FOR_READS=true`
-requires it for reads too. The runners' backend holds the key; browsers never do. The admin
-endpoints have their own token (`ADMIN_TOKEN`) and are disabled (403) without one.
+`API_KEY` (comma-separated, so a new key can be rolled out before the old one is withdrawn) guards
+three kinds of route, each one plain `async` dependency reading the headers itself (FastAPI's
+security classes would add two more dependency resolutions to every request of the hot routes):
 
-Each check is one plain `async` dependency reading the headers itself (FastAPI's security classes
-would add two more dependency resolutions to every request of the hot routes); the document
-declares the schemes below for every route that uses `WriteKey`, `ReadKey` or `AdminToken`
-(`src.api.openapi` finds them in the route's dependencies).
+| check | routes | without API_KEY | with API_KEY |
+|---|---|---|---|
+| `RunnerKey` | one runner's data: `POST /interact`, the feed, the saved questionnaire (GET) | open | key required |
+| `EditKey` | taking back and erasing: the like/rating DELETEs, the questionnaire PUT, `DELETE /users/{id}` | 403 unless `DEMO_OPEN_EDITS=true` | key required |
+| `ReadKey` | public reads: catalog, similar shoes, questionnaire recommendations | open | open, or key required with `API_KEY_FOR_READS=true` |
+
+The admin routes have their own token (`ADMIN_TOKEN`) and are disabled (403) without one. The
+document declares on every route what its check does under the running settings (`declared_security`):
+the key where it is required, `{}` (anonymous) beside it where the route is open.
 """
 
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
@@ -38,8 +43,14 @@ SECURITY_SCHEMES: dict[str, dict[str, Any]] = {
         "description": "`Authorization: Bearer <ADMIN_TOKEN>`; the admin routes are disabled without it",
     },
 }
-KEY_SECURITY: list[dict[str, list[str]]] = [{"ApiKey": []}, {"ApiKeyBearer": []}]
-ADMIN_SECURITY: list[dict[str, list[str]]] = [{"AdminToken": []}]
+Security = list[dict[str, list[str]]]
+KEY_SECURITY: Security = [{"ApiKey": []}, {"ApiKeyBearer": []}]
+OPTIONAL_KEY_SECURITY: Security = [{}, *KEY_SECURITY]  # open; a key is accepted and ignored
+ADMIN_SECURITY: Security = [{"AdminToken": []}]
+EDITS_DISABLED = (
+    "taking back likes and ratings, saving answers and erasing runners need a client key: set API_KEY "
+    "and send it as 'X-API-Key: <key>', or set DEMO_OPEN_EDITS=true for a demo without keys"
+)
 
 
 def _matches(candidate: str, keys: tuple[str, ...]) -> bool:
@@ -72,10 +83,18 @@ def _settings(request: Request) -> Settings:
 
 
 # async on purpose: a sync dependency would cost a thread-pool hop on the async routes
-async def require_write_key(request: Request) -> None:
+async def require_runner_key(request: Request) -> None:
     settings = _settings(request)
     if settings.api_keys:
         _check_key(request, settings.api_keys)
+
+
+async def require_edit_key(request: Request) -> None:
+    settings = _settings(request)
+    if settings.api_keys:
+        _check_key(request, settings.api_keys)
+    elif not settings.demo_open_edits:
+        raise HTTPException(403, detail=EDITS_DISABLED)
 
 
 async def require_read_key(request: Request) -> None:
@@ -97,13 +116,26 @@ async def require_admin(request: Request) -> None:
         )
 
 
-# what the document declares for a route depending on each check
-ROUTE_SECURITY = {
-    require_write_key: KEY_SECURITY,
-    require_read_key: KEY_SECURITY,
-    require_admin: ADMIN_SECURITY,
-}
+def declared_security(check: Callable[..., Any], settings: Settings) -> tuple[Security, tuple[str, ...]]:
+    """What the document says of a route guarded by `check` under `settings`: its security
+    requirement and the error statuses the check itself can answer."""
+    keyed = bool(settings.api_keys)
+    if check is require_admin:
+        return ADMIN_SECURITY, ("401", "403")
+    if check is require_runner_key:
+        return (KEY_SECURITY, ("401",)) if keyed else (OPTIONAL_KEY_SECURITY, ())
+    if check is require_edit_key:
+        if keyed:
+            return KEY_SECURITY, ("401",)
+        return (OPTIONAL_KEY_SECURITY, ()) if settings.demo_open_edits else (KEY_SECURITY, ("403",))
+    if keyed and settings.api_key_for_reads:
+        return KEY_SECURITY, ("401",)
+    return OPTIONAL_KEY_SECURITY, ()
 
-WriteKey = Annotated[None, Depends(require_write_key)]
+
+SECURITY_CHECKS = (require_runner_key, require_edit_key, require_read_key, require_admin)
+
+RunnerKey = Annotated[None, Depends(require_runner_key)]
+EditKey = Annotated[None, Depends(require_edit_key)]
 ReadKey = Annotated[None, Depends(require_read_key)]
 AdminToken = Annotated[None, Depends(require_admin)]

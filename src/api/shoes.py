@@ -18,6 +18,9 @@ from src.api.security import ReadKey
 from src.serving.catalog import CatalogHolder, CatalogQuery, Plate, SortKey, Stability, WaterResistance, Width
 from src.serving.similar import KEEP, SimilarHolder
 
+MAX_OFFSET = 100_000  # far past the catalog; a bound keeps a huge offset a 422, not a 500
+MAX_GRAMS, MAX_MM = 2_000.0, 100.0
+
 router = APIRouter(prefix="/shoes", tags=["catalog"])
 
 JSON = "application/json"
@@ -54,7 +57,7 @@ _LIST_RESPONSES: dict[int | str, dict[str, Any]] = {
         },
     },
     422: {"description": "A filter outside its accepted values (the message names the field)"},
-    **problem_responses(401, 422, 503),
+    **problem_responses(422, 503),
 }
 _SHEET_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
@@ -78,7 +81,7 @@ _SHEET_RESPONSES: dict[int | str, dict[str, Any]] = {
             }
         },
     },
-    **problem_responses(401, 404, 422, 503),
+    **problem_responses(404, 422, 503),
 }
 _SIMILAR_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
@@ -105,7 +108,7 @@ _SIMILAR_RESPONSES: dict[int | str, dict[str, Any]] = {
             }
         },
     },
-    **problem_responses(401, 404, 422, 503),
+    **problem_responses(404, 422, 503),
 }
 
 
@@ -132,15 +135,15 @@ def list_shoes(
     stability: Stability | None = None,
     water_resistance: WaterResistance | None = None,
     plate: Plate | None = None,
-    weight_min: Annotated[float | None, Query(ge=0, description="grams")] = None,
-    weight_max: Annotated[float | None, Query(ge=0, description="grams")] = None,
-    drop_min: Annotated[float | None, Query(ge=0, description="mm")] = None,
-    drop_max: Annotated[float | None, Query(ge=0, description="mm")] = None,
-    stack_min: Annotated[float | None, Query(ge=0, description="heel stack, mm")] = None,
-    stack_max: Annotated[float | None, Query(ge=0, description="heel stack, mm")] = None,
+    weight_min: Annotated[float | None, Query(ge=0, le=MAX_GRAMS, description="grams")] = None,
+    weight_max: Annotated[float | None, Query(ge=0, le=MAX_GRAMS, description="grams")] = None,
+    drop_min: Annotated[float | None, Query(ge=0, le=MAX_MM, description="mm")] = None,
+    drop_max: Annotated[float | None, Query(ge=0, le=MAX_MM, description="mm")] = None,
+    stack_min: Annotated[float | None, Query(ge=0, le=MAX_MM, description="heel stack, mm")] = None,
+    stack_max: Annotated[float | None, Query(ge=0, le=MAX_MM, description="heel stack, mm")] = None,
     sort: SortKey = "shoe_id",
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="shoes to skip")] = 0,
 ) -> Response:
     """Every filter is optional and they combine (AND; a min above its max matches nothing); `sort` takes `-` for descending; `total` counts
     every match, `has_more` says whether a next page exists."""

@@ -26,7 +26,7 @@ import orjson
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
-from uvicorn.workers import UvicornWorker
+from uvicorn_worker import UvicornWorker
 
 from src.config import Settings
 

@@ -15,13 +15,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from src.api.deps import FeedDep, StoreDep
 from src.api.errors import problem_responses
+from src.api.ratelimit import WriteLimit
 from src.api.schemas import MAX_USER_ID
-from src.api.security import ReadKey, WriteKey
+from src.api.security import EditKey, RunnerKey
+from src.api.strict_json import StrictJSONRoute
 from src.recommender.road_recommender import RoadQuestionnaire
 from src.recommender.trail_recommender import TrailQuestionnaire
 from src.store import RecordOutcome, SavedQuestionnaire, Store
 
-router = APIRouter(prefix="/users", tags=["runners"])
+router = APIRouter(prefix="/users", tags=["runners"], route_class=StrictJSONRoute)
 
 UserId = Annotated[int, Path(ge=1, le=MAX_USER_ID, description="The runner's id")]
 ShoeId = Annotated[str, Path(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$", examples=["R001"])]
@@ -79,9 +81,11 @@ def _removal(outcome: RecordOutcome) -> RemovalResponse:
 @router.delete(
     "/{user_id}/likes/{shoe_id}",
     response_model=RemovalResponse,
-    responses=problem_responses(401, 404, 422, 503),
+    responses=problem_responses(404, 422, 429, 503),
 )
-def remove_like(user_id: UserId, shoe_id: ShoeId, feed: FeedDep, _key: WriteKey) -> RemovalResponse:
+def remove_like(
+    user_id: UserId, shoe_id: ShoeId, feed: FeedDep, _key: EditKey, _limit: WriteLimit
+) -> RemovalResponse:
     """Take back a like: recorded as an `unlike` event and counted towards continuous training."""
     _known_shoe(feed.store, shoe_id)
     return _removal(feed.store.remove_like(user_id, shoe_id))
@@ -90,9 +94,11 @@ def remove_like(user_id: UserId, shoe_id: ShoeId, feed: FeedDep, _key: WriteKey)
 @router.delete(
     "/{user_id}/ratings/{shoe_id}",
     response_model=RemovalResponse,
-    responses=problem_responses(401, 404, 422, 503),
+    responses=problem_responses(404, 422, 429, 503),
 )
-def remove_rating(user_id: UserId, shoe_id: ShoeId, feed: FeedDep, _key: WriteKey) -> RemovalResponse:
+def remove_rating(
+    user_id: UserId, shoe_id: ShoeId, feed: FeedDep, _key: EditKey, _limit: WriteLimit
+) -> RemovalResponse:
     """Take back a rating: recorded as an `unrate` event and counted towards continuous training."""
     _known_shoe(feed.store, shoe_id)
     return _removal(feed.store.remove_rating(user_id, shoe_id))
@@ -101,12 +107,13 @@ def remove_rating(user_id: UserId, shoe_id: ShoeId, feed: FeedDep, _key: WriteKe
 @router.put(
     "/{user_id}/questionnaire",
     response_model=SavedQuestionnaireResponse,
-    responses=problem_responses(400, 401, 413, 422, 503),
+    responses=problem_responses(400, 413, 422, 429, 503),
 )
 def save_questionnaire(
     user_id: UserId,
     store: StoreDep,
-    _key: WriteKey,
+    _key: EditKey,
+    _limit: WriteLimit,
     body: Annotated[
         QuestionnaireBody,
         Body(examples=[{"shoe_type": "road", "answers": {"pace": "Fast", "foot_width": "Wide"}}]),
@@ -122,17 +129,17 @@ def save_questionnaire(
 @router.get(
     "/{user_id}/questionnaire",
     response_model=SavedQuestionnaireResponse,
-    responses=problem_responses(401, 404, 422, 503),
+    responses=problem_responses(404, 422, 503),
 )
-def get_questionnaire(user_id: UserId, store: StoreDep, _key: ReadKey) -> SavedQuestionnaireResponse:
+def get_questionnaire(user_id: UserId, store: StoreDep, _key: RunnerKey) -> SavedQuestionnaireResponse:
     saved = store.load_questionnaire(user_id)
     if saved is None:
         raise HTTPException(404, detail=f"user {user_id} has no saved questionnaire")
     return SavedQuestionnaireResponse(user_id=user_id, shoe_type=saved.shoe_type, answers=saved.answers)
 
 
-@router.delete("/{user_id}", response_model=ForgetResponse, responses=problem_responses(401, 422, 503))
-def forget_user(user_id: UserId, feed: FeedDep, _key: WriteKey) -> ForgetResponse:
+@router.delete("/{user_id}", response_model=ForgetResponse, responses=problem_responses(422, 429, 503))
+def forget_user(user_id: UserId, feed: FeedDep, _key: EditKey, _limit: WriteLimit) -> ForgetResponse:
     """Forget the runner: favorites, reviews, their event rows and the saved questionnaire, in one
     transaction. Only a `forget` marker (id and time) remains so the next CF version drops their row.
     Idempotent: a second call answers zeros. Their feed is 404 afterwards."""

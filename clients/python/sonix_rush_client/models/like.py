@@ -8,6 +8,7 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..types import UNSET, Unset
 from typing import Literal, cast
 
 
@@ -21,17 +22,19 @@ T = TypeVar("T", bound="Like")
 
 @_attrs_define
 class Like:
-    """ A like (liking twice is still one like). Takes no `value`.
+    """ A like (liking twice is still one like). Its `value` is omitted or `null`.
 
         Attributes:
             user_id (int): The runner's id
             shoe_id (str):
             action_type (Literal['like']):
+            value (None | Unset): a like takes no value: omit it or send null
      """
 
     user_id: int
     shoe_id: str
     action_type: Literal['like']
+    value: None | Unset = UNSET
 
 
 
@@ -44,6 +47,8 @@ class Like:
 
         action_type = self.action_type
 
+        value = self.value
+
 
         field_dict: dict[str, Any] = {}
 
@@ -52,6 +57,8 @@ class Like:
             "shoe_id": shoe_id,
             "action_type": action_type,
         })
+        if value is not UNSET:
+            field_dict["value"] = value
 
         return field_dict
 
@@ -68,10 +75,13 @@ class Like:
         if action_type != 'like':
             raise ValueError(f"action_type must match const 'like', got '{action_type}'")
 
+        value = d.pop("value", UNSET)
+
         like = cls(
             user_id=user_id,
             shoe_id=shoe_id,
             action_type=action_type,
+            value=value,
         )
 
         return like

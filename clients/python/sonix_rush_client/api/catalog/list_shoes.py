@@ -181,13 +181,6 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_200
 
-    if response.status_code == 401:
-        response_401 = Problem.from_dict(response.json())
-
-
-
-        return response_401
-
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
 
@@ -260,7 +253,7 @@ def sync_detailed(
         stack_max (float | None | Unset): heel stack, mm
         sort (ListShoesSort | Unset):  Default: ListShoesSort.SHOE_ID.
         limit (int | Unset):  Default: 20.
-        offset (int | Unset):  Default: 0.
+        offset (int | Unset): shoes to skip Default: 0.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -340,7 +333,7 @@ def sync(
         stack_max (float | None | Unset): heel stack, mm
         sort (ListShoesSort | Unset):  Default: ListShoesSort.SHOE_ID.
         limit (int | Unset):  Default: 20.
-        offset (int | Unset):  Default: 0.
+        offset (int | Unset): shoes to skip Default: 0.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -415,7 +408,7 @@ async def asyncio_detailed(
         stack_max (float | None | Unset): heel stack, mm
         sort (ListShoesSort | Unset):  Default: ListShoesSort.SHOE_ID.
         limit (int | Unset):  Default: 20.
-        offset (int | Unset):  Default: 0.
+        offset (int | Unset): shoes to skip Default: 0.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -495,7 +488,7 @@ async def asyncio(
         stack_max (float | None | Unset): heel stack, mm
         sort (ListShoesSort | Unset):  Default: ListShoesSort.SHOE_ID.
         limit (int | Unset):  Default: 20.
-        offset (int | Unset):  Default: 0.
+        offset (int | Unset): shoes to skip Default: 0.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -55,13 +55,6 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_200
 
-    if response.status_code == 401:
-        response_401 = Problem.from_dict(response.json())
-
-
-
-        return response_401
-
     if response.status_code == 404:
         response_404 = Problem.from_dict(response.json())
 
