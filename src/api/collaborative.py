@@ -23,7 +23,14 @@ from src.api.schemas import MAX_USER_ID, FeedResponse, Interaction, LikeInteract
 from src.api.security import RunnerKey
 from src.api.strict_json import StrictJSONRoute
 from src.serving.feed import FeedService, FeedUnavailable
-from src.serving.feed_pages import FeedPage, etag_matches, etag_of, feed_body
+from src.serving.feed_pages import (
+    NOTICE_NO_VERSION_YET,
+    FeedPage,
+    etag_matches,
+    etag_of,
+    feed_body,
+    page_envelope,
+)
 from src.store import StoreUnavailable, UnknownShoeError
 
 router = APIRouter(tags=["collaborative"], route_class=StrictJSONRoute)
@@ -70,8 +77,11 @@ def _record_and_rank(body: Interaction, feed: FeedService) -> Response:
     INTERACTIONS.labels(body.action_type, "true" if outcome.changed else "false").inc()
     try:
         payload = feed.after_write(body.user_id, outcome.user)
-    except FeedUnavailable as exc:
-        raise HTTPException(503, detail=f"interaction stored, but {exc}") from exc
+    except FeedUnavailable:
+        # the write is committed: acknowledge it, and say why there is no feed yet
+        payload = page_envelope(
+            [], FeedPage(feed.settings.feed_size), 0, False, NOTICE_NO_VERSION_YET, "collaborative", None
+        )
     return Response(payload, media_type=JSON)
 
 

@@ -124,8 +124,8 @@ class FeedResponse(BaseModel):
     limit: int
     offset: int
     total: int | None = Field(
-        description="items in the whole ranking (after the type filter); null when only the pages up to "
-        "this one were ranked (always set with `type`)"
+        description="items in the whole ranking after the `type` filter; null for a collaborative feed asked "
+        "without `type` (counting would rank the whole catalog); the same whichever worker answers"
     )
     has_more: bool
     notice: str | None = Field(

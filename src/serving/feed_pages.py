@@ -23,6 +23,10 @@ NOTICE_POPULAR = (
 )
 NOTICE_EXHAUSTED = "you have liked or rated every shoe here: there is nothing new to suggest"
 NOTICE_NO_SIGNAL = "no other runner has liked a shoe here that you have not seen yet: nothing to suggest; browse GET /v1/shoes"
+NOTICE_NO_VERSION_YET = (
+    "your interaction is stored; no collaborative model is published yet (the continuous-training "
+    "process publishes the first one shortly), so there is no feed to show"
+)
 NOTICE_COLD_START = "from your saved questionnaire: like or rate shoes to get picks from runners like you"
 
 
@@ -89,7 +93,6 @@ def _render(ranking: Ranking, page: FeedPage, feed: FeedService) -> bytes:
     if page.shoe_type is not None:
         items = [it for it in items if _type_of(it[0], feed) == page.shoe_type]
     window = items[page.offset : page.offset + page.limit]
-    complete = len(ranking.items) < ranking.depth
     parts = []
     for shoe_id, score, liked_by in window:
         reason, why = evidence(liked_by, ranking.n_neighbours)
@@ -106,7 +109,9 @@ def _render(ranking: Ranking, page: FeedPage, feed: FeedService) -> bytes:
     elif window and all(liked_by < 0 for _, _, liked_by in window):
         notice = NOTICE_POPULAR
     has_more = len(items) > page.offset + page.limit
-    total = len(items) if complete else None
+    # counted only where the whole ranking is needed anyway (a type filter), never because this
+    # worker happens to hold a deeper ranking: one version and one runner give one body
+    total = len(items) if page.shoe_type is not None else None
     return page_envelope(parts, page, total, has_more, notice, "collaborative", ranking.cf_version)
 
 

@@ -33,8 +33,8 @@ class FeedResponse:
             cf_version (None | str):
             limit (int):
             offset (int):
-            total (int | None): items in the whole ranking (after the type filter); null when only the pages up to this one
-                were ranked (always set with `type`)
+            total (int | None): items in the whole ranking after the `type` filter; null for a collaborative feed asked
+                without `type` (counting would rank the whole catalog); the same whichever worker answers
             has_more (bool):
             data (list[FeedItem]): The page of the feed, best first
             notice (None | str | Unset): set when the page is popular shoes only, nothing is left, or it is a cold start
