@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from typing import Any
+
+import pytest
+
+from src.config import Settings
 from src.store import SavedQuestionnaire, Store
 
 
@@ -53,3 +60,62 @@ def test_questionnaire_is_saved_and_replaced(store: Store) -> None:
     assert store.load_questionnaire(9) == SavedQuestionnaire("road", {"foot_width": "Wide", "pace": "Fast"})
     store.save_questionnaire(9, SavedQuestionnaire("trail", {"terrain": "Rocky"}))
     assert store.load_questionnaire(9) == SavedQuestionnaire("trail", {"terrain": "Rocky"})
+
+
+def _replayed(store: Store, user_id: int) -> dict[str, float]:
+    """The runner's scores as everything built from the event log sees them."""
+    return {
+        shoe: score for user, shoe, score in store.scores_as_of(store.newest_event_id()) if user == user_id
+    }
+
+
+@pytest.mark.parametrize("store_backend", ["postgres"], indirect=True)
+def test_a_like_in_flight_while_its_runner_is_forgotten_keeps_row_and_event_together(
+    store: Store, store_settings: Settings
+) -> None:
+    """The like's transaction holds the counter lock when forgetting starts; forgetting must wait for
+    it before deleting anything (it used to delete first, keeping the like's row but replaying it as
+    forgotten)."""
+    import psycopg
+
+    store.record_like(5, "R001")
+    outcome: list[Any] = []
+    with (
+        psycopg.connect(str(store_settings.database_url)) as writer,
+        psycopg.connect(str(store_settings.database_url), autocommit=True) as watcher,
+    ):
+        writer.execute("SELECT * FROM record_interaction(5, 'R002', 'like', NULL, 1000)")  # not committed
+        forget = threading.Thread(target=lambda: outcome.append(store.forget_user(5)))
+        forget.start()
+        deadline = time.monotonic() + 20
+        while not watcher.execute(
+            "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%forget_user%'"
+        ).fetchall():
+            assert time.monotonic() < deadline, "forget_user never waited for the in-flight like"
+            time.sleep(0.01)
+        writer.commit()
+    forget.join(timeout=20)
+    assert outcome and outcome[0].favorites == 2  # it waited, then erased the like that committed first
+    assert store.user_state(5).scores == _replayed(store, 5) == {}
+
+
+def test_likes_racing_a_forget_never_leave_a_row_without_its_event(store: Store) -> None:
+    for round_ in range(25):
+        user = 100 + round_
+        store.record_like(user, "R001")
+        start = threading.Barrier(2)
+
+        def like(user: int = user, start: threading.Barrier = start) -> None:
+            start.wait()
+            store.record_like(user, "R002")
+
+        def forget(user: int = user, start: threading.Barrier = start) -> None:
+            start.wait()
+            store.forget_user(user)
+
+        threads = [threading.Thread(target=like), threading.Thread(target=forget)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=20)
+        assert store.user_state(user).scores == _replayed(store, user), f"round {round_}"
