@@ -5,6 +5,10 @@ lists a SHA-256 for every other file. A version is built in a hidden temporary d
 its final place and renamed into place only once complete, so readers never see half a version.
 `os.rename` of a directory onto an existing non-empty one fails, which makes the name claim safe
 across processes: the loser simply takes the next suffix.
+
+A writer may also keep `<root>/<kind>/last_known_good/`: a verified copy of the newest version it
+published, which pruning never removes (its name is no version name). When every version on disk is
+corrupt, a process that has to load (a respawned worker, a restart) serves that copy instead of nothing.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ log = logging.getLogger(__name__)
 MANIFEST = "manifest.json"
 _VERSION_RE = re.compile(r"^v_(\d{8}_\d{6})(?:_(\d+))?$")
 _TMP_PREFIX = ".tmp-"
+LAST_KNOWN_GOOD = "last_known_good"
 _STALE_TMP_S = 3600.0
 
 T = TypeVar("T")
@@ -86,12 +91,14 @@ def write_version(
     *,
     keep: int | None = None,
     now: datetime | None = None,
+    last_known_good: bool = False,
 ) -> Path:
     """Build a new version with `build(tmp_dir) -> manifest fields`, then publish it atomically.
 
     `build` writes its files into `tmp_dir` and returns extra manifest fields. The manifest gets
     `version`, `created_at` and a SHA-256 per file, and is written last. If `build` raises, the
-    temporary directory is removed and nothing is published.
+    temporary directory is removed and nothing is published. `last_known_good`: also refresh the
+    kind's last-known-good copy from the new version (for small artifacts such as content models).
     """
     kind_dir.mkdir(parents=True, exist_ok=True)
     _remove_stale_tmp(kind_dir)
@@ -113,9 +120,31 @@ def write_version(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    if last_known_good:
+        keep_last_known_good(kind_dir, final)
     if keep is not None:
         prune(kind_dir, keep)
     return final
+
+
+def keep_last_known_good(kind_dir: Path, version_dir: Path) -> None:
+    """Make `kind_dir/last_known_good` a verified copy of `version_dir`, swapped in whole (a reader
+    sees the old copy or the new one). A failure leaves the previous copy in place."""
+    tmp = kind_dir / f"{_TMP_PREFIX}lkg-{uuid.uuid4().hex}"
+    target = kind_dir / LAST_KNOWN_GOOD
+    try:
+        shutil.copytree(version_dir, tmp)
+        read_manifest(tmp)  # the copy itself verifies
+        _fsync_dir(tmp)
+        old = kind_dir / f"{_TMP_PREFIX}lkg-old-{uuid.uuid4().hex}"
+        if target.exists():
+            os.rename(target, old)
+        os.rename(tmp, target)
+        _fsync_dir(kind_dir)
+        shutil.rmtree(old, ignore_errors=True)
+    except (OSError, ArtifactError) as exc:
+        log.warning("could not refresh %s from %s: %s", target, version_dir.name, exc)
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _publish(kind_dir: Path, tmp: Path, stamp: str, manifest: dict[str, Any]) -> Path:
@@ -198,15 +227,28 @@ def _mark_bad(version_dir: Path, exc: BaseException) -> None:
 def load_newest_valid(
     kind_dir: Path, loader: Callable[[Path, dict[str, Any]], T]
 ) -> tuple[T, dict[str, Any]] | None:
-    """Load the newest version that verifies and loads; skip any that do not (each logged once)."""
-    for version_dir in list_versions(kind_dir):
+    """Load the newest version that verifies and loads; skip any that do not (each logged once).
+    When none does, the last-known-good copy (if there is one and it loads)."""
+    candidates = list_versions(kind_dir)
+    last_known_good = kind_dir / LAST_KNOWN_GOOD
+    if last_known_good.is_dir():
+        candidates.append(last_known_good)
+    for version_dir in candidates:
         if is_known_bad(version_dir):
             continue
         try:
             manifest = read_manifest(version_dir)
-            return loader(version_dir, manifest), manifest
+            loaded = loader(version_dir, manifest)
         except Exception as exc:  # a corrupt version must never stop the service from starting
             _mark_bad(version_dir, exc)
+            continue
+        if version_dir is last_known_good:
+            log.warning(
+                "every version under %s is corrupt or missing: serving the last known good copy of %s",
+                kind_dir,
+                manifest.get("version"),
+            )
+        return loaded, manifest
     return None
 
 

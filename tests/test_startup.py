@@ -99,7 +99,7 @@ def test_every_version_corrupt_without_tensorflow_stops_in_one_line(
 
     artifacts = tmp_path / "artifacts"
     shutil.copytree(content_artifacts, artifacts)
-    for version in (artifacts / "road").iterdir():
+    for version in (artifacts / "road").iterdir():  # the last-known-good copy too
         npz = version / "serving.npz"
         if npz.is_file():
             npz.write_bytes(npz.read_bytes()[:100])

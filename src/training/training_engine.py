@@ -369,7 +369,7 @@ def train(
             "loss_history": hist["loss"],
         }
 
-    version = write_version(Path(artifacts_dir) / shoe_type, build, keep=keep)
+    version = write_version(Path(artifacts_dir) / shoe_type, build, keep=keep, last_known_good=True)
     log(f"[{shoe_type}] published {version}")
     return version
 

@@ -127,3 +127,40 @@ def test_reload_with_every_version_corrupt_keeps_serving_the_loaded_models(
         assert client.post("/recommend/road", json={}).status_code == 200
         assert client.post("/recommend/trail", json={}).status_code == 200
         assert client.get("/health/ready").status_code == 200
+
+
+def test_a_fresh_process_with_every_version_corrupt_serves_the_last_known_good_copy(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    from src.artifacts import LAST_KNOWN_GOOD, prune
+
+    def publish(payload: bytes, stamp: str) -> Path:
+        def build(tmp: Path) -> dict[str, str]:
+            (tmp / "data.bin").write_bytes(payload)
+            return {"kind": "test"}
+
+        when = datetime.strptime(stamp, "%Y%m%d_%H%M%S")
+        return write_version(tmp_path, build, now=when, keep=2, last_known_good=True)
+
+    for day, payload in enumerate((b"first", b"second", b"third"), start=1):
+        publish(payload, f"202601{day:02d}_000000")
+    assert [v.name for v in list_versions(tmp_path)] == ["v_20260103_000000", "v_20260102_000000"]
+    assert (tmp_path / LAST_KNOWN_GOOD / "data.bin").read_bytes() == b"third"
+    for version in list_versions(tmp_path):
+        CORRUPTIONS["truncated file"](version)
+    prune(tmp_path, 0)  # pruning never removes the last-known-good copy
+    assert (tmp_path / LAST_KNOWN_GOOD).is_dir()
+    # what a worker respawned now (a new process: nothing known bad yet) loads
+    found = load_newest_valid(tmp_path, _read)
+    assert found is not None and found[0] == b"third" and found[1]["version"] == "v_20260103_000000"
+
+
+def test_a_content_model_respawn_with_every_version_corrupt_still_serves(
+    tmp_path: Path, content_artifacts: Path
+) -> None:
+    from src.recommender.content_based import load_content_model
+
+    shutil.copytree(content_artifacts, tmp_path / "artifacts")
+    _corrupt_every_version(tmp_path / "artifacts" / "road")
+    model = load_content_model(tmp_path / "artifacts", "road")  # a worker gunicorn respawned now
+    assert model is not None and model.recommend({"pace": "Fast"})
