@@ -147,6 +147,10 @@ class Settings(BaseSettings):
     full_rebuild_every: int = Field(20, ge=1)  # every Nth CT rebuild reloads the whole table
     quality_gate_tolerance: float = Field(0.02, ge=0)
     gate_max_users: int = Field(200, ge=10)  # users scored per CT evaluation
+    # this many refusals in a row and /health, the admin status and the CT log say publication stalled
+    gate_stall_after: int = Field(3, ge=1)
+    # the CT process compacts the event log this often (and after every publish), not only on publish
+    event_compaction_s: float = Field(60.0, gt=0)
     # how often every API worker polls the store for a newer published CF version or an admin reload
     snapshot_poll_s: float = Field(2.0, gt=0)
     # /health reads the shared CT counter from the store at most this often per worker (its own

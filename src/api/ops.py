@@ -18,7 +18,7 @@ from src.api.observability import metrics_payload
 from src.api.schemas import HealthResponse, LiveResponse, ModelStatusResponse, ReadyResponse, ReloadResponse
 from src.api.security import AdminToken
 from src.config import Settings
-from src.serving.versions import rebuild_status
+from src.serving.versions import REFUSALS_COUNTED, consecutive_refusals, gate_view, rebuild_status
 from src.store import StoreError
 from src.store.base import version_label
 
@@ -85,6 +85,7 @@ async def health(request: Request, feed: FeedDep, settings: SettingsDep) -> Resp
         else None
     )
     body["content_models"] = _content_versions(request)
+    body["cf_publication"] = gate_view(feed.refusals, snapshot, settings.gate_stall_after)
     last = rebuild_status(feed.last_rebuild)
     body["last_rebuild"] = {k: last.get(k) for k in _PUBLIC_REBUILD_FIELDS} if last else None
     return Response(orjson.dumps(body), media_type=JSON)
@@ -188,8 +189,11 @@ def model_status(request: Request, _: AdminToken, feed: FeedDep, settings: Setti
     body: dict[str, Any] = {"serving": _serving(request, settings)}
     store = feed.store
     try:
-        found = store.cf_versions(1)
+        found = store.cf_versions(REFUSALS_COUNTED)
         body["last_rebuild"] = rebuild_status(found[0] if found else None)
+        body["cf_publication"] = gate_view(
+            consecutive_refusals(found), feed.snapshot, settings.gate_stall_after
+        )
         ct = store.ct_state()
         poll = store.ct_poll()
         body["ct"] = {
@@ -213,5 +217,6 @@ def model_status(request: Request, _: AdminToken, feed: FeedDep, settings: Setti
         ]
     except StoreError as exc:
         body["last_rebuild"] = rebuild_status(feed.last_rebuild)
+        body["cf_publication"] = gate_view(feed.refusals, feed.snapshot, settings.gate_stall_after)
         body["ct"] = {"error": str(exc)}
     return Response(orjson.dumps(body, default=str), media_type=JSON)

@@ -200,6 +200,16 @@ class CFEngineInfo(BaseModel):
     ndcg_at_10: float | None
 
 
+class CFPublication(BaseModel):
+    consecutive_refusals: int = Field(
+        description="rebuilds the quality gate refused in a row (counted up to 100)"
+    )
+    stalled: bool = Field(
+        description="GATE_STALL_AFTER or more refusals in a row: the served version is not moving"
+    )
+    serving_age_s: float | None = Field(description="seconds since the serving CF version was published")
+
+
 class HealthResponse(BaseModel):
     status: Literal["healthy", "degraded"] = Field(description="degraded: the data store does not answer")
     worker_pid: int
@@ -210,6 +220,7 @@ class HealthResponse(BaseModel):
     cf_engine: CFEngineInfo | None
     content_models: dict[str, str | None] = Field(description="serving version per shoe type")
     last_rebuild: dict[str, Any] | None = Field(description="outcome of the last continuous-training rebuild")
+    cf_publication: CFPublication
 
 
 class LiveResponse(BaseModel):
@@ -241,3 +252,4 @@ class ModelStatusResponse(BaseModel):
     processes: list[dict[str, Any]] | None = Field(
         default=None, description="every live process of every replica and the CF version it serves"
     )
+    cf_publication: CFPublication

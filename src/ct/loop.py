@@ -71,6 +71,8 @@ class CTLoop:
         self.last_rebuild_at: float | None = None
         self.state = "idle"
         self._last_beat = 0.0
+        self._last_compaction = time.monotonic()
+        self.refusals = 0
         self.host = socket.gethostname()
 
     # --- one step at a time (the tests drive these)
@@ -123,7 +125,14 @@ class CTLoop:
         if result.snapshot is not None:
             self.snapshot = result.snapshot
             if result.outcome == "published":
-                compact_event_log(self.store, int(result.snapshot.last_event_id))
+                self.compact()
+        self.refusals = self.refusals + 1 if result.outcome == "refused" else 0
+        if result.outcome == "refused" and self.refusals >= self.settings.gate_stall_after:
+            log.warning(
+                "CF publication stalled: the quality gate refused %d rebuilds in a row; %s keeps serving",
+                self.refusals,
+                self.snapshot.version if self.snapshot else "no version",
+            )
         CT_REBUILDS.labels(result.mode, result.outcome).inc()
         CT_REBUILD_SECONDS.labels(result.mode).observe(result.duration_s)
         log.info(
@@ -136,6 +145,16 @@ class CTLoop:
         )
         self.heartbeat(force=True)
         return result
+
+    def compact(self) -> None:
+        """Compact the event log through the serving version's watermark (events after it are
+        never touched: a replay as of any published version stays exact)."""
+        self._last_compaction = time.monotonic()
+        if self.snapshot is not None:
+            compact_event_log(self.store, int(self.snapshot.last_event_id))
+
+    def compaction_due(self) -> bool:
+        return time.monotonic() - self._last_compaction >= self.settings.event_compaction_s
 
     def _leads(self) -> bool:
         return self.leadership is None or self.leadership.still_held()
@@ -203,6 +222,8 @@ class CTLoop:
                     self.start()
                     started = True
                 self.step()
+                if self.compaction_due():  # on its own schedule too: a failed one is not left for long
+                    self.compact()
                 self.heartbeat()
             except StoreError as exc:  # store down: keep the served version, retry next poll
                 log.warning("CT poll failed: %s", exc)

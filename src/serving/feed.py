@@ -30,7 +30,7 @@ from src.api.observability import FEED_CACHE, set_model_version
 from src.config import Settings
 from src.recommender.cf_snapshot import CFSnapshot
 from src.serving.ct_progress import CTProgress
-from src.serving.versions import follow, holds, version_id_of
+from src.serving.versions import REFUSALS_COUNTED, consecutive_refusals, follow, holds, version_id_of
 from src.store import CFVersion, Store, StoreError, UserState
 
 log = logging.getLogger(__name__)
@@ -117,6 +117,7 @@ class FeedService:
         self.reload_generation: int | None = None  # learnt on the first poll
         self.claims_handled: int | None = None
         self.last_rebuild: CFVersion | None = None  # the newest finished rebuild, for /health
+        self.refusals = 0  # rebuilds refused by the gate in a row, for /health
         self.on_reload: list[Callable[[], None]] = []  # run (in a thread) when an admin reload is seen
         self._last_beat = 0.0
         self.host = socket.gethostname()
@@ -225,8 +226,9 @@ class FeedService:
         reload_seen = self.reload_generation is not None and poll.reload_generation != self.reload_generation
         self.reload_generation = poll.reload_generation
         if poll.claims_handled != self.claims_handled or self.last_rebuild is None:
-            found = self.store.cf_versions(1)
+            found = self.store.cf_versions(REFUSALS_COUNTED)
             self.last_rebuild = found[0] if found else None
+            self.refusals = consecutive_refusals(found)
             self.claims_handled = poll.claims_handled
         if reload_seen:
             for callback in self.on_reload:

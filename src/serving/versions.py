@@ -17,8 +17,11 @@ store is unreachable or to shorten the catch-up.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
+import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +78,31 @@ def rebuild_status(version: CFVersion | None) -> dict[str, Any] | None:
         "reason": version.reason,
         "finished_at": version.created_at,
     }
+
+
+REFUSALS_COUNTED = 100  # rebuild rows read to count the refusals since the last publish
+
+
+def consecutive_refusals(recent: list[CFVersion]) -> int:
+    """How many of the newest rebuilds (newest first) were refused by the gate in a row."""
+    count = 0
+    for version in recent:
+        if version.status == "published":
+            break
+        count += version.status == "refused"
+    return count
+
+
+def gate_view(refusals: int, snapshot: CFSnapshot | None, stall_after: int) -> dict[str, Any]:
+    """What /health and the admin status say about publication: refusals in a row since the serving
+    version, its age (from the store's publish time, so a restart does not reset it), and `stalled`
+    once the gate has refused `stall_after` rebuilds in a row."""
+    created = snapshot.manifest.get("created_at") if snapshot is not None else None
+    age_s = None
+    if created:
+        with contextlib.suppress(ValueError):
+            age_s = round(time.time() - datetime.fromisoformat(str(created)).astimezone(UTC).timestamp(), 1)
+    return {"consecutive_refusals": refusals, "stalled": refusals >= stall_after, "serving_age_s": age_s}
 
 
 def snapshot_at(

@@ -2,6 +2,7 @@
 
 from .admin_report_unversioned_shoe_type import AdminReportUnversionedShoeType
 from .cf_engine_info import CFEngineInfo
+from .cf_publication import CFPublication
 from .content_item import ContentItem
 from .content_response import ContentResponse
 from .feed_item import FeedItem
@@ -86,6 +87,7 @@ from .trail_questionnaire_water_resistance_type_0 import TrailQuestionnaireWater
 __all__ = (
     "AdminReportUnversionedShoeType",
     "CFEngineInfo",
+    "CFPublication",
     "ContentItem",
     "ContentResponse",
     "FeedItem",

@@ -15,6 +15,7 @@ from typing import cast
 
 if TYPE_CHECKING:
   from ..models.cf_engine_info import CFEngineInfo
+  from ..models.cf_publication import CFPublication
   from ..models.health_response_content_models import HealthResponseContentModels
   from ..models.health_response_last_rebuild_type_0 import HealthResponseLastRebuildType0
 
@@ -38,6 +39,7 @@ class HealthResponse:
             cf_engine (CFEngineInfo | None):
             content_models (HealthResponseContentModels): serving version per shoe type
             last_rebuild (HealthResponseLastRebuildType0 | None): outcome of the last continuous-training rebuild
+            cf_publication (CFPublication):
             ct_rebuilds_claimed (int | None | Unset):
      """
 
@@ -49,6 +51,7 @@ class HealthResponse:
     cf_engine: CFEngineInfo | None
     content_models: HealthResponseContentModels
     last_rebuild: HealthResponseLastRebuildType0 | None
+    cf_publication: CFPublication
     ct_rebuilds_claimed: int | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -58,6 +61,7 @@ class HealthResponse:
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.cf_engine_info import CFEngineInfo # noqa: PLC0415
+        from ..models.cf_publication import CFPublication # noqa: PLC0415
         from ..models.health_response_content_models import HealthResponseContentModels # noqa: PLC0415
         from ..models.health_response_last_rebuild_type_0 import HealthResponseLastRebuildType0 # noqa: PLC0415
         status = self.status.value
@@ -85,6 +89,8 @@ class HealthResponse:
         else:
             last_rebuild = self.last_rebuild
 
+        cf_publication = self.cf_publication.to_dict()
+
         ct_rebuilds_claimed: int | None | Unset
         if isinstance(self.ct_rebuilds_claimed, Unset):
             ct_rebuilds_claimed = UNSET
@@ -103,6 +109,7 @@ class HealthResponse:
             "cf_engine": cf_engine,
             "content_models": content_models,
             "last_rebuild": last_rebuild,
+            "cf_publication": cf_publication,
         })
         if ct_rebuilds_claimed is not UNSET:
             field_dict["ct_rebuilds_claimed"] = ct_rebuilds_claimed
@@ -114,6 +121,7 @@ class HealthResponse:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.cf_engine_info import CFEngineInfo # noqa: PLC0415
+        from ..models.cf_publication import CFPublication # noqa: PLC0415
         from ..models.health_response_content_models import HealthResponseContentModels # noqa: PLC0415
         from ..models.health_response_last_rebuild_type_0 import HealthResponseLastRebuildType0 # noqa: PLC0415
         d = dict(src_dict)
@@ -180,6 +188,11 @@ class HealthResponse:
         last_rebuild = _parse_last_rebuild(d.pop("last_rebuild"))
 
 
+        cf_publication = CFPublication.from_dict(d.pop("cf_publication"))
+
+
+
+
         def _parse_ct_rebuilds_claimed(data: object) -> int | None | Unset:
             if data is None:
                 return data
@@ -199,6 +212,7 @@ class HealthResponse:
             cf_engine=cf_engine,
             content_models=content_models,
             last_rebuild=last_rebuild,
+            cf_publication=cf_publication,
             ct_rebuilds_claimed=ct_rebuilds_claimed,
         )
 

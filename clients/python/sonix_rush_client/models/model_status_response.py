@@ -12,6 +12,7 @@ from ..types import UNSET, Unset
 from typing import cast
 
 if TYPE_CHECKING:
+  from ..models.cf_publication import CFPublication
   from ..models.model_status_response_ct import ModelStatusResponseCt
   from ..models.model_status_response_last_rebuild_type_0 import ModelStatusResponseLastRebuildType0
   from ..models.model_status_response_processes_type_0_item import ModelStatusResponseProcessesType0Item
@@ -32,6 +33,7 @@ class ModelStatusResponse:
             serving (ModelStatusResponseServing):
             last_rebuild (ModelStatusResponseLastRebuildType0 | None):
             ct (ModelStatusResponseCt): progress, rebuilds claimed, newest event id; or the store error
+            cf_publication (CFPublication):
             processes (list[ModelStatusResponseProcessesType0Item] | None | Unset): every live process of every replica and
                 the CF version it serves
      """
@@ -39,6 +41,7 @@ class ModelStatusResponse:
     serving: ModelStatusResponseServing
     last_rebuild: ModelStatusResponseLastRebuildType0 | None
     ct: ModelStatusResponseCt
+    cf_publication: CFPublication
     processes: list[ModelStatusResponseProcessesType0Item] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -47,6 +50,7 @@ class ModelStatusResponse:
 
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.cf_publication import CFPublication # noqa: PLC0415
         from ..models.model_status_response_ct import ModelStatusResponseCt # noqa: PLC0415
         from ..models.model_status_response_last_rebuild_type_0 import ModelStatusResponseLastRebuildType0 # noqa: PLC0415
         from ..models.model_status_response_processes_type_0_item import ModelStatusResponseProcessesType0Item # noqa: PLC0415
@@ -60,6 +64,8 @@ class ModelStatusResponse:
             last_rebuild = self.last_rebuild
 
         ct = self.ct.to_dict()
+
+        cf_publication = self.cf_publication.to_dict()
 
         processes: list[dict[str, Any]] | None | Unset
         if isinstance(self.processes, Unset):
@@ -81,6 +87,7 @@ class ModelStatusResponse:
             "serving": serving,
             "last_rebuild": last_rebuild,
             "ct": ct,
+            "cf_publication": cf_publication,
         })
         if processes is not UNSET:
             field_dict["processes"] = processes
@@ -91,6 +98,7 @@ class ModelStatusResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.cf_publication import CFPublication # noqa: PLC0415
         from ..models.model_status_response_ct import ModelStatusResponseCt # noqa: PLC0415
         from ..models.model_status_response_last_rebuild_type_0 import ModelStatusResponseLastRebuildType0 # noqa: PLC0415
         from ..models.model_status_response_processes_type_0_item import ModelStatusResponseProcessesType0Item # noqa: PLC0415
@@ -124,6 +132,11 @@ class ModelStatusResponse:
 
 
 
+        cf_publication = CFPublication.from_dict(d.pop("cf_publication"))
+
+
+
+
         def _parse_processes(data: object) -> list[ModelStatusResponseProcessesType0Item] | None | Unset:
             if data is None:
                 return data
@@ -153,6 +166,7 @@ class ModelStatusResponse:
             serving=serving,
             last_rebuild=last_rebuild,
             ct=ct,
+            cf_publication=cf_publication,
             processes=processes,
         )
 
