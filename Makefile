@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test dev lint openapi faults bench-http bench-cf bench-cf-quality bench-content judge evaluate train clean browser-deps screenshots charts
+.PHONY: run test test-fast dev lint openapi faults bench-http bench-cf bench-cf-quality bench-content judge evaluate train clean browser-deps screenshots charts
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ dev: $(VENV)/.train-installed
 test: $(VENV)/.dev-installed browser-deps
 	$(BIN)/ruff check .
 	$(BIN)/pytest
+
+# The inner loop: everything but the multi-process, training and browser tests (a few minutes).
+test-fast: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/pytest -m "not slow and not browser"
 
 faults: $(VENV)/.train-installed
 	$(BIN)/python -m tests.faults --full

@@ -92,7 +92,7 @@ def test_trained_models_pass_most_persona_cases(content_models: dict[str, Any]) 
         model = content_models[case.shoe_type]
         results.append(judge_case(case, _judge_top(model, dict(case.answers)), sorted(set(model.brands))))
     failed = [(r.case.name, r.failures) for r in results if not r.passed]
-    assert len(failed) <= 6, failed  # the shipped 300-epoch models: see README "Recommendation quality"
+    assert len(failed) <= 6, failed  # the shipped 300-epoch models: see docs/quality.md
 
 
 @pytest.mark.parametrize("shoe_type", ["road", "trail"])
