@@ -14,6 +14,9 @@ from typing import Literal
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+VERSION = (
+    "1.2.0"  # the service's release (the OpenAPI document's `info.version`; pyproject.toml says the same)
+)
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
 

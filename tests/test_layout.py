@@ -4,6 +4,7 @@ and no store backend imports training code (checked on the source, statically, e
 from __future__ import annotations
 
 import ast
+import json
 from pathlib import Path
 
 import pytest
@@ -47,3 +48,13 @@ def test_serving_and_store_never_import_continuous_training(package: str) -> Non
         for path in sorted((SRC / package).rglob("*.py"))
     }
     assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_one_version_everywhere() -> None:
+    import tomllib
+
+    from src.config import PROJECT_ROOT, VERSION
+
+    project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]
+    assert project["version"] == VERSION
+    assert json.loads((PROJECT_ROOT / "openapi.json").read_text())["info"]["version"] == VERSION

@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 
 from src.api.errors import install_error_handlers
-from src.config import Settings, get_settings
+from src.config import VERSION, Settings, get_settings
 from src.serving.content import load_content_models, reload_content_models
 
 log = logging.getLogger("sonix")
@@ -91,7 +91,7 @@ def create_app(settings: Settings | None = None, *, initialize: bool = False) ->
 
     app = FastAPI(
         title="SONIX RUSH AI",
-        version="1.1.0",
+        version=VERSION,
         lifespan=lifespan,
         generate_unique_id_function=operation_id,
         docs_url=None,  # served from the service itself, with a CSP (src/api/docs.py)
