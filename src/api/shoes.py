@@ -68,11 +68,16 @@ _SHEET_RESPONSES: dict[int | str, dict[str, Any]] = {
                         "name": "Pegasus 37",
                         "brand": "Nike",
                         "release_year": 2020,
-                        "spec_source": "published",
+                        "spec_source": "original",
+                        "status": "active",
                         "shoe_type": "road",
                         "widths": ["regular", "wide"],
-                        "specs": {"weight_g": 283.0, "drop_mm": 10.0},
-                        "specs_in_words": ["weight 283 g", "drop 10 mm"],
+                        "specs": {"weight_g": 291.0, "drop_mm": 10.0},
+                        "specs_in_words": ["weight 291 g", "drop 10 mm"],
+                        "attributes": {"price_usd": 120.0, "audience_score": 87.0, "rocker": 0.0},
+                        "season": "all",
+                        "provenance": {"weight_g": "lab", "drop_mm": "brand", "price_usd": "runrepeat"},
+                        "source_rows": "road sheet row 72",
                     },
                 }
             }
@@ -138,6 +143,12 @@ def list_shoes(
     drop_max: Annotated[float | None, Query(ge=0, description="mm")] = None,
     stack_min: Annotated[float | None, Query(ge=0, description="heel stack, mm")] = None,
     stack_max: Annotated[float | None, Query(ge=0, description="heel stack, mm")] = None,
+    price_min: Annotated[
+        float | None, Query(ge=0, description="US dollars; shoes without a known price are left out")
+    ] = None,
+    price_max: Annotated[
+        float | None, Query(ge=0, description="US dollars; shoes without a known price are left out")
+    ] = None,
     sort: SortKey = "shoe_id",
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0)] = 0,
@@ -156,6 +167,7 @@ def list_shoes(
             "weight_g": (weight_min, weight_max),
             "drop_mm": (drop_min, drop_max),
             "heel_stack_mm": (stack_min, stack_max),
+            "price_usd": (price_min, price_max),
         },
         sort=sort,
         limit=limit,
@@ -171,7 +183,10 @@ def list_shoes(
     summary="A shoe's full spec sheet",
 )
 def get_shoe(shoe_id: ShoeId, request: Request, store: StoreDep, _key: ReadKey) -> Response:
-    body = _catalog(request, store).sheet_json(shoe_id)
+    """Every spec with its source (`provenance`: lab, brand, runrepeat, original, published, derived or
+    estimated); a retired shoe (`status`) stays readable for the runners who liked it."""
+    index = _catalog(request, store)
+    body = index.sheet_json(shoe_id) or index.sheet_json(shoe_id, store.shoe(shoe_id))
     if body is None:
         raise _unknown(shoe_id)
     return Response(body, media_type=JSON)

@@ -50,7 +50,11 @@ IntArray = npt.NDArray[np.intp]
 SERVING_FILE = "serving.npz"
 COSINE_SHARE = 0.5  # weight of the centred cosine in the match score; the rest is closeness
 ROUTING_WEIGHT = 0.04  # score cost of the farthest cluster (nearest: 0); see `routing_penalty`
-STALE_PENALTY = 0.05  # score cost per newer release of the same family
+STALE_PENALTY = 0.1  # score cost per newer release of the same family
+# Score cost of a poorly rated shoe: AUDIENCE_PENALTY at an audience score of AUDIENCE_LOW or below,
+# 0 at AUDIENCE_HIGH or above, linear between; a shoe without a score pays the catalog median's.
+AUDIENCE_PENALTY = 0.04
+AUDIENCE_LOW, AUDIENCE_HIGH = 75.0, 92.0
 MEMBRANE_PENALTY = 0.03  # score cost of a membrane upper nobody asked for
 FAMILY_CAP = 2  # versions of one model family in a result list
 _EPS = 1e-12
@@ -244,7 +248,11 @@ class ContentRecommender:
         self._xc2_t = np.ascontiguousarray((xc * xc).T)
         # Costs fixed per shoe: older versions, plus 1e-9 * position so that score ties break by
         # catalog order and results are deterministic.
-        self._fixed_penalty = version_penalty(self.versions_behind, STALE_PENALTY) + 1e-9 * np.arange(n)
+        self._fixed_penalty = (
+            version_penalty(self.versions_behind, STALE_PENALTY)
+            + audience_penalty(arrays.get("audience"), n)
+            + 1e-9 * np.arange(n)
+        )
         water = self.feature_names.index("water_resistance")
         self._water = water
         # A query asks for water resistance when it targets at least a water-repellent upper (1).
@@ -341,6 +349,17 @@ class ContentRecommender:
             for i, s in zip(idx.tolist(), scores.tolist(), strict=True)  # type: ignore[union-attr]
         )
         return b'{"status":"success","data":[' + items + b"]}"
+
+
+def audience_penalty(audience: npt.NDArray[Any] | None, n: int) -> FloatArray:
+    """Per-shoe rank cost from the audience score (see AUDIENCE_PENALTY); zeros without scores
+    (artifacts trained before the catalog had them)."""
+    if audience is None or audience.shape != (n,) or not np.isfinite(audience).any():
+        return np.zeros(n)
+    scores = np.asarray(audience, np.float64)
+    scores = np.where(np.isfinite(scores), scores, float(np.nanmedian(scores)))
+    low_share = np.clip((AUDIENCE_HIGH - scores) / (AUDIENCE_HIGH - AUDIENCE_LOW), 0.0, 1.0)
+    return AUDIENCE_PENALTY * low_share
 
 
 def descriptive_or_fallback(
