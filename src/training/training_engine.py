@@ -97,13 +97,13 @@ def records_to_arrays(
 
 
 # Arrays serving.npz carries besides the model (listed in the manifest as `serving_arrays`).
-DESCRIPTIVE_ARRAYS: tuple[str, ...] = ("family_ids", "versions_behind", "audience")
+DESCRIPTIVE_ARRAYS: tuple[str, ...] = ("family_ids", "versions_behind", "audience", "price")
 
 
 def descriptive_arrays(records: Sequence[dict[str, Any]]) -> dict[str, npt.NDArray[Any]]:
     """Per shoe, in `records_to_arrays` order (sorted by id): its model family's id, how many
-    newer release years that family has in the catalog (0 = the newest) and its RunRepeat audience
-    score (NaN when no source gives one).
+    newer release years that family has in the catalog (0 = the newest), its RunRepeat audience
+    score and its price in US dollars (NaN when no source gives one).
 
     Records from the store lack `family` unless `load_records` joined it from the catalog; a shoe
     without one is its own family."""
@@ -122,7 +122,9 @@ def descriptive_arrays(records: Sequence[dict[str, Any]]) -> dict[str, npt.NDArr
         sum(y > int(r["release_year"]) for y in years[fid]) for fid, r in zip(family_ids, rows, strict=True)
     ]
     audience = [r.get("audience_score") for r in rows]
+    price = [r.get("price_usd") for r in rows]
     return {
+        "price": np.array([np.nan if p is None else float(p) for p in price], dtype=np.float64),
         "family_ids": np.array(family_ids, dtype=np.int64),
         "versions_behind": np.array(behind, dtype=np.int64),
         "audience": np.array([np.nan if a is None else float(a) for a in audience], dtype=np.float64),
