@@ -1254,7 +1254,7 @@ def estimate_year(brand: str, name: str, known: list[dict[str, Any]]) -> int:
     if version <= 0:  # an unnumbered model is the family's first: a year before the others
         return int(max(min(r["release_year"] for r in relatives) - 1, 2015))
     nearest = min(relatives, key=lambda r: (abs(version_number(r["name"]) - version), -r["release_year"]))
-    step = version - version_number(nearest["name"]) if version_number(nearest["name"]) > 0 else 0
+    step = version - max(version_number(nearest["name"]), 1.0)  # an unnumbered model is version 1
     return int(min(max(nearest["release_year"] + round(step), 2015), 2025))
 
 

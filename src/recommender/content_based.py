@@ -50,7 +50,7 @@ IntArray = npt.NDArray[np.intp]
 SERVING_FILE = "serving.npz"
 COSINE_SHARE = 0.5  # weight of the centred cosine in the match score; the rest is closeness
 ROUTING_WEIGHT = 0.04  # score cost of the farthest cluster (nearest: 0); see `routing_penalty`
-STALE_PENALTY = 0.1  # score cost per newer release of the same family
+STALE_PENALTY = 0.2  # score cost per newer release of the same family (issue 22: 0.05 -> 0.2, measured)
 # Score cost of a poorly rated shoe: AUDIENCE_PENALTY at an audience score of AUDIENCE_LOW or below,
 # 0 at AUDIENCE_HIGH or above, linear between; a shoe without a score pays the catalog median's.
 AUDIENCE_PENALTY = 0.04
