@@ -93,6 +93,9 @@ def sync_detailed(
 ) -> Response[Problem | ShoeSheetResponse]:
     """ A shoe's full spec sheet
 
+     Every spec with its source (`provenance`: lab, brand, runrepeat, original, published, derived or
+    estimated); a retired shoe (`status`) stays readable for the runners who liked it.
+
     Args:
         shoe_id (str):
 
@@ -124,6 +127,9 @@ def sync(
 ) -> Problem | ShoeSheetResponse | None:
     """ A shoe's full spec sheet
 
+     Every spec with its source (`provenance`: lab, brand, runrepeat, original, published, derived or
+    estimated); a retired shoe (`status`) stays readable for the runners who liked it.
+
     Args:
         shoe_id (str):
 
@@ -149,6 +155,9 @@ async def asyncio_detailed(
 
 ) -> Response[Problem | ShoeSheetResponse]:
     """ A shoe's full spec sheet
+
+     Every spec with its source (`provenance`: lab, brand, runrepeat, original, published, derived or
+    estimated); a retired shoe (`status`) stays readable for the runners who liked it.
 
     Args:
         shoe_id (str):
@@ -180,6 +189,9 @@ async def asyncio(
 
 ) -> Problem | ShoeSheetResponse | None:
     """ A shoe's full spec sheet
+
+     Every spec with its source (`provenance`: lab, brand, runrepeat, original, published, derived or
+    estimated); a retired shoe (`status`) stays readable for the runners who liked it.
 
     Args:
         shoe_id (str):

@@ -36,6 +36,8 @@ def _get_kwargs(
     drop_max: float | None | Unset = UNSET,
     stack_min: float | None | Unset = UNSET,
     stack_max: float | None | Unset = UNSET,
+    price_min: float | None | Unset = UNSET,
+    price_max: float | None | Unset = UNSET,
     sort: ListShoesSort | Unset = ListShoesSort.SHOE_ID,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
@@ -148,6 +150,20 @@ def _get_kwargs(
         json_stack_max = stack_max
     params["stack_max"] = json_stack_max
 
+    json_price_min: float | None | Unset
+    if isinstance(price_min, Unset):
+        json_price_min = UNSET
+    else:
+        json_price_min = price_min
+    params["price_min"] = json_price_min
+
+    json_price_max: float | None | Unset
+    if isinstance(price_max, Unset):
+        json_price_max = UNSET
+    else:
+        json_price_max = price_max
+    params["price_max"] = json_price_max
+
     json_sort: str | Unset = UNSET
     if not isinstance(sort, Unset):
         json_sort = sort.value
@@ -233,6 +249,8 @@ def sync_detailed(
     drop_max: float | None | Unset = UNSET,
     stack_min: float | None | Unset = UNSET,
     stack_max: float | None | Unset = UNSET,
+    price_min: float | None | Unset = UNSET,
+    price_max: float | None | Unset = UNSET,
     sort: ListShoesSort | Unset = ListShoesSort.SHOE_ID,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
@@ -258,6 +276,8 @@ def sync_detailed(
         drop_max (float | None | Unset): mm
         stack_min (float | None | Unset): heel stack, mm
         stack_max (float | None | Unset): heel stack, mm
+        price_min (float | None | Unset): US dollars; shoes without a known price are left out
+        price_max (float | None | Unset): US dollars; shoes without a known price are left out
         sort (ListShoesSort | Unset):  Default: ListShoesSort.SHOE_ID.
         limit (int | Unset):  Default: 20.
         offset (int | Unset):  Default: 0.
@@ -285,6 +305,8 @@ drop_min=drop_min,
 drop_max=drop_max,
 stack_min=stack_min,
 stack_max=stack_max,
+price_min=price_min,
+price_max=price_max,
 sort=sort,
 limit=limit,
 offset=offset,
@@ -313,6 +335,8 @@ def sync(
     drop_max: float | None | Unset = UNSET,
     stack_min: float | None | Unset = UNSET,
     stack_max: float | None | Unset = UNSET,
+    price_min: float | None | Unset = UNSET,
+    price_max: float | None | Unset = UNSET,
     sort: ListShoesSort | Unset = ListShoesSort.SHOE_ID,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
@@ -338,6 +362,8 @@ def sync(
         drop_max (float | None | Unset): mm
         stack_min (float | None | Unset): heel stack, mm
         stack_max (float | None | Unset): heel stack, mm
+        price_min (float | None | Unset): US dollars; shoes without a known price are left out
+        price_max (float | None | Unset): US dollars; shoes without a known price are left out
         sort (ListShoesSort | Unset):  Default: ListShoesSort.SHOE_ID.
         limit (int | Unset):  Default: 20.
         offset (int | Unset):  Default: 0.
@@ -366,6 +392,8 @@ drop_min=drop_min,
 drop_max=drop_max,
 stack_min=stack_min,
 stack_max=stack_max,
+price_min=price_min,
+price_max=price_max,
 sort=sort,
 limit=limit,
 offset=offset,
@@ -388,6 +416,8 @@ async def asyncio_detailed(
     drop_max: float | None | Unset = UNSET,
     stack_min: float | None | Unset = UNSET,
     stack_max: float | None | Unset = UNSET,
+    price_min: float | None | Unset = UNSET,
+    price_max: float | None | Unset = UNSET,
     sort: ListShoesSort | Unset = ListShoesSort.SHOE_ID,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
@@ -413,6 +443,8 @@ async def asyncio_detailed(
         drop_max (float | None | Unset): mm
         stack_min (float | None | Unset): heel stack, mm
         stack_max (float | None | Unset): heel stack, mm
+        price_min (float | None | Unset): US dollars; shoes without a known price are left out
+        price_max (float | None | Unset): US dollars; shoes without a known price are left out
         sort (ListShoesSort | Unset):  Default: ListShoesSort.SHOE_ID.
         limit (int | Unset):  Default: 20.
         offset (int | Unset):  Default: 0.
@@ -440,6 +472,8 @@ drop_min=drop_min,
 drop_max=drop_max,
 stack_min=stack_min,
 stack_max=stack_max,
+price_min=price_min,
+price_max=price_max,
 sort=sort,
 limit=limit,
 offset=offset,
@@ -468,6 +502,8 @@ async def asyncio(
     drop_max: float | None | Unset = UNSET,
     stack_min: float | None | Unset = UNSET,
     stack_max: float | None | Unset = UNSET,
+    price_min: float | None | Unset = UNSET,
+    price_max: float | None | Unset = UNSET,
     sort: ListShoesSort | Unset = ListShoesSort.SHOE_ID,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
@@ -493,6 +529,8 @@ async def asyncio(
         drop_max (float | None | Unset): mm
         stack_min (float | None | Unset): heel stack, mm
         stack_max (float | None | Unset): heel stack, mm
+        price_min (float | None | Unset): US dollars; shoes without a known price are left out
+        price_max (float | None | Unset): US dollars; shoes without a known price are left out
         sort (ListShoesSort | Unset):  Default: ListShoesSort.SHOE_ID.
         limit (int | Unset):  Default: 20.
         offset (int | Unset):  Default: 0.
@@ -521,6 +559,8 @@ drop_min=drop_min,
 drop_max=drop_max,
 stack_min=stack_min,
 stack_max=stack_max,
+price_min=price_min,
+price_max=price_max,
 sort=sort,
 limit=limit,
 offset=offset,
