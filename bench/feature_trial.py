@@ -21,7 +21,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from src.config import ATTRIBUTE_COLUMNS, ROAD_FEATURES, SHOE_TYPES, TRAIL_FEATURES  # noqa: E402
+from src.config import ATTRIBUTE_COLUMNS, ROAD_FEATURES, SHOE_TYPES, TRAIL_FEATURES
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -35,16 +35,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if unknown:
         print(f"not attribute columns: {unknown} (choose from {ATTRIBUTE_COLUMNS})", file=sys.stderr)
         return 2
-    # in place: FEATURES and the answer mappings hold these very lists
-    ROAD_FEATURES.extend(extra)
-    TRAIL_FEATURES.extend(extra)
-
     from bench.judge.__main__ import main as judge_main
     from src.config import get_settings
     from src.training.training_engine import load_records, train
 
-    for shoe_type in SHOE_TYPES:
-        records = load_records(shoe_type)
+    catalogs = {shoe_type: load_records(shoe_type) for shoe_type in SHOE_TYPES}  # validated as shipped
+    # then, in place: FEATURES and the answer mappings hold these very lists
+    ROAD_FEATURES.extend(extra)
+    TRAIL_FEATURES.extend(extra)
+    for shoe_type, records in catalogs.items():
         for column in extra:
             known = [float(r[column]) for r in records if r.get(column) is not None]
             fill = float(np.median(known)) if known else 0.0

@@ -904,6 +904,15 @@ def _audience(cell: str) -> float | None:
     return float(match.group(1)) if match else None
 
 
+def _popularity(cell: str) -> float | None:
+    """RunRepeat's "#72 Top 20%" / "#352 Bottom 45%" -> percentile, 100 = the most popular."""
+    match = re.search(r"(Top|Bottom)\s+(\d+)%", cell)
+    if not match:
+        return None
+    share = float(match.group(2))
+    return 100.0 - share if match.group(1) == "Top" else share
+
+
 def _price(cell: str) -> float | None:
     match = re.fullmatch(r"\s*\$(\d+(?:\.\d+)?)\s*", cell)
     return float(match.group(1)) if match else None  # other currencies (Rp) are left unknown
@@ -1196,6 +1205,7 @@ def original_specs(
     attrs: dict[str, Any] = {
         "price_usd": _price(raw.get("Price", "")),
         "audience_score": _audience(raw.get("Audience score", "")),
+        "popularity": _popularity(raw.get("Popularity", "")),
         "rocker": int(raw["Rocker"]) if raw.get("Rocker") in ("0", "1") else None,
         "toebox_width": _level(raw.get("Toebox width", ""), _TOEBOX),
         "torsional_rigidity": _level(raw.get("Torsional rigidity", ""), _LEVEL3),
@@ -1296,7 +1306,7 @@ def merge(hand: list[dict[str, Any]], trail: bool, taken: set[tuple[str, str]]) 
                 prov[column] = "estimated"
             values["water_resistance"] = max(row["water_resistance"], 1)
             prov["water_resistance"] = "derived"
-            for column in ("price_usd", "audience_score", "durability"):
+            for column in ("price_usd", "audience_score", "popularity", "durability"):
                 values[column] = None
                 prov.pop(column, None)
             row.update(values)

@@ -79,12 +79,14 @@ FEATURES: dict[str, list[str]] = {"road": ROAD_FEATURES, "trail": TRAIL_FEATURES
 
 # Attributes from the original system's sheets: numeric, empty when no source gives them, never
 # model features (which ones could be is measured in docs/catalog.md). price_usd and audience_score
-# as RunRepeat lists them; rocker, orthotic_friendly 0/1; toebox_width 1 narrow / 2 medium / 3 wide;
+# as RunRepeat lists them; popularity = RunRepeat's popularity rank as a percentile (100 = the most
+# popular shoe, from "Top 5%" / "Bottom 45%"); rocker, orthotic_friendly 0/1; toebox_width 1 narrow / 2 medium / 3 wide;
 # torsional_rigidity and heel_counter 1 flexible / 2 moderate / 3 stiff; durability 1 bad .. 3 good
 # (mean of the toebox, heel padding and outsole ratings).
 ATTRIBUTE_COLUMNS: list[str] = [
     "price_usd",
     "audience_score",
+    "popularity",
     "rocker",
     "toebox_width",
     "torsional_rigidity",
@@ -95,6 +97,7 @@ ATTRIBUTE_COLUMNS: list[str] = [
 ATTRIBUTE_RANGES: dict[str, tuple[float, float, bool]] = {
     "price_usd": (10, 1000, False),
     "audience_score": (0, 100, False),
+    "popularity": (0, 100, False),
     "rocker": (0, 1, True),
     "toebox_width": (1, 3, True),
     "torsional_rigidity": (1, 3, True),

@@ -238,6 +238,7 @@ def test_artifact_without_family_arrays_still_serves_and_says_retrain(
         "versions_behind",
         "audience",
         "price",
+        "popularity",
     ]
     old = {k: v for k, v in arrays.items() if k not in ("family_ids", "versions_behind")}
     with caplog.at_level("WARNING"):

@@ -55,6 +55,10 @@ STALE_PENALTY = 0.2  # score cost per newer release of the same family (issue 22
 # 0 at AUDIENCE_HIGH or above, linear between; a shoe without a score pays the catalog median's.
 AUDIENCE_PENALTY = 0.04
 AUDIENCE_LOW, AUDIENCE_HIGH = 75.0, 92.0
+# Score cost of an obscure shoe: POPULARITY_PENALTY at RunRepeat's least popular, 0 at the most
+# (percentile; unknown = the catalog median): among the many shoes the sheets' coarse ratings tie,
+# the ones runners actually buy come first.
+POPULARITY_PENALTY = 0.06
 BUDGET_SEVERITY = 0.5  # a missed budget weighs less than any question's must-have (the lowest is 1)
 MEMBRANE_PENALTY = 0.03  # score cost of a membrane upper nobody asked for
 FAMILY_CAP = 2  # versions of one model family in a result list
@@ -257,6 +261,7 @@ class ContentRecommender:
         self._fixed_penalty = (
             version_penalty(self.versions_behind, STALE_PENALTY)
             + audience_penalty(arrays.get("audience"), n)
+            + popularity_penalty(arrays.get("popularity"), n)
             + 1e-9 * np.arange(n)
         )
         water = self.feature_names.index("water_resistance")
@@ -388,6 +393,15 @@ def audience_penalty(audience: npt.NDArray[Any] | None, n: int) -> FloatArray:
     scores = np.where(np.isfinite(scores), scores, float(np.nanmedian(scores)))
     low_share = np.clip((AUDIENCE_HIGH - scores) / (AUDIENCE_HIGH - AUDIENCE_LOW), 0.0, 1.0)
     return AUDIENCE_PENALTY * low_share
+
+
+def popularity_penalty(popularity: npt.NDArray[Any] | None, n: int) -> FloatArray:
+    """Per-shoe rank cost from the popularity percentile (see POPULARITY_PENALTY); zeros without it."""
+    if popularity is None or popularity.shape != (n,) or not np.isfinite(popularity).any():
+        return np.zeros(n)
+    pct = np.asarray(popularity, np.float64)
+    pct = np.where(np.isfinite(pct), pct, float(np.nanmedian(pct)))
+    return POPULARITY_PENALTY * (1.0 - np.clip(pct, 0.0, 100.0) / 100.0)
 
 
 def descriptive_or_fallback(

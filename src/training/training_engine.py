@@ -97,7 +97,7 @@ def records_to_arrays(
 
 
 # Arrays serving.npz carries besides the model (listed in the manifest as `serving_arrays`).
-DESCRIPTIVE_ARRAYS: tuple[str, ...] = ("family_ids", "versions_behind", "audience", "price")
+DESCRIPTIVE_ARRAYS: tuple[str, ...] = ("family_ids", "versions_behind", "audience", "price", "popularity")
 
 
 def descriptive_arrays(records: Sequence[dict[str, Any]]) -> dict[str, npt.NDArray[Any]]:
@@ -123,7 +123,9 @@ def descriptive_arrays(records: Sequence[dict[str, Any]]) -> dict[str, npt.NDArr
     ]
     audience = [r.get("audience_score") for r in rows]
     price = [r.get("price_usd") for r in rows]
+    popularity = [r.get("popularity") for r in rows]
     return {
+        "popularity": np.array([np.nan if p is None else float(p) for p in popularity], dtype=np.float64),
         "price": np.array([np.nan if p is None else float(p) for p in price], dtype=np.float64),
         "family_ids": np.array(family_ids, dtype=np.int64),
         "versions_behind": np.array(behind, dtype=np.int64),
