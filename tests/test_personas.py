@@ -30,8 +30,9 @@ def as_many_as_the_catalog_has(feature: str, pred: Callable[[np.ndarray], np.nda
     set (a must-have of a higher-priority question), up to ten."""
     return (
         f"{feature} as far as the catalog's {given} shoes allow",
-        lambda top, cat: int(pred(top[feature]).sum())
-        >= min(10, int((pred(cat[feature]) & (cat[given] == 1)).sum())),
+        lambda top, cat: (
+            int(pred(top[feature]).sum()) >= min(10, int((pred(cat[feature]) & (cat[given] == 1)).sum()))
+        ),
     )
 
 
