@@ -26,7 +26,14 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from src.config import DESCRIPTIVE_COLUMNS, METADATA_COLUMNS, ROAD_FEATURES, TRAIL_FEATURES  # noqa: E402
+from src.config import (  # noqa: E402
+    ATTRIBUTE_COLUMNS,
+    DESCRIPTIVE_COLUMNS,
+    EXTRA_COLUMNS,
+    METADATA_COLUMNS,
+    ROAD_FEATURES,
+    TRAIL_FEATURES,
+)
 
 ROAD = """
 @Nike
@@ -778,19 +785,698 @@ def parse_table(text: str, trail: bool) -> list[dict[str, Any]]:
     return rows
 
 
+# --- the original system's data (data/original/, MIT licence, copyright SONIX RUSH) -------------
+# The RunRepeat spec sheets the original system was prepared from, and its processed feature tables.
+# Every sheet row and every processed row becomes a catalog shoe: matched to a hand-table row above
+# when it is the same model (the id stays), else appended as a new shoe. See data/README.md.
+ORIGINAL_DIR = Path(__file__).resolve().parent / "original"
+ROAD_SHEET = "SONIX utilities - Road.csv"
+TRAIL_SHEET = "SONIX utilities - Trail.csv"
+ROAD_PROCESSED = "road_dataset.csv"
+TRAIL_PROCESSED = "trail_dataset.csv"
+
+OZ_TO_G = 28.349523125
+
+# Sheet and processed-table brand spellings -> the catalog's.
+BRANDS: dict[str, str] = {
+    "asics": "ASICS", "adidas": "Adidas", "nike": "Nike", "jordan": "Jordan", "brooks": "Brooks",
+    "saucony": "Saucony", "new balance": "New Balance", "hoka": "Hoka", "mizuno": "Mizuno", "on": "On",
+    "altra": "Altra", "puma": "Puma", "under armour": "Under Armour", "reebok": "Reebok",
+    "skechers": "Skechers", "salomon": "Salomon", "allbirds": "Allbirds", "nobull": "NOBULL",
+    "xero": "Xero", "xero shoes": "Xero", "diadora": "Diadora", "topo": "Topo Athletic",
+    "topo athletic": "Topo Athletic", "inov8": "Inov-8", "inov-8": "Inov-8", "merrell": "Merrell",
+    "apl": "APL", "la sportiva": "La Sportiva", "kailas": "Kailas", "keen": "KEEN", "icebug": "Icebug",
+    "nnormal": "NNormal", "scarpa": "Scarpa", "the north face": "The North Face",
+}  # fmt: skip
+
+# Sheet names that spell a hand-table model differently: (brand, sheet key) -> hand-table key.
+ALIASES: dict[tuple[str, str], str] = {
+    ("Nike", "airzoompegasus38"): "pegasus38",
+    ("Nike", "airzoompegasus39"): "pegasus39",
+    ("Nike", "zoomxvaporflynext%2"): "vaporflynext%2",
+    ("Nike", "alphafly2"): "alphaflynext%2",
+    ("Nike", "infinityrn4"): "reactinfinityrun4",
+    ("Nike", "zoomxstreakfly"): "streakfly",
+    ("New Balance", "supercompelitev3"): "scelitev3",
+    ("New Balance", "supercompelitev4"): "scelitev4",
+    ("New Balance", "supercompelitev5"): "scelitev5",
+    ("New Balance", "supercomptrainerv2"): "sctrainerv2",
+    ("Skechers", "gorunmaxroad6"): "maxroad6",
+    ("Nike", "zoomxinvinciblerunflyknit2"): "invincible2",
+    ("Nike", "terrakiger9"): "kiger9",
+    ("Hoka", "challenger7gtx"): "challengeratr7gtx",
+    ("Mizuno", "wwavehorizon7"): "wavehorizon7",
+}
+# The processed road table's row 12 is named "adidas wave horizon 7" but holds the Adizero Adios 7's
+# figures (road sheet row 24: 7.5 oz, 8.7 mm drop, 31.6 / 22.9 mm).
+PROCESSED_NAME_FIXES: dict[tuple[str, str], tuple[str, str]] = {
+    ("adidas", "wave horizon 7"): ("Adidas", "Adizero Adios 7")
+}
+MEMBRANE_WORDS = re.compile(r"\s+(GTX|Waterproof|All-Wthr|Shield)\b")
+
+# Lab and brand figures disagree (a lab measures one pair of men's US 9 with the insole in, at fixed
+# points; a brand states its design figures). The rule: weight = lab (men's US 9), else brand;
+# heel and forefoot stack = the brand's pair, else the lab's pair (never one of each); drop = the
+# same source's stated drop when it matches its stacks within 1 mm, else heel - forefoot (derived).
+PROVENANCE_CODES = ("lab", "brand", "runrepeat", "original", "published", "derived", "estimated")
+
+_LEVEL3 = {"flexible": 1, "moderate": 2, "stiff": 3}
+_TOEBOX = {"narrow": 1, "medium": 2, "wide": 3}
+_DURABILITY = {"bad": 1, "decent": 2, "good": 3}
+_SOFTNESS = {"firm": 3, "balanced": 5, "soft": 7}
+_BREATH = {"warm": 2, "moderate": 4, "breathable": 5}
+_ENERGY = {"low": 4, "moderate": 6, "high": 8}
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.replace("\u2010", "-").split())
+
+
+def canonical_brand(raw: str) -> str:
+    key = _clean(raw).lower()
+    return BRANDS.get(key, _clean(raw))
+
+
+def model_key(brand: str, name: str) -> str:
+    """A spelling-insensitive key: lower case, brand prefix and marketing prefixes dropped,
+    "2.0" = "2", only letters, digits, "+" and "%" kept."""
+    text = _clean(name).lower()
+    for prefix in {brand.lower(), brand.lower().replace("-", ""), "hoka one one"}:
+        if text.startswith(prefix + " "):
+            text = text[len(prefix) + 1 :]
+    if brand == "Xero" and text.startswith("shoes "):
+        text = text[len("shoes ") :]
+    text = re.sub(r"(\d+)\.0\b", r"\1", text)
+    text = re.sub(r"[^a-z0-9+%]", "", text)
+    for junk in ("freshfoamx", "freshfoam", "fuelcell"):
+        text = text.replace(junk, "")
+    if brand == "New Balance" and text.startswith("foam"):  # the sheet's "Foam Arishi v4"
+        text = text[len("foam") :]
+    return text
+
+
+def _sheet_name(brand: str, name: str) -> str:
+    text = _clean(name)
+    for prefix in (brand, "HOKA", "Shoes"):
+        if text.lower().startswith(prefix.lower() + " "):
+            text = text[len(prefix) + 1 :]
+    return text
+
+
+def _pair(cell: str, unit: str) -> tuple[float | None, float | None, float | None]:
+    """(lab, brand, unlabelled) from a "lab brand" cell such as "9.4 mm 10.0 mm" or "7.9 oz / 225g
+    8.1 oz / 230g"; a single figure is unlabelled (the sheet does not say which it is)."""
+    pattern = r"(-?\d+(?:\.\d+)?)\s*g\b" if unit == "g" else r"(-?\d+(?:\.\d+)?)\s*mm"
+    found = [float(v) for v in re.findall(pattern, cell)]
+    if len(found) >= 2:
+        return found[0], found[1], None
+    if len(found) == 1:
+        return None, None, found[0]
+    return None, None, None
+
+
+def _level(cell: str, table: dict[str, int]) -> int | None:
+    return table.get(_clean(cell).lower())
+
+
+def _audience(cell: str) -> float | None:
+    match = re.match(r"\s*(\d{2,3})\b", cell)
+    return float(match.group(1)) if match else None
+
+
+def _popularity(cell: str) -> float | None:
+    """RunRepeat's "#72 Top 20%" / "#352 Bottom 45%" -> percentile, 100 = the most popular."""
+    match = re.search(r"(Top|Bottom)\s+(\d+)%", cell)
+    if not match:
+        return None
+    share = float(match.group(2))
+    return 100.0 - share if match.group(1) == "Top" else share
+
+
+def _price(cell: str) -> float | None:
+    match = re.fullmatch(r"\s*\$(\d+(?:\.\d+)?)\s*", cell)
+    return float(match.group(1)) if match else None  # other currencies (Rp) are left unknown
+
+
+def read_sheet(path: Path, trail: bool) -> list[dict[str, Any]]:
+    """The sheet's rows, one per model (repeated rows keep their first occurrence), in file order."""
+    out: list[dict[str, Any]] = []
+    seen: set[tuple[str, str]] = set()
+    with path.open(newline="", encoding="utf-8") as handle:
+        for line, raw in enumerate(csv.DictReader(handle), start=2):
+            if trail:
+                full = _clean(raw["Brand-Name"])
+                brand = ""
+                for spelling in sorted(BRANDS, key=len, reverse=True):
+                    if full.lower().startswith(spelling + " "):
+                        brand, name = BRANDS[spelling], full[len(spelling) + 1 :]
+                        break
+                else:
+                    raise ValueError(f"{path.name} line {line}: unknown brand in {full!r}")
+            else:
+                brand = canonical_brand(raw["Brand"])
+                name = _sheet_name(brand, raw["Name"])
+            key = (brand, model_key(brand, name))
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append({"brand": brand, "name": name, "key": key[1], "line": line, "raw": raw})
+    return out
+
+
+def read_processed(path: Path) -> dict[tuple[str, str], dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    out: dict[tuple[str, str], dict[str, str]] = {}
+    for line, row in enumerate(rows, start=2):
+        brand, name = PROCESSED_NAME_FIXES.get((row["brand"], row["name"]), (row["brand"], row["name"]))
+        brand = canonical_brand(brand)
+        row = {**row, "line": str(line)}
+        key = model_key(brand, name)
+        out.setdefault((brand, ALIASES.get((brand, key), key)), row)
+    return out
+
+
+def _num_out(value: float) -> float | int:
+    rounded = round(value, 1)
+    return int(rounded) if float(rounded).is_integer() else rounded
+
+
+def _stacks(
+    heel: tuple[float | None, float | None, float | None],
+    fore: tuple[float | None, float | None, float | None],
+    drop: tuple[float | None, float | None, float | None],
+) -> tuple[float, float, float, str, str] | None:
+    """(heel, forefoot, drop, stack source, drop source) by the lab-vs-brand rule above."""
+    for index, source in ((1, "brand"), (0, "lab"), (2, "runrepeat")):
+        h, f = heel[index], fore[index]
+        if h is None or f is None:
+            continue
+        stated = drop[index]
+        if stated is not None and abs(stated - (h - f)) <= 1.0 and stated >= 0:
+            return h, f, stated, source, source
+        return h, f, max(h - f, 0.0), source, "derived"
+    return None
+
+
+def original_specs(
+    sheet: dict[str, Any] | None,
+    processed: dict[str, str] | None,
+    hand: dict[str, Any] | None,
+    trail: bool,
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Catalog values and per-field provenance for a shoe the original data covers.
+
+    Priority per field: the sheet (lab / brand / RunRepeat category), then the processed table
+    (`original`), then a fixed rule on sourced cells of the same shoe (`derived`), and only then the
+    hand table's judgement or a fixed default (`estimated`)."""
+    raw = sheet["raw"] if sheet else {}
+    values: dict[str, Any] = {}
+    prov: dict[str, str] = {}
+
+    def put(column: str, value: Any, source: str) -> None:
+        values[column] = value
+        prov[column] = source
+
+    def fallback(column: str, default: Any) -> None:
+        put(column, hand[column] if hand else default, "estimated")
+
+    # weight: lab, else brand, else the unlabelled figure, else the processed lab ounces
+    w_lab, w_brand, w_one = _pair(raw.get("Weight lab Weight brand", ""), "g")
+    if w_lab is not None:
+        put("weight_g", w_lab, "lab")
+    elif w_brand is not None:
+        put("weight_g", w_brand, "brand")
+    elif w_one is not None:
+        put("weight_g", w_one, "runrepeat")
+    elif processed and float(processed["weight_lab_oz"]) > 0:
+        put("weight_g", round(float(processed["weight_lab_oz"]) * OZ_TO_G), "original")
+    else:
+        fallback("weight_g", 280)
+
+    heel_col = "Heel stack lab Heel stack brand" if trail else "Heel lab Heel brand"
+    stacks = _stacks(
+        _pair(raw.get(heel_col, ""), "mm"),
+        _pair(raw.get("Forefoot lab Forefoot brand", ""), "mm"),
+        _pair(raw.get("Drop lab Drop brand", ""), "mm"),
+    )
+    if stacks is None and processed and float(processed["heel_lab_mm"]) > 0:
+        h, f = float(processed["heel_lab_mm"]), float(processed["forefoot_lab_mm"])
+        stacks = (h, f, max(h - f, 0.0), "original", "derived")
+    if stacks is not None:
+        h, f, d, stack_source, drop_source = stacks
+        put("heel_stack_mm", _num_out(h), stack_source)
+        put("forefoot_stack_mm", _num_out(f), stack_source)
+        put("drop_mm", _num_out(d), drop_source)
+    else:
+        for column in ("heel_stack_mm", "forefoot_stack_mm", "drop_mm"):
+            fallback(column, {"heel_stack_mm": 34, "forefoot_stack_mm": 26, "drop_mm": 8}[column])
+
+    soft = _level(raw.get("Midsole softness", ""), _SOFTNESS)
+    p_soft = int(float(processed["midsole_softness"])) if processed else 0
+    if soft is not None:
+        put("midsole_softness", soft, "runrepeat")
+    elif p_soft > 0:
+        put("midsole_softness", {1: 3, 3: 5, 5: 7}.get(p_soft, 5), "original")
+    else:
+        fallback("midsole_softness", 5)
+
+    pace = raw.get("Pace", "")
+    plate_cell = raw.get("Plate", "")
+    carbon = "Carbon" in plate_cell or bool(processed and processed.get("plate_carbon_plate") == "1")
+    if sheet or processed:
+        hand_plate = hand["plate"] if hand else 0
+        if carbon:
+            put("plate", 2, "runrepeat" if sheet else "original")
+        elif hand_plate == 1:
+            put("plate", 1, "estimated")  # a nylon / TPU plate: the sheet records carbon plates only
+        else:
+            put("plate", 0, "runrepeat" if sheet else "original")
+
+    # responsiveness: trail shoes only (RunRepeat's energy return); the road sheets rate no energy
+    # return, so the road catalog has no responsiveness column rather than 450 estimates
+    if trail:
+        energy = _level(raw.get("Energy return", ""), _ENERGY)
+        p_energy = int(float(processed.get("energy_return", "0"))) if processed else 0
+        if energy is not None:
+            put("responsiveness", energy, "runrepeat")
+        elif p_energy > 0:
+            put("responsiveness", {1: 4, 3: 6, 5: 8}.get(p_energy, 6), "original")
+        else:
+            fallback("responsiveness", 5)
+
+    arch = raw.get("Arch support", "")
+    if arch:
+        put("stability", int(arch in ("Stability", "Motion control")), "runrepeat")
+    elif processed:
+        put("stability", int(processed["arch_stability"] == "1"), "original")
+    else:
+        fallback("stability", 0)
+
+    widths = raw.get("Widths available", "")
+    if widths:
+        # offered in that width, or (narrow, wide) built on a last of that fit: RunRepeat's
+        # "Width / fit" (a racer's snug last suits a narrow foot; Altra's foot-shaped last a wide one)
+        # Narrow: sold narrow, or a last RunRepeat measures narrow (a racer's snug fit suits a narrow
+        # foot). Wide: sold in X-Wide, or in Wide on a last RunRepeat does not measure narrow at the
+        # toebox or overall (a wide size of a narrow racing last does not fit a wide foot).
+        fit, toebox = raw.get("Width / fit", ""), raw.get("Toebox width", "")
+        narrow_last = fit == "Narrow" or toebox == "Narrow"
+        put("width_narrow", int("Narrow" in widths or fit == "Narrow"), "derived")
+        put("width_regular", int("Normal" in widths or widths.strip() in ("", "-")), "runrepeat")
+        put("width_wide", int("X-Wide" in widths or ("Wide" in widths and not narrow_last)), "derived")
+        if not (values["width_narrow"] or values["width_regular"] or values["width_wide"]):
+            put("width_regular", 1, "derived")
+    else:
+        for column in ("width_narrow", "width_regular", "width_wide"):
+            fallback(column, int(column == "width_regular"))
+
+    name_text = f"{sheet['name'] if sheet else ''} {hand['name'] if hand else ''}"
+    waterproofing = raw.get("Waterproofing", "")
+    if "Waterproof" in waterproofing.replace("Water repellent", ""):
+        put("water_resistance", 2, "runrepeat")
+    elif "Water repellent" in waterproofing:
+        put("water_resistance", 1, "runrepeat")
+    elif processed and processed.get("waterproof") == "1":
+        put("water_resistance", 2, "original")
+    elif processed and processed.get("water_repellent") == "1":
+        put("water_resistance", 1, "original")
+    else:  # the model name says it: GTX / Waterproof / All-Wthr membranes, a Shield finish
+        membrane = re.search(r"\b(GTX|Gore-Tex|Waterproof|WP|All-Wthr)\b", name_text)
+        put("water_resistance", 2 if membrane else 1 if "Shield" in name_text else 0, "derived")
+
+    breath = _level(raw.get("Breathability", ""), _BREATH)
+    p_breath = int(float(processed["breathability_scaled"])) if processed else 0
+    if breath is not None:
+        put("breathability", breath, "runrepeat")
+    elif p_breath > 0:
+        put("breathability", {1: 2, 3: 4, 5: 5}.get(p_breath, 4), "original")
+    else:
+        fallback("breathability", 2 if values["water_resistance"] == 2 else 4)
+
+    # warmth: RunRepeat's season (winter shoes and membranes are warm), else the processed
+    # season flags, else the membrane alone
+    season = _clean(raw.get("Season", "")).replace(" ", "")
+    membrane_on = values["water_resistance"] == 2
+    if season in ("Winter", "SummerAllseasons", "Allseasons"):
+        put("warmth", 4 if season == "Winter" or membrane_on else 2, "runrepeat")
+    elif processed and any(processed[f"season_{s}"] == "1" for s in ("winter", "summer", "all")):
+        put("warmth", 4 if processed["season_winter"] == "1" or membrane_on else 2, "original")
+    else:
+        put("warmth", 4 if membrane_on else 2, "derived")
+
+    insole = raw.get("Removable insole", "")
+    if insole in ("0", "1"):
+        put("removable_insole", int(insole), "runrepeat")
+    elif processed:
+        put("removable_insole", int(processed["removable_insole"] == "1"), "original")
+    else:
+        fallback("removable_insole", 1)
+
+    if pace:
+        daily, tempo, comp = "Daily" in pace, "Tempo" in pace, "Competition" in pace
+        uses_from = "runrepeat"
+    elif processed and "pace_daily_running" in processed:
+        daily = processed["pace_daily_running"] == "1"
+        tempo = processed["pace_tempo"] == "1"
+        comp = processed["pace_competition"] == "1"
+        uses_from = "original"
+    else:
+        daily = tempo = comp = False
+        uses_from = ""
+    if uses_from:
+        put("use_daily", int(daily), uses_from)
+        put("use_tempo", int(tempo), uses_from)
+        # "Competition" alongside "Tempo" is a racer only with a carbon plate at racing weight
+        # (<= 235 g); otherwise a tempo trainer that can race (use_race marks racers only)
+        if comp and tempo and (values["plate"] != 2 or values["weight_g"] > 235):
+            put("use_race", 0, "derived")
+        else:
+            put("use_race", int(comp), uses_from)
+        if not (daily or tempo or comp):
+            put("use_daily", 1, "derived")
+    elif trail and sheet:
+        # The trail sheet has no pace column. Rule on its own ratings: a carbon plate races;
+        # RunRepeat's "lightweight" flag or a high energy return makes a shoe for fast running.
+        fast = raw.get("Lightweight") == "1" or raw.get("Energy return") == "High"
+        put("use_race", int(values["plate"] == 2), "derived")
+        put("use_tempo", int(fast), "derived")
+        put("use_daily", int(values["plate"] != 2 or not fast), "derived")
+    else:
+        for column in ("use_daily", "use_tempo", "use_race"):
+            fallback(column, int(column == "use_daily"))
+
+    if trail:
+        lug = _pair(raw.get("Lug depth", ""), "mm")[2]
+        p_lug = float(processed["lug_dept_mm"]) if processed else 0.0
+        if lug is not None and lug >= 1:
+            put("lug_depth_mm", _num_out(lug), "lab")
+        elif p_lug >= 1:
+            put("lug_depth_mm", _num_out(p_lug), "original")
+        else:
+            fallback("lug_depth_mm", 4)
+        rock = "Rock" in plate_cell or bool(processed and processed.get("plate_rock_plate") == "1")
+        put("rock_plate", int(rock), "runrepeat" if sheet else "original")
+        terrain = raw.get("Trail terrain", "")
+        if terrain and terrain != "-":
+            source = "runrepeat"
+            light, moderate, technical = "Light" in terrain, "Moderate" in terrain, "Technical" in terrain
+        elif processed:
+            source = "original"
+            light = processed["terrain_light"] == "1"
+            moderate = processed["terrain_moderate"] == "1"
+            technical = processed["terrain_technical"] == "1"
+        else:
+            source = ""
+            light = moderate = technical = False
+        if source:
+            put("terrain_light", 5 if light else 3 if moderate else 2, source)
+            put("terrain_mixed", 5 if moderate else 3, source)
+            put("terrain_rocky", 5 if technical else 3 if moderate else 2, source)
+        else:
+            for column in ("terrain_light", "terrain_mixed", "terrain_rocky"):
+                fallback(column, 3)
+        # mud: how deep the lugs bite (the sheets have no mud rating), from the sourced lug depth
+        depth = values["lug_depth_mm"]
+        muddy = 5 if depth >= 5 else 4 if depth >= 4 else 3 if depth >= 3 else 2
+        put("terrain_muddy", muddy, "derived" if prov["lug_depth_mm"] != "estimated" else "estimated")
+
+    # attributes: RunRepeat's figures and categories, empty when the sheet has none
+    attrs: dict[str, Any] = {
+        "price_usd": _price(raw.get("Price", "")),
+        "audience_score": _audience(raw.get("Audience score", "")),
+        "popularity": _popularity(raw.get("Popularity", "")),
+        "rocker": int(raw["Rocker"]) if raw.get("Rocker") in ("0", "1") else None,
+        "toebox_width": _level(raw.get("Toebox width", ""), _TOEBOX),
+        "torsional_rigidity": _level(raw.get("Torsional rigidity", ""), _LEVEL3),
+        "heel_counter": _level(raw.get("Heel counter stiffness", ""), _LEVEL3),
+        "orthotic_friendly": int(raw["Orthotic friendly"])
+        if raw.get("Orthotic friendly") in ("0", "1")
+        else None,
+    }
+    scores = [
+        _DURABILITY[v]
+        for v in (
+            _clean(raw.get(c, "")).lower()
+            for c in ("Toebox durability", "Heel padding durability", "Outsole durability")
+        )
+        if v in _DURABILITY
+    ]
+    attrs["durability"] = round(sum(scores) / len(scores), 2) if scores else None
+    if processed and attrs["rocker"] is None and "rocker" in processed:
+        attrs["rocker"] = int(processed["rocker"])
+        prov["rocker"] = "original"
+    for column, value in attrs.items():
+        values[column] = value
+        if value is not None:
+            prov.setdefault(column, "runrepeat")
+    values["season"] = (
+        "winter" if "Winter" in season else "summer" if season.startswith("Summer") else
+        "all" if season == "Allseasons" else ""
+    )  # fmt: skip
+    return values, prov
+
+
+NEWEST_SHEET_YEAR = 2024  # the sheets were scraped in 2025: their newest models are 2024-2025 releases
+
+
+def _spread_new_family_years(rows: list[dict[str, Any]], hand: list[dict[str, Any]]) -> None:
+    """New shoes of a family the hand table lacks all got the default year: order them by version
+    instead, the newest in NEWEST_SHEET_YEAR and each older version a year earlier (estimated)."""
+    known = {r["family"] for r in hand}
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        if row["family"] not in known and row["provenance"].get("release_year") == "estimated":
+            groups.setdefault(row["family"], []).append(row)
+    for members in groups.values():
+        versions = sorted({version_number(r["name"]) for r in members}, reverse=True)
+        for row in members:
+            row["release_year"] = NEWEST_SHEET_YEAR - versions.index(version_number(row["name"]))
+
+
+def estimate_year(brand: str, name: str, known: list[dict[str, Any]]) -> int:
+    """A new shoe's release year (the sheets carry none): the nearest version of its family in the
+    hand table plus one year per version (the usual yearly cadence), else 2022. Always `estimated`."""
+    family, version = family_of(brand, name), version_number(name)
+    relatives = [r for r in known if r["family"] == family and r["release_year"]]
+    if not relatives:
+        return 2022
+    if version <= 0:  # an unnumbered model is the family's first: a year before the others
+        return int(max(min(r["release_year"] for r in relatives) - 1, 2015))
+    nearest = min(relatives, key=lambda r: (abs(version_number(r["name"]) - version), -r["release_year"]))
+    step = version - max(version_number(nearest["name"]), 1.0)  # an unnumbered model is version 1
+    return int(min(max(nearest["release_year"] + round(step), 2015), 2025))
+
+
+def merge(hand: list[dict[str, Any]], trail: bool, taken: set[tuple[str, str]]) -> list[dict[str, Any]]:
+    """The hand table's rows (ids kept) joined to the original data, then the original data's other
+    shoes appended. `taken` holds (brand, key) pairs already in the other type's catalog: the trail
+    sheet lists a few road shoes (Alphafly, Vomero...), which stay road shoes."""
+    sheet_rows = read_sheet(ORIGINAL_DIR / (TRAIL_SHEET if trail else ROAD_SHEET), trail)
+    processed = read_processed(ORIGINAL_DIR / (TRAIL_PROCESSED if trail else ROAD_PROCESSED))
+    features = TRAIL_FEATURES if trail else ROAD_FEATURES
+    by_key: dict[tuple[str, str], dict[str, Any]] = {}
+    for entry in sheet_rows:
+        key = (entry["brand"], ALIASES.get((entry["brand"], entry["key"]), entry["key"]))
+        by_key.setdefault(key, entry)
+    used: set[tuple[str, str]] = set()
+    out: list[dict[str, Any]] = []
+    for row in hand:
+        published = row["spec_source"] == "published"
+        key = (row["brand"], model_key(row["brand"], row["name"]))
+        sheet, proc = by_key.get(key), processed.get(key)
+        if sheet or proc:
+            values, prov = original_specs(sheet, proc, row, trail)
+            row.update(values)
+            row["spec_source"] = "original"
+            row["status"] = "active"
+            row["source_rows"] = _source_rows(sheet, proc, trail)
+            used.add(key)
+        elif (base := _membrane_base(row, by_key, processed)) is not None:
+            # A membrane edition the data lacks, of a model it has: same sole and last, so the
+            # base model's sole figures carry over (`derived`); weight, breathability and warmth
+            # differ with the upper and stay the hand table's (`estimated`).
+            _base_key, base_sheet, base_proc = base
+            values, prov = original_specs(base_sheet, base_proc, row, trail)
+            for column in list(prov):
+                if prov[column] not in ("estimated", "derived"):
+                    prov[column] = "derived"
+            for column in ("weight_g", "breathability", "warmth"):
+                values[column] = row[column]
+                prov[column] = "estimated"
+            values["water_resistance"] = max(row["water_resistance"], 1)
+            prov["water_resistance"] = "derived"
+            for column in ("price_usd", "audience_score", "popularity", "durability"):
+                values[column] = None
+                prov.pop(column, None)
+            row.update(values)
+            row["spec_source"] = "original"
+            row["status"] = "active"
+            row["source_rows"] = "membrane edition of " + _source_rows(base_sheet, base_proc, trail)
+        elif (base_row := _published_base(row, out)) is not None:
+            # a membrane edition of a hand-table shoe with published figures: its stacks carry over
+            prov = {c: "estimated" for c in features}
+            for column in ("heel_stack_mm", "forefoot_stack_mm", "drop_mm"):
+                row[column] = base_row[column]
+                prov[column] = "derived"
+            prov["water_resistance"] = "derived"
+            row.update(dict.fromkeys(ATTRIBUTE_COLUMNS))
+            row.update(status="active", season="", source_rows=f"membrane edition of {base_row['name']}")
+            row["spec_source"] = "published"
+        else:
+            row["status"] = "active" if published else "retired"
+            prov = {c: "estimated" for c in features}
+            if published:
+                prov.update(
+                    dict.fromkeys(("weight_g", "heel_stack_mm", "forefoot_stack_mm", "drop_mm"), "published")
+                )
+            row.update(dict.fromkeys(ATTRIBUTE_COLUMNS))
+            row["season"] = ""
+            row["source_rows"] = ""
+        prov["release_year"] = "published" if published else "estimated"
+        row["provenance"] = prov
+        out.append(row)
+    # The original data's other shoes: sheet order, then processed rows the sheet lacks.
+    extra: list[tuple[tuple[str, str], dict[str, Any] | None, dict[str, str] | None, str, str]] = []
+    for key, entry in by_key.items():
+        if key not in used and key not in taken and by_key[key] is entry:
+            extra.append((key, entry, processed.get(key), entry["brand"], entry["name"]))
+    for key, proc in processed.items():
+        if key not in used and key not in taken and key not in by_key:
+            extra.append((key, None, proc, key[0], _title(proc["name"])))
+    spellings = family_spellings(hand)
+    names = {(r["brand"], r["name"]) for r in hand}
+    for key, sheet, proc, brand, name in extra:
+        name = catalog_spelling(brand, name, spellings, names)
+        names.add((brand, name))
+        values, prov = original_specs(sheet, proc, None, trail)
+        row = {"name": name, "brand": brand, **values}
+        row["release_year"] = estimate_year(brand, name, hand)
+        prov["release_year"] = "estimated"
+        row.update(spec_source="original", status="active", provenance=prov)
+        row["source_rows"] = _source_rows(sheet, proc, trail)
+        row["family"] = family_of(brand, name)
+        row["role"] = role_of(row)
+        used.add(key)
+        out.append(row)
+    _spread_new_family_years(out, hand)
+    for row in out:
+        row["role"] = role_of(row)
+    active = [r for r in out if r["status"] == "active"]
+    mark_current(active)
+    for row in out:
+        if row["status"] != "active":
+            row["current"] = 0
+    taken.update(used)
+    taken.update((r["brand"], model_key(r["brand"], r["name"])) for r in out)
+    return out
+
+
+MARKETING_PREFIXES: dict[str, tuple[str, ...]] = {
+    "Nike": ("Air Zoom ", "ZoomX ", "Zoom X ", "Air ", "React "),
+    "New Balance": ("Fresh Foam X ", "Fresh Foam ", "FuelCell ", "Fuelcell "),
+}
+
+
+def family_spellings(hand: list[dict[str, Any]]) -> dict[tuple[str, str], str]:
+    """(brand, compact model) -> the hand table's spelling of that model family ("GT-2000")."""
+    out: dict[tuple[str, str], str] = {}
+    for row in hand:
+        model = row["family"][len(row["brand"]) + 1 :]
+        out.setdefault((row["brand"], model_key(row["brand"], model)), model)
+    return out
+
+
+def catalog_spelling(
+    brand: str, name: str, spellings: dict[tuple[str, str], str], taken: set[tuple[str, str]]
+) -> str:
+    """A new shoe's name in the spelling the catalog already uses for its family, so that versions
+    line up ("GT 2000 14" -> "GT-2000 14", Nike's "Air Zoom Pegasus 36" -> "Pegasus 36")."""
+    if brand == "New Balance":
+        name = re.sub(r"\b(\d{3,4}) v(\d+)\b", r"\1v\2", name)  # "860 v11" -> "860v11"
+    candidates = [name]
+    candidates += [name[len(p) :] for p in MARKETING_PREFIXES.get(brand, ()) if name.startswith(p)]
+    for candidate in candidates:
+        tokens = candidate.split()
+        for k in range(len(tokens), 0, -1):
+            model = spellings.get((brand, model_key(brand, " ".join(tokens[:k]))))
+            if model is not None:
+                renamed = " ".join([model, *tokens[k:]])
+                if (brand, renamed) not in taken:
+                    return renamed
+    return name
+
+
+def _published_base(row: dict[str, Any], earlier: list[dict[str, Any]]) -> dict[str, Any] | None:
+    if row["water_resistance"] == 0 or MEMBRANE_WORDS.sub("", row["name"]) == row["name"]:
+        return None
+    base_name = MEMBRANE_WORDS.sub("", row["name"])
+    for other in earlier:
+        if (other["brand"], other["name"]) == (row["brand"], base_name) and other[
+            "spec_source"
+        ] == "published":
+            return other
+    return None
+
+
+def _membrane_base(
+    row: dict[str, Any],
+    by_key: dict[tuple[str, str], dict[str, Any]],
+    processed: dict[tuple[str, str], dict[str, str]],
+) -> tuple[tuple[str, str], dict[str, Any] | None, dict[str, str] | None] | None:
+    if row["water_resistance"] == 0:
+        return None
+    base_name = MEMBRANE_WORDS.sub("", row["name"])
+    if base_name == row["name"]:
+        return None
+    key = (row["brand"], model_key(row["brand"], base_name))
+    sheet, proc = by_key.get(key), processed.get(key)
+    return (key, sheet, proc) if sheet or proc else None
+
+
+def _title(text: str) -> str:
+    return " ".join(
+        t.upper() if re.fullmatch(r"[a-z]{1,2}\d*|gtx|v\d+", t) else t.capitalize() for t in text.split()
+    )
+
+
+def _source_rows(sheet: dict[str, Any] | None, proc: dict[str, str] | None, trail: bool) -> str:
+    parts = []
+    if sheet:
+        parts.append(f"{'trail' if trail else 'road'} sheet row {sheet['line']}")
+    if proc:
+        parts.append(f"{'trail' if trail else 'road'}_dataset.csv row {proc['line']}")
+    return "; ".join(parts)
+
+
+def provenance_text(prov: dict[str, str], columns: list[str]) -> str:
+    return " ".join(f"{c}:{prov[c]}" for c in columns if c in prov)
+
+
 def write_csv(path: Path, rows: list[dict[str, Any]], prefix: str, features: list[str]) -> None:
-    columns = METADATA_COLUMNS + DESCRIPTIVE_COLUMNS + features
+    columns = METADATA_COLUMNS + DESCRIPTIVE_COLUMNS + features + ATTRIBUTE_COLUMNS + EXTRA_COLUMNS
+    order = ["release_year", *features, *ATTRIBUTE_COLUMNS]
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(columns)
         for index, row in enumerate(rows, start=1):
             row["shoe_id"] = f"{prefix}{index:03d}"
-            writer.writerow([row[column] for column in columns])
+            cells = {**row, "provenance": provenance_text(row["provenance"], order)}
+            writer.writerow([_cell(cells.get(c)) for c in columns])
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return _num_out(value) if value != round(value, 2) or abs(value - round(value, 1)) < 1e-9 else value
+    return value
 
 
 def main() -> None:
-    road = parse_table(ROAD, trail=False)
-    trail = parse_table(TRAIL, trail=True)
+    taken: set[tuple[str, str]] = set()
+    road = merge(parse_table(ROAD, trail=False), trail=False, taken=taken)
+    trail = merge(parse_table(TRAIL, trail=True), trail=True, taken=taken)
     write_csv(HERE / "road_dataset.csv", road, "R", ROAD_FEATURES)
     write_csv(HERE / "trail_dataset.csv", trail, "T", TRAIL_FEATURES)
     print(f"wrote {len(road)} road and {len(trail)} trail shoes")

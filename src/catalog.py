@@ -22,16 +22,23 @@ from pathlib import Path
 from typing import Any
 
 from src.config import (
+    ATTRIBUTE_COLUMNS,
+    ATTRIBUTE_RANGES,
     DESCRIPTIVE_COLUMNS,
+    EXTRA_COLUMNS,
     FEATURE_RANGES,
     FEATURES,
     ID_PREFIX,
     METADATA_COLUMNS,
+    PROVENANCE_SOURCES,
     ROLES,
+    SEASONS,
+    SPEC_SOURCES,
+    STATUSES,
     ShoeType,
 )
 
-SPEC_SOURCES: frozenset[str] = frozenset({"published", "estimated"})
+OPTIONAL_COLUMNS: frozenset[str] = frozenset({*ATTRIBUTE_COLUMNS, "season", "source_rows"})
 WIDTH_COLUMNS: tuple[str, ...] = ("width_narrow", "width_regular", "width_wide")
 USE_COLUMNS: tuple[str, ...] = ("use_daily", "use_tempo", "use_race")
 DROP_TOLERANCE_MM: float = 1.0
@@ -46,7 +53,25 @@ def required_columns(shoe_type: ShoeType) -> list[str]:
     """Every column a catalog of this type must have, in the canonical order."""
     if shoe_type not in FEATURES:
         raise ValueError(f"unknown shoe type {shoe_type!r}")
-    return METADATA_COLUMNS + DESCRIPTIVE_COLUMNS + FEATURES[shoe_type]
+    return METADATA_COLUMNS + DESCRIPTIVE_COLUMNS + FEATURES[shoe_type] + ATTRIBUTE_COLUMNS + EXTRA_COLUMNS
+
+
+def numeric_columns(shoe_type: ShoeType) -> list[str]:
+    """The columns whose cells carry a provenance: release year, features and attributes."""
+    return ["release_year", *FEATURES[shoe_type], *ATTRIBUTE_COLUMNS]
+
+
+def parse_provenance(text: str) -> dict[str, str]:
+    """`weight_g:lab heel_stack_mm:brand ...` -> {column: source}; raises ValueError when malformed."""
+    out: dict[str, str] = {}
+    for item in text.split():
+        column, sep, source = item.partition(":")
+        if not sep or not column or source not in PROVENANCE_SOURCES:
+            raise ValueError(f"{item!r} is not column:source (sources: {', '.join(PROVENANCE_SOURCES)})")
+        if column in out:
+            raise ValueError(f"{column} appears twice")
+        out[column] = source
+    return out
 
 
 def _fmt(number: float) -> str:
@@ -94,6 +119,8 @@ def validate_records(
 
         for column in columns:
             value = record.get(column)
+            if column in OPTIONAL_COLUMNS:
+                continue
             if value is None or (isinstance(value, str) and not value.strip()):
                 raise fail(column, "empty value")
 
@@ -116,9 +143,9 @@ def validate_records(
         typed["release_year"] = int(year_value)
 
         if typed["spec_source"] not in SPEC_SOURCES:
-            raise fail(
-                "spec_source", f"{typed['spec_source']!r} is not one of {', '.join(sorted(SPEC_SOURCES))}"
-            )
+            raise fail("spec_source", f"{typed['spec_source']!r} is not one of {', '.join(SPEC_SOURCES)}")
+        if typed["status"] not in STATUSES:
+            raise fail("status", f"{typed['status']!r} is not one of {', '.join(STATUSES)}")
 
         typed["family"] = str(record["family"]).strip()
         current = _parse_number(record["current"])
@@ -140,6 +167,38 @@ def validate_records(
             if integer and not value.is_integer():
                 raise fail(column, f"{_fmt(value)} is not a whole number")
             typed[column] = value
+
+        for column in ATTRIBUTE_COLUMNS:
+            raw = record.get(column)
+            if raw is None or (isinstance(raw, str) and not raw.strip()):
+                typed[column] = None  # unknown: no source gives it
+                continue
+            value = _parse_number(raw)
+            if value is None:
+                raise fail(column, f"{str(raw).strip()!r} is not a number")
+            low, high, integer = ATTRIBUTE_RANGES[column]
+            if not low <= value <= high:
+                raise fail(column, f"{_fmt(value)} is outside {_fmt(low)}..{_fmt(high)}")
+            if integer and not value.is_integer():
+                raise fail(column, f"{_fmt(value)} is not a whole number")
+            typed[column] = value
+        season = str(record.get("season") or "").strip()
+        if season and season not in SEASONS:
+            raise fail("season", f"{season!r} is not one of {', '.join(SEASONS)} (or empty)")
+        typed["season"] = season
+        typed["source_rows"] = str(record.get("source_rows") or "").strip()
+        try:
+            provenance = parse_provenance(str(record["provenance"]))
+        except ValueError as exc:
+            raise fail("provenance", str(exc)) from None
+        expected = [c for c in numeric_columns(shoe_type) if typed[c] is not None]
+        missing = [c for c in expected if c not in provenance]
+        if missing:
+            raise fail("provenance", f"no source for {', '.join(missing)}")
+        unknown = [c for c in provenance if c not in expected]
+        if unknown:
+            raise fail("provenance", f"a source for {', '.join(unknown)}, which has no value here")
+        typed["provenance"] = provenance
 
         if not any(typed[column] == 1.0 for column in WIDTH_COLUMNS):
             raise fail("/".join(WIDTH_COLUMNS), "no width offered (at least one width flag must be 1)")

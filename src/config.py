@@ -27,7 +27,13 @@ ID_PREFIX: dict[str, str] = {"road": "R", "trail": "T"}
 # --- catalog schema --------------------------------------------------------------------------
 # Metadata columns are carried along but never enter a model. `spec_source` says whether the
 # numbers are the maker's published specs ("published") or plausible estimates ("estimated").
-METADATA_COLUMNS: list[str] = ["shoe_id", "name", "brand", "release_year", "spec_source"]
+# `spec_source` says where the row's figures come from: "original" (the original system's data,
+# data/original/), "published" (the hand table, figures from named public pages) or "estimated".
+# `status` is "active" (recommendable) or "retired" (kept readable for runners' history, never
+# recommended, never trained on).
+METADATA_COLUMNS: list[str] = ["shoe_id", "name", "brand", "release_year", "spec_source", "status"]
+SPEC_SOURCES: tuple[str, ...] = ("original", "published", "estimated")
+STATUSES: tuple[str, ...] = ("active", "retired")
 
 # Descriptive catalog columns: what a fitter knows about a model beyond its specs. Never model
 # features and not stored in the database; the content training joins them from the catalog file
@@ -46,7 +52,6 @@ ROAD_FEATURES: list[str] = [
     "forefoot_stack_mm",
     "drop_mm",
     "midsole_softness",
-    "responsiveness",
     "plate",
     "stability",
     "width_narrow",
@@ -61,8 +66,10 @@ ROAD_FEATURES: list[str] = [
     "use_race",
 ]
 
+# Road shoes have no responsiveness: no source rates their energy return (data/README.md).
 TRAIL_FEATURES: list[str] = [
     *ROAD_FEATURES,
+    "responsiveness",
     "lug_depth_mm",
     "rock_plate",
     "terrain_light",
@@ -73,12 +80,54 @@ TRAIL_FEATURES: list[str] = [
 
 FEATURES: dict[str, list[str]] = {"road": ROAD_FEATURES, "trail": TRAIL_FEATURES}
 
+# Attributes from the original system's sheets: numeric, empty when no source gives them, never
+# model features (which ones could be is measured in docs/catalog.md). price_usd and audience_score
+# as RunRepeat lists them; popularity = RunRepeat's popularity rank as a percentile (100 = the most
+# popular shoe, from "Top 5%" / "Bottom 45%"); rocker, orthotic_friendly 0/1; toebox_width 1 narrow / 2 medium / 3 wide;
+# torsional_rigidity and heel_counter 1 flexible / 2 moderate / 3 stiff; durability 1 bad .. 3 good
+# (mean of the toebox, heel padding and outsole ratings).
+ATTRIBUTE_COLUMNS: list[str] = [
+    "price_usd",
+    "audience_score",
+    "popularity",
+    "rocker",
+    "toebox_width",
+    "torsional_rigidity",
+    "heel_counter",
+    "durability",
+    "orthotic_friendly",
+]
+ATTRIBUTE_RANGES: dict[str, tuple[float, float, bool]] = {
+    "price_usd": (10, 1000, False),
+    "audience_score": (0, 100, False),
+    "popularity": (0, 100, False),
+    "rocker": (0, 1, True),
+    "toebox_width": (1, 3, True),
+    "torsional_rigidity": (1, 3, True),
+    "heel_counter": (1, 3, True),
+    "durability": (1, 3, False),
+    "orthotic_friendly": (0, 1, True),
+}
+SEASONS: tuple[str, ...] = ("all", "summer", "winter")  # empty = unknown
+# season; source_rows = the original data's rows a shoe was built from; provenance = one
+# `column:source` pair per numeric cell (sources: PROVENANCE_SOURCES).
+EXTRA_COLUMNS: list[str] = ["season", "source_rows", "provenance"]
+PROVENANCE_SOURCES: tuple[str, ...] = (
+    "lab",  # RunRepeat's lab measurement (men's US 9)
+    "brand",  # the brand's figure as RunRepeat lists it
+    "runrepeat",  # a RunRepeat figure or rating not labelled lab or brand (the sheets' other columns)
+    "original",  # the original system's processed feature table (data/original/*_dataset.csv)
+    "published",  # the hand table's figure from named public pages (data/README.md)
+    "derived",  # a fixed rule on sourced cells of the same shoe (data/README.md lists the rules)
+    "estimated",  # a judgement, not a measurement
+)
+
 # Inclusive ranges the validator enforces; integer=True columns must hold whole numbers.
 FEATURE_RANGES: dict[str, tuple[float, float, bool]] = {
     "weight_g": (120, 450, False),
-    "heel_stack_mm": (12, 50, False),
-    "forefoot_stack_mm": (5, 46, False),
-    "drop_mm": (0, 14, False),
+    "heel_stack_mm": (5, 60, False),  # barefoot shoes (Xero, Vapor Glove) to Vomero Premium
+    "forefoot_stack_mm": (3, 50, False),
+    "drop_mm": (0, 20, False),
     "midsole_softness": (1, 10, True),
     "responsiveness": (1, 10, True),
     "plate": (0, 2, True),

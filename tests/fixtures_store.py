@@ -23,7 +23,15 @@ from typing import Any
 
 import pytest
 
-from src.config import DESCRIPTIVE_COLUMNS, METADATA_COLUMNS, ROAD_FEATURES, TRAIL_FEATURES, Settings
+from src.config import (
+    ATTRIBUTE_COLUMNS,
+    DESCRIPTIVE_COLUMNS,
+    EXTRA_COLUMNS,
+    METADATA_COLUMNS,
+    ROAD_FEATURES,
+    TRAIL_FEATURES,
+    Settings,
+)
 from src.store import Store, create_store
 
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
@@ -83,8 +91,11 @@ def catalog_rows(shoe_type: str, n: int) -> list[dict[str, Any]]:
             "brand": ("Alpha", "Bravo", "Charlie")[i % 3],
             "release_year": 2018 + i % 7,
             "spec_source": "published" if i % 2 == 0 else "estimated",
+            "status": "active",
         }
         row.update({f: values[f] for f in features})
+        # a price for three shoes in four (the fourth's is unknown), rising with the index
+        row["price_usd"] = None if i % 4 == 3 else 80 + 10 * i
         rows.append(row)
     return rows
 
@@ -93,12 +104,26 @@ def write_catalog_csv(path: Path, shoe_type: str, rows: list[dict[str, Any]]) ->
     """The rows as a catalog file; the descriptive columns (not stored, so not in the rows) are
     derived: every test shoe is its own family, current, with the role its use flags say."""
     features = ROAD_FEATURES if shoe_type == "road" else TRAIL_FEATURES
+    columns = [*METADATA_COLUMNS, *DESCRIPTIVE_COLUMNS, *features, *ATTRIBUTE_COLUMNS, *EXTRA_COLUMNS]
     with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=[*METADATA_COLUMNS, *DESCRIPTIVE_COLUMNS, *features])
+        writer = csv.DictWriter(fh, fieldnames=columns)
         writer.writeheader()
         for row in rows:
             role = "race" if row["use_race"] and not row["use_daily"] else "daily"
-            writer.writerow({**row, "family": f"{row['brand']} {row['name']}", "current": 1, "role": role})
+            sourced = ["release_year", *features, *(c for c in ATTRIBUTE_COLUMNS if row.get(c) is not None)]
+            provenance = " ".join(f"{c}:{'lab' if c == 'weight_g' else 'brand'}" for c in sourced)
+            writer.writerow(
+                {
+                    **{c: row.get(c) for c in ATTRIBUTE_COLUMNS},
+                    **row,
+                    "family": f"{row['brand']} {row['name']}",
+                    "current": 1,
+                    "role": role,
+                    "season": row.get("season", ""),
+                    "source_rows": "test",
+                    "provenance": provenance,
+                }
+            )
     return path
 
 

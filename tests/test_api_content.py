@@ -166,3 +166,14 @@ def test_openapi_documents_the_request_models(client: TestClient) -> None:
     assert "RoadQuestionnaire" in schema["components"]["schemas"]
     pace = schema["components"]["schemas"]["RoadQuestionnaire"]["properties"]["pace"]
     assert "Fast" in str(pace)
+
+
+def test_budget_is_checked_and_narrows(client: TestClient, content_models: dict[str, Any]) -> None:
+    for bad in (10, 5000, "cheap"):
+        resp = client.post("/recommend/road", json={"budget_usd": bad})
+        assert resp.status_code == 422 and "budget_usd" in resp.json()["detail"], resp.text
+    resp = client.post("/recommend/trail", json={"terrain": "Mixed", "budget_usd": 150})
+    assert resp.status_code == 200, resp.text
+    model = content_models["trail"]
+    for item in _assert_top10(resp.json(), "T"):
+        assert model.price[model.shoe_ids.index(item["shoe_id"])] <= 150

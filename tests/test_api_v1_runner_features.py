@@ -2,7 +2,7 @@
 on SQLite and on the real PostgreSQL, with the real catalog and fixture-trained content models.
 
 Runners are seeded in three hand-made groups so neighbours and co-likes are known:
-group A (users 1-6) likes R001, R002, R003; group B (users 7-12) likes R001, R004, R005;
+group A (users 1-6) likes R011, R002, R003; group B (users 7-12) likes R011, R004, R005;
 group C (users 13-15) likes only R006 and R007.
 """
 
@@ -31,7 +31,7 @@ NEWCOMER = 500
 def seed_groups(settings: Settings) -> None:
     store = create_store(settings)
     store.init()
-    for users, shoes in ((GROUP_A, ("R001", "R002", "R003")), (GROUP_B, ("R001", "R004", "R005"))):
+    for users, shoes in ((GROUP_A, ("R011", "R002", "R003")), (GROUP_B, ("R011", "R004", "R005"))):
         for user in users:
             for shoe in shoes:
                 store.record_like(user, shoe)
@@ -79,8 +79,9 @@ def ids(payload: dict[str, Any]) -> list[str]:
     return [item["shoe_id"] for item in payload["data"]]
 
 
-ROAD = {s["shoe_id"]: s for s in catalog_records("road")}
-TRAIL = {s["shoe_id"]: s for s in catalog_records("trail")}
+ROAD = {s["shoe_id"]: s for s in catalog_records("road") if s["status"] == "active"}
+TRAIL = {s["shoe_id"]: s for s in catalog_records("trail") if s["status"] == "active"}
+RETIRED = {s["shoe_id"]: s for t in ("road", "trail") for s in catalog_records(t) if s["status"] == "retired"}
 
 
 # --- catalog -----------------------------------------------------------------------------------
@@ -118,17 +119,33 @@ def test_catalog_pages_filters_and_sorts(client: TestClient) -> None:
     waterproof = client.get("/v1/shoes", params={"water_resistance": "waterproof", "limit": 100}).json()
     assert waterproof["total"] == sum(s["water_resistance"] == 2 for s in {**ROAD, **TRAIL}.values())
 
+    # price: only shoes with a known price in the range; cheapest first
+    budget = client.get(
+        "/v1/shoes", params={"price_min": 100, "price_max": 130, "sort": "price_usd", "limit": 100}
+    ).json()
+    expected = [
+        sid
+        for sid, s in {**ROAD, **TRAIL}.items()
+        if s["price_usd"] is not None and 100 <= s["price_usd"] <= 130
+    ]
+    assert len(expected) > 20 and budget["total"] == len(expected)
+    prices = [item["price_usd"] for item in budget["data"]]
+    assert prices == sorted(prices) and all(100 <= p <= 130 for p in prices)
+    # retired shoes are never listed
+    everything = client.get("/v1/shoes", params={"type": "trail", "limit": 100, "offset": 100}).json()
+    assert everything["total"] == len(TRAIL) and not set(ids(everything)) & set(RETIRED)
+
 
 def test_catalog_answers_are_what_the_document_says(client: TestClient) -> None:
     from src.api.schemas import ShoePage, ShoeSheetResponse, SimilarShoesResponse
 
     page = ShoePage.model_validate(client.get("/v1/shoes?limit=100").json(), strict=True)
     assert page.total >= len(page.data) > 0
-    for shoe_id in ("R001", "T001"):
+    for shoe_id in ("R011", "R001", "T003"):  # R001 is retired: still readable
         sheet = ShoeSheetResponse.model_validate(client.get(f"/v1/shoes/{shoe_id}").json(), strict=True)
         assert sheet.data.shoe_id == shoe_id and sheet.data.specs
-    similar = SimilarShoesResponse.model_validate(client.get("/v1/shoes/R001/similar").json(), strict=True)
-    assert similar.shoe_id == "R001" and all(s.shoe_id != "R001" for s in similar.data)
+    similar = SimilarShoesResponse.model_validate(client.get("/v1/shoes/R011/similar").json(), strict=True)
+    assert similar.shoe_id == "R011" and all(s.shoe_id != "R011" for s in similar.data)
 
 
 def test_catalog_spec_sheet_and_errors(client: TestClient) -> None:
@@ -136,6 +153,13 @@ def test_catalog_spec_sheet_and_errors(client: TestClient) -> None:
     assert sheet["shoe_id"] == "T003" and sheet["name"] == TRAIL["T003"]["name"]
     assert sheet["specs"]["lug_depth_mm"] == TRAIL["T003"]["lug_depth_mm"]
     assert f"weight {TRAIL['T003']['weight_g']:g} g" in sheet["specs_in_words"]
+    # every spec says where it comes from, as the catalog file does
+    assert sheet["provenance"] == TRAIL["T003"]["provenance"] and sheet["status"] == "active"
+    assert set(sheet["specs"]) <= set(sheet["provenance"]) and sheet["source_rows"]
+    assert sheet["attributes"]["audience_score"] == TRAIL["T003"]["audience_score"]
+    retired = client.get("/v1/shoes/R001").json()["data"]
+    assert retired["status"] == "retired" and retired["name"] == RETIRED["R001"]["name"]
+    assert set(retired["provenance"].values()) == {"estimated"}
 
     missing = client.get("/v1/shoes/R999")
     assert missing.status_code == 404 and "shoe_id" in missing.json()["detail"]
@@ -150,6 +174,9 @@ def test_catalog_spec_sheet_and_errors(client: TestClient) -> None:
     assert bad_limit.status_code == 422 and "limit" in bad_limit.json()["detail"]
     bad_sort = client.get("/v1/shoes", params={"sort": "price"})
     assert bad_sort.status_code == 422 and "sort" in bad_sort.json()["detail"]
+    for field, value in (("price_min", "-5"), ("price_max", "cheap")):
+        bad_price = client.get("/v1/shoes", params={field: value})
+        assert bad_price.status_code == 422 and field in bad_price.json()["detail"]
 
 
 # --- similar shoes -----------------------------------------------------------------------------
@@ -158,11 +185,11 @@ def test_catalog_spec_sheet_and_errors(client: TestClient) -> None:
 def test_similar_shoes_co_likes_then_latent_fallback(client: TestClient) -> None:
     body = client.get("/v1/shoes/R002/similar", params={"n": 5}).json()
     items = body["data"]
-    # R002 is liked by group A (6), who all also like R001 and R003; R001 is liked by 12 in all:
-    # cosine R003 = 6/sqrt(6*6) = 1, R001 = 6/sqrt(6*12) = 0.7071
+    # R002 is liked by group A (6), who all also like R011 and R003; R011 is liked by 12 in all:
+    # cosine R003 = 6/sqrt(6*6) = 1, R011 = 6/sqrt(6*12) = 0.7071
     assert [(i["shoe_id"], i["reason"], i["co_likes"]) for i in items[:2]] == [
         ("R003", "co_liked", 6),
-        ("R001", "co_liked", 6),
+        ("R011", "co_liked", 6),
     ]
     assert items[0]["score"] == pytest.approx(1.0) and items[1]["score"] == pytest.approx(0.7071, abs=1e-4)
     # then the nearest road shoes in the latent space, none repeated, never the shoe itself
@@ -185,7 +212,7 @@ def test_similar_shoes_co_likes_then_latent_fallback(client: TestClient) -> None
 def test_feed_items_carry_their_evidence(client: TestClient) -> None:
     body = client.get("/recommend/feed/1").json()
     by_id = {item["shoe_id"]: item for item in body["data"]}
-    # user 1's neighbours: the other 5 of group A and the 6 of group B (who share R001) = 11;
+    # user 1's neighbours: the other 5 of group A and the 6 of group B (who share R011) = 11;
     # R004 and R005 are liked by the 6 of group B
     assert by_id["R004"]["reason"] == "similar_runners"
     assert by_id["R004"]["evidence"] == "liked by 6 of the 11 runners most like you"
@@ -206,7 +233,7 @@ def test_feed_pages_are_slices_of_one_ranking(client: TestClient) -> None:
     assert client.get("/recommend/feed/1", params={"offset": 10}).json()["data"] == []
 
     mixed = client.get("/recommend/feed/13", params={"type": "road"}).json()
-    assert ids(mixed) == ["R001", "R002", "R003", "R004", "R005"]  # popular road shoes, R001 first (12 likes)
+    assert ids(mixed) == ["R011", "R002", "R003", "R004", "R005"]  # popular road shoes, R011 first (12 likes)
     trail = client.get("/recommend/feed/1", params={"type": "trail"}).json()
     assert trail["data"] == [] and "no other runner" in trail["notice"]
 
@@ -318,19 +345,19 @@ def test_unlike_and_unrate_change_scores_and_feed_and_nothing_else(client: TestC
 
     removed = client.delete("/v1/users/1/likes/R002")
     assert removed.status_code == 200 and removed.json()["removed"] is True
-    assert store.user_state(1).scores == {"R001": 1.0, "R003": 1.0, "R004": 2.0}
+    assert store.user_state(1).scores == {"R011": 1.0, "R003": 1.0, "R004": 2.0}
     feed = client.get("/recommend/feed/1").json()  # the cached feed is invalidated at once
     assert "R002" in ids(feed)  # no longer seen: the other five of group A liked it
 
     assert client.delete("/v1/users/1/ratings/R004").json()["removed"] is True
-    assert store.user_state(1).scores == {"R001": 1.0, "R003": 1.0}
+    assert store.user_state(1).scores == {"R011": 1.0, "R003": 1.0}
     again = client.delete("/v1/users/1/ratings/R004").json()
     assert again == {"status": "success", "removed": False, "event_id": 0}
     assert store.ct_state().pending == pending + 2  # both removals count towards continuous training
     assert store.user_state(2).scores == other
 
     assert client.delete("/v1/users/1/likes/R999").status_code == 404
-    assert client.delete("/v1/users/0/likes/R001").status_code == 422
+    assert client.delete("/v1/users/0/likes/R011").status_code == 422
 
 
 def test_forgetting_a_runner_erases_them_and_the_next_cf_version(client: TestClient) -> None:

@@ -146,9 +146,12 @@ def test_results_are_deterministic(road_model, trail_model) -> None:
 
 
 def test_pool_widens_when_must_haves_are_rare(trail_model) -> None:
-    """Trail stability shoes are rare: the few that exist come first, the rest miss one must-have."""
+    """Trail stability shoes are rare: the few that exist come first (at most FAMILY_CAP of one
+    family: the cap outranks must-haves), the rest miss one must-have."""
     fi = {f: i for i, f in enumerate(trail_model.feature_names)}
-    n_stable = int((trail_model.raw[:, fi["stability"]] == 1).sum())
+    stable = np.flatnonzero(trail_model.raw[:, fi["stability"]] == 1)
+    _, per_family = np.unique(trail_model.family_ids[stable], return_counts=True)
+    n_stable = int(np.minimum(per_family, 2).sum())
     recs = trail_model.recommend({"arch_type": "Flat"})
     assert len(recs) == 10
     assert [r.missed for r in recs] == [0] * min(n_stable, 10) + [1] * max(0, 10 - n_stable)
@@ -233,6 +236,9 @@ def test_artifact_without_family_arrays_still_serves_and_says_retrain(
     assert json.loads((version / "manifest.json").read_text())["serving_arrays"] == [
         "family_ids",
         "versions_behind",
+        "audience",
+        "price",
+        "popularity",
     ]
     old = {k: v for k, v in arrays.items() if k not in ("family_ids", "versions_behind")}
     with caplog.at_level("WARNING"):
@@ -253,3 +259,35 @@ def test_shipped_arrays_cap_families_and_rank_newer_versions_first(road_model) -
         idx = [r.index for r in road_model.recommend(answers)]
         families = road_model.family_ids[idx].tolist()
         assert max(families.count(f) for f in families) <= 2
+
+
+# --- budget (issue 22): a must-have when at least ten shoes of the catalog are within it ----------
+
+
+def test_budget_keeps_the_top_ten_within_it_when_ten_shoes_are(road_model) -> None:
+    prices = road_model.price
+    answers = {"running_purpose": "Daily", "pace": "Steady", "foot_width": "Wide"}
+    unlimited = road_model.recommend(answers)
+    assert max(prices[r.index] for r in unlimited if np.isfinite(prices[r.index])) > 100  # it bites
+    within = road_model.recommend({**answers, "budget_usd": 100})
+    assert len(within) == 10
+    assert all(prices[r.index] <= 100 for r in within)  # known and within (unknown prices count as over)
+    assert all(r.missed == 0 for r in within)
+    # the other must-haves still hold: wide and daily
+    fi = {f: i for i, f in enumerate(road_model.feature_names)}
+    assert all(road_model.raw[r.index, fi["width_wide"]] == 1 for r in within)
+    # the budget alone narrows the default list too
+    alone = orjson.loads(road_model.recommend_json({"budget_usd": 90}))["data"]
+    assert len(alone) == 10
+    assert all(prices[road_model.shoe_ids.index(d["shoe_id"])] <= 90 for d in alone)
+
+
+def test_budget_too_low_for_ten_shoes_is_ignored(road_model) -> None:
+    prices = road_model.price
+    known = np.unique(prices[np.isfinite(prices)])
+    floor = float(max(p for p in known if (prices <= p).sum() < 10))  # fewer than 10 cost this or less
+    assert int((prices <= floor).sum()) < 10
+    answers = {"running_purpose": "Race"}
+    assert [r.shoe_id for r in road_model.recommend({**answers, "budget_usd": int(floor)})] == [
+        r.shoe_id for r in road_model.recommend(answers)
+    ]

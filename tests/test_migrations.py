@@ -327,3 +327,91 @@ def test_store_init_refuses_a_newer_schema(store_settings: Settings) -> None:
     _set_schema_version(store_settings, code_version("sqlite") + 1)
     with pytest.raises(StoreConfigError, match=r"newer than this release understands"):
         create_store(store_settings).init()
+
+
+# --- the catalog from measurements (issue 22): ids stay, shoes leave by retiring ---------------
+
+
+def test_upgrade_from_the_previous_catalog_keeps_ids_and_retires_what_left(
+    store_backend: str, backend_settings_factory: SettingsFactory
+) -> None:
+    """A database of the release before issue 22 (its 539 shoe ids and names, likes on a shoe that is
+    retired now and on one that no catalog lists any more) upgraded by schema 8 and the new seed."""
+    import csv
+    import json
+
+    from src.config import DATA_DIR
+
+    settings = backend_settings_factory(
+        road_catalog=DATA_DIR / "road_dataset.csv", trail_catalog=DATA_DIR / "trail_dataset.csv"
+    )
+    with (Path(__file__).parent / "fixtures" / "catalog_ids_v1.csv").open(encoding="utf-8") as handle:
+        previous = list(csv.DictReader(handle))
+    features = json.dumps(
+        {"weight_g": 280.0, "heel_stack_mm": 33.0, "forefoot_stack_mm": 23.0, "drop_mm": 10.0}
+    )
+    param = "%s" if store_backend == "postgres" else "?"
+    statements: list[tuple[str, tuple[Any, ...]]] = [
+        (
+            "INSERT INTO shoes (shoe_id, shoe_type, name, brand, release_year, spec_source, features) "
+            f"VALUES ({param}, {param}, {param}, {param}, {param}, {param}, {param})",
+            (
+                row["shoe_id"],
+                "road" if row["shoe_id"].startswith("R") else "trail",
+                row["name"],
+                row["brand"],
+                2022,
+                "estimated",
+                features,
+            ),
+        )
+        for row in [*previous, {"shoe_id": "R900", "brand": "Gone", "name": "Withdrawn 1"}]
+    ]
+    now = "2026-01-02T03:04:05+00:00"
+    for user, shoe in ((1, "R001"), (1, "R002"), (2, "R900")):
+        statements.append(
+            (
+                f"INSERT INTO favorites (user_id, shoe_id, created_at) VALUES ({param}, {param}, {param})",
+                (user, shoe, now),
+            )
+        )
+    if store_backend == "postgres":
+        assert settings.database_url
+        with psycopg.connect(settings.database_url) as conn:
+            conn.execute((V1_SCHEMA / "postgres.sql").read_text())
+            for sql, params in statements:
+                conn.execute(sql, params)
+    else:
+        with closing(sqlite3.connect(settings.sqlite_path)) as conn:
+            conn.executescript((V1_SCHEMA / "sqlite.sql").read_text())
+            for sql, params in statements:
+                conn.execute(sql, params)
+            conn.commit()
+
+    store = create_store(settings)
+    store.init()
+    try:
+        for row in previous:  # every old id still names its shoe
+            shoe = store.shoe(row["shoe_id"])
+            assert shoe is not None and (shoe["brand"], shoe["name"]) == (row["brand"], row["name"])
+        retired, gone, kept, new = (store.shoe(s) for s in ("R001", "R900", "R002", "R331"))
+        assert retired is not None and retired["status"] == "retired" and retired["name"] == "Pegasus 37"
+        assert gone is not None and gone["status"] == "retired" and gone["name"] == "Withdrawn 1"
+        assert kept is not None and kept["status"] == "active" and kept["spec_source"] == "original"
+        assert (
+            new is not None
+            and new["status"] == "active"
+            and new["provenance"]["weight_g"] in ("lab", "brand")
+        )
+        listed = {s["shoe_id"] for s in store.all_shoes()}
+        assert {"R001", "R900"}.isdisjoint(listed) and {"R002", "R331"} <= listed
+    finally:
+        store.close()
+    after = _dump(settings)
+    assert after["favorites"] == [(1, "R001"), (1, "R002"), (2, "R900")]  # history kept
+    with TestClient(create_app(settings, initialize=True)) as client:
+        sheet = client.get("/v1/shoes/R001")
+        assert sheet.status_code == 200 and sheet.json()["data"]["status"] == "retired"
+        feed = client.get("/recommend/feed/1")
+        assert feed.status_code == 200, feed.text
+        assert {item["shoe_id"] for item in feed.json()["data"]}.isdisjoint({"R001", "R900"})

@@ -50,7 +50,9 @@ def test_request_models_forbid_extra_fields_and_accept_empty() -> None:
     assert err.value.errors()[0]["type"] == "extra_forbidden"
     with pytest.raises(ValidationError):
         RoadQuestionnaire(terrain="Rocky")  # a trail question is not a road question
-    assert RoadQuestionnaire().model_dump() == dict.fromkeys(ROAD_MAPPING.answers)
+    # every answer-table question plus the budget (a free number, no answer table of its own)
+    assert RoadQuestionnaire().model_dump() == {**dict.fromkeys(ROAD_MAPPING.answers), "budget_usd": None}
+    assert "budget_usd" not in ROAD_MAPPING.answers
     assert (
         TrailQuestionnaire(season="Spring & Fall", water_resistance="Water Repellent").season
         == "Spring & Fall"

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from src.config import FEATURES, METADATA_COLUMNS, Settings
+from src.config import ATTRIBUTE_COLUMNS, EXTRA_COLUMNS, FEATURES, METADATA_COLUMNS, Settings
 from src.store import Store, UnknownShoeError
 from src.store.sqlite import SQLiteStore
 from tests.fixtures_store import (
@@ -58,7 +58,11 @@ def test_catalog_record_shape_and_values(store: Store) -> None:
     for shoe in store.all_shoes():
         source, shoe_type = expected[shoe["shoe_id"]]
         assert shoe["shoe_type"] == shoe_type
-        assert set(shoe) == {*METADATA_COLUMNS, "shoe_type", *FEATURES[shoe_type]}
+        assert set(shoe) == {
+            *METADATA_COLUMNS, "shoe_type", *FEATURES[shoe_type], *ATTRIBUTE_COLUMNS, *EXTRA_COLUMNS
+        }  # fmt: skip
+        assert shoe["status"] == "active" and shoe["price_usd"] == source["price_usd"]
+        assert shoe["provenance"]["weight_g"] == "lab" and shoe["provenance"]["release_year"] == "brand"
         assert shoe["name"] == source["name"]
         assert shoe["brand"] == source["brand"]
         assert shoe["spec_source"] == source["spec_source"]

@@ -19,7 +19,7 @@ import pytest
 from supabase import create_client
 from supabase.lib.client_options import SyncClientOptions
 
-from src.config import FEATURES, METADATA_COLUMNS
+from src.config import ATTRIBUTE_COLUMNS, EXTRA_COLUMNS, FEATURES, METADATA_COLUMNS
 from src.store import CTState, StoreConfigError, StoreUnavailable, UnknownShoeError, UserState
 from src.store.migrate import code_version
 from src.store.supabase import SupabaseStore
@@ -143,7 +143,10 @@ def test_all_shoes_paginates_until_a_short_page(
     assert [s["shoe_type"] for s in shoes] == ["road", "road", "trail"]
     expected = {r["shoe_id"]: r for r in [*catalog_rows("road", 2), *catalog_rows("trail", 1)]}
     for shoe in shoes:
-        assert set(shoe) == {*METADATA_COLUMNS, "shoe_type", *FEATURES[shoe["shoe_type"]]}
+        assert set(shoe) == {
+            *METADATA_COLUMNS, "shoe_type", *FEATURES[shoe["shoe_type"]], *ATTRIBUTE_COLUMNS, *EXTRA_COLUMNS
+        }  # fmt: skip
+        assert shoe["status"] == "active" and shoe["provenance"]["weight_g"] == "lab"
         for feature in FEATURES[shoe["shoe_type"]]:
             assert type(shoe[feature]) is float
             assert shoe[feature] == pytest.approx(expected[shoe["shoe_id"]][feature])

@@ -14,7 +14,7 @@ ROAD_RACERS = re.compile(
     r"Vaporfly|Alphafly|Streakfly|Metaspeed|Rocket X|Cielo X1|Hyperion Elite|Endorphin (Pro|Elite)"
     r"|SC Elite|SuperComp Pacer|Adios Pro|Takumi Sen|Prime X|Deviate Nitro Elite \d|Fast-R"
     r"|Cloudboom|Vanish Carbon|Wave Rebellion Pro|Hyperwarp|Gara Carbon|Velociti Elite|Speed Freek"
-    r"|S/Lab Phantasm|KD900X"
+    r"|S/Lab Phantasm|KD900X|RC Elite"
 )
 # The marathon super shoes a fitter reaches for first.
 MARATHON_SUPER_SHOES = re.compile(
@@ -27,12 +27,16 @@ TEMPO_TRAINERS = re.compile(
     r"|Kinvara|Mach X|Hyperion Max|Hyper Speed|Adios \d|S4\+ Yogi|Neo Vista|EvoRide Speed"
     r"|Wave Rebellion Flash|Cloudflow|Aero Burst|GOrun Razor|Liberate Nitro|Rival Fly|Zoom Tempo"
     r"|Hyperion Tempo|Brooks Hyperion \d*$|Carbon X|Cloudmonster Hyper|Specter|Tempus"
+    # issue 22's new models (RunRepeat pace "Tempo" / "Competition Tempo" without racer build)
+    r"|Brooks Hyperion$|Hyperion GTS|SC Trainer|SuperComp Trainer|Escalante Racer|Megablast"
+    r"|Pegasus Turbo|Spectur|Sinister|Wave Rebellion$|Endorphin Trainer|Kinvara Pro|Sonicblast"
 )
 ROAD_STABILITY = re.compile(
     r"Kayano|Adrenaline|Guide \d|Arahi|Gaviota|860v|Structure|GT-2000|GT-1000|Wave Inspire"
     r"|Paradigm|Provision|Cloudflyer|Cloudrunner|Glycerin GTS|Hurricane|Omni|Tempus|Launch GTS"
     r"|Hyperion GTS|Beast GTS|Ariel GTS|Addiction GTS|Vongo|ForeverRun|Supernova Solution"
     r"|Experience Form|Topo Athletic Ultrafly|Wave Horizon|Infinity Run|React Miler"
+    r"|Gel-Kayano Lite|Solarboost|Beast GTS|Omni"  # issue 22 (RunRepeat: stability)
 )
 # Sold in a wide (2E/4E) width, or built on a wide, foot-shaped last.
 WIDE_KNOWN = re.compile(
@@ -43,8 +47,14 @@ WIDE_KNOWN = re.compile(
     r"|Velocity Nitro|Supernova|Cloudrunner|Cloudsurfer Next|Cloudgo|Invincible 3|Mach 6"
     r"|Rincon|Kawana|Skyflow|Transport|Adistar 3|Adizero SL|Endorphin Speed 4|Rebel v4"
     r"|Deviate Nitro 3|Propel|Vongo|Arishi|ForeverRun|Journey|Downshifter|Revolution|Kinvara 14"
+    # issue 22's new models that RunRepeat lists in Wide / X-Wide
+    r"|React Infinity Run|Superblast 2|Magic Speed 4|GlideRide Max|Kinvara 15|SC Elite v[45]"
+    r"|SC Trainer v2|Balos|Boston 1[12]|Evo SL|Neo Zen|Neo Vista 2|Charged (Assert|Pursuit)"
+    r"|HOVR Sonic|Cloudsurfer Max|Jolt|Endorphin Speed 5|Flex Experience|680v|Roav|Evoz|Kaiha"
+    r"|Rebel v5|SuperComp Trainer v3|Max Cushioning Elite|Nucleo|Pureboost 23|Racer TR|Roadfly"
+    r"|Runfalcon|Xero Prio|Surge 4|Ultraboost (1\.0|5X)|Ultrabounce"
 )
-WATERPROOF = re.compile(r"GTX|Waterproof|All-Wthr")
+WATERPROOF = re.compile(r"GTX|Waterproof|All-Wthr|\bWP\b")
 CLASSIC_DAILY = re.compile(
     r"Pegasus \d|Ghost \d|Saucony Ride|Cumulus|Novablast|880v|Clifton|Wave Rider \d|Velocity Nitro"
     r"|Supernova Rise|Mach \d|Rincon|Dynablast|Cloudsurfer|Launch \d|Kinvara|Boston"
@@ -58,6 +68,7 @@ MUD_TRAIL = re.compile(
     r"Speedcross|Mudclaw|Mudtalon|X-Talon|Supercross|Mutant|Cyklon|Xtrm|Irock|Pure Trail|Thundercross"
     r"|Wildcat|Alphacross|Ultra 2|Peregrine|Agility Peak|Terrex Agravic Pro|Norvan SL|Spin 2\.0"
     r"|MTL Long Sky|MTN Racer|Catamount|Ribelle Run"
+    r"|Järv|Trailtalon|Prodigio Max|Akasha II|Jackal II|More Trail v3"  # issue 22: lab lugs >= 5 mm
 )
 ROCK_PROTECTED = re.compile(
     r"Bushido|Jackal|Akasha|Cascadia|Peregrine|Sense Ride|XA Pro|Terraventure|Pursuit|Wildhorse|Kiger"
@@ -66,6 +77,9 @@ ROCK_PROTECTED = re.compile(
     r"|Cloudventure|X-Talon|Metafuji|Pulsar Trail Pro|Prodigio Pro|Agravic Pro|Endorphin Edge"
     r"|MTL Long Sky|S/Lab Ultra|Ultrafly|SuperComp Trail|Mont Blanc Carbon|CTM Ultra Carbon"
     r"|Deviate Nitro Elite Trail|Tempesta|Cloudventure Peak|Speedgoat|Mudtalon"
+    # issue 22: rock plates in RunRepeat's sheet
+    r"|S/Lab Genesis|Pulsar Trail|Nova [23]|Antora 3|Trailfly|Endorphin Rift|Lone Peak [56]"
+    r"|Cloudultra|Cloudvista|Sense Pro"
 )
 WINTER_TRAIL = re.compile(r"BUGrip|Blizzard|GTX|Waterproof|All-Wthr")
 TRAIL_RACERS = re.compile(
@@ -73,17 +87,23 @@ TRAIL_RACERS = re.compile(
     r"|Endorphin Edge|Fuji Speed|Metafuji|Nike Ultrafly|SuperComp Trail|Mont Blanc|Nitro Elite Trail"
     r"|CTM Ultra Carbon|Norvan SL|Alpine DNA|Kiger|Trailfly Speed|Mudtalon Speed|Fast-Trac Nitro"
     r"|MTL Skyfire|Cloudventure Peak|Fujilite|Spin 2\.0|MTN Racer|X-Talon|Feline SL|Mafate X"
+    r"|MTL Long Sky|Morphlite|Ribelle Run|Superior 7|Fuga EX Pro|Trail Glove|MT10"  # issue 22
 )
 EASY_CRUISERS = re.compile(
     r"Pegasus Trail|Juniper|Cloudsurfer Trail|DRX Defy|Outroad|Divide|Excursion|Gel-Venture|Soulstride"
     r"|Trailrider|Wave Rider TT|Nitrel|410v|Endorphin Rift|Gel-Sonoma|Trabuco Max|More Trail|Cloudvista"
+    r"|Garoe|Garoé|Hoka Challenger|Experience Wild|Ultra Flow|Trail Scout"  # issue 22
 )
 # Trail lasts known to run snug and narrow (performance fits) or sold in a narrow width.
 NARROW_TRAIL = re.compile(
     r"^(Salomon|La Sportiva|Scarpa|Inov-8|VJ|Dynafit|Arc'teryx) |Kjerag|Tecton X|Zinal"
     r"|Agravic (Speed|Pro)|Hierro|Garo|Pure Trail|Cloudventure Peak|Metafuji"
+    # issue 22: sold narrow or measured narrow by RunRepeat
+    r"|^Kailas |Merrell (Agility Peak|Morphlite|Nova|Antora|Fly Strike)|Speedgoat 5|Challenger 7"
+    r"|Cascadia 16|Catamount|Endorphin Edge|Pegasus Trail 5|Gel-Venture|Cloudvista 2|Terrex Speed Ultra"
+    r"|Trail Scout|Mafate Three2|510v6|MT10|Xodus Ultra$"
 )
-GUIDED_TRAIL = re.compile(r"GT-2000 \d+ TR|Cascadia|Xodus|Guide")
+GUIDED_TRAIL = re.compile(r"GT-2000 \d+ TR|Cascadia|Xodus|Guide|XA Pro 3D")
 
 
 def label(brand: str, name: str) -> str:

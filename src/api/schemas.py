@@ -147,6 +147,7 @@ class ShoeSummary(BaseModel):
     stability: float = Field(description="0 neutral, 1 guided")
     water_resistance: float = Field(description="0 none, 0.5 water repellent, 1 waterproof")
     widths: list[Literal["narrow", "regular", "wide"]]
+    price_usd: float | None = Field(None, description="RunRepeat's US price; null when unknown")
 
 
 class ShoePage(BaseModel):
@@ -163,11 +164,22 @@ class ShoeSheet(BaseModel):
     name: str
     brand: str
     release_year: int | None
-    spec_source: str = Field(description="published or estimated")
+    spec_source: str = Field(description="original (the original system's data), published or estimated")
+    status: Literal["active", "retired"] = Field(description="retired: kept for history, never recommended")
     shoe_type: Literal["road", "trail"]
     widths: list[Literal["narrow", "regular", "wide"]]
     specs: dict[str, float] = Field(description="every feature of the shoe's type")
     specs_in_words: list[str]
+    attributes: dict[str, float | None] = Field(
+        description="price_usd, audience_score, rocker, toebox_width, torsional_rigidity, heel_counter, "
+        "durability, orthotic_friendly; null when no source gives one"
+    )
+    season: str | None = Field(description="all, summer or winter (RunRepeat); null when unknown")
+    provenance: dict[str, str] = Field(
+        description="per numeric field, where its figure comes from: lab, brand, runrepeat, original, "
+        "published, derived or estimated (data/README.md)"
+    )
+    source_rows: str | None = Field(description="the original data's rows this shoe was built from")
 
 
 class ShoeSheetResponse(BaseModel):

@@ -19,7 +19,7 @@ from src.serving.catalog import CatalogHolder, CatalogQuery, Plate, SortKey, Sta
 from src.serving.similar import KEEP, SimilarHolder
 
 MAX_OFFSET = 100_000  # far past the catalog; a bound keeps a huge offset a 422, not a 500
-MAX_GRAMS, MAX_MM = 2_000.0, 100.0
+MAX_GRAMS, MAX_MM, MAX_USD = 2_000.0, 100.0, 10_000.0
 
 router = APIRouter(prefix="/shoes", tags=["catalog"])
 
@@ -71,11 +71,16 @@ _SHEET_RESPONSES: dict[int | str, dict[str, Any]] = {
                         "name": "Pegasus 37",
                         "brand": "Nike",
                         "release_year": 2020,
-                        "spec_source": "published",
+                        "spec_source": "original",
+                        "status": "active",
                         "shoe_type": "road",
                         "widths": ["regular", "wide"],
-                        "specs": {"weight_g": 283.0, "drop_mm": 10.0},
-                        "specs_in_words": ["weight 283 g", "drop 10 mm"],
+                        "specs": {"weight_g": 291.0, "drop_mm": 10.0},
+                        "specs_in_words": ["weight 291 g", "drop 10 mm"],
+                        "attributes": {"price_usd": 120.0, "audience_score": 87.0, "rocker": 0.0},
+                        "season": "all",
+                        "provenance": {"weight_g": "lab", "drop_mm": "brand", "price_usd": "runrepeat"},
+                        "source_rows": "road sheet row 72",
                     },
                 }
             }
@@ -141,6 +146,14 @@ def list_shoes(
     drop_max: Annotated[float | None, Query(ge=0, le=MAX_MM, description="mm")] = None,
     stack_min: Annotated[float | None, Query(ge=0, le=MAX_MM, description="heel stack, mm")] = None,
     stack_max: Annotated[float | None, Query(ge=0, le=MAX_MM, description="heel stack, mm")] = None,
+    price_min: Annotated[
+        float | None,
+        Query(ge=0, le=MAX_USD, description="US dollars; shoes without a known price are left out"),
+    ] = None,
+    price_max: Annotated[
+        float | None,
+        Query(ge=0, le=MAX_USD, description="US dollars; shoes without a known price are left out"),
+    ] = None,
     sort: SortKey = "shoe_id",
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="shoes to skip")] = 0,
@@ -159,6 +172,7 @@ def list_shoes(
             "weight_g": (weight_min, weight_max),
             "drop_mm": (drop_min, drop_max),
             "heel_stack_mm": (stack_min, stack_max),
+            "price_usd": (price_min, price_max),
         },
         sort=sort,
         limit=limit,
@@ -174,7 +188,10 @@ def list_shoes(
     summary="A shoe's full spec sheet",
 )
 def get_shoe(shoe_id: ShoeId, request: Request, store: StoreDep, _key: ReadKey) -> Response:
-    body = _catalog(request, store).sheet_json(shoe_id)
+    """Every spec with its source (`provenance`: lab, brand, runrepeat, original, published, derived or
+    estimated); a retired shoe (`status`) stays readable for the runners who liked it."""
+    index = _catalog(request, store)
+    body = index.sheet_json(shoe_id) or index.sheet_json(shoe_id, store.shoe(shoe_id))
     if body is None:
         raise _unknown(shoe_id)
     return Response(body, media_type=JSON)

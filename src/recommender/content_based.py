@@ -50,7 +50,16 @@ IntArray = npt.NDArray[np.intp]
 SERVING_FILE = "serving.npz"
 COSINE_SHARE = 0.5  # weight of the centred cosine in the match score; the rest is closeness
 ROUTING_WEIGHT = 0.04  # score cost of the farthest cluster (nearest: 0); see `routing_penalty`
-STALE_PENALTY = 0.05  # score cost per newer release of the same family
+STALE_PENALTY = 0.2  # score cost per newer release of the same family (issue 22: 0.05 -> 0.2, measured)
+# Score cost of a poorly rated shoe: AUDIENCE_PENALTY at an audience score of AUDIENCE_LOW or below,
+# 0 at AUDIENCE_HIGH or above, linear between; a shoe without a score pays the catalog median's.
+AUDIENCE_PENALTY = 0.04
+AUDIENCE_LOW, AUDIENCE_HIGH = 75.0, 92.0
+# Score cost of an obscure shoe: POPULARITY_PENALTY at RunRepeat's least popular, 0 at the most
+# (percentile; unknown = the catalog median): among the many shoes the sheets' coarse ratings tie,
+# the ones runners actually buy come first.
+POPULARITY_PENALTY = 0.06
+BUDGET_SEVERITY = 0.5  # a missed budget weighs less than any question's must-have (the lowest is 1)
 MEMBRANE_PENALTY = 0.03  # score cost of a membrane upper nobody asked for
 FAMILY_CAP = 2  # versions of one model family in a result list
 _EPS = 1e-12
@@ -233,6 +242,11 @@ class ContentRecommender:
             raise ValueError(f"{shoe_type}: encoder/centroid shapes do not match the features")
         self.k = int(self.centroids.shape[0])
         self.family_ids, self.versions_behind = descriptive_or_fallback(arrays, n, shoe_type)
+        # prices (NaN = unknown); artifacts trained before the catalog had them: no budget filter
+        price = arrays.get("price")
+        self.price = (
+            np.asarray(price, np.float64) if price is not None and price.shape == (n,) else np.full(n, np.nan)
+        )
 
         # Catalog mean in scaled space: the centring point and the fill-in for unanswered features.
         self.center = self.x.mean(axis=0)
@@ -244,7 +258,12 @@ class ContentRecommender:
         self._xc2_t = np.ascontiguousarray((xc * xc).T)
         # Costs fixed per shoe: older versions, plus 1e-9 * position so that score ties break by
         # catalog order and results are deterministic.
-        self._fixed_penalty = version_penalty(self.versions_behind, STALE_PENALTY) + 1e-9 * np.arange(n)
+        self._fixed_penalty = (
+            version_penalty(self.versions_behind, STALE_PENALTY)
+            + audience_penalty(arrays.get("audience"), n)
+            + popularity_penalty(arrays.get("popularity"), n)
+            + 1e-9 * np.arange(n)
+        )
         water = self.feature_names.index("water_resistance")
         self._water = water
         # A query asks for water resistance when it targets at least a water-repellent upper (1).
@@ -280,19 +299,39 @@ class ContentRecommender:
     def query(self, answers: Mapping[str, str | None]) -> Query:
         return build_query(answers, self.compiled)
 
+    def over_budget(self, budget_usd: float | None) -> npt.NDArray[np.bool_] | None:
+        """Shoes outside the budget (price above it, or unknown), or None when the budget does not
+        apply: no budget, or fewer than N shoes of the catalog within it."""
+        if budget_usd is None:
+            return None
+        within = self.price <= budget_usd  # NaN (unknown) compares False: not within
+        if int(within.sum()) < self.top_n:
+            return None
+        return ~within
+
     def rank(self, q: Query) -> tuple[IntArray, FloatArray, npt.NDArray[np.integer]]:
         """Catalog indices, match scores and must-haves missed of the top N for a built query."""
-        if q.empty:
+        over = self.over_budget(q.budget_usd)
+        if q.empty and over is None:
             return self.default_indices, self.default_scores, self._default_missed
-        latent = self.encoder(np.where(q.weight > 0, q.target, self.center))
         violations = self._fail_weighted[q.hard_ids].sum(axis=0) if q.hard_ids.size else self._no_violations
-        # Two matvecs score the whole catalog; the served score is the match score minus the
-        # routing cost and the fixed penalties, so it is the score the list is ranked by.
-        scores = centred_match_scores(q.target - self.center, q.weight, self._xc_t, self._xc2_t)
-        scores -= routing_penalty(latent, self.centroids, self.labels, ROUTING_WEIGHT)
-        scores -= self._fixed_penalty
-        if q.weight[self._water] == 0 or q.target[self._water] < self._water_asked_at - 1e-9:
-            scores -= self._membrane_penalty
+        if over is not None:
+            # the budget is a must-have below every question's (severity 0.5 < 1, the lowest)
+            violations = violations + BUDGET_SEVERITY * over
+        if q.empty:  # the budget alone: the default list's middle-of-the-road rule within it
+            scores = np.clip(
+                1.0 - masked_rms_distance(self.center, self.x, np.ones(self.x.shape[1])), 0.0, 1.0
+            )
+            scores -= self._fixed_penalty + self._membrane_penalty
+        else:
+            latent = self.encoder(np.where(q.weight > 0, q.target, self.center))
+            # Two matvecs score the whole catalog; the served score is the match score minus the
+            # routing cost and the fixed penalties, so it is the score the list is ranked by.
+            scores = centred_match_scores(q.target - self.center, q.weight, self._xc_t, self._xc2_t)
+            scores -= routing_penalty(latent, self.centroids, self.labels, ROUTING_WEIGHT)
+            scores -= self._fixed_penalty
+            if q.weight[self._water] == 0 or q.target[self._water] < self._water_asked_at - 1e-9:
+                scores -= self._membrane_penalty
         np.clip(scores, 0.0, 1.0, out=scores)
         shortlist = top_n(2.0 * violations - scores, self._shortlist)
         # The cap outranks must-haves: when only a third version of one model would meet them all,
@@ -301,6 +340,8 @@ class ContentRecommender:
         missed = (
             self.compiled.fail[q.hard_ids][:, top].sum(axis=0, dtype=np.int64) if q.hard_ids.size else None
         )
+        if over is not None:
+            missed = (self._default_missed if missed is None else missed) + over[top].astype(np.int64)
         return top, scores[top], self._default_missed if missed is None else missed
 
     def recommend_indices(self, answers: Mapping[str, str | None]) -> tuple[IntArray, FloatArray]:
@@ -320,7 +361,7 @@ class ContentRecommender:
         """The whole response body, `{"status":"success","data":[...]}`, as bytes; each item names
         the answers the shoe meets and misses (`explain`)."""
         q = self.query(answers)
-        if q.empty:
+        if q.empty and q.budget_usd is None:
             return self.default_body
         idx, scores, _ = self.rank(q)
         return self._body(idx, scores, self.explanations.rows_for(answers))
@@ -341,6 +382,26 @@ class ContentRecommender:
             for i, s in zip(idx.tolist(), scores.tolist(), strict=True)  # type: ignore[union-attr]
         )
         return b'{"status":"success","data":[' + items + b"]}"
+
+
+def audience_penalty(audience: npt.NDArray[Any] | None, n: int) -> FloatArray:
+    """Per-shoe rank cost from the audience score (see AUDIENCE_PENALTY); zeros without scores
+    (artifacts trained before the catalog had them)."""
+    if audience is None or audience.shape != (n,) or not np.isfinite(audience).any():
+        return np.zeros(n)
+    scores = np.asarray(audience, np.float64)
+    scores = np.where(np.isfinite(scores), scores, float(np.nanmedian(scores)))
+    low_share = np.clip((AUDIENCE_HIGH - scores) / (AUDIENCE_HIGH - AUDIENCE_LOW), 0.0, 1.0)
+    return AUDIENCE_PENALTY * low_share
+
+
+def popularity_penalty(popularity: npt.NDArray[Any] | None, n: int) -> FloatArray:
+    """Per-shoe rank cost from the popularity percentile (see POPULARITY_PENALTY); zeros without it."""
+    if popularity is None or popularity.shape != (n,) or not np.isfinite(popularity).any():
+        return np.zeros(n)
+    pct = np.asarray(popularity, np.float64)
+    pct = np.where(np.isfinite(pct), pct, float(np.nanmedian(pct)))
+    return POPULARITY_PENALTY * (1.0 - np.clip(pct, 0.0, 100.0) / 100.0)
 
 
 def descriptive_or_fallback(

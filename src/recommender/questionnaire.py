@@ -31,7 +31,7 @@ from typing import Literal, get_args
 
 import numpy as np
 import numpy.typing as npt
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -224,6 +224,7 @@ class Query:
     target: FloatArray  # (F,) scaled targets; only meaningful where weight > 0
     weight: FloatArray  # (F,) 0 = not set by any answer (outside the mask)
     hard_ids: npt.NDArray[np.intp]  # fail-matrix rows of the must-haves that survived priority
+    budget_usd: float | None = None  # the most the runner will pay (a must-have, see content_based)
 
     @property
     def mask(self) -> BoolArray:
@@ -255,7 +256,8 @@ def build_query(answers: Mapping[str, str | None], compiled: CompiledMapping) ->
             target[r.idx] = r.value
             weight[r.idx] = r.weight
             hard[r.idx] = r.hard_id
-    return Query(target, weight, hard[hard >= 0])
+    budget = answers.get(BUDGET_QUESTION)
+    return Query(target, weight, hard[hard >= 0], None if budget is None else float(budget))
 
 
 # --- request models: the six questions road and trail share ---------------------------------
@@ -266,6 +268,9 @@ StrikePattern = Literal["Heel", "Mid", "Forefoot"]
 FootWidth = Literal["Narrow", "Regular", "Wide"]
 Season = Literal["Summer", "Spring & Fall", "Winter"]
 YesNo = Literal["Yes", "No"]
+
+
+BUDGET_QUESTION = "budget_usd"
 
 
 class CommonQuestionnaire(BaseModel):
@@ -280,12 +285,19 @@ class CommonQuestionnaire(BaseModel):
     foot_width: FootWidth | None = None
     season: Season | None = None
     orthotic_usage: YesNo | None = None
+    # Not a feature question: the top 10 keeps to shoes whose known price is within the budget, as a
+    # must-have, whenever at least 10 shoes of the catalog are (content_based.py).
+    budget_usd: int | None = Field(
+        None, ge=30, le=1000, description="the most the runner will pay, US dollars (RunRepeat prices)"
+    )
 
 
 def accepted_answers(model: type[BaseModel]) -> dict[str, tuple[str, ...]]:
-    """Question -> accepted answers, read from the model's `Literal | None` annotations."""
+    """Question -> accepted answers, read from the model's `Literal | None` annotations (a free
+    number such as the budget is no answer table's question and is left out)."""
     out: dict[str, tuple[str, ...]] = {}
     for name, info in model.model_fields.items():
         literals = [a for arg in get_args(info.annotation) for a in get_args(arg)]
-        out[name] = tuple(str(a) for a in literals)
+        if literals:
+            out[name] = tuple(str(a) for a in literals)
     return out

@@ -48,13 +48,14 @@ ZERO = (0.0, 0.0)
 
 # fmt: off
 ROAD_RULES = (
-    # pace: how fast the runner usually runs -> weight and energy return
+    # pace: how fast the runner usually runs -> weight and plate (road shoes carry no energy-return
+    # figure: no source rates it, see data/README.md)
     rule("pace", "Easy", "easy miles want protection over speed",
          weight_g=Target(280, 0.7), midsole_softness=Target(7, 0.7), plate=Target(0, 0.5)),
-    rule("pace", "Steady", "all-rounder: moderate weight, some pop",
-         weight_g=Target(250, 0.7), responsiveness=Target(6.5, 0.7)),
-    rule("pace", "Fast", "light and responsive, a plate helps",
-         weight_g=Target(205, 1.0), responsiveness=Target(9, 1.0), plate=Target(1, 0.5)),
+    rule("pace", "Steady", "all-rounder: moderate weight",
+         weight_g=Target(250, 1.0)),
+    rule("pace", "Fast", "light, a plate helps",
+         weight_g=Target(205, 1.3), plate=Target(1, 0.7)),
     # arch type -> support
     rule("arch_type", "Flat", "flat or collapsing arches need medial support",
          stability=Target(1, 1.5, ONE)),
@@ -84,14 +85,13 @@ ROAD_RULES = (
     rule("orthotic_usage", "Yes", "custom orthotics replace the stock insole",
          removable_insole=Target(1, 2.0, ONE)),
     # purpose -> use flags and race geometry
-    rule("running_purpose", "Daily", "durable daily trainer",
-         use_daily=Target(1, 1.5, ONE), weight_g=Target(265, 0.5)),
-    rule("running_purpose", "Tempo", "uptempo trainer: light, responsive, often plated",
-         use_tempo=Target(1, 1.5, ONE), responsiveness=Target(8, 1.0), plate=Target(1, 0.7),
-         weight_g=Target(225, 1.0)),
-    rule("running_purpose", "Race", "racer: lightest, bounciest, carbon plate, the 40 mm super-shoe stack",
-         use_race=Target(1, 1.5, ONE), plate=Target(2, 1.2), weight_g=Target(190, 1.5),
-         responsiveness=Target(9.5, 1.0), heel_stack_mm=Target(39, 0.5)),
+    rule("running_purpose", "Daily", "durable daily trainer with a modern cushioned stack",
+         use_daily=Target(1, 1.5, ONE), weight_g=Target(265, 0.5), heel_stack_mm=Target(36, 0.5)),
+    rule("running_purpose", "Tempo", "uptempo trainer: light, often plated",
+         use_tempo=Target(1, 1.5, ONE), plate=Target(1, 0.9), weight_g=Target(225, 1.2)),
+    rule("running_purpose", "Race", "racer: lightest, carbon plate, the 40 mm super-shoe stack",
+         use_race=Target(1, 1.5, ONE), plate=Target(2, 1.5), weight_g=Target(190, 1.7),
+         heel_stack_mm=Target(39, 0.5)),
     # cushion feel
     rule("cushion_preferences", "Soft", "plush: soft foam, tall stack",
          midsole_softness=Target(8.5, 1.5), heel_stack_mm=Target(38, 0.7)),

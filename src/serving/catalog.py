@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 import orjson
 
-from src.config import FEATURES, METADATA_COLUMNS
+from src.config import ATTRIBUTE_COLUMNS, FEATURES, METADATA_COLUMNS
 from src.recommender.explain import spec_phrase
 
 FloatArray = npt.NDArray[np.float64]
@@ -28,12 +28,13 @@ WaterResistance = Literal["none", "water_repellent", "waterproof"]
 Plate = Literal["none", "plastic", "carbon"]
 SortKey = Literal[
     "shoe_id", "name", "brand", "weight_g", "-weight_g", "drop_mm", "-drop_mm", "heel_stack_mm",
-    "-heel_stack_mm", "release_year", "-release_year",
+    "-heel_stack_mm", "release_year", "-release_year", "price_usd", "-price_usd",
 ]  # fmt: skip
 
 WATER_CODES: dict[str, int] = {"none": 0, "water_repellent": 1, "waterproof": 2}
 PLATE_CODES: dict[str, int] = {"none": 0, "plastic": 1, "carbon": 2}
-RANGE_COLUMNS = ("weight_g", "drop_mm", "heel_stack_mm", "forefoot_stack_mm")
+# A range filter on a column a shoe has no value for (an unknown price) leaves the shoe out.
+RANGE_COLUMNS = ("weight_g", "drop_mm", "heel_stack_mm", "forefoot_stack_mm", "price_usd")
 SUMMARY_COLUMNS = ("weight_g", "drop_mm", "heel_stack_mm", "plate", "stability", "water_resistance")
 
 
@@ -106,7 +107,7 @@ class CatalogIndex:
         self.shoe_types = np.array([s["shoe_type"] for s in shoes], dtype=str)
         self.brands = np.array([str(s["brand"]).lower() for s in shoes], dtype=str)
         self.names = np.array([str(s["name"]).lower() for s in shoes], dtype=str)
-        all_features = dict.fromkeys(f for fs in FEATURES.values() for f in fs)
+        all_features = dict.fromkeys([*(f for fs in FEATURES.values() for f in fs), "price_usd"])
         self.columns = {
             f: np.array([float(s[f]) if s.get(f) is not None else np.nan for s in shoes])
             for f in all_features
@@ -143,8 +144,11 @@ class CatalogIndex:
         )
         return head[:-1] + b',"data":[' + b",".join(items) + b"]}"
 
-    def sheet_json(self, shoe_id: str) -> bytes | None:
+    def sheet_json(self, shoe_id: str, retired: Mapping[str, Any] | None = None) -> bytes | None:
+        """The sheet of an active shoe, or of `retired` (a shoe only the store's history holds)."""
         sheet = self.sheets.get(shoe_id)
+        if sheet is None and retired is not None:
+            sheet = orjson.dumps(spec_sheet(retired))
         return None if sheet is None else b'{"status":"success","data":' + sheet + b"}"
 
 
@@ -157,6 +161,7 @@ def shoe_summary(shoe: Mapping[str, Any]) -> dict[str, Any]:
     out = {c: shoe[c] for c in ("shoe_id", "shoe_type", "name", "brand", "release_year")}
     out.update({c: shoe[c] for c in SUMMARY_COLUMNS})
     out["widths"] = widths_offered(shoe)
+    out["price_usd"] = shoe.get("price_usd")
     return out
 
 
@@ -164,11 +169,17 @@ def spec_sheet(shoe: Mapping[str, Any]) -> dict[str, Any]:
     """The full spec sheet: metadata, every feature of the shoe's type, and each spec in words."""
     features = FEATURES[str(shoe["shoe_type"])]
     return {
-        **{c: shoe[c] for c in METADATA_COLUMNS},
+        **{c: shoe.get(c) for c in METADATA_COLUMNS},
+        "status": shoe.get("status") or "active",
         "shoe_type": shoe["shoe_type"],
         "widths": widths_offered(shoe),
-        "specs": {f: shoe[f] for f in features},
-        "specs_in_words": [spec_phrase(f, float(shoe[f])) for f in features],
+        # a shoe only an old store holds may lack a feature the schema gained since
+        "specs": {f: shoe[f] for f in features if shoe.get(f) is not None},
+        "specs_in_words": [spec_phrase(f, float(shoe[f])) for f in features if shoe.get(f) is not None],
+        "attributes": {c: shoe.get(c) for c in ATTRIBUTE_COLUMNS},
+        "season": shoe.get("season") or None,
+        "provenance": dict(shoe.get("provenance") or {}),
+        "source_rows": shoe.get("source_rows") or None,
     }
 
 

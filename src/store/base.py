@@ -271,10 +271,17 @@ def shoe_record(row: dict[str, Any]) -> dict[str, Any]:
     features = row["features"]
     if isinstance(features, str):
         features = json.loads(features)
-    record = {col: row[col] for col in METADATA_COLUMNS}
+    record = {col: row.get(col) for col in METADATA_COLUMNS}
     record["release_year"] = int(record["release_year"]) if record["release_year"] is not None else None
+    record["status"] = record["status"] or "active"
     record["shoe_type"] = row["shoe_type"]
     record.update({k: float(v) for k, v in features.items()})
+    attributes = row.get("attributes") or {}
+    if isinstance(attributes, str):
+        attributes = json.loads(attributes)
+    record.update(attributes)
+    provenance = row.get("provenance") or {}
+    record["provenance"] = json.loads(provenance) if isinstance(provenance, str) else dict(provenance)
     return record
 
 
@@ -310,18 +317,20 @@ class Store(ABC):
         """Every shoe record from the store, road then trail, each in id order."""
 
     def all_shoes(self) -> list[dict[str, Any]]:
-        """Every shoe, road then trail. The catalog only changes when the store is seeded, so it is
+        """Every active shoe, road then trail: what is browsed, trained on and recommended. A retired
+        shoe is only found by `shoe(id)`. The catalog only changes when the store is seeded, so it is
         read once per process (and again after `init`)."""
         if self._catalog is None:
             catalog = self._fetch_shoes()
             self._catalog_by_id = {s["shoe_id"]: s for s in catalog}
-            self._catalog = catalog
+            self._catalog = [s for s in catalog if s["status"] == "active"]
         return self._catalog
 
     def shoes(self, shoe_type: ShoeType) -> list[dict[str, Any]]:
         return [s for s in self.all_shoes() if s["shoe_type"] == shoe_type]
 
     def shoe(self, shoe_id: str) -> dict[str, Any] | None:
+        """Any shoe ever stored, retired ones included (a runner's history stays readable)."""
         self.all_shoes()
         return self._catalog_by_id.get(shoe_id)
 
@@ -519,7 +528,10 @@ _CT_STATE_SQL = (
     "SELECT pending, rebuilds_claimed, (SELECT COALESCE(MAX(event_id), 0) FROM interaction_events)"
     " FROM ct_state WHERE id = 1"
 )
-_SHOE_COLS = ["shoe_id", "shoe_type", "name", "brand", "release_year", "spec_source", "features"]
+_SHOE_COLS = [
+    "shoe_id", "shoe_type", "name", "brand", "release_year", "spec_source", "status", "features",
+    "attributes", "provenance",
+]  # fmt: skip
 # Superseded = a newer event of the same runner, shoe and action (a like and a rating of one shoe
 # both count) exists at or below the watermark. Only
 # superseding events newer than the previous compaction can supersede an event still present, so
@@ -557,7 +569,8 @@ PAIR_SCORES_CHANGED_SQL = (
     " UNION ALL SELECT user_id, NULL, NULL, NULL FROM reset"
 )
 _SHOES_SQL = (
-    "SELECT shoe_id, shoe_type, name, brand, release_year, spec_source, features FROM shoes "
+    "SELECT shoe_id, shoe_type, name, brand, release_year, spec_source, status, features, attributes,"
+    " provenance FROM shoes "
     "ORDER BY CASE shoe_type WHEN 'road' THEN 0 ELSE 1 END, shoe_id"
 )
 

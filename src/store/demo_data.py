@@ -313,10 +313,14 @@ def persona_of_user(n_users: int, seed: int = 42) -> dict[int, str]:
     return {user_id: pair[0] for user_id, pair in user_personas(n_users, seed).items()}
 
 
+# Road shoes have no responsiveness (no source rates it): they count as average in the personas.
+_DEFAULTS: dict[str, float] = {"responsiveness": 6.0}
+
+
 def _feature_arrays(road: Sequence[Mapping[str, Any]], trail: Sequence[Mapping[str, Any]]) -> Features:
     shoes = list(road) + list(trail)
     arrays: dict[str, np.ndarray] = {
-        column: np.array([float(shoe.get(column, 0.0)) for shoe in shoes], dtype=float)
+        column: np.array([float(shoe.get(column, _DEFAULTS.get(column, 0.0))) for shoe in shoes], dtype=float)
         for column in _FEATURE_COLUMNS
     }
     arrays["is_trail"] = np.concatenate([np.zeros(len(road)), np.ones(len(trail))])

@@ -387,14 +387,21 @@ class PostgresStore(Store):
             if stored is None or stored[0] != catalog_hash:
                 with conn.cursor() as cur:
                     cur.executemany(
-                        "INSERT INTO shoes (shoe_id, shoe_type, name, brand, release_year, spec_source, features)"
-                        " VALUES (%(shoe_id)s, %(shoe_type)s, %(name)s, %(brand)s, %(release_year)s,"
-                        " %(spec_source)s, %(features)s::jsonb) ON CONFLICT (shoe_id) DO UPDATE SET"
+                        "INSERT INTO shoes (shoe_id, shoe_type, name, brand, release_year, spec_source, status,"
+                        " features, attributes, provenance) VALUES (%(shoe_id)s, %(shoe_type)s, %(name)s,"
+                        " %(brand)s, %(release_year)s, %(spec_source)s, %(status)s, %(features)s::jsonb,"
+                        " %(attributes)s::jsonb, %(provenance)s::jsonb) ON CONFLICT (shoe_id) DO UPDATE SET"
                         " shoe_type = EXCLUDED.shoe_type, name = EXCLUDED.name, brand = EXCLUDED.brand,"
                         " release_year = EXCLUDED.release_year, spec_source = EXCLUDED.spec_source,"
-                        " features = EXCLUDED.features",
+                        " status = EXCLUDED.status, features = EXCLUDED.features,"
+                        " attributes = EXCLUDED.attributes, provenance = EXCLUDED.provenance",
                         rows,
                     )
+                # a stored shoe the catalog no longer lists leaves it: readable, never recommended
+                conn.execute(
+                    "UPDATE shoes SET status = 'retired' WHERE NOT (shoe_id = ANY(%s))",
+                    ([r["shoe_id"] for r in rows],),
+                )
                 conn.execute(
                     "INSERT INTO store_meta (key, value) VALUES ('catalog_hash', %s)"
                     " ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
@@ -403,10 +410,11 @@ class PostgresStore(Store):
             seeded = conn.execute("SELECT 1 FROM store_meta WHERE key = 'demo_seeded'").fetchone()
             empty = conn.execute("SELECT NOT EXISTS (SELECT 1 FROM interaction_events)").fetchone()[0]
             if self.settings.should_seed_demo and empty and not seeded and self.settings.demo_users > 0:
-                shoes = [
+                stored = [
                     shoe_record(dict(zip(_SHOE_COLS, r, strict=True)))
                     for r in conn.execute(_SHOES_SQL).fetchall()
                 ]
+                shoes = [s for s in stored if s["status"] == "active"]
                 demo = demo_rows(self.settings, shoes)
                 with conn.cursor() as cur:
                     cur.executemany(

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from src.config import FEATURES, METADATA_COLUMNS, Settings
+from src.config import ATTRIBUTE_COLUMNS, FEATURES, METADATA_COLUMNS, Settings
 
 
 def catalog_rows(settings: Settings) -> tuple[list[dict[str, Any]], str]:
@@ -20,11 +20,14 @@ def catalog_rows(settings: Settings) -> tuple[list[dict[str, Any]], str]:
         digest.update(Path(path).read_bytes())
         for rec in load_catalog(Path(path), shoe_type):  # type: ignore[arg-type]
             features = {f: rec[f] for f in FEATURES[shoe_type]}
+            attributes = {c: rec[c] for c in (*ATTRIBUTE_COLUMNS, "season", "source_rows")}
             rows.append(
                 {
                     **{c: rec[c] for c in METADATA_COLUMNS},
                     "shoe_type": shoe_type,
                     "features": json.dumps(features, sort_keys=True),
+                    "attributes": json.dumps(attributes, sort_keys=True),
+                    "provenance": json.dumps(rec["provenance"], sort_keys=True),
                 }
             )
     return rows, digest.hexdigest()

@@ -155,12 +155,19 @@ class SQLiteStore(Store):
             stored = tx.execute("SELECT value FROM store_meta WHERE key='catalog_hash'").fetchone()
             if stored is None or stored[0] != catalog_hash:
                 tx.executemany(
-                    "INSERT INTO shoes (shoe_id, shoe_type, name, brand, release_year, spec_source, features)"
-                    " VALUES (:shoe_id, :shoe_type, :name, :brand, :release_year, :spec_source, :features)"
+                    "INSERT INTO shoes (shoe_id, shoe_type, name, brand, release_year, spec_source, status,"
+                    " features, attributes, provenance) VALUES (:shoe_id, :shoe_type, :name, :brand,"
+                    " :release_year, :spec_source, :status, :features, :attributes, :provenance)"
                     " ON CONFLICT (shoe_id) DO UPDATE SET shoe_type=excluded.shoe_type, name=excluded.name,"
                     " brand=excluded.brand, release_year=excluded.release_year,"
-                    " spec_source=excluded.spec_source, features=excluded.features",
+                    " spec_source=excluded.spec_source, status=excluded.status, features=excluded.features,"
+                    " attributes=excluded.attributes, provenance=excluded.provenance",
                     rows,
+                )
+                # a stored shoe the catalog no longer lists leaves it: readable, never recommended
+                tx.execute(
+                    "UPDATE shoes SET status = 'retired' WHERE shoe_id NOT IN (SELECT value FROM json_each(?))",
+                    (json.dumps([r["shoe_id"] for r in rows]),),
                 )
                 tx.execute(
                     "INSERT OR REPLACE INTO store_meta (key, value) VALUES ('catalog_hash', ?)",
@@ -171,7 +178,8 @@ class SQLiteStore(Store):
             empty = tx.execute("SELECT NOT EXISTS (SELECT 1 FROM interaction_events)").fetchone()[0]
             seeded = tx.execute("SELECT 1 FROM store_meta WHERE key='demo_seeded'").fetchone()
             if seed_demo and empty and not seeded and self.settings.demo_users > 0:
-                shoes = [shoe_record(dict(zip(_SHOE_COLS, r, strict=True))) for r in tx.execute(_SHOES_SQL)]
+                stored = [shoe_record(dict(zip(_SHOE_COLS, r, strict=True))) for r in tx.execute(_SHOES_SQL)]
+                shoes = [s for s in stored if s["status"] == "active"]
                 demo = demo_rows(self.settings, shoes)
                 self._insert_demo(tx, demo)
                 tx.execute(

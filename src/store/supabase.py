@@ -109,7 +109,15 @@ class SupabaseStore(Store):
         count = self._run(self.client.table("shoes").select("shoe_id", count="exact").limit(1)).count
         rows, _ = catalog_rows(self.settings)
         if not count:
-            payload = [{**r, "features": json.loads(r["features"])} for r in rows]
+            payload = [
+                {
+                    **r,
+                    "features": json.loads(r["features"]),
+                    "attributes": json.loads(r["attributes"]),
+                    "provenance": json.loads(r["provenance"]),
+                }
+                for r in rows
+            ]
             for i in range(0, len(payload), 500):
                 self._run(self.client.table("shoes").upsert(payload[i : i + 500]))
         self._catalog = None

@@ -97,12 +97,13 @@ def records_to_arrays(
 
 
 # Arrays serving.npz carries besides the model (listed in the manifest as `serving_arrays`).
-DESCRIPTIVE_ARRAYS: tuple[str, ...] = ("family_ids", "versions_behind")
+DESCRIPTIVE_ARRAYS: tuple[str, ...] = ("family_ids", "versions_behind", "audience", "price", "popularity")
 
 
-def descriptive_arrays(records: Sequence[dict[str, Any]]) -> dict[str, npt.NDArray[np.int64]]:
-    """Per shoe, in `records_to_arrays` order (sorted by id): its model family's id and how many
-    newer release years that family has in the catalog (0 = the newest).
+def descriptive_arrays(records: Sequence[dict[str, Any]]) -> dict[str, npt.NDArray[Any]]:
+    """Per shoe, in `records_to_arrays` order (sorted by id): its model family's id, how many
+    newer release years that family has in the catalog (0 = the newest), its RunRepeat audience
+    score and its price in US dollars (NaN when no source gives one).
 
     Records from the store lack `family` unless `load_records` joined it from the catalog; a shoe
     without one is its own family."""
@@ -120,9 +121,15 @@ def descriptive_arrays(records: Sequence[dict[str, Any]]) -> dict[str, npt.NDArr
     behind = [
         sum(y > int(r["release_year"]) for y in years[fid]) for fid, r in zip(family_ids, rows, strict=True)
     ]
+    audience = [r.get("audience_score") for r in rows]
+    price = [r.get("price_usd") for r in rows]
+    popularity = [r.get("popularity") for r in rows]
     return {
+        "popularity": np.array([np.nan if p is None else float(p) for p in popularity], dtype=np.float64),
+        "price": np.array([np.nan if p is None else float(p) for p in price], dtype=np.float64),
         "family_ids": np.array(family_ids, dtype=np.int64),
         "versions_behind": np.array(behind, dtype=np.int64),
+        "audience": np.array([np.nan if a is None else float(a) for a in audience], dtype=np.float64),
     }
 
 
@@ -245,6 +252,8 @@ def train(
     """Train one shoe type and publish a version under `<artifacts_dir>/<shoe_type>/`; its path."""
     if shoe_type not in FEATURES:
         raise ValueError(f"unknown shoe type {shoe_type!r}")
+    # a retired shoe is kept for runners' history, never recommended: never trained on
+    records = [r for r in records if r.get("status", "active") == "active"]
     x_raw, meta = records_to_arrays(records, shoe_type)
     descriptive = descriptive_arrays(records)
     if x_raw.shape[0] < n_clusters * 2:

@@ -59,9 +59,12 @@ from .serving_model import ServingModel
 from .serving_model_metrics_type_0 import ServingModelMetricsType0
 from .shoe_page import ShoePage
 from .shoe_sheet import ShoeSheet
+from .shoe_sheet_attributes import ShoeSheetAttributes
+from .shoe_sheet_provenance import ShoeSheetProvenance
 from .shoe_sheet_response import ShoeSheetResponse
 from .shoe_sheet_shoe_type import ShoeSheetShoeType
 from .shoe_sheet_specs import ShoeSheetSpecs
+from .shoe_sheet_status import ShoeSheetStatus
 from .shoe_sheet_widths_item import ShoeSheetWidthsItem
 from .shoe_summary import ShoeSummary
 from .shoe_summary_shoe_type import ShoeSummaryShoeType
@@ -144,9 +147,12 @@ __all__ = (
     "ServingModelMetricsType0",
     "ShoePage",
     "ShoeSheet",
+    "ShoeSheetAttributes",
+    "ShoeSheetProvenance",
     "ShoeSheetResponse",
     "ShoeSheetShoeType",
     "ShoeSheetSpecs",
+    "ShoeSheetStatus",
     "ShoeSheetWidthsItem",
     "ShoeSummary",
     "ShoeSummaryShoeType",

@@ -39,6 +39,7 @@ class RoadQuestionnaire:
             foot_width (None | RoadQuestionnaireFootWidthType0 | Unset):
             season (None | RoadQuestionnaireSeasonType0 | Unset):
             orthotic_usage (None | RoadQuestionnaireOrthoticUsageType0 | Unset):
+            budget_usd (int | None | Unset): the most the runner will pay, US dollars (RunRepeat prices)
             running_purpose (None | RoadQuestionnaireRunningPurposeType0 | Unset):
             cushion_preferences (None | RoadQuestionnaireCushionPreferencesType0 | Unset):
             stability_need (None | RoadQuestionnaireStabilityNeedType0 | Unset):
@@ -50,6 +51,7 @@ class RoadQuestionnaire:
     foot_width: None | RoadQuestionnaireFootWidthType0 | Unset = UNSET
     season: None | RoadQuestionnaireSeasonType0 | Unset = UNSET
     orthotic_usage: None | RoadQuestionnaireOrthoticUsageType0 | Unset = UNSET
+    budget_usd: int | None | Unset = UNSET
     running_purpose: None | RoadQuestionnaireRunningPurposeType0 | Unset = UNSET
     cushion_preferences: None | RoadQuestionnaireCushionPreferencesType0 | Unset = UNSET
     stability_need: None | RoadQuestionnaireStabilityNeedType0 | Unset = UNSET
@@ -107,6 +109,12 @@ class RoadQuestionnaire:
         else:
             orthotic_usage = self.orthotic_usage
 
+        budget_usd: int | None | Unset
+        if isinstance(self.budget_usd, Unset):
+            budget_usd = UNSET
+        else:
+            budget_usd = self.budget_usd
+
         running_purpose: None | str | Unset
         if isinstance(self.running_purpose, Unset):
             running_purpose = UNSET
@@ -148,6 +156,8 @@ class RoadQuestionnaire:
             field_dict["season"] = season
         if orthotic_usage is not UNSET:
             field_dict["orthotic_usage"] = orthotic_usage
+        if budget_usd is not UNSET:
+            field_dict["budget_usd"] = budget_usd
         if running_purpose is not UNSET:
             field_dict["running_purpose"] = running_purpose
         if cushion_preferences is not UNSET:
@@ -282,6 +292,16 @@ class RoadQuestionnaire:
         orthotic_usage = _parse_orthotic_usage(d.pop("orthotic_usage", UNSET))
 
 
+        def _parse_budget_usd(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        budget_usd = _parse_budget_usd(d.pop("budget_usd", UNSET))
+
+
         def _parse_running_purpose(data: object) -> None | RoadQuestionnaireRunningPurposeType0 | Unset:
             if data is None:
                 return data
@@ -349,6 +369,7 @@ class RoadQuestionnaire:
             foot_width=foot_width,
             season=season,
             orthotic_usage=orthotic_usage,
+            budget_usd=budget_usd,
             running_purpose=running_purpose,
             cushion_preferences=cushion_preferences,
             stability_need=stability_need,

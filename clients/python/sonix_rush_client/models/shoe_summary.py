@@ -10,6 +10,7 @@ from ..types import UNSET, Unset
 
 from ..models.shoe_summary_shoe_type import ShoeSummaryShoeType
 from ..models.shoe_summary_widths_item import ShoeSummaryWidthsItem
+from ..types import UNSET, Unset
 from typing import cast
 
 
@@ -37,6 +38,7 @@ class ShoeSummary:
             stability (float): 0 neutral, 1 guided
             water_resistance (float): 0 none, 0.5 water repellent, 1 waterproof
             widths (list[ShoeSummaryWidthsItem]):
+            price_usd (float | None | Unset): RunRepeat's US price; null when unknown
      """
 
     shoe_id: str
@@ -51,6 +53,7 @@ class ShoeSummary:
     stability: float
     water_resistance: float
     widths: list[ShoeSummaryWidthsItem]
+    price_usd: float | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -88,6 +91,12 @@ class ShoeSummary:
 
 
 
+        price_usd: float | None | Unset
+        if isinstance(self.price_usd, Unset):
+            price_usd = UNSET
+        else:
+            price_usd = self.price_usd
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -105,6 +114,8 @@ class ShoeSummary:
             "water_resistance": water_resistance,
             "widths": widths,
         })
+        if price_usd is not UNSET:
+            field_dict["price_usd"] = price_usd
 
         return field_dict
 
@@ -154,6 +165,16 @@ class ShoeSummary:
             widths.append(widths_item)
 
 
+        def _parse_price_usd(data: object) -> float | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(float | None | Unset, data)
+
+        price_usd = _parse_price_usd(d.pop("price_usd", UNSET))
+
+
         shoe_summary = cls(
             shoe_id=shoe_id,
             shoe_type=shoe_type,
@@ -167,6 +188,7 @@ class ShoeSummary:
             stability=stability,
             water_resistance=water_resistance,
             widths=widths,
+            price_usd=price_usd,
         )
 
 

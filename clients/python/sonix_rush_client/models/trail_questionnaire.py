@@ -39,6 +39,7 @@ class TrailQuestionnaire:
             foot_width (None | TrailQuestionnaireFootWidthType0 | Unset):
             season (None | TrailQuestionnaireSeasonType0 | Unset):
             orthotic_usage (None | TrailQuestionnaireOrthoticUsageType0 | Unset):
+            budget_usd (int | None | Unset): the most the runner will pay, US dollars (RunRepeat prices)
             terrain (None | TrailQuestionnaireTerrainType0 | Unset):
             rock_sensitive (None | TrailQuestionnaireRockSensitiveType0 | Unset):
             water_resistance (None | TrailQuestionnaireWaterResistanceType0 | Unset):
@@ -50,6 +51,7 @@ class TrailQuestionnaire:
     foot_width: None | TrailQuestionnaireFootWidthType0 | Unset = UNSET
     season: None | TrailQuestionnaireSeasonType0 | Unset = UNSET
     orthotic_usage: None | TrailQuestionnaireOrthoticUsageType0 | Unset = UNSET
+    budget_usd: int | None | Unset = UNSET
     terrain: None | TrailQuestionnaireTerrainType0 | Unset = UNSET
     rock_sensitive: None | TrailQuestionnaireRockSensitiveType0 | Unset = UNSET
     water_resistance: None | TrailQuestionnaireWaterResistanceType0 | Unset = UNSET
@@ -107,6 +109,12 @@ class TrailQuestionnaire:
         else:
             orthotic_usage = self.orthotic_usage
 
+        budget_usd: int | None | Unset
+        if isinstance(self.budget_usd, Unset):
+            budget_usd = UNSET
+        else:
+            budget_usd = self.budget_usd
+
         terrain: None | str | Unset
         if isinstance(self.terrain, Unset):
             terrain = UNSET
@@ -148,6 +156,8 @@ class TrailQuestionnaire:
             field_dict["season"] = season
         if orthotic_usage is not UNSET:
             field_dict["orthotic_usage"] = orthotic_usage
+        if budget_usd is not UNSET:
+            field_dict["budget_usd"] = budget_usd
         if terrain is not UNSET:
             field_dict["terrain"] = terrain
         if rock_sensitive is not UNSET:
@@ -282,6 +292,16 @@ class TrailQuestionnaire:
         orthotic_usage = _parse_orthotic_usage(d.pop("orthotic_usage", UNSET))
 
 
+        def _parse_budget_usd(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        budget_usd = _parse_budget_usd(d.pop("budget_usd", UNSET))
+
+
         def _parse_terrain(data: object) -> None | TrailQuestionnaireTerrainType0 | Unset:
             if data is None:
                 return data
@@ -349,6 +369,7 @@ class TrailQuestionnaire:
             foot_width=foot_width,
             season=season,
             orthotic_usage=orthotic_usage,
+            budget_usd=budget_usd,
             terrain=terrain,
             rock_sensitive=rock_sensitive,
             water_resistance=water_resistance,

@@ -86,6 +86,9 @@ def sync_detailed(
 ) -> Response[Problem | ShoeSheetResponse]:
     """ A shoe's full spec sheet
 
+     Every spec with its source (`provenance`: lab, brand, runrepeat, original, published, derived or
+    estimated); a retired shoe (`status`) stays readable for the runners who liked it.
+
     Args:
         shoe_id (str):
 
@@ -117,6 +120,9 @@ def sync(
 ) -> Problem | ShoeSheetResponse | None:
     """ A shoe's full spec sheet
 
+     Every spec with its source (`provenance`: lab, brand, runrepeat, original, published, derived or
+    estimated); a retired shoe (`status`) stays readable for the runners who liked it.
+
     Args:
         shoe_id (str):
 
@@ -142,6 +148,9 @@ async def asyncio_detailed(
 
 ) -> Response[Problem | ShoeSheetResponse]:
     """ A shoe's full spec sheet
+
+     Every spec with its source (`provenance`: lab, brand, runrepeat, original, published, derived or
+    estimated); a retired shoe (`status`) stays readable for the runners who liked it.
 
     Args:
         shoe_id (str):
@@ -173,6 +182,9 @@ async def asyncio(
 
 ) -> Problem | ShoeSheetResponse | None:
     """ A shoe's full spec sheet
+
+     Every spec with its source (`provenance`: lab, brand, runrepeat, original, published, derived or
+    estimated); a retired shoe (`status`) stays readable for the runners who liked it.
 
     Args:
         shoe_id (str):

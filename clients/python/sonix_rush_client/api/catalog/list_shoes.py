@@ -36,6 +36,8 @@ def _get_kwargs(
     drop_max: float | None | Unset = UNSET,
     stack_min: float | None | Unset = UNSET,
     stack_max: float | None | Unset = UNSET,
+    price_min: float | None | Unset = UNSET,
+    price_max: float | None | Unset = UNSET,
     sort: ListShoesSort | Unset = ListShoesSort.SHOE_ID,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
@@ -148,6 +150,20 @@ def _get_kwargs(
         json_stack_max = stack_max
     params["stack_max"] = json_stack_max
 
+    json_price_min: float | None | Unset
+    if isinstance(price_min, Unset):
+        json_price_min = UNSET
+    else:
+        json_price_min = price_min
+    params["price_min"] = json_price_min
+
+    json_price_max: float | None | Unset
+    if isinstance(price_max, Unset):
+        json_price_max = UNSET
+    else:
+        json_price_max = price_max
+    params["price_max"] = json_price_max
+
     json_sort: str | Unset = UNSET
     if not isinstance(sort, Unset):
         json_sort = sort.value
@@ -226,6 +242,8 @@ def sync_detailed(
     drop_max: float | None | Unset = UNSET,
     stack_min: float | None | Unset = UNSET,
     stack_max: float | None | Unset = UNSET,
+    price_min: float | None | Unset = UNSET,
+    price_max: float | None | Unset = UNSET,
     sort: ListShoesSort | Unset = ListShoesSort.SHOE_ID,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
@@ -251,6 +269,8 @@ def sync_detailed(
         drop_max (float | None | Unset): mm
         stack_min (float | None | Unset): heel stack, mm
         stack_max (float | None | Unset): heel stack, mm
+        price_min (float | None | Unset): US dollars; shoes without a known price are left out
+        price_max (float | None | Unset): US dollars; shoes without a known price are left out
         sort (ListShoesSort | Unset):  Default: ListShoesSort.SHOE_ID.
         limit (int | Unset):  Default: 20.
         offset (int | Unset): shoes to skip Default: 0.
@@ -278,6 +298,8 @@ drop_min=drop_min,
 drop_max=drop_max,
 stack_min=stack_min,
 stack_max=stack_max,
+price_min=price_min,
+price_max=price_max,
 sort=sort,
 limit=limit,
 offset=offset,
@@ -306,6 +328,8 @@ def sync(
     drop_max: float | None | Unset = UNSET,
     stack_min: float | None | Unset = UNSET,
     stack_max: float | None | Unset = UNSET,
+    price_min: float | None | Unset = UNSET,
+    price_max: float | None | Unset = UNSET,
     sort: ListShoesSort | Unset = ListShoesSort.SHOE_ID,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
@@ -331,6 +355,8 @@ def sync(
         drop_max (float | None | Unset): mm
         stack_min (float | None | Unset): heel stack, mm
         stack_max (float | None | Unset): heel stack, mm
+        price_min (float | None | Unset): US dollars; shoes without a known price are left out
+        price_max (float | None | Unset): US dollars; shoes without a known price are left out
         sort (ListShoesSort | Unset):  Default: ListShoesSort.SHOE_ID.
         limit (int | Unset):  Default: 20.
         offset (int | Unset): shoes to skip Default: 0.
@@ -359,6 +385,8 @@ drop_min=drop_min,
 drop_max=drop_max,
 stack_min=stack_min,
 stack_max=stack_max,
+price_min=price_min,
+price_max=price_max,
 sort=sort,
 limit=limit,
 offset=offset,
@@ -381,6 +409,8 @@ async def asyncio_detailed(
     drop_max: float | None | Unset = UNSET,
     stack_min: float | None | Unset = UNSET,
     stack_max: float | None | Unset = UNSET,
+    price_min: float | None | Unset = UNSET,
+    price_max: float | None | Unset = UNSET,
     sort: ListShoesSort | Unset = ListShoesSort.SHOE_ID,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
@@ -406,6 +436,8 @@ async def asyncio_detailed(
         drop_max (float | None | Unset): mm
         stack_min (float | None | Unset): heel stack, mm
         stack_max (float | None | Unset): heel stack, mm
+        price_min (float | None | Unset): US dollars; shoes without a known price are left out
+        price_max (float | None | Unset): US dollars; shoes without a known price are left out
         sort (ListShoesSort | Unset):  Default: ListShoesSort.SHOE_ID.
         limit (int | Unset):  Default: 20.
         offset (int | Unset): shoes to skip Default: 0.
@@ -433,6 +465,8 @@ drop_min=drop_min,
 drop_max=drop_max,
 stack_min=stack_min,
 stack_max=stack_max,
+price_min=price_min,
+price_max=price_max,
 sort=sort,
 limit=limit,
 offset=offset,
@@ -461,6 +495,8 @@ async def asyncio(
     drop_max: float | None | Unset = UNSET,
     stack_min: float | None | Unset = UNSET,
     stack_max: float | None | Unset = UNSET,
+    price_min: float | None | Unset = UNSET,
+    price_max: float | None | Unset = UNSET,
     sort: ListShoesSort | Unset = ListShoesSort.SHOE_ID,
     limit: int | Unset = 20,
     offset: int | Unset = 0,
@@ -486,6 +522,8 @@ async def asyncio(
         drop_max (float | None | Unset): mm
         stack_min (float | None | Unset): heel stack, mm
         stack_max (float | None | Unset): heel stack, mm
+        price_min (float | None | Unset): US dollars; shoes without a known price are left out
+        price_max (float | None | Unset): US dollars; shoes without a known price are left out
         sort (ListShoesSort | Unset):  Default: ListShoesSort.SHOE_ID.
         limit (int | Unset):  Default: 20.
         offset (int | Unset): shoes to skip Default: 0.
@@ -514,6 +552,8 @@ drop_min=drop_min,
 drop_max=drop_max,
 stack_min=stack_min,
 stack_max=stack_max,
+price_min=price_min,
+price_max=price_max,
 sort=sort,
 limit=limit,
 offset=offset,
