@@ -9,6 +9,12 @@ rows of the answers given and the columns of its top shoes.
 An answer is met when every feature it sets is met: a must-have range contains the shoe's spec,
 and a preference is within `PREFERENCE_TOLERANCE` of the target on the model's [0, 1] scale or lies
 beyond it, away from the catalog mean (a runner who asks for light is not let down by lighter).
+
+Every answer gets one verdict. A combination rule (`running_purpose: Race + cushion_preferences:
+Firm`) is judged together with the single answers it combines: one entry with every feature they
+set (the combination's target where both set one, as the ranking resolves it), and those singles
+are not listed on their own while it fires. Otherwise "cushion_preferences: Firm" could be met in
+the combination and missed alone, one answer under both `meets` and `misses`.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 import orjson
 
-from src.recommender.questionnaire import AnswerMapping, Rule, scale_targets
+from src.recommender.questionnaire import AnswerMapping, Rule, Target, scale_targets
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -116,7 +122,11 @@ class RuleExplanations:
         rows = [
             r for r in (singles.get((q, a)) for q, a in answers.items() if a is not None) if r is not None
         ]
-        rows += [r for when, r in self.combos if all(answers.get(q) == a for q, a in when)]
+        fired = [(when, r) for when, r in self.combos if all(answers.get(q) == a for q, a in when)]
+        if fired:
+            # a firing combination's entry already judges the single answers it combines
+            covered = {singles.get(pair) for when, _ in fired for pair in when}
+            rows = [r for r in rows if r not in covered] + [r for _, r in fired]
         return sorted(rows)  # the mapping's table order, whatever order the answers came in
 
     def json_for(self, rows: Sequence[int], shoe: int) -> bytes:
@@ -156,9 +166,16 @@ def build_explanations(
         )
         return len(met_rows) - 1
 
+    single_rules = {r.when[0]: r for r in mapping.rules if not r.is_combo}
     for r in mapping.rules:
         if r.is_combo:
-            combos.append((r.when, add(r)))
+            # judged with the singles it combines (their features too; its own targets win)
+            merged: dict[str, Target] = {}
+            for pair in r.when:
+                if pair in single_rules:
+                    merged.update(single_rules[pair].targets)
+            merged.update(r.targets)
+            combos.append((r.when, add(Rule(r.when, merged, r.why))))
         else:
             singles[r.when[0]] = add(r)
     met = np.vstack(met_rows) if met_rows else np.zeros((0, raw.shape[0]), dtype=bool)
