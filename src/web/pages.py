@@ -63,11 +63,12 @@ QUESTION_LABELS: dict[str, str] = {
     "water_resistance": "Water resistance",
 }
 
-# Key specs shown beside a result (catalog columns; the page formats them).
+# Key specs shown beside a result (catalog columns; the page formats them and draws the bars).
 SPEC_COLUMNS = (
     "weight_g",
     "drop_mm",
     "heel_stack_mm",
+    "forefoot_stack_mm",
     "midsole_softness",
     "plate",
     "stability",
@@ -77,7 +78,14 @@ SPEC_COLUMNS = (
     "water_resistance",
     "lug_depth_mm",
     "rock_plate",
+    "width_narrow",
+    "width_regular",
+    "width_wide",
+    "family",
+    "release_year",
 )
+# Columns drawn as bars: the page scales each between its type's catalog minimum and maximum.
+BAR_COLUMNS = ("midsole_softness", "drop_mm", "weight_g", "heel_stack_mm")
 
 
 def question_fields() -> str:
@@ -106,8 +114,10 @@ def render_runner_page() -> bytes:
 
 def catalog_specs(settings: Settings) -> dict[str, Any]:
     """The key specs the runner page shows next to a result, column-wise to keep the file small:
-    {"columns": [...], "shoes": {shoe_id: [value per column, null where a type lacks it]}}."""
-    shoes: dict[str, list[float | int | None]] = {}
+    {"columns": [...], "shoes": {shoe_id: [value per column, null where a type lacks it]},
+    "ranges": {shoe_type: {bar column: [catalog min, catalog max]}}}."""
+    shoes: dict[str, list[float | int | str | None]] = {}
+    ranges: dict[str, dict[str, list[float]]] = {}
     for shoe_type, path in (("road", settings.road_catalog), ("trail", settings.trail_catalog)):
         try:
             rows = load_catalog(path, shoe_type)  # type: ignore[arg-type]
@@ -117,7 +127,10 @@ def catalog_specs(settings: Settings) -> dict[str, Any]:
         for row in rows:
             values = (row.get(c) for c in SPEC_COLUMNS)
             shoes[row["shoe_id"]] = [int(v) if isinstance(v, float) and v.is_integer() else v for v in values]
-    return {"columns": list(SPEC_COLUMNS), "shoes": shoes}
+        ranges[shoe_type] = {
+            c: [float(min(r[c] for r in rows)), float(max(r[c] for r in rows))] for c in BAR_COLUMNS if rows
+        }
+    return {"columns": list(SPEC_COLUMNS), "shoes": shoes, "ranges": ranges}
 
 
 HISTORY_LIMIT = 50
