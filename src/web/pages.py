@@ -27,6 +27,7 @@ from src.recommender.questionnaire import accepted_answers
 from src.recommender.road_recommender import RoadQuestionnaire
 from src.recommender.trail_recommender import TrailQuestionnaire
 from src.store import Store, StoreError
+from src.web import admin_lookup
 from src.web.traffic import traffic
 
 log = logging.getLogger(__name__)
@@ -164,6 +165,9 @@ class TrafficRow(BaseModel):
     requests: int
     errors_4xx: int
     errors_5xx: int
+    expected_404: int = Field(
+        0, description="404s that are ordinary answers (a new runner's feed, no saved questionnaire)"
+    )
     p50_ms: float | None
     p90_ms: float | None
     p99_ms: float | None
@@ -252,4 +256,5 @@ def install(app: FastAPI, settings: Settings) -> None:
         return FileResponse(path, media_type="image/png", headers={"Cache-Control": "private, max-age=60"})
 
     app.include_router(admin_router)
+    app.include_router(admin_lookup.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
