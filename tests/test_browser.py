@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -395,16 +396,19 @@ def newest_in_history_table(driver: WebDriver) -> str:
 
 
 def test_operator_sees_the_serving_versions_and_the_gate_chart(
-    service: str, browser: WebDriver, shots: Path, request: pytest.FixtureRequest
+    live: LiveService, browser: WebDriver, shots: Path, request: pytest.FixtureRequest
 ) -> None:
+    service = live.base
     backend = request.node.callspec.params["live"]
     # traffic for the traffic table, and enough interactions for a few gated CT rebuilds
     for i in range(3 * CT_THRESHOLD):
         body = {"user_id": 900_001 + i // 4, "shoe_id": f"R{1 + i % 40:03d}", "action_type": "like"}
-        assert httpx.post(f"{service}/interact", json=body, timeout=30).status_code == 200
+        assert httpx.post(f"{service}/v1/interact", json=body, timeout=30).status_code == 200
+    assert httpx.get(f"{service}/v1/recommend/feed/999999999").status_code == 404  # an expected 404
     wait_until(lambda: len(admin_get(service, "/admin/history")["rebuilds"]) >= 2, "a CT rebuild recorded")
     browser.get(service + "/admin")
     assert not browser.find_element(By.ID, "dashboard").is_displayed()
+    assert_accessible(browser, "the dashboard's token form")
     token = browser.find_element(By.ID, "admin-token")
     token.send_keys(TOKEN)
     token.send_keys(Keys.ENTER)
@@ -418,16 +422,51 @@ def test_operator_sees_the_serving_versions_and_the_gate_chart(
     assert shown_cf_version(browser) in published
     serving = browser.find_element(By.ID, "serving").text
     assert "road" in serving and "trail" in serving
+    assert "held-out" in serving  # the quality figure says which slice it was measured on
     assert len(browser.find_elements(By.CSS_SELECTOR, "#gate-chart circle")) >= 2  # gate figures, charted
+    assert browser.find_elements(By.CSS_SELECTOR, "#gate-chart .x-label")  # versions on the x axis
+    assert browser.find_elements(By.CSS_SELECTOR, "#gate-chart .band")  # the tolerance band
     wait_for(browser, lambda d: "POST /interact" in d.find_element(By.ID, "traffic").text)
+    times = browser.execute_script(
+        "return Array.from(document.querySelectorAll('#history tbody tr'), (tr) => tr.cells[1].textContent)"
+    )
+    assert times and all(re.fullmatch(r"\d\d:\d\d:\d\d|\d{1,2} [A-Z][a-z]{2} \d\d:\d\d", t) for t in times), (
+        times
+    )
     wait_for(
         browser,
         lambda d: d.execute_script("return document.getElementById('report-road').naturalWidth") > 0,
     )
+    assert browser.find_element(By.CSS_SELECTOR, "a#report-road-link").get_attribute("href")
+    # overview counters from the store
+    wait_for(browser, lambda d: d.find_element(By.ID, "count-runners").text not in ("", "–"))
+    assert int(browser.find_element(By.ID, "count-shoes").text) > 0
     assert browser.execute_script("return window.sessionStorage.getItem('sonix.admin_token')") == TOKEN
     assert browser.execute_script("return window.localStorage.length") == 0  # never persisted
-    browser.set_window_size(1280, 2000)  # the whole dashboard in one screenshot
+    assert_accessible(browser, "the dashboard")
+
+    # reload: asks first, then says how many workers reloaded and when
+    browser.find_element(By.ID, "reload").click()
+    browser.find_element(By.ID, "reload-yes").click()
+    wait_for(browser, lambda d: "Reloaded in" in d.find_element(By.ID, "reload-status").text, timeout_s=45)
+    assert re.search(
+        r"Reloaded in 2/2 workers at \d\d:\d\d:\d\d", browser.find_element(By.ID, "reload-status").text
+    )
+    browser.set_window_size(1280, 2400)  # the whole dashboard in one screenshot
     browser.save_screenshot(str(shots / f"admin-dashboard-{backend}.png"))
+
+    # a phone: the tables fit
+    browser.set_window_size(390, 844)
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= 390
+
+    # the service goes away: a banner says since when, the data is marked stale
+    browser.set_window_size(1280, 1000)
+    live.stop()
+    wait_for(browser, lambda d: d.find_element(By.ID, "down-banner").is_displayed(), timeout_s=60)
+    assert "unreachable since" in browser.find_element(By.ID, "down-banner").text
+    assert_accessible(browser, "the dashboard, service down")
+    live.start()
+    wait_for(browser, lambda d: not d.find_element(By.ID, "down-banner").is_displayed(), timeout_s=60)
 
     # a wrong token: the dashboard closes and says why
     browser.execute_script("window.sessionStorage.setItem('sonix.admin_token', 'wrong')")

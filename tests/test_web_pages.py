@@ -218,6 +218,7 @@ def test_history_is_the_stores_record_of_rebuilds_oldest_first(client: TestClien
     )  # fmt: skip
     body = client.get("/admin/history", headers=AUTH).json()
     HistoryResponse.model_validate(body)  # what the OpenAPI document says it returns
+    assert body["gate_tolerance"] == client.app.state.settings.quality_gate_tolerance  # type: ignore[attr-defined]
     rows = body["rebuilds"]
     assert rows[: len(before)] == before
     assert [r["version"] for r in rows[len(before) :]] == [published.label, refused.label]

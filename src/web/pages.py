@@ -192,6 +192,10 @@ class Rebuild(BaseModel):
 
 class HistoryResponse(BaseModel):
     rebuilds: list[Rebuild] = Field(description=f"The last {HISTORY_LIMIT} rebuilds, oldest first")
+    gate_tolerance: float | None = Field(
+        None,
+        description="QUALITY_GATE_TOLERANCE: a candidate this far below the serving NDCG@10 still passes",
+    )
 
 
 def install(app: FastAPI, settings: Settings) -> None:
@@ -236,7 +240,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     )
     def admin_history(_: AdminDep, store: StoreDep) -> Response:
         try:
-            body = {"rebuilds": rebuild_history(store)}
+            body = {"rebuilds": rebuild_history(store), "gate_tolerance": settings.quality_gate_tolerance}
         except StoreError as exc:
             raise HTTPException(503, detail=f"rebuild history unavailable: {exc}") from exc
         return Response(orjson.dumps(body, default=str), media_type=JSON)
