@@ -222,6 +222,11 @@ function updateCompareButton() {
   button.disabled = compared.size < 2;
 }
 
+// answers, not entries: a combination entry ("Race and Firm") holds two
+function answered(entries) {
+  return (entries || []).reduce((n, e) => n + e.split(" (")[0].split(" + ").length, 0);
+}
+
 function renderResults(shoes) {
   results = shoes;
   const list = document.getElementById("results");
@@ -229,7 +234,7 @@ function renderResults(shoes) {
   document.getElementById("results-empty").hidden = shoes.length > 0;
   shoes.forEach((shoe, i) => {
     const s = specOf(shoe.shoe_id);
-    const asked = (shoe.meets || []).length + (shoe.misses || []).length;
+    const met = answered(shoe.meets), asked = met + answered(shoe.misses);
     const widths = widthsOf(s);
     list.append(el("li", { class: "card", "data-shoe-id": shoe.shoe_id }, [
       el("div", { class: "card-head" }, [
@@ -237,7 +242,7 @@ function renderResults(shoes) {
         shoeLink(shoe),
         el("span", { class: "score", text: (shoe.match_score * 100).toFixed(1) + "% match" }),
       ]),
-      el("p", { class: "fit muted", text: (asked ? "meets " + shoe.meets.length + " of " + asked + " answers · " : "") +
+      el("p", { class: "fit muted", text: (asked ? "meets " + met + " of " + asked + " answers · " : "") +
         "widths: " + (widths.length ? widths.join(", ") : "–") }),
       chips(shoe),
       bars(shoe.shoe_id),
@@ -548,7 +553,7 @@ function openCompare() {
     el("th", { scope: "row", text: label }), ...picks.map((p) => el("td", { text: specOf(p.shoe_id) ? fmt(specOf(p.shoe_id)) : "–" })),
   ]));
   rows.push(el("tr", {}, [el("th", { scope: "row", text: "Your answers" }),
-    ...picks.map((p) => el("td", { text: "meets " + p.meets.length + ", misses " + p.misses.length }))]));
+    ...picks.map((p) => el("td", { text: "meets " + answered(p.meets) + ", misses " + answered(p.misses) }))]));
   rows.push(el("tr", {}, [el("th", { scope: "row", text: "Match" }),
     ...picks.map((p) => el("td", { text: (p.match_score * 100).toFixed(1) + "%" }))]));
   const table = el("table", { id: "compare-table" }, [el("thead", {}, [head]), el("tbody", {}, rows)]);
@@ -610,7 +615,9 @@ function startOver() {
 
 async function loadSpecs() {
   const result = await requestJson("/web/specs.json");
-  if (result.ok) specs = result.body;
+  if (result.ok) { specs = result.body; return; }
+  setStatus("find-status", "Spec bars and widths are unavailable. " + errorText(result), () =>
+    loadSpecs().then(() => { if (specs.columns.length) { setStatus("find-status", ""); renderResults(results); } }));
 }
 
 document.addEventListener("DOMContentLoaded", async () => {
