@@ -252,6 +252,11 @@ def test_runner_sees_why_remembers_and_undoes(
     # the saved questionnaire is on the service
     saved = httpx.get(f"{service}/v1/users/{runner}/questionnaire").json()
     assert saved["shoe_type"] == "road" and saved["answers"] == RACER
+    # before any like, the feed starts from the saved answers and says so (the API's notice)
+    wait_for(browser, lambda d: len(feed_ids(d)) > 0 and settled(d))
+    cold = httpx.get(f"{service}/v1/recommend/feed/{runner}", params={"type": "road", "limit": 30}).json()
+    assert cold["source"] == "questionnaire" and cold["notice"]
+    assert browser.find_element(By.ID, "feed-notice").text == cold["notice"]
     assert_accessible(browser, "the top 10 with chips")
 
     # ♥ is a toggle; the feed then shows each item's evidence as the API gives it
@@ -466,6 +471,9 @@ def test_operator_sees_the_serving_versions_and_the_gate_chart(
     assert re.search(
         r"Reloaded in 2/2 workers at \d\d:\d\d:\d\d", browser.find_element(By.ID, "reload-status").text
     )
+    # the traffic series have a point per refresh (the reload refreshed)
+    wait_for(browser, lambda d: d.find_element(By.ID, "series-rps-now").text not in ("", "–"))
+    assert browser.find_elements(By.CSS_SELECTOR, "#series-p99 polyline")
     browser.set_window_size(1280, 2400)  # the whole dashboard in one screenshot
     browser.save_screenshot(str(shots / f"admin-dashboard-{backend}.png"))
 
