@@ -72,14 +72,8 @@ class LiveService:
             self._stack = None
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def live(request: pytest.FixtureRequest, content_artifacts: Path, tmp_path: Path) -> Iterator[LiveService]:
-    artifacts = tmp_path / "artifacts"
-    shutil.copytree(content_artifacts, artifacts)
-    store: dict[str, str] = {"SQLITE_PATH": str(tmp_path / "store.sqlite3")}
-    if request.param == "postgres":
-        store = {"DATABASE_URL": request.getfixturevalue("pg_url")}
-    env = service_env(
+def page_env(store: dict[str, str], artifacts: Path, **extra: str) -> dict[str, str]:
+    return service_env(
         **store,
         PORT=str(free_port()),
         HOST="127.0.0.1",
@@ -91,8 +85,18 @@ def live(request: pytest.FixtureRequest, content_artifacts: Path, tmp_path: Path
         CT_THRESHOLD=str(CT_THRESHOLD),
         SNAPSHOT_POLL_S="0.5",
         LOG_LEVEL="WARNING",
+        **extra,
     )
-    service = LiveService(env, tmp_path / "server.log")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def live(request: pytest.FixtureRequest, content_artifacts: Path, tmp_path: Path) -> Iterator[LiveService]:
+    artifacts = tmp_path / "artifacts"
+    shutil.copytree(content_artifacts, artifacts)
+    store: dict[str, str] = {"SQLITE_PATH": str(tmp_path / "store.sqlite3")}
+    if request.param == "postgres":
+        store = {"DATABASE_URL": request.getfixturevalue("pg_url")}
+    service = LiveService(page_env(store, artifacts), tmp_path / "server.log")
     service.start()
     try:
         yield service
@@ -382,6 +386,30 @@ def test_a_stopped_service_is_said_next_to_each_control_and_retry_recovers(
     browser.find_element(By.CSS_SELECTOR, "#find-status button.retry").click()
     wait_for(browser, lambda d: "10 road shoes found" in status_text(d, "find-status") and settled(d))
     assert_accessible(browser, "recovered")
+
+
+def test_a_service_that_asks_for_a_key_gets_a_clear_message(
+    content_artifacts: Path, tmp_path: Path, browser: WebDriver
+) -> None:
+    """With API_KEY set the page (which holds no key) still reads, and says why a write is refused."""
+    artifacts = tmp_path / "artifacts"
+    shutil.copytree(content_artifacts, artifacts)
+    env = page_env({"SQLITE_PATH": str(tmp_path / "store.sqlite3")}, artifacts, API_KEY="a-client-key")
+    with running_service(env, tmp_path / "server.log", timeout_s=150) as base:
+        browser.get(base + "/")
+        ready(browser)
+        answer_racer(browser)
+        browser.find_element(By.ID, "find").click()
+        wait_for(browser, lambda d: len(card_ids(d)) == 10 and settled(d))
+        # the results are shown; saving the answers was refused, and the page says where they are kept
+        wait_for(browser, lambda d: "asks for a key" in status_text(d, "find-status"))
+        assert "kept in this browser only" in status_text(browser, "find-status")
+        like = browser.find_element(By.CSS_SELECTOR, "#results > li button.like")
+        like.click()
+        wait_for(browser, lambda d: "asks for a key" in status_text(d, "mine-status"))
+        assert "HTTP 401" in status_text(browser, "mine-status")
+        assert like.is_enabled() and like.get_attribute("aria-pressed") == "false"
+        assert_accessible(browser, "writes refused for want of a key")
 
 
 def shown_cf_version(driver: WebDriver) -> str:
