@@ -503,6 +503,7 @@ def test_operator_sees_the_serving_versions_and_the_gate_chart(
     wait_for(browser, lambda d: d.find_element(By.ID, "series-rps-now").text not in ("", "–"))
     assert browser.find_elements(By.CSS_SELECTOR, "#series-p99 polyline")
     browser.set_window_size(1280, 2400)  # the whole dashboard in one screenshot
+    browser.execute_script("window.scrollTo(0, 0)")
     browser.save_screenshot(str(shots / f"admin-dashboard-{backend}.png"))
 
     # a phone: the tables fit

@@ -233,6 +233,8 @@ function drawSeries() {
     chart.append(svg("line", { x1: 0, y1: H - P, x2: W, y2: H - P, class: "axis-line" }));
     chart.append(svg("polyline", { points: values.map((v, i) => x(i) + "," + y(v)).join(" "), class: "line " + (key === "eps" ? "candidate" : "serving") }));
     chart.append(svg("text", { x: W - P, y: 12, "text-anchor": "end", class: "axis" }, "max " + hi.toFixed(digits)));
+    const last = values.length - 1; // the newest point, visible even when it is the only one
+    chart.append(svg("circle", { cx: x(last), cy: y(values[last]), r: 3, class: "dot " + (key === "eps" ? "candidate" : "serving") }));
     document.getElementById(id + "-now").textContent = fixed(values[values.length - 1], digits);
   }
 }
