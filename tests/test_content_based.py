@@ -140,6 +140,7 @@ def test_every_answer_has_one_verdict_when_a_combination_fires(
         met, missed = answered(item["meets"]), answered(item["misses"])
         assert not set(met) & set(missed), item
         assert sorted(met + missed) == sorted(f"{q}: {a}" for q, a in answers.items())  # each exactly once
+        assert not any("not met:" in e for e in item["meets"])  # only a miss names the specs it missed
 
 
 def test_json_and_structured_results_agree(trail_model) -> None:

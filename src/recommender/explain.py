@@ -85,6 +85,26 @@ def answer_phrase(when: Sequence[tuple[str, str]]) -> str:
     return " + ".join(f"{q}: {a}" for q, a in when)
 
 
+def features_met(
+    raw: FloatArray,
+    scaled: FloatArray,
+    target_scaled: FloatArray,
+    center: FloatArray,
+    lo: FloatArray,
+    hi: FloatArray,
+    tolerance: float = PREFERENCE_TOLERANCE,
+) -> BoolArray:
+    """Per shoe and feature of one answer: is it met? `raw` and `scaled` are (shoes, k) columns of
+    the features the answer sets; `lo`/`hi` the must-have range per feature (NaN = a preference only,
+    judged on the scale: within `tolerance` of `target_scaled`, or past it on the side away from the
+    catalog mean `center`)."""
+    hard = ~np.isnan(lo)
+    in_range = (raw >= np.where(hard, lo, -np.inf) - 1e-9) & (raw <= np.where(hard, hi, np.inf) + 1e-9)
+    close = np.abs(scaled - target_scaled) <= tolerance + 1e-9
+    beyond = (scaled - target_scaled) * np.sign(target_scaled - center) >= 0
+    return np.where(hard, in_range, close | beyond)  # type: ignore[no-any-return]
+
+
 def rule_met(
     raw: FloatArray,
     scaled: FloatArray,
@@ -94,15 +114,18 @@ def rule_met(
     hi: FloatArray,
     tolerance: float = PREFERENCE_TOLERANCE,
 ) -> BoolArray:
-    """Per shoe: does it meet every feature of one answer? `raw` and `scaled` are (shoes, k) columns of
-    the features the answer sets; `lo`/`hi` the must-have range per feature (NaN = a preference only,
-    judged on the scale: within `tolerance` of `target_scaled`, or past it on the side away from the
-    catalog mean `center`)."""
-    hard = ~np.isnan(lo)
-    in_range = (raw >= np.where(hard, lo, -np.inf) - 1e-9) & (raw <= np.where(hard, hi, np.inf) + 1e-9)
-    close = np.abs(scaled - target_scaled) <= tolerance + 1e-9
-    beyond = (scaled - target_scaled) * np.sign(target_scaled - center) >= 0
-    return np.all(np.where(hard, in_range, close | beyond), axis=1)
+    """Per shoe: does it meet every feature of one answer (see `features_met`)?"""
+    return np.all(features_met(raw, scaled, target_scaled, center, lo, hi, tolerance), axis=1)  # type: ignore[no-any-return]
+
+
+def sentence(label: str, phrases: Sequence[str], met: Sequence[bool]) -> str:
+    """`pace: Fast (weight 210 g, drop 8 mm)`; an answer missed on some of its specs but not all says
+    which: `... (not met: weight 230 g; met: racer, carbon plate)`."""
+    if all(met) or not any(met):
+        return f"{label} ({', '.join(phrases)})"
+    missed = ", ".join(p for p, ok in zip(phrases, met, strict=True) if not ok)
+    kept = ", ".join(p for p, ok in zip(phrases, met, strict=True) if ok)
+    return f"{label} (not met: {missed}; met: {kept})"
 
 
 @dataclass(frozen=True)
@@ -156,11 +179,15 @@ def build_explanations(
         lo = np.array([np.nan if r.targets[f].hard is None else r.targets[f].hard[0] for f in names])  # type: ignore[index]
         hi = np.array([np.nan if r.targets[f].hard is None else r.targets[f].hard[1] for f in names])  # type: ignore[index]
         target_scaled = scale_targets(targets, idx, scale, min_)
-        met_rows.append(rule_met(raw[:, idx], scaled[:, idx], target_scaled, center[idx], lo, hi))
+        per_feature = features_met(raw[:, idx], scaled[:, idx], target_scaled, center[idx], lo, hi)
+        met_rows.append(np.all(per_feature, axis=1))
         label = answer_phrase(r.when)
+        flags = per_feature.tolist()
         sentences.append(
             tuple(
-                orjson.dumps(f"{label} ({', '.join(spec_phrase(f, float(raw[s, fidx[f]])) for f in names)})")
+                orjson.dumps(
+                    sentence(label, [spec_phrase(f, float(raw[s, fidx[f]])) for f in names], flags[s])
+                )
                 for s in range(raw.shape[0])
             )
         )
