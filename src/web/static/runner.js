@@ -122,6 +122,15 @@ function chipText(entry) {
   return [words, spec];
 }
 
+// "not met: responsiveness 8 of 10; met: racer, …": the specs that missed stand out
+function specText(spec) {
+  const node = el("span", { class: "spec" }, [" · "]);
+  const cut = spec.startsWith("not met: ") ? spec.indexOf("; met: ") : -1;
+  if (cut < 0) { node.append(spec); return node; }
+  node.append(el("strong", { text: spec.slice(0, cut) }), spec.slice(cut));
+  return node;
+}
+
 function chips(item) {
   const list = el("ul", { class: "chips", "aria-label": "What it meets and misses" });
   for (const [entries, kind, glyph, word] of [[item.meets || [], "met", "✓", "meets"], [item.misses || [], "missed", "✗", "misses"]]) {
@@ -131,7 +140,7 @@ function chips(item) {
         el("span", { class: "glyph", "aria-hidden": "true", text: glyph }),
         el("span", { class: "visually-hidden", text: word + " " }),
         el("span", { text: words }),
-        spec ? el("span", { class: "spec", text: " · " + spec }) : "",
+        spec ? specText(spec) : "",
       ]));
     }
   }
