@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test test-fast dev lint openapi faults bench-http bench-cf bench-cf-quality bench-content judge evaluate train clean browser-deps screenshots charts
+.PHONY: run test test-fast dev lint openapi faults bench-http bench-cf bench-cf-quality bench-content judge evaluate train clean browser-deps axe-core screenshots charts
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,7 @@ run: $(VENV)/.train-installed
 dev: $(VENV)/.train-installed
 	DEMO_OPEN_EDITS=$${DEMO_OPEN_EDITS:-true} DEV_RELOAD=true $(BIN)/python -m src.main
 
-test: $(VENV)/.dev-installed browser-deps
+test: $(VENV)/.dev-installed browser-deps axe-core
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
@@ -47,8 +47,13 @@ browser-deps:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver; \
 	else echo "browser-deps: install chromium and chromedriver with your package manager" >&2; exit 1; fi
 
+# axe-core for the browser tests' accessibility checks: `npm pack axe-core@<pinned>` into
+# tests/.axe-core/ (git-ignored); the tests fetch it the same way when it is missing (tests/axe.py).
+axe-core: $(VENV)/.dev-installed
+	$(BIN)/python -m tests.axe
+
 # The README's screenshots, taken by the browser tests.
-screenshots: $(VENV)/.dev-installed browser-deps
+screenshots: $(VENV)/.dev-installed browser-deps axe-core
 	BROWSER_SCREENSHOTS_DIR=docs/img $(BIN)/pytest -q -p no:cacheprovider tests/test_browser.py
 
 # The README's charts (docs/img/*.png) from bench/results and the training manifests.

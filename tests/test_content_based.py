@@ -119,6 +119,30 @@ def test_recommend_json_shape(road_model) -> None:
     assert scores == sorted(scores, reverse=True)  # all meet the must-have, so plain score order
 
 
+@pytest.mark.parametrize(
+    ("model", "answers"),
+    [
+        ("road_model", {"pace": "Fast", "running_purpose": "Race", "cushion_preferences": "Firm"}),
+        ("road_model", {"running_purpose": "Race", "cushion_preferences": "Soft", "foot_width": "Wide"}),
+        ("trail_model", {"terrain": "Rocky", "rock_sensitive": "Yes", "season": "Winter"}),
+    ],
+)
+def test_every_answer_has_one_verdict_when_a_combination_fires(
+    model: str, answers: dict[str, str], request: pytest.FixtureRequest
+) -> None:
+    """A combination rule is judged with the singles it combines: no answer is both met and missed."""
+    data = orjson.loads(request.getfixturevalue(model).recommend_json(answers))["data"]
+
+    def answered(entries: list[str]) -> list[str]:
+        return [pair for e in entries for pair in e.split(" (")[0].split(" + ")]
+
+    for item in data:
+        met, missed = answered(item["meets"]), answered(item["misses"])
+        assert not set(met) & set(missed), item
+        assert sorted(met + missed) == sorted(f"{q}: {a}" for q, a in answers.items())  # each exactly once
+        assert not any("not met:" in e for e in item["meets"])  # only a miss names the specs it missed
+
+
 def test_json_and_structured_results_agree(trail_model) -> None:
     answers = {"terrain": "Muddy", "season": "Winter", "pace": "Steady"}
     recs = trail_model.recommend(answers)

@@ -107,3 +107,21 @@ def test_evidence_and_etags() -> None:
     assert tag != etag_of(b"abd") and tag.startswith('"')
     assert etag_matches(tag, tag) and etag_matches(f'W/{tag}, "x"', tag) and etag_matches("*", tag)
     assert not etag_matches(None, tag) and not etag_matches('"x"', tag)
+
+
+def test_a_partly_missed_answer_says_which_specs_missed() -> None:
+    from src.recommender.explain import sentence
+
+    phrases = ["racer", "weight 230 g", "softness 6 of 10"]
+    assert (
+        sentence("purpose: Race", phrases, [True, True, True])
+        == "purpose: Race (racer, weight 230 g, softness 6 of 10)"
+    )
+    assert (
+        sentence("purpose: Race", phrases, [False] * 3)
+        == "purpose: Race (racer, weight 230 g, softness 6 of 10)"
+    )
+    assert (
+        sentence("purpose: Race", phrases, [True, False, False])
+        == "purpose: Race (not met: weight 230 g, softness 6 of 10; met: racer)"
+    )

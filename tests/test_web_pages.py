@@ -218,6 +218,7 @@ def test_history_is_the_stores_record_of_rebuilds_oldest_first(client: TestClien
     )  # fmt: skip
     body = client.get("/admin/history", headers=AUTH).json()
     HistoryResponse.model_validate(body)  # what the OpenAPI document says it returns
+    assert body["gate_tolerance"] == client.app.state.settings.quality_gate_tolerance  # type: ignore[attr-defined]
     rows = body["rebuilds"]
     assert rows[: len(before)] == before
     assert [r["version"] for r in rows[len(before) :]] == [published.label, refused.label]
@@ -234,3 +235,48 @@ def test_history_is_the_stores_record_of_rebuilds_oldest_first(client: TestClien
     }
     assert rows[-1]["outcome"] == "refused" and rows[-1]["reason"] == "quality gate: worse"
     assert rows[-1]["candidate_ndcg"] == 0.1
+
+
+def test_expected_404s_and_static_files_are_counted_apart(client: TestClient) -> None:
+    before = route_row(client, "GET", "/recommend/feed/{user_id}")
+    assert client.get("/v1/recommend/feed/987654321").status_code == 404  # a new runner: expected
+    after = route_row(client, "GET", "/recommend/feed/{user_id}")
+    assert after["expected_404"] == int(before.get("expected_404", 0)) + 1  # type: ignore[call-overload]
+    assert after["errors_4xx"] == before.get("errors_4xx", 0)
+    assert client.get("/static/style.css").status_code == 200
+    assert route_row(client, "GET", "/static/*")["requests"] >= 1
+
+
+def test_overview_counts_runners_shoes_and_todays_likes_and_ratings(client: TestClient) -> None:
+    assert client.get("/admin/overview").status_code == 401
+    before = client.get("/admin/overview", headers=AUTH).json()
+    client.post("/v1/interact", json={"user_id": 424242, "shoe_id": "R001", "action_type": "like"})
+    client.post(
+        "/v1/interact", json={"user_id": 424242, "shoe_id": "R002", "action_type": "rate", "value": 4}
+    )
+    after = client.get("/admin/overview", headers=AUTH).json()
+    store = client.app.state.store  # type: ignore[attr-defined]
+    assert after["shoes"] == len(store.all_shoes())
+    assert after["runners"] == before["runners"] + 1
+    assert (after["likes"], after["ratings"]) == (before["likes"] + 1, before["ratings"] + 1)
+    assert (after["likes_today"], after["ratings_today"]) == (
+        before["likes_today"] + 1,
+        before["ratings_today"] + 1,
+    )
+    rows = store.interaction_rows()
+    assert after["likes"] + after["ratings"] == len(rows)
+    assert after["runners"] == len({r.user_id for r in rows})
+
+
+def test_runner_lookup_shows_interactions_feed_and_neighbours(client: TestClient) -> None:
+    client.post("/v1/interact", json={"user_id": NEWCOMER, "shoe_id": "R001", "action_type": "like"})
+    assert client.get(f"/admin/runner/{NEWCOMER}").status_code == 401
+    body = client.get(f"/admin/runner/{NEWCOMER}", headers=AUTH).json()
+    assert [(i["shoe_id"], i["action"]) for i in body["interactions"]] == [("R001", "like")]
+    served = client.get(f"/v1/recommend/feed/{NEWCOMER}").json()
+    assert [i["shoe_id"] for i in body["feed"]["data"]] == [i["shoe_id"] for i in served["data"]]
+    assert body["neighbours"] and all(
+        n["user_id"] != NEWCOMER and n["similarity"] > 0 for n in body["neighbours"]
+    )
+    nobody = client.get("/admin/runner/987654321", headers=AUTH).json()
+    assert nobody["interactions"] == [] and nobody["feed"] is None and nobody["neighbours"] == []

@@ -197,7 +197,9 @@ class ObservabilityMiddleware:
     @staticmethod
     def _observe(scope: Scope, status: int, started: float) -> None:
         route = scope.get("route")
-        template = getattr(route, "path", None) or "unmatched"
+        template = getattr(route, "path", None) or (
+            "/static/*" if scope.get("path", "").startswith("/static/") else "unmatched"
+        )
         method = scope.get("method", "")
         HTTP_REQUESTS.labels(template, method, str(status)).inc()
         HTTP_LATENCY.labels(template, method).observe(time.perf_counter() - started)

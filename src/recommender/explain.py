@@ -9,6 +9,12 @@ rows of the answers given and the columns of its top shoes.
 An answer is met when every feature it sets is met: a must-have range contains the shoe's spec,
 and a preference is within `PREFERENCE_TOLERANCE` of the target on the model's [0, 1] scale or lies
 beyond it, away from the catalog mean (a runner who asks for light is not let down by lighter).
+
+Every answer gets one verdict. A combination rule (`running_purpose: Race + cushion_preferences:
+Firm`) is judged together with the single answers it combines: one entry with every feature they
+set (the combination's target where both set one, as the ranking resolves it), and those singles
+are not listed on their own while it fires. Otherwise "cushion_preferences: Firm" could be met in
+the combination and missed alone, one answer under both `meets` and `misses`.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 import orjson
 
-from src.recommender.questionnaire import AnswerMapping, Rule, scale_targets
+from src.recommender.questionnaire import AnswerMapping, Rule, Target, scale_targets
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -79,6 +85,26 @@ def answer_phrase(when: Sequence[tuple[str, str]]) -> str:
     return " + ".join(f"{q}: {a}" for q, a in when)
 
 
+def features_met(
+    raw: FloatArray,
+    scaled: FloatArray,
+    target_scaled: FloatArray,
+    center: FloatArray,
+    lo: FloatArray,
+    hi: FloatArray,
+    tolerance: float = PREFERENCE_TOLERANCE,
+) -> BoolArray:
+    """Per shoe and feature of one answer: is it met? `raw` and `scaled` are (shoes, k) columns of
+    the features the answer sets; `lo`/`hi` the must-have range per feature (NaN = a preference only,
+    judged on the scale: within `tolerance` of `target_scaled`, or past it on the side away from the
+    catalog mean `center`)."""
+    hard = ~np.isnan(lo)
+    in_range = (raw >= np.where(hard, lo, -np.inf) - 1e-9) & (raw <= np.where(hard, hi, np.inf) + 1e-9)
+    close = np.abs(scaled - target_scaled) <= tolerance + 1e-9
+    beyond = (scaled - target_scaled) * np.sign(target_scaled - center) >= 0
+    return np.where(hard, in_range, close | beyond)  # type: ignore[no-any-return]
+
+
 def rule_met(
     raw: FloatArray,
     scaled: FloatArray,
@@ -88,15 +114,18 @@ def rule_met(
     hi: FloatArray,
     tolerance: float = PREFERENCE_TOLERANCE,
 ) -> BoolArray:
-    """Per shoe: does it meet every feature of one answer? `raw` and `scaled` are (shoes, k) columns of
-    the features the answer sets; `lo`/`hi` the must-have range per feature (NaN = a preference only,
-    judged on the scale: within `tolerance` of `target_scaled`, or past it on the side away from the
-    catalog mean `center`)."""
-    hard = ~np.isnan(lo)
-    in_range = (raw >= np.where(hard, lo, -np.inf) - 1e-9) & (raw <= np.where(hard, hi, np.inf) + 1e-9)
-    close = np.abs(scaled - target_scaled) <= tolerance + 1e-9
-    beyond = (scaled - target_scaled) * np.sign(target_scaled - center) >= 0
-    return np.all(np.where(hard, in_range, close | beyond), axis=1)
+    """Per shoe: does it meet every feature of one answer (see `features_met`)?"""
+    return np.all(features_met(raw, scaled, target_scaled, center, lo, hi, tolerance), axis=1)  # type: ignore[no-any-return]
+
+
+def sentence(label: str, phrases: Sequence[str], met: Sequence[bool]) -> str:
+    """`pace: Fast (weight 210 g, drop 8 mm)`; an answer missed on some of its specs but not all says
+    which: `... (not met: weight 230 g; met: racer, carbon plate)`."""
+    if all(met) or not any(met):
+        return f"{label} ({', '.join(phrases)})"
+    missed = ", ".join(p for p, ok in zip(phrases, met, strict=True) if not ok)
+    kept = ", ".join(p for p, ok in zip(phrases, met, strict=True) if ok)
+    return f"{label} (not met: {missed}; met: {kept})"
 
 
 @dataclass(frozen=True)
@@ -116,7 +145,11 @@ class RuleExplanations:
         rows = [
             r for r in (singles.get((q, a)) for q, a in answers.items() if a is not None) if r is not None
         ]
-        rows += [r for when, r in self.combos if all(answers.get(q) == a for q, a in when)]
+        fired = [(when, r) for when, r in self.combos if all(answers.get(q) == a for q, a in when)]
+        if fired:
+            # a firing combination's entry already judges the single answers it combines
+            covered = {singles.get(pair) for when, _ in fired for pair in when}
+            rows = [r for r in rows if r not in covered] + [r for _, r in fired]
         return sorted(rows)  # the mapping's table order, whatever order the answers came in
 
     def json_for(self, rows: Sequence[int], shoe: int) -> bytes:
@@ -146,19 +179,30 @@ def build_explanations(
         lo = np.array([np.nan if r.targets[f].hard is None else r.targets[f].hard[0] for f in names])  # type: ignore[index]
         hi = np.array([np.nan if r.targets[f].hard is None else r.targets[f].hard[1] for f in names])  # type: ignore[index]
         target_scaled = scale_targets(targets, idx, scale, min_)
-        met_rows.append(rule_met(raw[:, idx], scaled[:, idx], target_scaled, center[idx], lo, hi))
+        per_feature = features_met(raw[:, idx], scaled[:, idx], target_scaled, center[idx], lo, hi)
+        met_rows.append(np.all(per_feature, axis=1))
         label = answer_phrase(r.when)
+        flags = per_feature.tolist()
         sentences.append(
             tuple(
-                orjson.dumps(f"{label} ({', '.join(spec_phrase(f, float(raw[s, fidx[f]])) for f in names)})")
+                orjson.dumps(
+                    sentence(label, [spec_phrase(f, float(raw[s, fidx[f]])) for f in names], flags[s])
+                )
                 for s in range(raw.shape[0])
             )
         )
         return len(met_rows) - 1
 
+    single_rules = {r.when[0]: r for r in mapping.rules if not r.is_combo}
     for r in mapping.rules:
         if r.is_combo:
-            combos.append((r.when, add(r)))
+            # judged with the singles it combines (their features too; its own targets win)
+            merged: dict[str, Target] = {}
+            for pair in r.when:
+                if pair in single_rules:
+                    merged.update(single_rules[pair].targets)
+            merged.update(r.targets)
+            combos.append((r.when, add(Rule(r.when, merged, r.why))))
         else:
             singles[r.when[0]] = add(r)
     met = np.vstack(met_rows) if met_rows else np.zeros((0, raw.shape[0]), dtype=bool)

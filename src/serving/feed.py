@@ -240,7 +240,7 @@ class FeedService:
             base = None if force_full else self._snapshot
             snapshot = follow(self.store, self.settings, base, poll.version_id)
             swapped = snapshot is not None and self.swap(snapshot)
-        self.heartbeat(force=swapped)
+        self.heartbeat(force=swapped or reload_seen)  # the dashboard counts the workers that reloaded
         return swapped
 
     def heartbeat(self, *, force: bool = False) -> None:
@@ -248,10 +248,12 @@ class FeedService:
         if not force and now - self._last_beat < self.settings.heartbeat_s:
             return
         self._last_beat = now
+        # the admin reload generation this worker has applied, for the dashboard's "reloaded in n/m"
+        state = "serving" if self.reload_generation is None else f"serving, reload {self.reload_generation}"
         self.store.heartbeat(
             "api",
             version_id_of(self._snapshot),
-            "serving",
+            state,
             host=self.host,
             pid=os.getpid(),
             forget_after_s=max(60.0, 20 * self.settings.heartbeat_s),

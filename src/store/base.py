@@ -107,6 +107,19 @@ class ForgetOutcome:
 
 
 @dataclass(frozen=True, slots=True)
+class Overview:
+    """The operator dashboard's counters: runners with any like or rating, catalog shoes, likes and
+    ratings held, and those made since `since` (None when the backend keeps no times)."""
+
+    runners: int
+    shoes: int
+    likes: int
+    ratings: int
+    likes_since: int | None
+    ratings_since: int | None
+
+
+@dataclass(frozen=True, slots=True)
 class SavedQuestionnaire:
     """A runner's saved questionnaire: which shoe type and the answers given (unanswered left out)."""
 
@@ -379,6 +392,15 @@ class Store(ABC):
     def interaction_rows(self, user_ids: Sequence[int] | None = None) -> list[InteractionRow]:
         """Raw (user_id, shoe_id, action_type, value) rows, for everyone or for the given users."""
 
+    def overview(self, since: datetime) -> Overview:
+        """Counters for the operator dashboard. This default reads every row and knows no times;
+        the SQL backends answer in one statement."""
+        rows = self.interaction_rows()
+        likes = sum(1 for r in rows if r.action == "like")
+        return Overview(
+            len({r.user_id for r in rows}), len(self.all_shoes()), likes, len(rows) - likes, None, None
+        )
+
     def interaction_scores(self, user_ids: Sequence[int] | None = None) -> list[ScoreTriple]:
         """(user_id, shoe_id, summed score) for every interacting pair (optionally some users only)."""
         totals: dict[tuple[int, str], float] = {}
@@ -517,6 +539,15 @@ _USER_ROWS_SQL = (
 _ALL_ROWS_SQL = (
     "SELECT user_id, shoe_id, 'like', NULL FROM favorites "
     "UNION ALL SELECT user_id, shoe_id, 'rate', rating FROM reviews"
+)
+
+
+# {p}: the backend's parameter mark; both parameters are the same "since" time
+_OVERVIEW_SQL = (
+    "SELECT (SELECT COUNT(*) FROM (SELECT user_id FROM favorites UNION SELECT user_id FROM reviews) AS u),"
+    " (SELECT COUNT(*) FROM shoes), (SELECT COUNT(*) FROM favorites), (SELECT COUNT(*) FROM reviews),"
+    " (SELECT COUNT(*) FROM favorites WHERE created_at >= {p}),"
+    " (SELECT COUNT(*) FROM reviews WHERE created_at >= {p})"
 )
 
 

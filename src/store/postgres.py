@@ -10,6 +10,7 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
 from src.config import Settings
@@ -18,6 +19,7 @@ from src.store.base import (
     _BEAT_COLS,
     _CF_VERSION_COLS,
     _CT_STATE_SQL,
+    _OVERVIEW_SQL,
     _SHOE_COLS,
     _SHOES_SQL,
     COMPACT_EVENTS_SQL,
@@ -30,6 +32,7 @@ from src.store.base import (
     InteractionRow,
     Leadership,
     LeadershipTimeout,
+    Overview,
     PairDelta,
     ProcessBeat,
     RecordOutcome,
@@ -556,6 +559,9 @@ class PostgresStore(Store):
                 (str(through_event_id),),
             )
         return int(removed)
+
+    def overview(self, since: datetime) -> Overview:
+        return Overview(*(int(v) for v in self._one(_OVERVIEW_SQL.format(p="%s"), (since, since))))
 
     def ct_state(self) -> CTState:
         pending, claimed, max_id = self._one(_CT_STATE_SQL)

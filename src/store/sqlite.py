@@ -20,6 +20,7 @@ from src.store.base import (
     _BEAT_COLS,
     _CF_VERSION_COLS,
     _CT_STATE_SQL,
+    _OVERVIEW_SQL,
     _SHOE_COLS,
     _SHOES_SQL,
     _USER_ROWS_SQL,
@@ -33,6 +34,7 @@ from src.store.base import (
     ForgetOutcome,
     InteractionRow,
     Leadership,
+    Overview,
     PairDelta,
     ProcessBeat,
     RecordOutcome,
@@ -407,6 +409,12 @@ class SQLiteStore(Store):
                 (str(through_event_id),),
             )
         return int(removed)
+
+    def overview(self, since: datetime) -> Overview:
+        iso = since.astimezone(UTC).isoformat()  # created_at is written as UTC ISO text
+        with self._tx() as tx:
+            row = tx.execute(_OVERVIEW_SQL.format(p="?"), (iso, iso)).fetchone()
+        return Overview(*(int(v) for v in row))
 
     def ct_state(self) -> CTState:
         try:  # one statement, no explicit transaction: /health calls this on every request

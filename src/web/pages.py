@@ -27,6 +27,7 @@ from src.recommender.questionnaire import accepted_answers
 from src.recommender.road_recommender import RoadQuestionnaire
 from src.recommender.trail_recommender import TrailQuestionnaire
 from src.store import Store, StoreError
+from src.web import admin_lookup
 from src.web.traffic import traffic
 
 log = logging.getLogger(__name__)
@@ -63,11 +64,12 @@ QUESTION_LABELS: dict[str, str] = {
     "water_resistance": "Water resistance",
 }
 
-# Key specs shown beside a result (catalog columns; the page formats them).
+# Key specs shown beside a result (catalog columns; the page formats them and draws the bars).
 SPEC_COLUMNS = (
     "weight_g",
     "drop_mm",
     "heel_stack_mm",
+    "forefoot_stack_mm",
     "midsole_softness",
     "plate",
     "stability",
@@ -77,7 +79,14 @@ SPEC_COLUMNS = (
     "water_resistance",
     "lug_depth_mm",
     "rock_plate",
+    "width_narrow",
+    "width_regular",
+    "width_wide",
+    "family",
+    "release_year",
 )
+# Columns drawn as bars: the page scales each between its type's catalog minimum and maximum.
+BAR_COLUMNS = ("midsole_softness", "drop_mm", "weight_g", "heel_stack_mm")
 
 
 def question_fields() -> str:
@@ -106,8 +115,10 @@ def render_runner_page() -> bytes:
 
 def catalog_specs(settings: Settings) -> dict[str, Any]:
     """The key specs the runner page shows next to a result, column-wise to keep the file small:
-    {"columns": [...], "shoes": {shoe_id: [value per column, null where a type lacks it]}}."""
-    shoes: dict[str, list[float | int | None]] = {}
+    {"columns": [...], "shoes": {shoe_id: [value per column, null where a type lacks it]},
+    "ranges": {shoe_type: {bar column: [catalog min, catalog max]}}}."""
+    shoes: dict[str, list[float | int | str | None]] = {}
+    ranges: dict[str, dict[str, list[float]]] = {}
     for shoe_type, path in (("road", settings.road_catalog), ("trail", settings.trail_catalog)):
         try:
             rows = load_catalog(path, shoe_type)  # type: ignore[arg-type]
@@ -117,7 +128,10 @@ def catalog_specs(settings: Settings) -> dict[str, Any]:
         for row in rows:
             values = (row.get(c) for c in SPEC_COLUMNS)
             shoes[row["shoe_id"]] = [int(v) if isinstance(v, float) and v.is_integer() else v for v in values]
-    return {"columns": list(SPEC_COLUMNS), "shoes": shoes}
+        ranges[shoe_type] = {
+            c: [float(min(r[c] for r in rows)), float(max(r[c] for r in rows))] for c in BAR_COLUMNS if rows
+        }
+    return {"columns": list(SPEC_COLUMNS), "shoes": shoes, "ranges": ranges}
 
 
 HISTORY_LIMIT = 50
@@ -151,6 +165,9 @@ class TrafficRow(BaseModel):
     requests: int
     errors_4xx: int
     errors_5xx: int
+    expected_404: int = Field(
+        0, description="404s that are ordinary answers (a new runner's feed, no saved questionnaire)"
+    )
     p50_ms: float | None
     p90_ms: float | None
     p99_ms: float | None
@@ -175,6 +192,10 @@ class Rebuild(BaseModel):
 
 class HistoryResponse(BaseModel):
     rebuilds: list[Rebuild] = Field(description=f"The last {HISTORY_LIMIT} rebuilds, oldest first")
+    gate_tolerance: float | None = Field(
+        None,
+        description="QUALITY_GATE_TOLERANCE: a candidate this far below the serving NDCG@10 still passes",
+    )
 
 
 def install(app: FastAPI, settings: Settings) -> None:
@@ -219,7 +240,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     )
     def admin_history(_: AdminDep, store: StoreDep) -> Response:
         try:
-            body = {"rebuilds": rebuild_history(store)}
+            body = {"rebuilds": rebuild_history(store), "gate_tolerance": settings.quality_gate_tolerance}
         except StoreError as exc:
             raise HTTPException(503, detail=f"rebuild history unavailable: {exc}") from exc
         return Response(orjson.dumps(body, default=str), media_type=JSON)
@@ -239,4 +260,5 @@ def install(app: FastAPI, settings: Settings) -> None:
         return FileResponse(path, media_type="image/png", headers={"Cache-Control": "private, max-age=60"})
 
     app.include_router(admin_router)
+    app.include_router(admin_lookup.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -20,6 +20,14 @@ from prometheus_client import multiprocess as prom_mp
 from prometheus_client.metrics_core import Metric
 
 QUANTILES = (0.5, 0.9, 0.99)
+# Routes where 404 is an ordinary answer, not an error: a new runner's feed before their first
+# like, a runner without a saved questionnaire. Counted apart (`expected_404`), not in `errors_4xx`.
+EXPECTED_404_ROUTES = frozenset(
+    {
+        "/recommend/feed/{user_id}",  # the route template: one label for /v1 and the alias
+        "/users/{user_id}/questionnaire",
+    }
+)
 
 
 def histogram_quantile(upper_bounds: Sequence[float], cumulative: Sequence[float], q: float) -> float | None:
@@ -58,7 +66,8 @@ def _registry() -> CollectorRegistry:
 
 
 def summarise(metrics: Iterable[Metric]) -> list[dict[str, Any]]:
-    """One row per (route, method): requests, 4xx and 5xx counts, latency percentiles in ms."""
+    """One row per (route, method): requests, 4xx and 5xx counts (expected 404s apart), latency
+    percentiles in ms."""
     requests: dict[tuple[str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
     buckets: dict[tuple[str, str], dict[float, float]] = defaultdict(lambda: defaultdict(float))
     for metric in metrics:
@@ -68,7 +77,9 @@ def summarise(metrics: Iterable[Metric]) -> list[dict[str, Any]]:
                 key = (labels["route"], labels["method"])
                 status = labels.get("status", "")
                 requests[key]["requests"] += sample.value
-                if status.startswith("4"):
+                if status == "404" and key[0] in EXPECTED_404_ROUTES and key[1] == "GET":
+                    requests[key]["expected_404"] += sample.value
+                elif status.startswith("4"):
                     requests[key]["errors_4xx"] += sample.value
                 elif status.startswith("5"):
                     requests[key]["errors_5xx"] += sample.value
@@ -84,6 +95,7 @@ def summarise(metrics: Iterable[Metric]) -> list[dict[str, Any]]:
             "requests": int(requests[key]["requests"]),
             "errors_4xx": int(requests[key]["errors_4xx"]),
             "errors_5xx": int(requests[key]["errors_5xx"]),
+            "expected_404": int(requests[key]["expected_404"]),
         }
         hist = buckets.get(key)
         for q in QUANTILES:

@@ -33,6 +33,8 @@ from .model_status_response_ct import ModelStatusResponseCt
 from .model_status_response_last_rebuild_type_0 import ModelStatusResponseLastRebuildType0
 from .model_status_response_processes_type_0_item import ModelStatusResponseProcessesType0Item
 from .model_status_response_serving import ModelStatusResponseServing
+from .neighbour import Neighbour
+from .overview_response import OverviewResponse
 from .problem import Problem
 from .rating import Rating
 from .ready_response import ReadyResponse
@@ -52,6 +54,10 @@ from .road_questionnaire_running_purpose_type_0 import RoadQuestionnaireRunningP
 from .road_questionnaire_season_type_0 import RoadQuestionnaireSeasonType0
 from .road_questionnaire_stability_need_type_0 import RoadQuestionnaireStabilityNeedType0
 from .road_questionnaire_strike_pattern_type_0 import RoadQuestionnaireStrikePatternType0
+from .runner_interaction import RunnerInteraction
+from .runner_interaction_action import RunnerInteractionAction
+from .runner_lookup import RunnerLookup
+from .runner_lookup_feed_type_0 import RunnerLookupFeedType0
 from .saved_questionnaire_response import SavedQuestionnaireResponse
 from .saved_questionnaire_response_answers import SavedQuestionnaireResponseAnswers
 from .saved_questionnaire_response_shoe_type import SavedQuestionnaireResponseShoeType
@@ -121,6 +127,8 @@ __all__ = (
     "ModelStatusResponseLastRebuildType0",
     "ModelStatusResponseProcessesType0Item",
     "ModelStatusResponseServing",
+    "Neighbour",
+    "OverviewResponse",
     "Problem",
     "Rating",
     "ReadyResponse",
@@ -140,6 +148,10 @@ __all__ = (
     "RoadQuestionnaireSeasonType0",
     "RoadQuestionnaireStabilityNeedType0",
     "RoadQuestionnaireStrikePatternType0",
+    "RunnerInteraction",
+    "RunnerInteractionAction",
+    "RunnerLookup",
+    "RunnerLookupFeedType0",
     "SavedQuestionnaireResponse",
     "SavedQuestionnaireResponseAnswers",
     "SavedQuestionnaireResponseShoeType",

@@ -8,6 +8,7 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..types import UNSET, Unset
 from typing import cast
 
 if TYPE_CHECKING:
@@ -26,9 +27,12 @@ class HistoryResponse:
     """ 
         Attributes:
             rebuilds (list[Rebuild]): The last 50 rebuilds, oldest first
+            gate_tolerance (float | None | Unset): QUALITY_GATE_TOLERANCE: a candidate this far below the serving NDCG@10
+                still passes
      """
 
     rebuilds: list[Rebuild]
+    gate_tolerance: float | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -44,12 +48,20 @@ class HistoryResponse:
 
 
 
+        gate_tolerance: float | None | Unset
+        if isinstance(self.gate_tolerance, Unset):
+            gate_tolerance = UNSET
+        else:
+            gate_tolerance = self.gate_tolerance
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({
             "rebuilds": rebuilds,
         })
+        if gate_tolerance is not UNSET:
+            field_dict["gate_tolerance"] = gate_tolerance
 
         return field_dict
 
@@ -69,8 +81,19 @@ class HistoryResponse:
             rebuilds.append(rebuilds_item)
 
 
+        def _parse_gate_tolerance(data: object) -> float | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(float | None | Unset, data)
+
+        gate_tolerance = _parse_gate_tolerance(d.pop("gate_tolerance", UNSET))
+
+
         history_response = cls(
             rebuilds=rebuilds,
+            gate_tolerance=gate_tolerance,
         )
 
 

@@ -8,6 +8,7 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..types import UNSET, Unset
 from typing import cast
 
 
@@ -31,6 +32,8 @@ class TrafficRow:
             p50_ms (float | None):
             p90_ms (float | None):
             p99_ms (float | None):
+            expected_404 (int | Unset): 404s that are ordinary answers (a new runner's feed, no saved questionnaire)
+                Default: 0.
      """
 
     route: str
@@ -41,6 +44,7 @@ class TrafficRow:
     p50_ms: float | None
     p90_ms: float | None
     p99_ms: float | None
+    expected_404: int | Unset = 0
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -67,6 +71,8 @@ class TrafficRow:
         p99_ms: float | None
         p99_ms = self.p99_ms
 
+        expected_404 = self.expected_404
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -80,6 +86,8 @@ class TrafficRow:
             "p90_ms": p90_ms,
             "p99_ms": p99_ms,
         })
+        if expected_404 is not UNSET:
+            field_dict["expected_404"] = expected_404
 
         return field_dict
 
@@ -122,6 +130,8 @@ class TrafficRow:
         p99_ms = _parse_p99_ms(d.pop("p99_ms"))
 
 
+        expected_404 = d.pop("expected_404", UNSET)
+
         traffic_row = cls(
             route=route,
             method=method,
@@ -131,6 +141,7 @@ class TrafficRow:
             p50_ms=p50_ms,
             p90_ms=p90_ms,
             p99_ms=p99_ms,
+            expected_404=expected_404,
         )
 
 
