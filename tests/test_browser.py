@@ -486,9 +486,11 @@ def test_operator_sees_the_serving_versions_and_the_gate_chart(
         " (tr) => tr.cells[0].textContent.split(' ')[0])"
     )
     assert shown_feed == [item["shoe_id"] for item in looked_up["feed"]["data"]]
-    browser.find_element(By.ID, "lookup-shoe").send_keys("R001", Keys.ENTER)
+    browser.find_element(By.ID, "lookup-shoe").send_keys(
+        "R002", Keys.ENTER
+    )  # an active shoe (R001, Pegasus 37, is retired)
     wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#shoe-result tbody tr"))
-    assert "R001" in status_text(browser, "shoe-status")
+    assert "R002" in status_text(browser, "shoe-status")
     assert browser.execute_script("return window.sessionStorage.getItem('sonix.admin_token')") == TOKEN
     assert browser.execute_script("return window.localStorage.length") == 0  # never persisted
     assert_accessible(browser, "the dashboard")
