@@ -315,6 +315,22 @@ def test_saved_questionnaire_seeds_a_cold_start_feed(client: TestClient) -> None
     assert client.get(f"/recommend/feed/{NEWCOMER}").json()["source"] == "collaborative"
 
 
+def test_a_saved_budget_is_kept_and_seeds_the_feed_within_it(client: TestClient) -> None:
+    runner = 4242
+    answers = {"running_purpose": "Daily", "budget_usd": 110}
+    saved = client.put(f"/v1/users/{runner}/questionnaire", json={"shoe_type": "road", "answers": answers})
+    assert saved.status_code == 200, saved.text
+    assert client.get(f"/v1/users/{runner}/questionnaire").json()["answers"] == answers
+    feed = client.get(f"/recommend/feed/{runner}").json()
+    assert feed["source"] == "questionnaire" and len(feed["data"]) == 10
+    assert all(ROAD[item["shoe_id"]]["price_usd"] <= 110 for item in feed["data"])
+
+
+def test_a_retired_shoe_has_no_similar_shoes(client: TestClient) -> None:
+    retired = client.get("/v1/shoes/R001/similar")
+    assert retired.status_code == 404 and "retired" in retired.json()["detail"]
+
+
 def test_saving_a_bad_questionnaire_names_the_field(client: TestClient) -> None:
     bad_answer = client.put(
         "/v1/users/7/questionnaire", json={"shoe_type": "road", "answers": {"pace": "Sprint"}}

@@ -171,7 +171,7 @@ class ShoeSheet(BaseModel):
     specs: dict[str, float] = Field(description="every feature of the shoe's type")
     specs_in_words: list[str]
     attributes: dict[str, float | None] = Field(
-        description="price_usd, audience_score, rocker, toebox_width, torsional_rigidity, heel_counter, "
+        description="price_usd, audience_score, popularity, rocker, toebox_width, torsional_rigidity, heel_counter, "
         "durability, orthotic_friendly; null when no source gives one"
     )
     season: str | None = Field(description="all, summer or winter (RunRepeat); null when unknown")

@@ -215,8 +215,13 @@ def similar_shoes(
     """ "Runners who liked this also liked" from the serving CF version (pairs liked together by at
     least two runners), filled up with the nearest shoes in the autoencoder's latent space."""
     shoes = store.all_shoes()
-    if store.shoe(shoe_id) is None:
+    shoe = store.shoe(shoe_id)
+    if shoe is None:
         raise _unknown(shoe_id)
+    if shoe["status"] != "active":  # kept for history, never recommended: nothing to compare with
+        raise HTTPException(
+            404, detail=f"shoe_id: {shoe_id} is retired from the catalog (GET /v1/shoes/{shoe_id})"
+        )
     holder: SimilarHolder = request.app.state.similar_holder
     index = holder.get(feed.snapshot, shoes, getattr(request.app.state, "content", None) or {})
     return Response(index.json(shoe_id, n, same_type), media_type=JSON)

@@ -48,7 +48,7 @@ class SavedQuestionnaireResponse(BaseModel):
     status: Literal["success"] = "success"
     user_id: int
     shoe_type: Literal["road", "trail"]
-    answers: dict[str, str]
+    answers: dict[str, str | int]  # int: budget_usd
 
 
 class RemovalResponse(BaseModel):

@@ -124,7 +124,7 @@ class SavedQuestionnaire:
     """A runner's saved questionnaire: which shoe type and the answers given (unanswered left out)."""
 
     shoe_type: ShoeType
-    answers: dict[str, str]
+    answers: dict[str, str | int]  # every answer a string but budget_usd
 
 
 @dataclass(frozen=True, slots=True)

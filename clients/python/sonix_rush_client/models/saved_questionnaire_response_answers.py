@@ -8,6 +8,7 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from typing import cast
 
 
 
@@ -22,7 +23,7 @@ T = TypeVar("T", bound="SavedQuestionnaireResponseAnswers")
 class SavedQuestionnaireResponseAnswers:
     
 
-    additional_properties: dict[str, str] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, int | str] = _attrs_field(init=False, factory=dict)
 
 
 
@@ -31,7 +32,10 @@ class SavedQuestionnaireResponseAnswers:
     def to_dict(self) -> dict[str, Any]:
         
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+        for prop_name, prop in self.additional_properties.items():
+            
+            field_dict[prop_name] = prop
+
 
         return field_dict
 
@@ -44,17 +48,26 @@ class SavedQuestionnaireResponseAnswers:
         )
 
 
-        saved_questionnaire_response_answers.additional_properties = d
+        additional_properties = {}
+        for prop_name, prop_dict in d.items():
+            def _parse_additional_property(data: object) -> int | str:
+                return cast(int | str, data)
+
+            additional_property = _parse_additional_property(prop_dict)
+
+            additional_properties[prop_name] = additional_property
+
+        saved_questionnaire_response_answers.additional_properties = additional_properties
         return saved_questionnaire_response_answers
 
     @property
     def additional_keys(self) -> list[str]:
         return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> str:
+    def __getitem__(self, key: str) -> int | str:
         return self.additional_properties[key]
 
-    def __setitem__(self, key: str, value: str) -> None:
+    def __setitem__(self, key: str, value: int | str) -> None:
         self.additional_properties[key] = value
 
     def __delitem__(self, key: str) -> None:

@@ -40,8 +40,8 @@ class ShoeSheet:
             widths (list[ShoeSheetWidthsItem]):
             specs (ShoeSheetSpecs): every feature of the shoe's type
             specs_in_words (list[str]):
-            attributes (ShoeSheetAttributes): price_usd, audience_score, rocker, toebox_width, torsional_rigidity,
-                heel_counter, durability, orthotic_friendly; null when no source gives one
+            attributes (ShoeSheetAttributes): price_usd, audience_score, popularity, rocker, toebox_width,
+                torsional_rigidity, heel_counter, durability, orthotic_friendly; null when no source gives one
             season (None | str): all, summer or winter (RunRepeat); null when unknown
             provenance (ShoeSheetProvenance): per numeric field, where its figure comes from: lab, brand, runrepeat,
                 original, published, derived or estimated (data/README.md)

@@ -21,8 +21,8 @@ T = TypeVar("T", bound="ShoeSheetAttributes")
 
 @_attrs_define
 class ShoeSheetAttributes:
-    """ price_usd, audience_score, rocker, toebox_width, torsional_rigidity, heel_counter, durability, orthotic_friendly;
-    null when no source gives one
+    """ price_usd, audience_score, popularity, rocker, toebox_width, torsional_rigidity, heel_counter, durability,
+    orthotic_friendly; null when no source gives one
 
      """
 
