@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from src.config import Settings, get_settings
 from src.store.base import (
+    CFArtifact,
     CFVersion,
     ChangedUsers,
     CTPoll,
@@ -34,6 +35,7 @@ from src.store.base import (
 )
 
 __all__ = [
+    "CFArtifact",
     "CFVersion",
     "CTPoll",
     "CTState",
