@@ -28,13 +28,15 @@ items x items sum over runners too); the final score blends both like the user-K
 sharing the most likes with it ("liked by G[i, j] of the G[i, i] runners who liked i").
 
 Every fitted statistic is a sum over runners (T, G, df, positive sums), so `with_updated_rows`
-equals a fit on the updated matrix except for the basis V, the EASE weights B and the hash sample
-rate, which stay those of the last full build (as the user-KNN engine keeps its B). Measured
+equals a fit on the updated matrix except for the basis V and the hash sample rate, which stay
+those of the last full build (V is exact whatever the data when rank >= the number of items); the
+EASE weights are re-inverted from the updated G (one items x items inverse). Measured
 alternatives and figures: docs/cf_engine.md.
 """
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Self
 
 import numpy as np
@@ -56,17 +58,23 @@ from src.recommender.scores import POSITIVE_THRESHOLD
 
 _HASH_SPAN = float(1 << 32)
 ITEM_L2_FLOOR: float = 250.0  # the density rule's λ, never below this (see docs/cf_engine.md)
-TENSOR_CHUNK = 4096  # runners per block when summing T (a block of monomials is chunk x n_mono)
+SMALL_UPDATE_ROWS = 2048  # below this many rows, T's terms are summed per row (an update)
+TENSOR_CHUNK = 8192  # entries per gemm when summing T (a block of pairs is chunk x r^2 float32)
 
 
+@functools.lru_cache(maxsize=8)
 def monomials(rank: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(a, b, c, multiplicity) of every a <= b <= c < rank: (x . y)^3 = sum mult x_a x_b x_c y_a y_b y_c."""
+    """(a, b, c, multiplicity) of every a <= b <= c < rank: (x . y)^3 = sum mult x_a x_b x_c y_a y_b y_c.
+    Cached: the arrays are shared and read-only."""
     a, b, c = (m.ravel() for m in np.meshgrid(*(np.arange(rank),) * 3, indexing="ij"))
     keep = (a <= b) & (b <= c)
     a, b, c = a[keep], b[keep], c[keep]
     distinct = 1 + (a != b).astype(np.int64) + (b != c).astype(np.int64)
     mult = np.where(distinct == 3, 6.0, np.where(distinct == 2, 3.0, 1.0))
-    return a, b, c, mult
+    out = (a.astype(np.intp), b.astype(np.intp), c.astype(np.intp), mult)
+    for arr in out:
+        arr.flags.writeable = False
+    return out
 
 
 def cubic_features(Z: np.ndarray, a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
@@ -127,6 +135,7 @@ class RunnerSpaceRecommender(RecommenderBase):
         self._V = np.zeros((0, 0))  # items x r basis
         self._T = np.zeros((0, 0), dtype=np.float32)  # items x monomials
         self._G = np.zeros((0, 0))  # co-like counts (positives), items x items
+        self._L = np.zeros((0, 0))  # co-counts of any score > 0 (the similar-shoes index)
         self._B: np.ndarray | None = None  # EASE weights
         self._df = np.zeros(0, dtype=np.int64)
         self._pos_sum = np.zeros(0)
@@ -168,20 +177,59 @@ class RunnerSpaceRecommender(RecommenderBase):
 
     def _tensor_terms(self, X: csr_matrix) -> np.ndarray:
         """sum over the rows of X of a_v ⊗ cubic(z_v): items x monomials (float64)."""
-        a, b, c, _ = monomials(self._V.shape[1])
-        out = np.zeros((self.n_items, a.size))
-        for start in range(0, X.shape[0], TENSOR_CHUNK):
-            part = X[start : start + TENSOR_CHUNK]
-            if part.nnz == 0:
-                continue
-            Z = self._neighbour_rows(part) @ self._V
-            out += np.asarray(self._agg_rows(part).T @ cubic_features(Z, a, b, c), dtype=np.float64)
+        out = np.zeros((self.n_items, monomials(self._V.shape[1])[0].size))
+        items, values = self._tensor_rows(X)
+        out[items] = values
         return out
+
+    def _tensor_rows(self, X: csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+        """(items, their rows of sum over the rows of X of a_v ⊗ cubic(z_v)): only the items X
+        touches (an update's cost follows the changed rows, not items x monomials).
+
+        Per item j, the full cube sum_v a_vj z_v ⊗ z_v ⊗ z_v is one gemm, (Z_j * a_j)^T @ (Z_j ⊙ Z_j)
+        (r x n_j x r^2), and the monomials are read off it: r^3 per entry instead of the
+        items x monomials a dense chunk product would cost (T's fit is 1 % dense in the shoes)."""
+        r = self._V.shape[1]
+        a, b, c, _ = monomials(r)
+        flat = a * r * r + b * r + c
+        if X.nnz == 0 or r == 0:
+            return np.zeros(0, np.int64), np.zeros((0, a.size))
+        Z = np.asarray(self._neighbour_rows(X) @ self._V, dtype=np.float32)
+        C = self._agg_rows(X).tocsc()
+        C.eliminate_zeros()
+        if X.shape[0] <= SMALL_UPDATE_ROWS:  # an update: each row's monomials, then A^T F
+            items = np.flatnonzero(np.diff(C.indptr))
+            F = cubic_features(Z, a, b, c)
+            return items.astype(np.int64), (C[:, items].toarray().T.astype(np.float32) @ F).astype(np.float64)
+        items = np.flatnonzero(np.diff(C.indptr))
+        out = np.zeros((items.size, a.size))
+        for k, j in enumerate(items):
+            lo, hi = int(C.indptr[j]), int(C.indptr[j + 1])
+            cube = np.zeros(r * r * r, dtype=np.float64)
+            for start in range(lo, hi, TENSOR_CHUNK):
+                stop = min(hi, start + TENSOR_CHUNK)
+                Zj = Z[C.indices[start:stop]]
+                wj = C.data[start:stop].astype(np.float32)
+                pairs = (Zj[:, :, None] * Zj[:, None, :]).reshape(stop - start, r * r)
+                cube += ((Zj * wj[:, None]).T @ pairs).ravel()
+            out[k] = cube[flat]
+        return items.astype(np.int64), out
 
     @staticmethod
     def _co_likes(X: csr_matrix) -> np.ndarray:
         P = binary_positives(X)
         return np.asarray((P.T @ P).toarray(), dtype=np.float64)
+
+    @staticmethod
+    def _co_any(X: csr_matrix) -> np.ndarray:
+        """Runners with a score > 0 on both shoes (what the similar-shoes index calls liked)."""
+        P = csr_matrix(((X.data > 0).astype(np.float64), X.indices.copy(), X.indptr.copy()), shape=X.shape)
+        P.eliminate_zeros()
+        return np.asarray((P.T @ P).toarray(), dtype=np.float64)
+
+    def liked_together(self) -> np.ndarray:
+        """items x items: runners with a score > 0 on both shoes (diagonal: on the shoe)."""
+        return np.asarray(self._L)
 
     @staticmethod
     def _item_stats(X: csr_matrix) -> tuple[np.ndarray, np.ndarray]:
@@ -199,6 +247,7 @@ class RunnerSpaceRecommender(RecommenderBase):
         self._df, self._pos_sum = self._item_stats(X)
         self._pop_order = popularity_order(self._pos_sum)
         self._G = self._co_likes(X)
+        self._L = self._co_any(X)
         S = self._neighbour_rows(X)
         w = np.maximum(self._df, 1).astype(np.float64) ** -0.25
         gram = np.asarray((S.T @ S).toarray()) * np.outer(w, w)
@@ -215,7 +264,7 @@ class RunnerSpaceRecommender(RecommenderBase):
         self._fit_item_weights()
         return self
 
-    def _fit_item_weights(self) -> None:
+    def _fit_item_weights(self, invert: bool = True) -> None:
         self._B, self.fitted_item_l2 = None, None
         positives = float(np.trace(self._G))
         if self.item_weight <= 0 or positives <= 0:
@@ -223,6 +272,9 @@ class RunnerSpaceRecommender(RecommenderBase):
         density = positives / (max(self.n_users, 1) * max(self.n_items, 1))
         rule = max(item_l2_for_density(density), ITEM_L2_FLOOR)
         l2 = self.item_l2 if self.item_l2 is not None else rule
+        if not invert:
+            self.fitted_item_l2 = l2
+            return
         G = self._G.copy()
         G[np.diag_indices_from(G)] += l2
         P = np.linalg.inv(G)
@@ -231,8 +283,13 @@ class RunnerSpaceRecommender(RecommenderBase):
         self._B, self.fitted_item_l2 = B, l2
 
     def _require_fit(self) -> None:
-        if self._X is None and self._T.size == 0:
+        if self._X is None and self._V.size == 0:
             raise RuntimeError("the recommender is not fitted")
+
+    @property
+    def has_rows(self) -> bool:
+        """Whether the users x items rows are held (fitted here; not a copy mapped from arrays)."""
+        return self._X is not None
 
     @property
     def user_items(self) -> csr_matrix:
@@ -266,11 +323,16 @@ class RunnerSpaceRecommender(RecommenderBase):
         a, b, c, mult = monomials(p.size)
         phi = (mult * p[a] * p[b] * p[c]).astype(np.float32)
         scores = np.asarray(self._T @ phi, dtype=np.float64)
-        if userid is not None and self._X is not None and self._sampled(np.array([userid]))[0]:
-            own = self._X[int(userid)]  # the runner is not their own neighbour
-            if own.nnz:
-                z = np.asarray(self._neighbour_rows(own) @ self._V).ravel()
-                scores[own.indices] -= float(p @ z) ** 3 * self._agg_rows(own).data
+        X = self._X
+        if userid is not None and X is not None and self._sampled(np.array([userid]))[0]:
+            lo, hi = int(X.indptr[userid]), int(X.indptr[userid + 1])  # not their own neighbour
+            if hi > lo:
+                cols, vals = X.indices[lo:hi], X.data[lo:hi]
+                s = similarity_values(vals, "positives", self.neutral_weight)
+                norm = float(np.sqrt(np.sum(s * s)))
+                z = (s / (norm if norm > 0 else 1.0) ** self.norm_exponent) @ self._V[cols]
+                agg = aggregation_values(vals, "positives", self.negative_weight)
+                scores[cols] -= float(p @ z) ** 3 * agg
         if self.popularity_damping:
             scores = scores / np.maximum(self._df, 1).astype(np.float64) ** self.popularity_damping
         return scores
@@ -280,8 +342,8 @@ class RunnerSpaceRecommender(RecommenderBase):
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(ids, scores, liked_by, out_of, anchor): the served ranking and, per collaborative item,
         the runner's liked shoe `anchor` sharing the largest share of its likers with it, liked by
-        `out_of` runners of whom `liked_by` also liked the item (-1 everywhere for popularity
-        backfill and when the runner has no like to anchor on)."""
+        `out_of` runners of whom `liked_by` also liked the item (liked_by 0 and anchor -1 when no
+        liked shoe shares a liker with it; -1 everywhere for popularity backfill)."""
         self._require_fit()
         if userid is not None and not 0 <= int(userid) < self.n_users:
             raise IndexError(f"userid {userid} outside the fitted users (0..{self.n_users - 1})")
@@ -293,15 +355,19 @@ class RunnerSpaceRecommender(RecommenderBase):
         if N > 0 and self.n_items:
             knn = self.knn_scores(userid, row)
             knn[seen] = 0.0
-            item_scores = knn
+            top = float(knn.max())
+            item_scores = knn / top if top > 0 else knn
             if self._B is not None and self.item_weight > 0 and liked.size:
                 ease = self._B[liked].sum(axis=0)
                 ease[seen] = 0.0
                 item_scores = blend_scores(knn, ease, self.item_weight)
+            # T is float32 and summed in another order when updated than when fitted: rounding to
+            # 1e-6 of the best score keeps equal scores equal (ties by index) on every replica
+            item_scores = np.round(item_scores, 6)
             ids = top_n(item_scores, N, np.flatnonzero(item_scores > 0))
             scores = item_scores[ids]
-        liked_by = np.full(ids.size, -1, np.int64)
-        out_of = np.full(ids.size, -1, np.int64)
+        liked_by = np.zeros(ids.size, np.int64)  # 0: ranked without a co-like to name
+        out_of = np.zeros(ids.size, np.int64)
         anchor = np.full(ids.size, -1, np.int64)
         if ids.size and liked.size:
             co = self._G[np.ix_(liked, ids)]  # liked x ids
@@ -309,8 +375,8 @@ class RunnerSpaceRecommender(RecommenderBase):
             best = np.argmax(share, axis=0)  # ties: the first liked shoe (lowest index)
             has = co[best, np.arange(ids.size)] > 0
             anchor = np.where(has, liked[best], -1)
-            liked_by = np.where(has, co[best, np.arange(ids.size)], -1).astype(np.int64)
-            out_of = np.where(has, np.diag(self._G)[liked][best], -1).astype(np.int64)
+            liked_by = np.where(has, co[best, np.arange(ids.size)], 0).astype(np.int64)
+            out_of = np.where(has, np.diag(self._G)[liked][best], 0).astype(np.int64)
         n_fill = N - ids.size
         fill = np.zeros(0, np.int64)
         if n_fill > 0:
@@ -332,10 +398,17 @@ class RunnerSpaceRecommender(RecommenderBase):
         ids, scores, *_ = self.recommend_with_evidence(userid, user_items_row, N)
         return ids, scores
 
+    def recommend_with_reasons(
+        self, userid: int | None, user_items_row: csr_matrix, N: int = 10
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(ids, scores, from_neighbours): False for popularity backfill."""
+        ids, scores, liked_by, _, _ = self.recommend_with_evidence(userid, user_items_row, N)
+        return ids, scores, liked_by >= 0
+
     # --- incremental update ----------------------------------------------------------------------
     def with_updated_rows(self, user_rows: np.ndarray, new_rows: csr_matrix) -> RunnerSpaceRecommender:
         """A NEW engine equal to `fit` on the matrix with rows `user_rows` replaced by `new_rows`,
-        except that the basis V, the EASE weights and the sample rate stay this build's.
+        except that the basis V and the sample rate stay this build's.
 
         Indices >= n_users append new users (n_users, n_users + 1, ... once sorted; a repeated
         index keeps its last row). This engine is left untouched (hot-swap). Cost: the changed
@@ -359,22 +432,7 @@ class RunnerSpaceRecommender(RecommenderBase):
         old_full = csr_matrix((old.data, old.indices, old.indptr), shape=(old.shape[0], self.n_items))
         old_rows = csr_matrix(vstack([old_full, csr_matrix((new_users.size, self.n_items))]))
 
-        eng = RunnerSpaceRecommender(**self.get_params())
-        eng.n_users, eng.n_items = self.n_users + new_users.size, self.n_items
-        eng._V, eng.sample_rate = self._V, self.sample_rate
-        eng._B, eng.fitted_item_l2 = self._B, self.fitted_item_l2
-        df_o, ps_o = self._item_stats(old_rows)
-        df_n, ps_n = self._item_stats(rows)
-        eng._df = self._df - df_o + df_n
-        eng._pos_sum = self._pos_sum - ps_o + ps_n
-        eng._pop_order = popularity_order(eng._pos_sum)
-        eng._G = self._G - self._co_likes(old_rows) + self._co_likes(rows)
-        sampled = np.flatnonzero(self._sampled(users))
-        T = self._T.astype(np.float64)
-        if sampled.size:
-            T -= self._tensor_terms(csr_matrix(old_rows[sampled]))
-            T += self._tensor_terms(csr_matrix(rows[sampled]))
-        eng._T = T.astype(np.float32)
+        eng = self.with_row_terms(users, old_rows, rows, new_users.size)
         grown = X
         if new_users.size:
             grown = csr_matrix(vstack([X, csr_matrix((new_users.size, self.n_items))]))
@@ -387,10 +445,100 @@ class RunnerSpaceRecommender(RecommenderBase):
         eng._X = merged
         return eng
 
+    def with_row_terms(
+        self,
+        users: np.ndarray,
+        old_rows: csr_matrix,
+        new_rows: csr_matrix,
+        n_new_users: int,
+        item_weights: np.ndarray | None = None,
+    ) -> RunnerSpaceRecommender:
+        """A NEW engine (without rows) whose sums have the `old_rows` of user indices `users` (empty
+        rows for new users) replaced by `new_rows`: what a serving worker applies from a delta
+        artifact, no users x items matrix needed. Exact for T, G, df and the popularity sums; the
+        EASE weights are `item_weights` when given (the CT process inverted them already: a worker
+        then does no items x items inverse), else re-inverted from the updated G."""
+        users = np.asarray(users, dtype=np.int64)
+        old_rows, new_rows = csr_matrix(old_rows), csr_matrix(new_rows)
+        eng = RunnerSpaceRecommender(**self.get_params())
+        eng.n_users, eng.n_items = self.n_users + int(n_new_users), self.n_items
+        eng._V, eng.sample_rate = self._V, self.sample_rate
+        df_o, ps_o = self._item_stats(old_rows)
+        df_n, ps_n = self._item_stats(new_rows)
+        eng._df = self._df - df_o + df_n
+        eng._pos_sum = self._pos_sum - ps_o + ps_n
+        eng._pop_order = popularity_order(eng._pos_sum)
+        eng._G = self._G - self._co_likes(old_rows) + self._co_likes(new_rows)
+        eng._L = self._L - self._co_any(old_rows) + self._co_any(new_rows)
+        sampled = np.flatnonzero(self._sampled(users))
+        T = np.array(self._T, dtype=np.float32)  # a copy: the parent's (maybe mapped) T is untouched
+        if sampled.size:
+            delta: dict[int, np.ndarray] = {}
+            for rows, sign in ((old_rows, -1.0), (new_rows, 1.0)):
+                items, values = self._tensor_rows(csr_matrix(rows[sampled]))
+                for j, v in zip(items.tolist(), values, strict=True):
+                    delta[j] = delta[j] + sign * v if j in delta else sign * v
+            if delta:
+                touched = np.fromiter(delta, dtype=np.int64, count=len(delta))
+                T[touched] = (T[touched] + np.stack(list(delta.values()))).astype(np.float32)
+        eng._T = T
+        if item_weights is None:
+            eng._fit_item_weights()  # one items x items inverse (30-100 ms at 540 shoes)
+        else:
+            eng._fit_item_weights(invert=False)
+            eng._B = None if item_weights.size == 0 else item_weights
+        return eng
+
+    # --- serving arrays (the published artifact) -------------------------------------------------
+    ARRAYS = ("V", "T", "G", "L", "B", "df", "pos_sum", "pop_order")
+
+    def to_arrays(self) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+        """(arrays, meta): everything a serving copy needs, without the users x items rows."""
+        self._require_fit()
+        arrays: dict[str, np.ndarray] = {
+            "V": self._V,
+            "T": self._T,
+            "G": self._G,
+            "L": self._L,
+            "B": np.zeros((0, 0)) if self._B is None else self._B,
+            "df": self._df,
+            "pos_sum": self._pos_sum,
+            "pop_order": self._pop_order,
+        }
+        meta = {
+            "model": type(self).__name__,
+            "params": self.get_params(),
+            "n_users": self.n_users,
+            "n_items": self.n_items,
+            "sample_rate": self.sample_rate,
+            "fitted_item_l2": self.fitted_item_l2,
+        }
+        return arrays, meta
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> RunnerSpaceRecommender:
+        """A serving copy (no rows) over `arrays` as given: memory-mapped arrays stay mapped."""
+        if meta.get("model") != cls.__name__:
+            raise ValueError(f"the arrays hold a {meta.get('model')!r}, not a {cls.__name__!r}")
+        eng = cls(**meta["params"])
+        eng.n_users, eng.n_items = int(meta["n_users"]), int(meta["n_items"])
+        eng.sample_rate = float(meta["sample_rate"])
+        eng.fitted_item_l2 = meta.get("fitted_item_l2")
+        eng._V, eng._T, eng._G, eng._L = arrays["V"], arrays["T"], arrays["G"], arrays["L"]
+        eng._B = None if arrays["B"].size == 0 else arrays["B"]
+        eng._df, eng._pos_sum, eng._pop_order = arrays["df"], arrays["pos_sum"], arrays["pop_order"]
+        if (
+            eng._T.shape != (eng.n_items, monomials(eng._V.shape[1])[0].size)
+            or eng._G.shape != (eng.n_items,) * 2
+        ):
+            raise ValueError("the arrays do not fit together (shapes)")
+        return eng
+
     # --- introspection ---------------------------------------------------------------------------
     def nbytes(self, rows: bool = True) -> int:
         """Bytes of the fitted arrays (the users x items rows only with `rows`)."""
-        total = self._V.nbytes + self._T.nbytes + self._G.nbytes + self._df.nbytes + self._pos_sum.nbytes
+        total = self._V.nbytes + self._T.nbytes + self._G.nbytes + self._L.nbytes
+        total += self._df.nbytes + self._pos_sum.nbytes
         total += 0 if self._B is None else self._B.nbytes
         if rows and self._X is not None:
             total += self._X.data.nbytes + self._X.indices.nbytes + self._X.indptr.nbytes
