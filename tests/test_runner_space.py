@@ -7,7 +7,7 @@ import unittest
 import numpy as np
 from scipy.sparse import csr_matrix
 
-from src.recommender.runner_space import RunnerSpaceRecommender, cubic_features, monomials
+from src.recommender.runner_space import RunnerSpaceRecommender, cubic_features, monomials, replaced_rows
 from tests.recommender_mixin import DENSE, RecommenderTestMixin, tiny_matrix
 
 
@@ -97,6 +97,14 @@ class MathTest(unittest.TestCase):
         self.assertIsNot(updated, model)
         np.testing.assert_array_equal(model.user_items.toarray(), DENSE)  # the parent is untouched
 
+    def test_replaced_rows_copies_the_unchanged_stretches(self) -> None:
+        X = csr_matrix(np.array([[1.0, 0, 2], [0, 3, 0], [4, 0, 0], [0, 0, 5]]))
+        rows = csr_matrix(np.array([[0.0, 7, 0], [8, 0, 9], [0, 0, 1]]))
+        got = replaced_rows(X, np.array([1, 3, 4]), rows, 5)  # two replaced, one appended
+        want = np.array([[1.0, 0, 2], [0, 7, 0], [4, 0, 0], [8, 0, 9], [0, 0, 1]])
+        np.testing.assert_array_equal(got.toarray(), want)
+        np.testing.assert_array_equal(X.toarray()[3], [0, 0, 5])  # the input is untouched
+
     def test_evidence_counts_co_likes(self) -> None:
         # runners 0-2 liked shoes 0 and 1; runner 3 liked 0 and 2; runner 4 liked 1 only.
         X = csr_matrix(
@@ -119,9 +127,10 @@ class MathTest(unittest.TestCase):
         sampled = RunnerSpaceRecommender(rank=8, tensor_runners=3).fit(X)
         self.assertAlmostEqual(sampled.sample_rate, 0.5)
         chosen = sampled._sampled(np.arange(6))
-        sub = RunnerSpaceRecommender(rank=8).fit(X)
-        # T of the sampled model = T summed over the chosen runners only (same basis)
-        expect = sub._tensor_terms(csr_matrix(X[np.flatnonzero(chosen)]))
+        self.assertTrue(0 < chosen.sum() < 6)
+        # T of the sampled model = T summed over the chosen runners only (in its own basis, which
+        # is fitted on the same sample)
+        expect = sampled._tensor_terms(csr_matrix(X[np.flatnonzero(chosen)]))
         np.testing.assert_allclose(sampled._T, expect, rtol=1e-5, atol=1e-6)
 
 

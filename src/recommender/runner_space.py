@@ -85,6 +85,38 @@ def cubic_features(Z: np.ndarray, a: np.ndarray, b: np.ndarray, c: np.ndarray) -
     return out
 
 
+def replaced_rows(X: csr_matrix, users: np.ndarray, rows: csr_matrix, n_users: int) -> csr_matrix:
+    """X (grown to n_users rows) with the rows of sorted distinct `users` replaced by `rows`, in one
+    copy of the arrays: the unchanged stretches between changed rows are copied as blocks."""
+    rows = csr_matrix(rows)
+    lengths = np.zeros(n_users, dtype=np.int64)
+    lengths[: X.shape[0]] = np.diff(X.indptr)
+    lengths[users] = np.diff(rows.indptr)
+    indptr = np.concatenate([[0], np.cumsum(lengths)])
+    data_parts: list[np.ndarray] = []
+    index_parts: list[np.ndarray] = []
+    prev = 0  # first row of the current unchanged stretch
+    for k, u in enumerate(users.tolist()):
+        stop = min(u, X.shape[0])
+        if stop > prev:
+            lo, hi = int(X.indptr[prev]), int(X.indptr[stop])
+            data_parts.append(X.data[lo:hi])
+            index_parts.append(X.indices[lo:hi])
+        lo, hi = int(rows.indptr[k]), int(rows.indptr[k + 1])
+        data_parts.append(rows.data[lo:hi])
+        index_parts.append(rows.indices[lo:hi].astype(X.indices.dtype))
+        prev = max(prev, u + 1)
+    if prev < X.shape[0]:
+        lo = int(X.indptr[prev])
+        data_parts.append(X.data[lo:])
+        index_parts.append(X.indices[lo:])
+    data = np.concatenate(data_parts) if data_parts else np.zeros(0)
+    indices = np.concatenate(index_parts) if index_parts else np.zeros(0, dtype=np.int32)
+    merged = csr_matrix((data, indices, indptr), shape=(n_users, X.shape[1]))
+    merged.sort_indices()
+    return merged
+
+
 class RunnerSpaceRecommender(RecommenderBase):
     """Runner-KNN (every runner a neighbour, similarity cubed, low-rank) + EASE, in item space.
 
@@ -200,7 +232,7 @@ class RunnerSpaceRecommender(RecommenderBase):
         if X.shape[0] <= SMALL_UPDATE_ROWS:  # an update: each row's monomials, then A^T F
             items = np.flatnonzero(np.diff(C.indptr))
             F = cubic_features(Z, a, b, c)
-            return items.astype(np.int64), (C[:, items].toarray().T.astype(np.float32) @ F).astype(np.float64)
+            return items.astype(np.int64), C[:, items].toarray().T.astype(np.float32) @ F
         items = np.flatnonzero(np.diff(C.indptr))
         out = np.zeros((items.size, a.size))
         for k, j in enumerate(items):
@@ -227,6 +259,19 @@ class RunnerSpaceRecommender(RecommenderBase):
         P.eliminate_zeros()
         return np.asarray((P.T @ P).toarray(), dtype=np.float64)
 
+    @staticmethod
+    def _co_counts(X: csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+        """(`_co_likes`, `_co_any`) from one sparse product: positives and weak positives
+        (0 < x <= 0.5) as two column blocks, [P W]^T [P W] holds P^T P and the cross terms."""
+        n = X.shape[1]
+        keep = X.data > 0
+        cols = np.where(X.data > POSITIVE_THRESHOLD, X.indices, X.indices + n)[keep]
+        rows = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))[keep]
+        M = csr_matrix((np.ones(cols.size), (rows, cols)), shape=(X.shape[0], 2 * n))
+        gram = np.asarray((M.T @ M).toarray(), dtype=np.float64)
+        G = gram[:n, :n].copy()
+        return G, G + gram[:n, n:] + gram[n:, :n] + gram[n:, n:]
+
     def liked_together(self) -> np.ndarray:
         """items x items: runners with a score > 0 on both shoes (diagonal: on the shoe)."""
         return np.asarray(self._L)
@@ -246,9 +291,13 @@ class RunnerSpaceRecommender(RecommenderBase):
         self._X = X
         self._df, self._pos_sum = self._item_stats(X)
         self._pop_order = popularity_order(self._pos_sum)
-        self._G = self._co_likes(X)
-        self._L = self._co_any(X)
-        S = self._neighbour_rows(X)
+        self._G, self._L = self._co_counts(X)
+        # T's runners: a fixed hash sample of at most `tensor_runners` (all of them below that); the
+        # basis V is fitted on the same sample (its Gram matrix is the fit's costliest product)
+        self.sample_rate = min(1.0, self.tensor_runners / max(self.n_users, 1))
+        sampled = self._sampled(np.arange(self.n_users))
+        X_s = X if sampled.all() else X[np.flatnonzero(sampled)]
+        S = self._neighbour_rows(X_s)
         w = np.maximum(self._df, 1).astype(np.float64) ** -0.25
         gram = np.asarray((S.T @ S).toarray()) * np.outer(w, w)
         r = min(self.rank, self.n_items)
@@ -257,9 +306,6 @@ class RunnerSpaceRecommender(RecommenderBase):
         if V.size:  # a fixed sign per vector (eigh's is arbitrary across BLAS builds)
             V = V * np.where(V[np.abs(V).argmax(axis=0), np.arange(r)] < 0, -1.0, 1.0)
         self._V = V
-        self.sample_rate = min(1.0, self.tensor_runners / max(self.n_users, 1))
-        sampled = self._sampled(np.arange(self.n_users))
-        X_s = X if sampled.all() else X[np.flatnonzero(sampled)]
         self._T = self._tensor_terms(X_s).astype(np.float32)
         self._fit_item_weights()
         return self
@@ -433,16 +479,7 @@ class RunnerSpaceRecommender(RecommenderBase):
         old_rows = csr_matrix(vstack([old_full, csr_matrix((new_users.size, self.n_items))]))
 
         eng = self.with_row_terms(users, old_rows, rows, new_users.size)
-        grown = X
-        if new_users.size:
-            grown = csr_matrix(vstack([X, csr_matrix((new_users.size, self.n_items))]))
-        keep = np.ones(eng.n_users, dtype=bool)
-        keep[users] = False
-        kept = grown[np.flatnonzero(keep)]
-        order = np.argsort(np.concatenate([np.flatnonzero(keep), users]), kind="stable")
-        merged = csr_matrix(vstack([kept, rows], format="csr")[order])
-        merged.sort_indices()
-        eng._X = merged
+        eng._X = replaced_rows(X, users, rows, eng.n_users)
         return eng
 
     def with_row_terms(
@@ -468,19 +505,19 @@ class RunnerSpaceRecommender(RecommenderBase):
         eng._df = self._df - df_o + df_n
         eng._pos_sum = self._pos_sum - ps_o + ps_n
         eng._pop_order = popularity_order(eng._pos_sum)
-        eng._G = self._G - self._co_likes(old_rows) + self._co_likes(new_rows)
-        eng._L = self._L - self._co_any(old_rows) + self._co_any(new_rows)
+        (g_old, l_old), (g_new, l_new) = self._co_counts(old_rows), self._co_counts(new_rows)
+        eng._G = self._G - g_old + g_new
+        eng._L = self._L - l_old + l_new
         sampled = np.flatnonzero(self._sampled(users))
         T = np.array(self._T, dtype=np.float32)  # a copy: the parent's (maybe mapped) T is untouched
         if sampled.size:
-            delta: dict[int, np.ndarray] = {}
-            for rows, sign in ((old_rows, -1.0), (new_rows, 1.0)):
-                items, values = self._tensor_rows(csr_matrix(rows[sampled]))
-                for j, v in zip(items.tolist(), values, strict=True):
-                    delta[j] = delta[j] + sign * v if j in delta else sign * v
-            if delta:
-                touched = np.fromiter(delta, dtype=np.int64, count=len(delta))
-                T[touched] = (T[touched] + np.stack(list(delta.values()))).astype(np.float32)
+            parts = [self._tensor_rows(csr_matrix(rows[sampled])) for rows in (old_rows, new_rows)]
+            touched = np.union1d(parts[0][0], parts[1][0])
+            if touched.size:
+                change = np.zeros((touched.size, T.shape[1]), dtype=np.float32)
+                for (items, values), sign in zip(parts, (-1.0, 1.0), strict=True):
+                    change[np.searchsorted(touched, items)] += np.float32(sign) * values
+                T[touched] += change
         eng._T = T
         if item_weights is None:
             eng._fit_item_weights()  # one items x items inverse (30-100 ms at 540 shoes)

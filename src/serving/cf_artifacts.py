@@ -47,6 +47,17 @@ log = logging.getLogger(__name__)
 
 HOST_DIR = "cf_host"
 _TMP = ".tmp-"
+# host-cache directories this process has hashed (written, or verified on load), by manifest
+# identity: a worker re-mapping one (a delta applied to the base it serves) does not hash it again
+_verified: set[tuple[Path, int, int]] = set()
+
+
+def _identity(directory: Path) -> tuple[Path, int, int] | None:
+    try:
+        st = (directory / MANIFEST).stat()
+    except OSError:
+        return None
+    return directory, st.st_mtime_ns, st.st_size
 
 
 def host_dir(settings: Settings) -> Path:
@@ -205,8 +216,12 @@ def _write_dir(root: Path, artifact_id: str, arrays: dict[str, np.ndarray], meta
         except OSError:
             if not (final / MANIFEST).is_file():
                 raise
+            return final  # another process won the race: its copy is verified when mapped
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    identity = _identity(final)
+    if identity is not None:
+        _verified.add(identity)  # hashed just now, while writing
     return final
 
 
@@ -231,7 +246,7 @@ def materialise(store: Store, settings: Settings, artifact_id: str, _depth: int 
     if found.kind == "delta":
         if found.base_id is None:
             raise ArtifactError(f"delta artifact {artifact_id} names no base")
-        base, _ = load_served(materialise(store, settings, found.base_id, _depth + 1), verify=_depth == 0)
+        base, _ = load_served(materialise(store, settings, found.base_id, _depth + 1))
         n_items = int(meta["n_items"])
         engine = base.with_row_terms(
             arrays["users"],
@@ -250,9 +265,12 @@ def materialise(store: Store, settings: Settings, artifact_id: str, _depth: int 
 
 def load_served(directory: Path, *, verify: bool = True) -> tuple[RunnerSpaceRecommender, dict[str, Any]]:
     """A serving engine over the directory's arrays, memory-mapped read-only, after every file's
-    SHA-256 is checked against the manifest (a corrupt directory raises ArtifactError; `verify`
-    False only for the directory this process has just written and hashed)."""
-    manifest = read_manifest(directory, verify_checksums=verify)
+    SHA-256 is checked against the manifest (a corrupt directory raises ArtifactError). A directory
+    this process wrote or already verified (same manifest) is not hashed again."""
+    identity = _identity(directory)
+    manifest = read_manifest(directory, verify_checksums=verify and identity not in _verified)
+    if identity is not None:
+        _verified.add(identity)
     arrays = {
         name: np.load(directory / f"{name}.npy", mmap_mode="r", allow_pickle=False)
         for name in RunnerSpaceRecommender.ARRAYS
