@@ -222,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="sonix-soak-"))
     artifacts = work / "artifacts"
     ensure_artifacts(args.artifacts_dir)
-    shutil.copytree(args.artifacts_dir, artifacts, ignore=shutil.ignore_patterns("cf", ".*"))
+    shutil.copytree(args.artifacts_dir, artifacts, ignore=shutil.ignore_patterns("cf", "cf_host", ".*"))
     ids_file = work / "shoe_ids.txt"
     ids_file.write_text("\n".join(shoe_ids()) + "\n")
     sqlite_path = work / "store.sqlite3"
