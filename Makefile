@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test test-fast dev lint openapi faults bench-http bench-cf bench-cf-quality bench-content judge evaluate train clean browser-deps axe-core screenshots charts
+.PHONY: run test test-fast dev lint openapi faults bench-http bench-cf bench-cf-10m bench-cf-synthetic bench-cf-quality bench-content judge evaluate train clean browser-deps axe-core screenshots charts
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -78,7 +78,13 @@ evaluate: $(VENV)/.dev-installed
 	$(BIN)/python -m src.training.evaluate --ratings ../shared/datasets/movielens-100k/u.data
 
 bench-cf: $(VENV)/.dev-installed
-	$(BIN)/python bench/cf_bench.py
+	$(BIN)/python bench/cf_bench.py --users 10000,100000,1000000
+
+bench-cf-10m: $(VENV)/.dev-installed
+	$(BIN)/python bench/cf_bench.py --users 10000000 --requests 300 --out bench/results/cf_bench_shoes_10m.json
+
+bench-cf-synthetic: $(VENV)/.dev-installed
+	$(BIN)/python bench/cf_bench.py --workload synthetic
 
 bench-cf-quality: $(VENV)/.dev-installed
 	$(BIN)/python bench/cf_quality.py

@@ -14,6 +14,13 @@
 -- Interactions: 85% from demo runners, 15% from new runners (ids >= 1,000,000); half likes, half
 -- 1-5 star ratings. Road: random questionnaires (each field present with probability 0.7).
 --
+-- realistic (bench/soak.py --mode realistic; issue 21): the mixed shape (3 interact : 1 feed :
+-- 1 health) with a population that grows: a quarter of the interactions come from runners new to
+-- the store (a fresh id each, >= 2,000,000), returning runners are skewed toward the heavy ones
+-- (rank r drawn with p ~ 1/r over the runners seen so far, demo runners first), shoes follow a
+-- Zipf-like skew over the whole catalog (rank k with p ~ 1/k over a fixed shuffle of the ids), and
+-- feeds are asked only for runners who have acted (in this run).
+--
 -- wrk gives no per-request hook that knows which connection (and so which request) a response
 -- belongs to, so this script tallies requests *issued* per endpoint (issued - completed <= the
 -- connection count) and prints one JSON line at the end (latency over all requests, in us).
@@ -25,6 +32,9 @@ local bodies = {}
 local trail_bodies = {}
 local threads = {}
 local counter = 0
+local acted = {} -- realistic: runners who acted, in order of first action
+local acted_n = 0
+local new_seq = 0
 
 n_interact, n_feed, n_health, n_road, n_trail = 0, 0, 0, 0, 0
 
@@ -92,11 +102,55 @@ function init(args)
   if #shoe_ids == 0 then
     shoe_ids = { "R001", "T001" }
   end
+  if mode == "realistic" then
+    math.randomseed(12345 + (thread_id or 0))
+    for i = #shoe_ids, 2, -1 do -- a fixed shuffle: popularity is not catalog order
+      local j = math.random(i)
+      shoe_ids[i], shoe_ids[j] = shoe_ids[j], shoe_ids[i]
+    end
+    math.randomseed(os.time() * 1000 + (thread_id or 0) * 7919)
+  end
   -- 512 prebuilt questionnaires, so generating a request costs next to nothing.
   for i = 1, 512 do
     bodies[i] = questionnaire_body(road_fields)
     trail_bodies[i] = questionnaire_body(trail_fields)
   end
+end
+
+local function skewed(n)
+  -- rank in 1..n with p ~ 1/rank (log-uniform): the Zipf-like skew of the realistic mode
+  local k = math.floor(n ^ math.random())
+  if k < 1 then k = 1 end
+  if k > n then k = n end
+  return k
+end
+
+local function realistic_interact()
+  n_interact = n_interact + 1
+  local user
+  if acted_n == 0 or math.random() < 0.25 then
+    new_seq = new_seq + 1
+    user = 2000000 + (thread_id or 0) * 10000000 + new_seq
+    acted_n = acted_n + 1
+    acted[acted_n] = user
+  else
+    user = acted[skewed(acted_n)]
+  end
+  local shoe = shoe_ids[skewed(#shoe_ids)]
+  local body
+  if math.random() < 0.5 then
+    body = string.format('{"user_id":%d,"shoe_id":"%s","action_type":"like"}', user, shoe)
+  else
+    body = string.format(
+      '{"user_id":%d,"shoe_id":"%s","action_type":"rate","value":%d}', user, shoe, math.random(1, 5)
+    )
+  end
+  return wrk.format("POST", prefix .. "/interact", headers, body)
+end
+
+local function realistic_feed()
+  n_feed = n_feed + 1
+  return wrk.format("GET", prefix .. "/recommend/feed/" .. acted[skewed(acted_n)], nil, nil)
 end
 
 local function interact()
@@ -149,6 +203,14 @@ function request()
     return road()
   elseif mode == "trail" then
     return trail()
+  elseif mode == "realistic" then
+    local r = math.random(5)
+    if r <= 3 or acted_n == 0 then
+      return realistic_interact()
+    elseif r == 4 then
+      return realistic_feed()
+    end
+    return health()
   end
   local r = math.random(5) -- mixed: 3 interact : 1 feed : 1 health
   if r <= 3 then

@@ -144,7 +144,7 @@ def test_feed_cache_hit_and_ttl_expiry(make_client: Callable[..., TestClient]) -
     assert entry is not None  # the write refreshed this worker's cache
     body = client.get(f"/recommend/feed/{NEWCOMER}").content
     assert body == written.content
-    assert [i["shoe_id"] for i in written.json()["data"]] == [s for s, _, _ in entry.body.items[:20]]
+    assert [i["shoe_id"] for i in written.json()["data"]] == [item[0] for item in entry.body.items[:20]]
     # past the TTL the entry is gone and the next request recomputes it
     assert cache.get(NEWCOMER, now=time.monotonic() + 61) is None
     assert client.get(f"/recommend/feed/{NEWCOMER}").content == body
@@ -259,7 +259,11 @@ def test_threshold_crossing_rebuilds_and_hot_swaps(make_client: Callable[..., Te
     assert ct.step() is None  # exactly one rebuild for the one claim
     wait_for(lambda: feed.snapshot.version != first)
     snap = feed.snapshot
-    assert NEWCOMER in snap.user_index  # the rebuild picked up the newcomer's row
+    assert NEWCOMER in ct.snapshot.user_index  # the rebuild picked up the newcomer's row
+    # the worker maps the published artifact (a delta on the first version): one runner more,
+    # and no runner rows of its own (issue 21: workers do not train)
+    assert snap.manifest["artifact"]["kind"] == "delta"
+    assert snap.engine.n_users == ct.snapshot.engine.n_users and snap.user_index == {}
     assert snap.manifest["mode"] == "incremental"
     # no refit on an incremental update: the protocol figures are the last full build's, and
     # the gate's own comparison is recorded alongside

@@ -160,8 +160,9 @@ def test_two_replicas_and_one_ct_process_on_postgresql(
         a, b = bases
         first = versions_served(a) | versions_served(b)
         assert len(first) == 1  # both replicas start on the published version
-        for name in ("a", "b"):  # each replica built its own cold-start cache from the store
-            assert list((dirs[name] / "cf").glob("v_*/snapshot.npz"))
+        for name in ("a", "b"):  # each replica fetched the published artifact into its host cache
+            assert list((dirs[name] / "cf_host").glob("*/manifest.json"))  # (issue 21: no event-log replay)
+            assert not list((dirs[name] / "cf").glob("v_*/snapshot.npz"))
 
         # read-your-own-writes across replicas: a like on A is in B's answer at once
         for user in (70_001, 70_002, 70_003):

@@ -275,8 +275,9 @@ def test_runner_lookup_shows_interactions_feed_and_neighbours(client: TestClient
     assert [(i["shoe_id"], i["action"]) for i in body["interactions"]] == [("R001", "like")]
     served = client.get(f"/v1/recommend/feed/{NEWCOMER}").json()
     assert [i["shoe_id"] for i in body["feed"]["data"]] == [i["shoe_id"] for i in served["data"]]
-    assert body["neighbours"] and all(
-        n["user_id"] != NEWCOMER and n["similarity"] > 0 for n in body["neighbours"]
-    )
+    # the served engine aggregates every runner in item space: API workers keep no runner rows, so no
+    # nearest runners to list (the feed's evidence names the shoes that link the runner to each pick)
+    assert body["neighbours"] == []
+    assert all("who also liked" in i["evidence"] for i in served["data"] if i["reason"] == "similar_runners")
     nobody = client.get("/admin/runner/987654321", headers=AUTH).json()
     assert nobody["interactions"] == [] and nobody["feed"] is None and nobody["neighbours"] == []

@@ -40,9 +40,9 @@ def create_app(settings: Settings | None = None, *, initialize: bool = False) ->
             await asyncio.to_thread(store.init)
             with store.held_leadership(settings.ct_rebuild_timeout_s):
                 await asyncio.to_thread(bootstrap, store, settings)
-        # The local cache first (feeds are served even while the store is down), then the
-        # published version from the store: the cache is only a head start.
-        snapshot = await asyncio.to_thread(load_cache, settings)
+        # The published version's artifact, mapped from the host cache (feed.sync below); the
+        # local event-log cache only when the store cannot be reached (feeds served while it is down).
+        snapshot = None
         with contextlib.suppress(StoreError):
             await asyncio.to_thread(store.all_shoes)  # warm the catalog cache; fine to defer if down
         app.state.settings = settings
@@ -53,6 +53,9 @@ def create_app(settings: Settings | None = None, *, initialize: bool = False) ->
             await asyncio.to_thread(feed.sync)
         except StoreError as exc:
             log.warning("store unreachable at start-up (%s); serving the cached CF version", exc)
+            cached = await asyncio.to_thread(load_cache, settings)
+            if cached is not None and feed.snapshot is None:
+                feed.swap(cached)
         await asyncio.to_thread(feed.progress.refresh, store)  # /health's first answer is complete
         for shoe_type, model in app.state.content.items():
             set_model_version(shoe_type, getattr(model, "version", None))

@@ -76,7 +76,7 @@ async def health(request: Request, feed: FeedDep, settings: SettingsDep) -> Resp
     body["cf_engine"] = (
         {
             "version": snapshot.version,
-            "users": int(snapshot.user_ids.size),
+            "users": int(snapshot.engine.n_users),  # a mapped copy holds no runner ids
             "shoes": int(snapshot.shoe_ids.size),
             "last_event_id": snapshot.last_event_id,
             "ndcg_at_10": snapshot.manifest.get("evaluation", {}).get("ndcg"),

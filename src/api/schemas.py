@@ -111,7 +111,7 @@ class FeedItem(BaseModel):
     reason: Literal["similar_runners", "popular", "your_answers"]
     evidence: str = Field(
         description="the numbers behind the reason",
-        examples=["liked by 7 of the 40 runners most like you", "popular overall"],
+        examples=["liked by 124 of the 310 runners who also liked Pegasus 41", "popular overall"],
     )
     meets: list[str] | None = Field(None, description="your_answers only: the saved answers this shoe meets")
     misses: list[str] | None = Field(None, description="your_answers only: the saved answers it misses")

@@ -162,6 +162,7 @@ def rebuild(
             force_full
             or parent is None
             or list(parent.shoe_ids) != shoe_ids
+            or not getattr(parent.engine, "has_rows", True)  # a worker's mapped copy: no rows to patch
             or since_full + 1 >= settings.full_rebuild_every
         )
         # Events commit in id order, so the newest id is an exact watermark: the version holds
@@ -203,6 +204,9 @@ def rebuild(
             "engine_params": engine.get_params(),
             "build_seconds": round(time.perf_counter() - started, 4),
         }
+        if not full:
+            figures["changed_users"] = len(delta.user_ids)
+        figures["artifact"] = _publish_artifact(store, candidate, parent, None if full else delta.user_ids)
         refusal = gate_refusal(candidate_ndcg, parent_ndcg, settings.quality_gate_tolerance)
         if not still_leader():
             raise LeadershipLost("the CT leadership was lost during the rebuild; nothing published")
@@ -235,7 +239,7 @@ def rebuild(
             shoe_ids,
             watermark,
             version.label,
-            version_manifest(version, figures["n_users"], figures["n_items"]),
+            {**version_manifest(version, figures["n_users"], figures["n_items"]), "artifact_chain": True},
             candidate.user_index,
         )
         if full:  # the local cold-start cache: rewritten on full rebuilds only (bounded I/O)
@@ -266,6 +270,22 @@ def rebuild(
         return RebuildResult(
             "failed", mode, time.perf_counter() - started, parent_version=parent_label, reason=reason
         )
+
+
+def _publish_artifact(
+    store: Store, candidate: CFSnapshot, parent: CFSnapshot | None, changed: list[int] | None
+) -> dict[str, Any] | None:
+    """The candidate's serving artifact stored before its version row names it (issue 21; a
+    failure only leaves replicas replaying the event log for this version)."""
+    from src.serving.cf_artifacts import publish_version_artifact
+
+    try:
+        return publish_version_artifact(store, candidate, parent, changed)
+    except StoreError:
+        raise
+    except Exception:
+        log.exception("could not publish the CF artifact (replicas will replay the event log)")
+        return None
 
 
 def record_failure(

@@ -16,6 +16,13 @@ import numpy as np
 from scipy.sparse import csr_matrix
 
 from src.recommender.collaborative_filtering import UserCollaborativeRecommender, row_ids
+from src.recommender.runner_space import RunnerSpaceRecommender
+
+CFEngine = UserCollaborativeRecommender | RunnerSpaceRecommender
+# (shoe_id, score, liked_by, out_of, anchor shoe id): liked_by of the out_of runners (who also
+# liked the anchor shoe, or most like the runner when the anchor is None) liked the shoe; -1 = a
+# popular backfill item
+EvidenceItem = tuple[str, float, int, int, str | None]
 
 SNAPSHOT_FILE = "snapshot.npz"
 
@@ -58,7 +65,7 @@ def row_from_scores(scores: Mapping[str, float], shoe_index: Mapping[str, int]) 
 
 @dataclass(frozen=True)
 class CFSnapshot:
-    engine: UserCollaborativeRecommender
+    engine: CFEngine
     user_ids: np.ndarray  # row -> user id
     shoe_ids: np.ndarray  # column -> shoe id
     last_event_id: int  # every event up to this id is reflected in the matrix
@@ -70,7 +77,7 @@ class CFSnapshot:
     @classmethod
     def create(
         cls,
-        engine: UserCollaborativeRecommender,
+        engine: CFEngine,
         user_ids: np.ndarray,
         shoe_ids: Sequence[str] | np.ndarray,
         last_event_id: int,
@@ -109,16 +116,30 @@ class CFSnapshot:
 
     def recommend_with_evidence(
         self, user_id: int, scores: Mapping[str, float], n: int
-    ) -> tuple[list[tuple[str, float, int]], int]:
-        """Top-n (shoe_id, score, liked_by) and the number of similar runners consulted; liked_by is
-        how many of them liked the shoe, -1 for a popular backfill item."""
+    ) -> tuple[list[EvidenceItem], int]:
+        """Top-n evidence items (`EvidenceItem`) and the number of similar runners consulted (0 for
+        the item-space engine, whose evidence names an anchor shoe per item instead)."""
         row = row_from_scores(scores, self.shoe_index)
-        ids, vals, liked_by, n_neighbours = self.engine.recommend_with_evidence(
-            self.user_index.get(user_id), row, N=n
-        )
+        userid = self.user_index.get(user_id)
+        if isinstance(self.engine, RunnerSpaceRecommender):
+            ids, vals, liked_by, out_of, anchor = self.engine.recommend_with_evidence(userid, row, N=n)
+            shoes = self.shoe_ids
+            items: list[EvidenceItem] = [
+                (str(shoes[i]), float(v), int(b), int(o), str(shoes[a]) if a >= 0 else None)
+                for i, v, b, o, a in zip(
+                    ids.tolist(),
+                    vals.tolist(),
+                    liked_by.tolist(),
+                    out_of.tolist(),
+                    anchor.tolist(),
+                    strict=True,
+                )
+            ]
+            return items, 0
+        ids, vals, liked, n_neighbours = self.engine.recommend_with_evidence(userid, row, N=n)
         items = [
-            (str(self.shoe_ids[i]), float(v), int(b))
-            for i, v, b in zip(ids.tolist(), vals.tolist(), liked_by.tolist(), strict=True)
+            (str(self.shoe_ids[i]), float(v), int(b), n_neighbours, None)
+            for i, v, b in zip(ids.tolist(), vals.tolist(), liked.tolist(), strict=True)
         ]
         return items, n_neighbours
 
@@ -135,9 +156,7 @@ class CFSnapshot:
         )
 
     @classmethod
-    def load(
-        cls, directory: Path, manifest: dict[str, Any], engine: UserCollaborativeRecommender
-    ) -> CFSnapshot:
+    def load(cls, directory: Path, manifest: dict[str, Any], engine: CFEngine) -> CFSnapshot:
         with np.load(directory / SNAPSHOT_FILE, allow_pickle=False) as z:
             X = csr_matrix((z["data"], z["indices"], z["indptr"]), shape=tuple(z["shape"]))
             user_ids, shoe_ids = z["user_ids"], z["shoe_ids"]
@@ -153,7 +172,7 @@ class CFSnapshot:
 
 def with_user_rows(
     parent: CFSnapshot, triples: Iterable[tuple[int, str, float]], user_ids: Sequence[int]
-) -> tuple[UserCollaborativeRecommender, np.ndarray]:
+) -> tuple[CFEngine, np.ndarray]:
     """The parent's engine with the rows of `user_ids` replaced by `triples` (their complete new
     scores); users the parent does not know are appended in the given order. Equal to a fit on
     the updated matrix (the engine's incremental path)."""
@@ -172,7 +191,7 @@ def with_user_rows(
 class UpdatedRows(NamedTuple):
     """An engine with some runners' rows replaced, its row -> user id map and the inverse."""
 
-    engine: UserCollaborativeRecommender
+    engine: CFEngine
     user_ids: np.ndarray
     user_index: dict[int, int]
 

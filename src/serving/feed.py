@@ -28,9 +28,9 @@ import orjson
 
 from src.api.observability import FEED_CACHE, set_model_version
 from src.config import Settings
-from src.recommender.cf_snapshot import CFSnapshot
+from src.recommender.cf_snapshot import CFSnapshot, EvidenceItem
 from src.serving.ct_progress import CTProgress
-from src.serving.versions import REFUSALS_COUNTED, consecutive_refusals, follow, holds, version_id_of
+from src.serving.versions import REFUSALS_COUNTED, consecutive_refusals, follow_served, holds, version_id_of
 from src.store import CFVersion, Store, StoreError, UserState
 
 log = logging.getLogger(__name__)
@@ -38,13 +38,13 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class Ranking:
-    """The head of a runner's ranked feed for one CF version: (shoe_id, score, liked_by) best first,
-    where liked_by counts the runner's n_neighbours most similar runners who liked the shoe (-1 = a
-    popular backfill item). `depth` items were asked for; fewer means the ranking is complete. The
+    """The head of a runner's ranked feed for one CF version: evidence items (shoe_id, score,
+    liked_by, out_of, anchor) best first (`cf_snapshot.EvidenceItem`; liked_by -1 = a popular
+    backfill item). `depth` items were asked for; fewer means the ranking is complete. The
     engine's top-n is deterministic (ties by index), so a deeper ranking extends a shallower one and
     pages are stable for one CF version."""
 
-    items: list[tuple[str, float, int]]
+    items: list[EvidenceItem]
     n_neighbours: int
     cf_version: str | None
     last_event_id: int
@@ -238,7 +238,7 @@ class FeedService:
             force_full or not holds(self._snapshot, poll.version_id, poll.watermark)
         ):
             base = None if force_full else self._snapshot
-            snapshot = follow(self.store, self.settings, base, poll.version_id)
+            snapshot = follow_served(self.store, self.settings, base, poll.version_id)
             swapped = snapshot is not None and self.swap(snapshot)
         self.heartbeat(force=swapped or reload_seen)  # the dashboard counts the workers that reloaded
         return swapped

@@ -37,13 +37,23 @@ class FeedPage:
     shoe_type: Literal["road", "trail"] | None = None
 
 
-def evidence(liked_by: int, n_neighbours: int) -> tuple[str, str]:
-    """(reason, evidence) for one feed item, from the numbers that ranked it."""
+def evidence(liked_by: int, n_neighbours: int, anchor: str | None = None) -> tuple[str, str]:
+    """(reason, evidence) for one feed item, from the numbers that ranked it. With an `anchor` (a
+    shoe the runner liked, by name): liked_by of the n_neighbours runners who liked the anchor also
+    liked this shoe (the item-space engine's co-like counts); without: liked_by of the runner's
+    n_neighbours most similar runners liked it (the top-k user-KNN)."""
     if liked_by < 0:
         return "popular", "popular overall"
     if liked_by == 0:  # ranked by the engine's item component alone (shoes liked together)
         return "similar_runners", "often liked together with shoes you liked"
+    if anchor is not None:
+        return "similar_runners", f"liked by {liked_by} of the {n_neighbours} runners who also liked {anchor}"
     return "similar_runners", f"liked by {liked_by} of the {n_neighbours} runners most like you"
+
+
+def _name_of(shoe_id: str, feed: FeedService) -> str:
+    shoe = feed.store.shoe(shoe_id)
+    return shoe_id if shoe is None else str(shoe.get("name") or shoe_id)
 
 
 def page_envelope(
@@ -94,8 +104,8 @@ def _render(ranking: Ranking, page: FeedPage, feed: FeedService) -> bytes:
         items = [it for it in items if _type_of(it[0], feed) == page.shoe_type]
     window = items[page.offset : page.offset + page.limit]
     parts = []
-    for shoe_id, score, liked_by in window:
-        reason, why = evidence(liked_by, ranking.n_neighbours)
+    for shoe_id, score, liked_by, out_of, anchor in window:
+        reason, why = evidence(liked_by, out_of, None if anchor is None else _name_of(anchor, feed))
         parts.append(
             feed.shoe_prefix(shoe_id)
             + orjson.dumps({"match_score": round(score, 4), "reason": reason, "evidence": why})[1:]
@@ -106,7 +116,7 @@ def _render(ranking: Ranking, page: FeedPage, feed: FeedService) -> bytes:
             s["shoe_id"] for s in feed.store.all_shoes() if page.shoe_type in (None, s["shoe_type"])
         }
         notice = NOTICE_EXHAUSTED if everything <= ranking.seen else NOTICE_NO_SIGNAL
-    elif window and all(liked_by < 0 for _, _, liked_by in window):
+    elif window and all(item[2] < 0 for item in window):
         notice = NOTICE_POPULAR
     has_more = len(items) > page.offset + page.limit
     # counted only where the whole ranking is needed anyway (a type filter), never because this

@@ -119,15 +119,23 @@ def build_similar_index(
     position = {sid: i for i, sid in enumerate(shoe_ids)}
     n = len(shoe_ids)
     counts = np.zeros((n, n), dtype=np.int64)
+    mapped = snapshot is not None and not getattr(snapshot.engine, "has_rows", True)
+    together = snapshot.engine.liked_together() if mapped else None  # type: ignore[union-attr]
     if snapshot is not None:
-        X = snapshot.engine.user_items
         cols = np.array([position.get(str(s), -1) for s in snapshot.shoe_ids])
         keep = np.flatnonzero(cols >= 0)
-        C = co_like_counts(X[:, keep])
+        if together is not None:  # a worker's mapped artifact: the co-counts are published with it
+            C = np.rint(together[np.ix_(keep, keep)]).astype(np.int64)
+            np.fill_diagonal(C, 0)
+        else:
+            C = co_like_counts(snapshot.engine.user_items[:, keep])
         counts[np.ix_(cols[keep], cols[keep])] = C
     likers = np.zeros(n, dtype=np.int64)
     if snapshot is not None:
-        liked = np.asarray((snapshot.engine.user_items > 0).sum(axis=0)).ravel()
+        if together is not None:
+            liked = np.rint(np.diag(together)).astype(np.int64)
+        else:
+            liked = np.asarray((snapshot.engine.user_items > 0).sum(axis=0)).ravel()
         for j, sid in enumerate(snapshot.shoe_ids):
             if str(sid) in position:
                 likers[position[str(sid)]] = liked[j]

@@ -59,6 +59,7 @@ def version_manifest(version: CFVersion, n_users: int, n_items: int) -> dict[str
         "gate": figures.get("gate", {}),
         "n_users": n_users,
         "n_items": n_items,
+        "artifact": figures.get("artifact"),
     }
 
 
@@ -139,6 +140,40 @@ def follow(
     return snapshot_at(store, settings, version, current)
 
 
+def has_rows(snapshot: CFSnapshot | None) -> bool:
+    """Whether `snapshot` holds its users x items rows (a worker's mapped copy does not)."""
+    return snapshot is not None and getattr(snapshot.engine, "has_rows", True)
+
+
+def follow_served(
+    store: Store, settings: Settings, current: CFSnapshot | None, version_id: int
+) -> CFSnapshot | None:
+    """What an API worker serves for published version `version_id`: the version's artifact mapped
+    from the host cache (`serving.cf_artifacts`; no training here). None keeps `current`: no such
+    row, or its artifact cannot be fetched or does not verify while something is being served (a
+    working model is never replaced by nothing). A version without an artifact (an older CT, a
+    store without artifact tables), or a broken one with nothing served yet, is rebuilt from the
+    event log as before."""
+    from src.artifacts import ArtifactError
+    from src.serving.cf_artifacts import served_snapshot
+
+    version = store.cf_version(version_id)
+    if version is None or version.status != "published":
+        return None
+    if holds(current, version.version_id, version.watermark):
+        return current
+    try:
+        served = served_snapshot(store, settings, version)
+    except (ArtifactError, NotImplementedError, OSError, ValueError, KeyError) as exc:
+        log.warning("CF version %s: artifact unusable (%s)", version.label, exc)
+        if current is not None:
+            return None
+        served = None
+    if served is not None:
+        return served
+    return snapshot_at(store, settings, version, current if has_rows(current) else None)
+
+
 def holds(snapshot: CFSnapshot | None, version_id: int | None, watermark: int | None) -> bool:
     """Whether `snapshot` is that version. The watermark too: a cache left by another database
     (a changed DATABASE_URL) can carry the same small version id."""
@@ -194,6 +229,11 @@ def sync_cache(store: Store, settings: Settings) -> CFSnapshot | None:
     latest = store.latest_cf_version()
     if latest is None:
         return None
+    if latest.figures.get("artifact"):  # mapped by the workers: fetch it into the host cache only
+        served = follow_served(store, settings, None, latest.version_id)
+        if served is not None and not has_rows(served):
+            log.info("CF version %s in the host cache", served.version)
+            return served
     if cached_version(settings) == (latest.version_id, latest.watermark):
         return load_cache(settings)
     snapshot = snapshot_at(store, settings, latest, load_cache(settings))

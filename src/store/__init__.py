@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from src.config import Settings, get_settings
 from src.store.base import (
+    CFArtifact,
     CFVersion,
     ChangedUsers,
     CTPoll,
@@ -35,6 +36,7 @@ from src.store.base import (
 )
 
 __all__ = [
+    "CFArtifact",
     "CFVersion",
     "CTPoll",
     "CTState",

@@ -194,6 +194,25 @@ class CFVersion:
         return version_label(self.version_id)
 
 
+@dataclass(frozen=True, slots=True)
+class CFArtifact:
+    """An immutable collaborative artifact blob (issue 21), named by its SHA-256 (`artifact_id`).
+    kind "full": every serving array of a version; "delta": what turns `base_id`'s arrays into
+    the next version's."""
+
+    artifact_id: str
+    kind: str
+    base_id: str | None
+    blob: bytes
+
+
+ARTIFACT_CHUNK_BYTES = 1 << 20  # one stored row per MiB (PostgreSQL bytea, SQLite blob)
+
+
+def artifact_chunks(blob: bytes) -> list[bytes]:
+    return [blob[i : i + ARTIFACT_CHUNK_BYTES] for i in range(0, len(blob), ARTIFACT_CHUNK_BYTES)]
+
+
 def version_label(version_id: int) -> str:
     """`12` -> `v000012`: what /health and the metrics show; orders like the id."""
     return f"v{version_id:06d}"
@@ -497,6 +516,16 @@ class Store(ABC):
 
     @abstractmethod
     def cf_version(self, version_id: int) -> CFVersion | None: ...
+
+    def put_cf_artifact(self, artifact_id: str, kind: str, base_id: str | None, blob: bytes) -> None:
+        """Store an artifact blob under its SHA-256 (idempotent: an id already stored is kept).
+        Backends without artifact tables raise NotImplementedError (replicas then follow a
+        version by replaying the event log, as before)."""
+        raise NotImplementedError(f"{type(self).__name__} stores no CF artifacts")
+
+    def cf_artifact(self, artifact_id: str) -> CFArtifact | None:
+        """The artifact stored under `artifact_id` (None if there is none), blob unverified."""
+        raise NotImplementedError(f"{type(self).__name__} stores no CF artifacts")
 
     @abstractmethod
     def bump_reload_generation(self) -> int:

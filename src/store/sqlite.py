@@ -26,6 +26,7 @@ from src.store.base import (
     _USER_ROWS_SQL,
     COMPACT_EVENTS_SQL,
     PAIR_SCORES_CHANGED_SQL,
+    CFArtifact,
     CFVersion,
     ChangedUsers,
     CTPoll,
@@ -45,6 +46,7 @@ from src.store.base import (
     UserRow,
     UserState,
     _now_iso,
+    artifact_chunks,
     beat_row,
     cf_version_row,
     pair_delta_from_rows,
@@ -519,6 +521,35 @@ class SQLiteStore(Store):
                 f"SELECT {_CF_VERSION_COLS} FROM cf_versions WHERE version_id = ?", (version_id,)
             ).fetchone()
         return None if row is None else cf_version_row(row)
+
+    def put_cf_artifact(self, artifact_id: str, kind: str, base_id: str | None, blob: bytes) -> None:
+        chunks = artifact_chunks(blob)
+        with self._tx(write=True) as tx:
+            if tx.execute("SELECT 1 FROM cf_artifacts WHERE artifact_id = ?", (artifact_id,)).fetchone():
+                return
+            tx.execute(
+                "INSERT INTO cf_artifacts (artifact_id, kind, base_id, n_bytes, n_chunks, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (artifact_id, kind, base_id, len(blob), len(chunks), datetime.now(UTC).isoformat()),
+            )
+            tx.executemany(
+                "INSERT INTO cf_artifact_chunks (artifact_id, chunk_no, data) VALUES (?, ?, ?)",
+                [(artifact_id, i, c) for i, c in enumerate(chunks)],
+            )
+
+    def cf_artifact(self, artifact_id: str) -> CFArtifact | None:
+        with self._tx() as tx:
+            head = tx.execute(
+                "SELECT kind, base_id, n_chunks FROM cf_artifacts WHERE artifact_id = ?", (artifact_id,)
+            ).fetchone()
+            if head is None:
+                return None
+            rows = tx.execute(
+                "SELECT data FROM cf_artifact_chunks WHERE artifact_id = ? ORDER BY chunk_no", (artifact_id,)
+            ).fetchall()
+        if len(rows) != int(head[2]):
+            return None
+        return CFArtifact(artifact_id, str(head[0]), head[1], b"".join(bytes(r[0]) for r in rows))
 
     def bump_reload_generation(self) -> int:
         with self._tx(write=True) as tx:

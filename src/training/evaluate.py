@@ -182,9 +182,11 @@ def default_models() -> list[tuple[str, Callable[[], RecommenderBase]]]:
     """(name, factory) of every model in the comparison table; the served engine comes first."""
     from src.recommender.baselines import EASERecommender, ItemKNNRecommender, PopularityRecommender
     from src.recommender.collaborative_filtering import UserCollaborativeRecommender
+    from src.recommender.runner_space import RunnerSpaceRecommender
 
     return [
-        ("engine: user-KNN + EASE blend (served defaults)", UserCollaborativeRecommender),
+        ("engine: runner-KNN in item space + EASE (served defaults)", RunnerSpaceRecommender),
+        ("top-k user-KNN + EASE blend (the previous engine)", UserCollaborativeRecommender),
         ("user-KNN alone (engine, item_weight=0)", lambda: UserCollaborativeRecommender(item_weight=0.0)),
         ("user-KNN as first described (signed, k=50)", UserCollaborativeRecommender.as_first_described),
         (

@@ -59,7 +59,9 @@ class RunnerLookup(BaseModel):
         description="the runner's feed page as GET /v1/recommend/feed serves it"
     )
     neighbours: list[Neighbour] = Field(
-        description=f"the {NEIGHBOURS_SHOWN} most similar runners, best first"
+        description=f"the {NEIGHBOURS_SHOWN} most similar runners, best first; empty when the served engine "
+        "keeps no runner rows in the API workers (the default engine aggregates every runner in item space: "
+        "its evidence names the shoes that link a runner to a pick instead)"
     )
 
 
@@ -124,9 +126,10 @@ def admin_runner(
     ]
     snapshot = feed.snapshot
     neighbours: list[dict[str, Any]] = []
-    if snapshot is not None and state.rows:
+    similar_users = getattr(snapshot.engine, "similar_users", None) if snapshot is not None else None
+    if snapshot is not None and similar_users is not None and state.rows:
         row = row_from_scores(state.scores, snapshot.shoe_index)
-        idx, sims = snapshot.engine.similar_users(snapshot.user_index.get(user_id), row)
+        idx, sims = similar_users(snapshot.user_index.get(user_id), row)
         neighbours = [
             {"user_id": int(snapshot.user_ids[i]), "similarity": round(float(s), 4)}
             for i, s in zip(idx[:NEIGHBOURS_SHOWN].tolist(), sims[:NEIGHBOURS_SHOWN].tolist(), strict=True)

@@ -1,0 +1,582 @@
+"""Runner-KNN aggregated in item space: a query costs the same whatever the number of runners.
+
+Every runner v is a neighbour, weighted by a sharpened similarity to the requesting runner:
+
+    knn_j = sum_v sim(q, v)^3 * a_vj / max(df_j, 1)^popularity_damping
+
+with q and s_v the query and neighbour vectors of `UserCollaborativeRecommender` (steps 1-2 of its
+docstring: binary positives, weak positives at `neutral_weight`, own dislikes at
+-`query_dislike_weight`, query IDF df^-idf_exponent, neighbour rows / ||s_v||^norm_exponent) and
+a_vj the aggregation value (+1 positive, -negative_weight dislike). The cube keeps what top-k
+selection and sim^2 did in the served user-KNN (the most similar runners dominate) while staying a
+polynomial in q, so the sum over runners can be taken once, at fit time:
+
+    sim(q, v) ~= p . z_v,  p = V^T q,  z_v = V^T s_v   (V: items x r, the top-r eigenvectors of
+                                                         W S^T S W, W = diag(max(df, 1)^-1/4))
+    (p . z_v)^3 = sum over a <= b <= c of mult(a, b, c) p_a p_b p_c * z_va z_vb z_vc
+    knn = T phi(p),  T[j, m] = sum_v z_va z_vb z_vc a_vj   (items x r(r+1)(r+2)/6)
+
+A query is then one items x monomials mat-vec (r = 32: 540 x 5,984), flat in runners; T is a sum
+over runners, so a changed runner updates it exactly (remove the old row's term, add the new one).
+T is summed over a fixed hash sample of at most `tensor_runners` runners (all of them below that):
+the blend divides each component by its maximum, so the sample's scale does not matter, and at
+10^5 sampled runners every shoe column holds enough of them (see docs/cf_engine.md).
+
+The item component is EASE (Steck 2019) on the positives' co-like counts G = P^T P (an exact
+items x items sum over runners too); the final score blends both like the user-KNN engine does
+(`blend_scores`, item_weight = 0.75). G also gives each item's evidence: the runner's liked shoe i
+sharing the most likes with it ("liked by G[i, j] of the G[i, i] runners who liked i").
+
+Every fitted statistic is a sum over runners (T, G, df, positive sums), so `with_updated_rows`
+equals a fit on the updated matrix except for the basis V and the hash sample rate, which stay
+those of the last full build (V is exact whatever the data when rank >= the number of items); the
+EASE weights are re-inverted from the updated G (one items x items inverse). Measured
+alternatives and figures: docs/cf_engine.md.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, Self
+
+import numpy as np
+from scipy.sparse import csr_matrix, vstack
+
+from src.recommender.base import RecommenderBase, as_row, as_user_items, binary_positives, top_n
+from src.recommender.collaborative_filtering import (
+    Mode,
+    aggregation_values,
+    blend_scores,
+    item_l2_for_density,
+    popularity_order,
+    query_values,
+    row_norms,
+    similarity_values,
+    user_hash,
+)
+from src.recommender.scores import POSITIVE_THRESHOLD
+
+_HASH_SPAN = float(1 << 32)
+ITEM_L2_FLOOR: float = 250.0  # the density rule's λ, never below this (see docs/cf_engine.md)
+SMALL_UPDATE_ROWS = 2048  # below this many rows, T's terms are summed per row (an update)
+TENSOR_CHUNK = 8192  # entries per gemm when summing T (a block of pairs is chunk x r^2 float32)
+
+
+@functools.lru_cache(maxsize=8)
+def monomials(rank: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(a, b, c, multiplicity) of every a <= b <= c < rank: (x . y)^3 = sum mult x_a x_b x_c y_a y_b y_c.
+    Cached: the arrays are shared and read-only."""
+    a, b, c = (m.ravel() for m in np.meshgrid(*(np.arange(rank),) * 3, indexing="ij"))
+    keep = (a <= b) & (b <= c)
+    a, b, c = a[keep], b[keep], c[keep]
+    distinct = 1 + (a != b).astype(np.int64) + (b != c).astype(np.int64)
+    mult = np.where(distinct == 3, 6.0, np.where(distinct == 2, 3.0, 1.0))
+    out = (a.astype(np.intp), b.astype(np.intp), c.astype(np.intp), mult)
+    for arr in out:
+        arr.flags.writeable = False
+    return out
+
+
+def cubic_features(Z: np.ndarray, a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """Z[:, a] * Z[:, b] * Z[:, c] per row (float32)."""
+    Z = np.asarray(Z, dtype=np.float32)
+    out: np.ndarray = Z[:, a] * Z[:, b]
+    out *= Z[:, c]
+    return out
+
+
+def replaced_rows(X: csr_matrix, users: np.ndarray, rows: csr_matrix, n_users: int) -> csr_matrix:
+    """X (grown to n_users rows) with the rows of sorted distinct `users` replaced by `rows`, in one
+    copy of the arrays: the unchanged stretches between changed rows are copied as blocks."""
+    rows = csr_matrix(rows)
+    lengths = np.zeros(n_users, dtype=np.int64)
+    lengths[: X.shape[0]] = np.diff(X.indptr)
+    lengths[users] = np.diff(rows.indptr)
+    indptr = np.concatenate([[0], np.cumsum(lengths)])
+    data_parts: list[np.ndarray] = []
+    index_parts: list[np.ndarray] = []
+    prev = 0  # first row of the current unchanged stretch
+    for k, u in enumerate(users.tolist()):
+        stop = min(u, X.shape[0])
+        if stop > prev:
+            lo, hi = int(X.indptr[prev]), int(X.indptr[stop])
+            data_parts.append(X.data[lo:hi])
+            index_parts.append(X.indices[lo:hi])
+        lo, hi = int(rows.indptr[k]), int(rows.indptr[k + 1])
+        data_parts.append(rows.data[lo:hi])
+        index_parts.append(rows.indices[lo:hi].astype(X.indices.dtype))
+        prev = max(prev, u + 1)
+    if prev < X.shape[0]:
+        lo = int(X.indptr[prev])
+        data_parts.append(X.data[lo:])
+        index_parts.append(X.indices[lo:])
+    data = np.concatenate(data_parts) if data_parts else np.zeros(0)
+    indices = np.concatenate(index_parts) if index_parts else np.zeros(0, dtype=np.int32)
+    merged = csr_matrix((data, indices, indptr), shape=(n_users, X.shape[1]))
+    merged.sort_indices()
+    return merged
+
+
+class RunnerSpaceRecommender(RecommenderBase):
+    """Runner-KNN (every runner a neighbour, similarity cubed, low-rank) + EASE, in item space.
+
+    Parameters (defaults = what the service uses; evidence in docs/cf_engine.md):
+        rank: dimensions of the similarity basis V (32; T has rank(rank+1)(rank+2)/6 columns).
+        item_weight: share of EASE in the blend (0.75).
+        idf_exponent, norm_exponent, popularity_damping, neutral_weight, negative_weight,
+        query_dislike_weight: as in `UserCollaborativeRecommender`.
+        item_l2: EASE's λ; None = max(`item_l2_for_density`, ITEM_L2_FLOOR).
+        tensor_runners: at most this many runners (a fixed hash sample) are summed into T (100,000).
+    """
+
+    def __init__(
+        self,
+        rank: int = 32,
+        item_weight: float = 0.75,
+        idf_exponent: float = 0.5,
+        norm_exponent: float = 1.5,
+        popularity_damping: float = 0.2,
+        neutral_weight: float = 0.35,
+        negative_weight: float = 0.25,
+        query_dislike_weight: float = 0.25,
+        item_l2: float | None = None,
+        tensor_runners: int = 100_000,
+    ) -> None:
+        if rank < 1 or tensor_runners < 1:
+            raise ValueError("rank and tensor_runners must be >= 1")
+        if not 0.0 <= item_weight <= 1.0:
+            raise ValueError("item_weight must be between 0 and 1")
+        if item_l2 is not None and item_l2 <= 0:
+            raise ValueError("item_l2 must be > 0 (or None for the density rule)")
+        self.rank = int(rank)
+        self.item_weight = float(item_weight)
+        self.idf_exponent = float(idf_exponent)
+        self.norm_exponent = float(norm_exponent)
+        self.popularity_damping = float(popularity_damping)
+        self.neutral_weight = float(neutral_weight)
+        self.negative_weight = float(negative_weight)
+        self.query_dislike_weight = float(query_dislike_weight)
+        self.item_l2 = None if item_l2 is None else float(item_l2)
+        self.tensor_runners = int(tensor_runners)
+        self.similarity: Mode = "positives"
+        self.n_users = 0
+        self.n_items = 0
+        self.fitted_item_l2: float | None = None
+        self.sample_rate = 1.0
+        self._X: csr_matrix | None = None
+        self._V = np.zeros((0, 0))  # items x r basis
+        self._T = np.zeros((0, 0), dtype=np.float32)  # items x monomials
+        self._G = np.zeros((0, 0))  # co-like counts (positives), items x items
+        self._L = np.zeros((0, 0))  # co-counts of any score > 0 (the similar-shoes index)
+        self._B: np.ndarray | None = None  # EASE weights
+        self._df = np.zeros(0, dtype=np.int64)
+        self._pos_sum = np.zeros(0)
+        self._pop_order = np.zeros(0, dtype=np.int64)
+
+    def get_params(self) -> dict[str, Any]:
+        return {
+            "rank": self.rank,
+            "item_weight": self.item_weight,
+            "idf_exponent": self.idf_exponent,
+            "norm_exponent": self.norm_exponent,
+            "popularity_damping": self.popularity_damping,
+            "neutral_weight": self.neutral_weight,
+            "negative_weight": self.negative_weight,
+            "query_dislike_weight": self.query_dislike_weight,
+            "item_l2": self.item_l2,
+            "tensor_runners": self.tensor_runners,
+        }
+
+    # --- per-row values --------------------------------------------------------------------------
+    def _neighbour_rows(self, X: csr_matrix) -> csr_matrix:
+        """s_v / ||s_v||^norm_exponent per row (similarity values of the stored scores)."""
+        s = similarity_values(X.data, "positives", self.neutral_weight)
+        norms = row_norms(X.indptr, s)
+        scale = np.where(norms > 0, norms, 1.0) ** self.norm_exponent
+        S = csr_matrix((s / np.repeat(scale, np.diff(X.indptr)), X.indices, X.indptr), shape=X.shape)
+        return S
+
+    def _agg_rows(self, X: csr_matrix) -> csr_matrix:
+        a = aggregation_values(X.data, "positives", self.negative_weight)
+        return csr_matrix((a, X.indices, X.indptr), shape=X.shape)
+
+    def _sampled(self, users: np.ndarray) -> np.ndarray:
+        """Which user indices are summed into T (a fixed hash sample at `sample_rate`)."""
+        if self.sample_rate >= 1.0:
+            return np.ones(np.asarray(users).size, dtype=bool)
+        limit = np.uint64(min(int(self.sample_rate * _HASH_SPAN), (1 << 32) - 1))
+        return user_hash(np.asarray(users, dtype=np.int64)) < limit
+
+    def _tensor_terms(self, X: csr_matrix) -> np.ndarray:
+        """sum over the rows of X of a_v ⊗ cubic(z_v): items x monomials (float64)."""
+        out = np.zeros((self.n_items, monomials(self._V.shape[1])[0].size))
+        items, values = self._tensor_rows(X)
+        out[items] = values
+        return out
+
+    def _tensor_rows(self, X: csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+        """(items, their rows of sum over the rows of X of a_v ⊗ cubic(z_v)): only the items X
+        touches (an update's cost follows the changed rows, not items x monomials).
+
+        Per item j, the full cube sum_v a_vj z_v ⊗ z_v ⊗ z_v is one gemm, (Z_j * a_j)^T @ (Z_j ⊙ Z_j)
+        (r x n_j x r^2), and the monomials are read off it: r^3 per entry instead of the
+        items x monomials a dense chunk product would cost (T's fit is 1 % dense in the shoes)."""
+        r = self._V.shape[1]
+        a, b, c, _ = monomials(r)
+        flat = a * r * r + b * r + c
+        if X.nnz == 0 or r == 0:
+            return np.zeros(0, np.int64), np.zeros((0, a.size))
+        Z = np.asarray(self._neighbour_rows(X) @ self._V, dtype=np.float32)
+        C = self._agg_rows(X).tocsc()
+        C.eliminate_zeros()
+        if X.shape[0] <= SMALL_UPDATE_ROWS:  # an update: each row's monomials, then A^T F
+            items = np.flatnonzero(np.diff(C.indptr))
+            F = cubic_features(Z, a, b, c)
+            return items.astype(np.int64), C[:, items].toarray().T.astype(np.float32) @ F
+        items = np.flatnonzero(np.diff(C.indptr))
+        out = np.zeros((items.size, a.size))
+        for k, j in enumerate(items):
+            lo, hi = int(C.indptr[j]), int(C.indptr[j + 1])
+            cube = np.zeros(r * r * r, dtype=np.float64)
+            for start in range(lo, hi, TENSOR_CHUNK):
+                stop = min(hi, start + TENSOR_CHUNK)
+                Zj = Z[C.indices[start:stop]]
+                wj = C.data[start:stop].astype(np.float32)
+                pairs = (Zj[:, :, None] * Zj[:, None, :]).reshape(stop - start, r * r)
+                cube += ((Zj * wj[:, None]).T @ pairs).ravel()
+            out[k] = cube[flat]
+        return items.astype(np.int64), out
+
+    @staticmethod
+    def _co_likes(X: csr_matrix) -> np.ndarray:
+        P = binary_positives(X)
+        return np.asarray((P.T @ P).toarray(), dtype=np.float64)
+
+    @staticmethod
+    def _co_any(X: csr_matrix) -> np.ndarray:
+        """Runners with a score > 0 on both shoes (what the similar-shoes index calls liked)."""
+        P = csr_matrix(((X.data > 0).astype(np.float64), X.indices.copy(), X.indptr.copy()), shape=X.shape)
+        P.eliminate_zeros()
+        return np.asarray((P.T @ P).toarray(), dtype=np.float64)
+
+    @staticmethod
+    def _co_counts(X: csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+        """(`_co_likes`, `_co_any`) from one sparse product: positives and weak positives
+        (0 < x <= 0.5) as two column blocks, [P W]^T [P W] holds P^T P and the cross terms."""
+        n = X.shape[1]
+        keep = X.data > 0
+        cols = np.where(X.data > POSITIVE_THRESHOLD, X.indices, X.indices + n)[keep]
+        kept = np.concatenate([[0], np.cumsum(keep)])[X.indptr]  # the CSR built directly: no sort
+        M = csr_matrix((np.ones(cols.size), cols, kept), shape=(X.shape[0], 2 * n))
+        gram = np.asarray((M.T @ M).toarray(), dtype=np.float64)
+        G = gram[:n, :n].copy()
+        return G, G + gram[:n, n:] + gram[n:, :n] + gram[n:, n:]
+
+    def liked_together(self) -> np.ndarray:
+        """items x items: runners with a score > 0 on both shoes (diagonal: on the shoe)."""
+        return np.asarray(self._L)
+
+    @staticmethod
+    def _item_stats(X: csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+        n = X.shape[1]
+        df = np.bincount(X.indices[X.data > POSITIVE_THRESHOLD], minlength=n).astype(np.int64)
+        pos_sum = np.bincount(X.indices, weights=np.maximum(X.data, 0.0), minlength=n)
+        return df, pos_sum
+
+    # --- fitting ---------------------------------------------------------------------------------
+    def fit(self, user_items: csr_matrix) -> Self:
+        """Fit on a users x items CSR of signed scores (copied; duplicates summed)."""
+        X = as_user_items(user_items)
+        self.n_users, self.n_items = X.shape
+        self._X = X
+        self._df, self._pos_sum = self._item_stats(X)
+        self._pop_order = popularity_order(self._pos_sum)
+        self._G, self._L = self._co_counts(X)
+        # T's runners: a fixed hash sample of at most `tensor_runners` (all of them below that); the
+        # basis V is fitted on the same sample (its Gram matrix is the fit's costliest product)
+        self.sample_rate = min(1.0, self.tensor_runners / max(self.n_users, 1))
+        sampled = self._sampled(np.arange(self.n_users))
+        X_s = X if sampled.all() else X[np.flatnonzero(sampled)]
+        S = self._neighbour_rows(X_s)
+        w = np.maximum(self._df, 1).astype(np.float64) ** -0.25
+        gram = np.asarray((S.T @ S).toarray()) * np.outer(w, w)
+        r = min(self.rank, self.n_items)
+        _, vecs = np.linalg.eigh(gram) if self.n_items else (None, np.zeros((0, 0)))
+        V = np.ascontiguousarray(vecs[:, ::-1][:, :r]) if self.n_items else np.zeros((0, r))
+        if V.size:  # a fixed sign per vector (eigh's is arbitrary across BLAS builds)
+            V = V * np.where(V[np.abs(V).argmax(axis=0), np.arange(r)] < 0, -1.0, 1.0)
+        self._V = V
+        self._T = self._tensor_terms(X_s).astype(np.float32)
+        self._fit_item_weights()
+        return self
+
+    def _fit_item_weights(self, invert: bool = True) -> None:
+        self._B, self.fitted_item_l2 = None, None
+        positives = float(np.trace(self._G))
+        if self.item_weight <= 0 or positives <= 0:
+            return
+        density = positives / (max(self.n_users, 1) * max(self.n_items, 1))
+        rule = max(item_l2_for_density(density), ITEM_L2_FLOOR)
+        l2 = self.item_l2 if self.item_l2 is not None else rule
+        if not invert:
+            self.fitted_item_l2 = l2
+            return
+        G = self._G.copy()
+        G[np.diag_indices_from(G)] += l2
+        P = np.linalg.inv(G)
+        B = -P / np.diag(P)
+        np.fill_diagonal(B, 0.0)
+        self._B, self.fitted_item_l2 = B, l2
+
+    def _require_fit(self) -> None:
+        if self._X is None and self._V.size == 0:
+            raise RuntimeError("the recommender is not fitted")
+
+    @property
+    def has_rows(self) -> bool:
+        """Whether the users x items rows are held (fitted here; not a copy mapped from arrays)."""
+        return self._X is not None
+
+    @property
+    def user_items(self) -> csr_matrix:
+        if self._X is None:
+            raise RuntimeError("the recommender is not fitted")
+        return self._X
+
+    def user_rows(self, users: np.ndarray) -> csr_matrix:
+        return csr_matrix(self.user_items[np.asarray(users, dtype=np.int64)])
+
+    # --- recommending ----------------------------------------------------------------------------
+    def _query(self, row: csr_matrix) -> np.ndarray:
+        """p = V^T q for this row (zeros when it has no similarity input)."""
+        s = query_values(row.data, "positives", self.neutral_weight, self.query_dislike_weight)
+        nz = s != 0
+        if not nz.any():
+            return np.zeros(self._V.shape[1])
+        cols = row.indices[nz].astype(np.int64)
+        q = s[nz] / float(np.sqrt(np.sum(s[nz] * s[nz])))
+        if self.idf_exponent:
+            q = q * np.maximum(self._df[cols], 1).astype(np.float64) ** -self.idf_exponent
+        return np.asarray(q @ self._V[cols])
+
+    def knn_scores(self, userid: int | None, user_items_row: csr_matrix) -> np.ndarray:
+        """The runner-KNN component per item (before removing seen items and blending)."""
+        self._require_fit()
+        row = as_row(user_items_row, self.n_items)
+        p = self._query(row)
+        if not p.any():
+            return np.zeros(self.n_items)
+        a, b, c, mult = monomials(p.size)
+        phi = (mult * p[a] * p[b] * p[c]).astype(np.float32)
+        scores = np.asarray(self._T @ phi, dtype=np.float64)
+        X = self._X
+        if userid is not None and X is not None and self._sampled(np.array([userid]))[0]:
+            lo, hi = int(X.indptr[userid]), int(X.indptr[userid + 1])  # not their own neighbour
+            if hi > lo:
+                cols, vals = X.indices[lo:hi], X.data[lo:hi]
+                s = similarity_values(vals, "positives", self.neutral_weight)
+                norm = float(np.sqrt(np.sum(s * s)))
+                z = (s / (norm if norm > 0 else 1.0) ** self.norm_exponent) @ self._V[cols]
+                agg = aggregation_values(vals, "positives", self.negative_weight)
+                scores[cols] -= float(p @ z) ** 3 * agg
+        if self.popularity_damping:
+            scores = scores / np.maximum(self._df, 1).astype(np.float64) ** self.popularity_damping
+        return scores
+
+    def recommend_with_evidence(
+        self, userid: int | None, user_items_row: csr_matrix, N: int = 10
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(ids, scores, liked_by, out_of, anchor): the served ranking and, per collaborative item,
+        the runner's liked shoe `anchor` sharing the largest share of its likers with it, liked by
+        `out_of` runners of whom `liked_by` also liked the item (liked_by 0 and anchor -1 when no
+        liked shoe shares a liker with it; -1 everywhere for popularity backfill)."""
+        self._require_fit()
+        if userid is not None and not 0 <= int(userid) < self.n_users:
+            raise IndexError(f"userid {userid} outside the fitted users (0..{self.n_users - 1})")
+        row = as_row(user_items_row, self.n_items)
+        seen = np.unique(row.indices).astype(np.int64)
+        liked = row.indices[row.data > POSITIVE_THRESHOLD].astype(np.int64)
+        ids = np.zeros(0, np.int64)
+        scores = np.zeros(0)
+        if N > 0 and self.n_items:
+            knn = self.knn_scores(userid, row)
+            knn[seen] = 0.0
+            top = float(knn.max())
+            item_scores = knn / top if top > 0 else knn
+            if self._B is not None and self.item_weight > 0 and liked.size:
+                ease = self._B[liked].sum(axis=0)
+                ease[seen] = 0.0
+                item_scores = blend_scores(knn, ease, self.item_weight)
+            # T is float32 and summed in another order when updated than when fitted: rounding to
+            # 1e-6 of the best score keeps equal scores equal (ties by index) on every replica
+            item_scores = np.round(item_scores, 6)
+            ids = top_n(item_scores, N, np.flatnonzero(item_scores > 0))
+            scores = item_scores[ids]
+        liked_by = np.zeros(ids.size, np.int64)  # 0: ranked without a co-like to name
+        out_of = np.zeros(ids.size, np.int64)
+        anchor = np.full(ids.size, -1, np.int64)
+        if ids.size and liked.size:
+            co = self._G[np.ix_(liked, ids)]  # liked x ids
+            share = co / np.maximum(np.diag(self._G)[liked], 1.0)[:, None]
+            best = np.argmax(share, axis=0)  # ties: the first liked shoe (lowest index)
+            has = co[best, np.arange(ids.size)] > 0
+            anchor = np.where(has, liked[best], -1)
+            liked_by = np.where(has, co[best, np.arange(ids.size)], 0).astype(np.int64)
+            out_of = np.where(has, np.diag(self._G)[liked][best], 0).astype(np.int64)
+        n_fill = N - ids.size
+        fill = np.zeros(0, np.int64)
+        if n_fill > 0:
+            taken = np.concatenate([seen, ids])
+            head = self._pop_order[: n_fill + taken.size]
+            fill = head[~np.isin(head, taken)][:n_fill]
+        minus = np.full(fill.size, -1, np.int64)
+        return (
+            np.concatenate([ids, fill]),
+            np.concatenate([scores, np.zeros(fill.size)]),
+            np.concatenate([liked_by, minus]),
+            np.concatenate([out_of, minus]),
+            np.concatenate([anchor, minus]),
+        )
+
+    def recommend(
+        self, userid: int | None, user_items_row: csr_matrix, N: int = 10
+    ) -> tuple[np.ndarray, np.ndarray]:
+        ids, scores, *_ = self.recommend_with_evidence(userid, user_items_row, N)
+        return ids, scores
+
+    def recommend_with_reasons(
+        self, userid: int | None, user_items_row: csr_matrix, N: int = 10
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(ids, scores, from_neighbours): False for popularity backfill."""
+        ids, scores, liked_by, _, _ = self.recommend_with_evidence(userid, user_items_row, N)
+        return ids, scores, liked_by >= 0
+
+    # --- incremental update ----------------------------------------------------------------------
+    def with_updated_rows(self, user_rows: np.ndarray, new_rows: csr_matrix) -> RunnerSpaceRecommender:
+        """A NEW engine equal to `fit` on the matrix with rows `user_rows` replaced by `new_rows`,
+        except that the basis V and the sample rate stay this build's.
+
+        Indices >= n_users append new users (n_users, n_users + 1, ... once sorted; a repeated
+        index keeps its last row). This engine is left untouched (hot-swap). Cost: the changed
+        rows' terms (rank-1 updates of T and G) plus one copy of the items x items arrays."""
+        X = self.user_items
+        user_rows = np.asarray(user_rows, dtype=np.int64).ravel()
+        rows = as_user_items(new_rows)
+        if rows.shape != (user_rows.size, self.n_items):
+            raise ValueError(f"new_rows must have shape ({user_rows.size}, {self.n_items})")
+        if user_rows.size and user_rows.min() < 0:
+            raise ValueError("user_rows must be >= 0")
+        users, last = np.unique(user_rows[::-1], return_index=True)  # last occurrence wins
+        rows = csr_matrix(rows[user_rows.size - 1 - last])
+        new_users = users[users >= self.n_users]
+        if new_users.size and not np.array_equal(
+            new_users, np.arange(self.n_users, self.n_users + new_users.size)
+        ):
+            raise ValueError("new users must be appended as n_users, n_users + 1, ... without gaps")
+        old_users = users[users < self.n_users]
+        old = csr_matrix(X[old_users]) if old_users.size else csr_matrix((0, self.n_items))
+        old_full = csr_matrix((old.data, old.indices, old.indptr), shape=(old.shape[0], self.n_items))
+        old_rows = csr_matrix(vstack([old_full, csr_matrix((new_users.size, self.n_items))]))
+
+        eng = self.with_row_terms(users, old_rows, rows, new_users.size)
+        eng._X = replaced_rows(X, users, rows, eng.n_users)
+        return eng
+
+    def with_row_terms(
+        self,
+        users: np.ndarray,
+        old_rows: csr_matrix,
+        new_rows: csr_matrix,
+        n_new_users: int,
+        item_weights: np.ndarray | None = None,
+    ) -> RunnerSpaceRecommender:
+        """A NEW engine (without rows) whose sums have the `old_rows` of user indices `users` (empty
+        rows for new users) replaced by `new_rows`: what a serving worker applies from a delta
+        artifact, no users x items matrix needed. Exact for T, G, df and the popularity sums; the
+        EASE weights are `item_weights` when given (the CT process inverted them already: a worker
+        then does no items x items inverse), else re-inverted from the updated G."""
+        users = np.asarray(users, dtype=np.int64)
+        old_rows, new_rows = csr_matrix(old_rows), csr_matrix(new_rows)
+        eng = RunnerSpaceRecommender(**self.get_params())
+        eng.n_users, eng.n_items = self.n_users + int(n_new_users), self.n_items
+        eng._V, eng.sample_rate = self._V, self.sample_rate
+        df_o, ps_o = self._item_stats(old_rows)
+        df_n, ps_n = self._item_stats(new_rows)
+        eng._df = self._df - df_o + df_n
+        eng._pos_sum = self._pos_sum - ps_o + ps_n
+        eng._pop_order = popularity_order(eng._pos_sum)
+        (g_old, l_old), (g_new, l_new) = self._co_counts(old_rows), self._co_counts(new_rows)
+        eng._G = self._G - g_old + g_new
+        eng._L = self._L - l_old + l_new
+        sampled = np.flatnonzero(self._sampled(users))
+        T = np.array(self._T, dtype=np.float32)  # a copy: the parent's (maybe mapped) T is untouched
+        if sampled.size:
+            parts = [self._tensor_rows(csr_matrix(rows[sampled])) for rows in (old_rows, new_rows)]
+            touched = np.union1d(parts[0][0], parts[1][0])
+            if touched.size:
+                change = np.zeros((touched.size, T.shape[1]), dtype=np.float32)
+                for (items, values), sign in zip(parts, (-1.0, 1.0), strict=True):
+                    change[np.searchsorted(touched, items)] += np.float32(sign) * values
+                T[touched] += change
+        eng._T = T
+        if item_weights is None:
+            eng._fit_item_weights()  # one items x items inverse (30-100 ms at 540 shoes)
+        else:
+            eng._fit_item_weights(invert=False)
+            eng._B = None if item_weights.size == 0 else item_weights
+        return eng
+
+    # --- serving arrays (the published artifact) -------------------------------------------------
+    ARRAYS = ("V", "T", "G", "L", "B", "df", "pos_sum", "pop_order")
+
+    def to_arrays(self) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+        """(arrays, meta): everything a serving copy needs, without the users x items rows."""
+        self._require_fit()
+        arrays: dict[str, np.ndarray] = {
+            "V": self._V,
+            "T": self._T,
+            "G": self._G,
+            "L": self._L,
+            "B": np.zeros((0, 0)) if self._B is None else self._B,
+            "df": self._df,
+            "pos_sum": self._pos_sum,
+            "pop_order": self._pop_order,
+        }
+        meta = {
+            "model": type(self).__name__,
+            "params": self.get_params(),
+            "n_users": self.n_users,
+            "n_items": self.n_items,
+            "sample_rate": self.sample_rate,
+            "fitted_item_l2": self.fitted_item_l2,
+        }
+        return arrays, meta
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> RunnerSpaceRecommender:
+        """A serving copy (no rows) over `arrays` as given: memory-mapped arrays stay mapped."""
+        if meta.get("model") != cls.__name__:
+            raise ValueError(f"the arrays hold a {meta.get('model')!r}, not a {cls.__name__!r}")
+        eng = cls(**meta["params"])
+        eng.n_users, eng.n_items = int(meta["n_users"]), int(meta["n_items"])
+        eng.sample_rate = float(meta["sample_rate"])
+        eng.fitted_item_l2 = meta.get("fitted_item_l2")
+        eng._V, eng._T, eng._G, eng._L = arrays["V"], arrays["T"], arrays["G"], arrays["L"]
+        eng._B = None if arrays["B"].size == 0 else arrays["B"]
+        eng._df, eng._pos_sum, eng._pop_order = arrays["df"], arrays["pos_sum"], arrays["pop_order"]
+        if (
+            eng._T.shape != (eng.n_items, monomials(eng._V.shape[1])[0].size)
+            or eng._G.shape != (eng.n_items,) * 2
+        ):
+            raise ValueError("the arrays do not fit together (shapes)")
+        return eng
+
+    # --- introspection ---------------------------------------------------------------------------
+    def nbytes(self, rows: bool = True) -> int:
+        """Bytes of the fitted arrays (the users x items rows only with `rows`)."""
+        total = self._V.nbytes + self._T.nbytes + self._G.nbytes + self._L.nbytes
+        total += self._df.nbytes + self._pos_sum.nbytes
+        total += 0 if self._B is None else self._B.nbytes
+        if rows and self._X is not None:
+            total += self._X.data.nbytes + self._X.indices.nbytes + self._X.indptr.nbytes
+        return int(total + self._pop_order.nbytes)

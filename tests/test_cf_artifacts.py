@@ -1,0 +1,151 @@
+"""Train once, serve everywhere (issue 21), on SQLite and the real PostgreSQL: artifact blobs in the
+store, the per-host cache of memory-mapped arrays, deltas, corrupt artifacts never loaded, and a new
+replica serving the published version without reading the event log."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from src.artifacts import MANIFEST, ArtifactError
+from src.config import Settings
+from src.ct.loop import CTLoop
+from src.recommender.runner_space import RunnerSpaceRecommender
+from src.serving import cf_artifacts
+from src.serving.cf_artifacts import artifact_id_of, host_dir, load_served, materialise, pack
+from src.serving.versions import follow_served, sync_cache
+from src.store import Store, create_store
+from src.store.base import ARTIFACT_CHUNK_BYTES
+
+
+@pytest.fixture
+def ct_settings(backend_settings_factory: Callable[..., Settings]) -> Settings:
+    return backend_settings_factory(
+        ct_threshold=5, ct_min_interval_s=0, quality_gate_tolerance=1.0, full_rebuild_every=1000
+    )
+
+
+def like_many(store: Store, n: int, first_user: int = 500) -> None:
+    shoes = [s["shoe_id"] for s in store.all_shoes()]
+    for i in range(n):
+        store.record_like(first_user + i // 3, shoes[(7 * i) % len(shoes)])
+
+
+def test_blobs_round_trip_in_chunks_and_are_immutable(store: Store) -> None:
+    blob = bytes(range(256)) * (ARTIFACT_CHUNK_BYTES * 5 // 2 // 256)  # 2.5 MiB: three chunks
+    artifact_id = artifact_id_of(blob)
+    store.put_cf_artifact(artifact_id, "full", None, blob)
+    store.put_cf_artifact(artifact_id, "full", None, b"ignored: the id is taken")
+    found = store.cf_artifact(artifact_id)
+    assert found is not None and found.blob == blob and found.kind == "full" and found.base_id is None
+    store.put_cf_artifact("d" * 64, "delta", artifact_id, b"small")
+    delta = store.cf_artifact("d" * 64)
+    assert delta is not None and (delta.kind, delta.base_id, delta.blob) == ("delta", artifact_id, b"small")
+    assert store.cf_artifact("0" * 64) is None
+
+
+def served_feed(snapshot: Any, user_id: int, scores: dict[str, float]) -> list[tuple[str, float, bool]]:
+    return snapshot.recommend(user_id, scores, 10)  # type: ignore[no-any-return]
+
+
+def test_a_replica_starts_from_the_published_artifact_with_an_empty_event_log_window(
+    ct_settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    store = create_store(ct_settings)
+    store.init()
+    like_many(store, 60, first_user=1)
+    loop = CTLoop(store, ct_settings)
+    loop.start()  # the first version: a full artifact
+    like_many(store, 12, first_user=300)  # new runners
+    store.record_rating(1, store.all_shoes()[0]["shoe_id"], 1)  # a like turned into a 1-star
+    result = loop.step()  # an incremental version: a delta artifact on the first
+    assert result is not None and result.outcome == "published", result.reason
+    latest = store.latest_cf_version()
+    assert latest is not None and latest.figures["artifact"]["kind"] == "delta"
+    assert latest.figures["artifact"]["bytes"] < 20_000  # the changed rows, not the arrays
+
+    # another host: its own ARTIFACTS_DIR, and a store whose event log must not be read
+    other = ct_settings.model_copy(update={"artifacts_dir": tmp_path / "other-host"})
+    replica_store = create_store(other)
+
+    def no_replay(*_: Any, **__: Any) -> Any:
+        raise AssertionError("a replica replayed the event log")
+
+    for name in ("scores_as_of", "pair_scores_changed_between", "interaction_scores", "interactions_as_of"):
+        monkeypatch.setattr(replica_store, name, no_replay)
+    served = sync_cache(replica_store, other)  # start-up, before the workers fork
+    assert served is not None and served.version == latest.label
+    assert isinstance(served.engine, RunnerSpaceRecommender) and not served.engine.has_rows
+    worker = follow_served(replica_store, other, None, latest.version_id)  # a worker: maps the files
+    assert worker is not None and isinstance(worker.engine._T, np.memmap)
+
+    ct = loop.snapshot
+    assert ct is not None
+    for user_id in (1, 2, 300, 777):
+        scores = store.user_state(user_id).scores
+        mine = served_feed(worker, user_id, scores)
+        theirs = served_feed(ct, user_id, scores)
+        assert [s for s, _, _ in mine] == [s for s, _, _ in theirs]
+        np.testing.assert_allclose([v for _, v, _ in mine], [v for _, v, _ in theirs], rtol=1e-6)
+
+
+def test_a_corrupt_artifact_is_never_loaded_and_keeps_what_is_served(ct_settings: Settings) -> None:
+    store = create_store(ct_settings)
+    store.init()
+    like_many(store, 45, first_user=1)
+    loop = CTLoop(store, ct_settings)
+    loop.start()
+    first = store.latest_cf_version()
+    assert first is not None
+    serving = follow_served(store, ct_settings, None, first.version_id)
+    assert serving is not None
+    directory = host_dir(ct_settings) / first.figures["artifact"]["id"]
+    assert (directory / MANIFEST).is_file()
+
+    # a flipped byte in a mapped file: the checksum refuses it
+    target = directory / "T.npy"
+    raw = bytearray(target.read_bytes())
+    raw[-1] ^= 0xFF
+    target.write_bytes(bytes(raw))
+    cf_artifacts._verified.clear()  # as another worker of the host: it did not write nor hash it
+    with pytest.raises(ArtifactError):
+        load_served(directory)
+    kept = follow_served(store, ct_settings, _other(serving), first.version_id)
+    assert kept is None  # the worker keeps serving what it has
+
+    # a blob whose bytes do not match its name is refused when fetched
+    blob = pack({"x": np.zeros(3)}, {"kind": "full"})
+    store.put_cf_artifact("f" * 64, "full", None, blob)
+    with pytest.raises(ArtifactError, match="SHA-256"):
+        materialise(store, ct_settings, "f" * 64)
+    assert not (host_dir(ct_settings) / ("f" * 64)).exists()
+
+
+def _other(snapshot: Any) -> Any:
+    """The served snapshot labelled as another version (so following `first` is a change)."""
+    return dataclasses.replace(snapshot, manifest={**snapshot.manifest, "cf_version_id": -1})
+
+
+def test_workers_of_one_host_map_one_copy(ct_settings: Settings) -> None:
+    store = create_store(ct_settings)
+    store.init()
+    like_many(store, 45, first_user=1)
+    CTLoop(store, ct_settings).start()
+    latest = store.latest_cf_version()
+    assert latest is not None
+    a = follow_served(store, ct_settings, None, latest.version_id)
+    b = follow_served(store, ct_settings, None, latest.version_id)
+    assert a is not None and b is not None
+    for name in ("_T", "_G", "_B", "_V"):
+        arr_a, arr_b = getattr(a.engine, name), getattr(b.engine, name)
+        assert isinstance(arr_a, np.memmap) and Path(arr_a.filename) == Path(arr_b.filename)
+    dirs = [p for p in host_dir(ct_settings).iterdir() if p.is_dir() and not p.name.startswith(".")]
+    assert len(dirs) == 1
+    manifest = json.loads((dirs[0] / MANIFEST).read_text())
+    assert set(manifest["files"]) == {f"{n}.npy" for n in RunnerSpaceRecommender.ARRAYS}
