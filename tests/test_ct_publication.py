@@ -115,3 +115,55 @@ def test_the_event_log_is_compacted_on_a_schedule_without_any_publish(
     assert store.ct_poll().claims_handled == 0
     assert store.user_state(1).scores == {"R001": 2.0}
     store.close()
+
+
+def test_a_burst_of_one_interaction_runners_does_not_stall_publication_silently(
+    backend_settings_factory: Callable[..., Settings],
+) -> None:
+    """The served engine and the real gate: established runners, then waves of new runners with one
+    like each (a claim per wave). Each rebuild is published, or /health says how many in a row were
+    refused and, from GATE_STALL_AFTER on, that publication stalled."""
+    import numpy as np
+
+    catalog = Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = backend_settings_factory(
+        ct_threshold=40,
+        ct_min_interval_s=0,
+        gate_stall_after=3,
+        snapshot_poll_s=60,
+        road_catalog=catalog.road_catalog,
+        trail_catalog=catalog.trail_catalog,
+    )
+    store = create_store(settings)
+    store.init()
+    rng = np.random.default_rng(7)
+    road = [s["shoe_id"] for s in store.all_shoes() if s["shoe_type"] == "road" and s["status"] == "active"][
+        :60
+    ]
+    for user in range(1, 301):  # established runners: a taste group each, 5-12 likes
+        group = road[(user % 4) * 12 : (user % 4) * 12 + 14]
+        for shoe in rng.choice(group, size=int(rng.integers(5, 13)), replace=False):
+            store.record_like(user, str(shoe))
+    loop = CTLoop(store, settings)
+    loop.start()
+    popular = np.array(road[:20])
+    outcomes: list[str] = []
+    with TestClient(create_app(settings)) as client:
+        for wave in range(6):
+            for user in range(10_000 + 40 * wave, 10_040 + 40 * wave):
+                store.record_like(user, str(rng.choice(popular)))
+            result = loop.step()
+            assert result is not None
+            outcomes.append(result.outcome)
+            client.app.state.feed.sync()
+            said = client.get("/health").json()["cf_publication"]
+            refused_in_a_row = len(outcomes) - len(
+                "".join("x" if o == "published" else "-" for o in outcomes).rstrip("-")
+            )
+            assert said["consecutive_refusals"] == refused_in_a_row, outcomes
+            assert said["stalled"] == (refused_in_a_row >= settings.gate_stall_after), outcomes
+    assert "failed" not in outcomes
+    # the served engine is not swamped by one-like runners: the gate never refuses long enough to stall
+    # (measured: all six waves published on SQLite and PostgreSQL)
+    assert outcomes.count("refused") < settings.gate_stall_after, outcomes
+    store.close()
