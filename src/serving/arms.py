@@ -17,8 +17,10 @@ import hashlib
 from typing import Any
 
 from src.config import Settings
+from src.recommender.cf_snapshot import CFSnapshot
 from src.recommender.collaborative_filtering import UserCollaborativeRecommender
 from src.serving.snapshots import make_engine
+from src.store import Store
 
 _SCALE = float(1 << 64)
 
@@ -80,3 +82,23 @@ def engine_for_arm(settings: Settings, arm: str) -> UserCollaborativeRecommender
     if "k" in params:
         params["k"] = int(params["k"])
     return UserCollaborativeRecommender(**params)
+
+
+def follow_arm(
+    store: Store, settings: Settings, arm: str, main: CFSnapshot, current: CFSnapshot | None
+) -> CFSnapshot | None:
+    """`arm`'s snapshot at the version `main` serves: `current` (the arm's older one) brought
+    forward incrementally, else its engine fitted on the whole matrix as of that version.
+    MERGE: this is `serving.versions.snapshot_at` with the arm's engine factory; if the CF branch
+    changes snapshot_at's signature, only this call changes."""
+    from src.serving.versions import snapshot_at, version_id_of
+
+    version_id = version_id_of(main)
+    if version_id is None:
+        return None
+    version = store.cf_version(version_id)
+    if version is None or version.status != "published":
+        return None
+    if current is not None and current.last_event_id > version.watermark:
+        current = None
+    return snapshot_at(store, settings, version, current, factory=lambda: engine_for_arm(settings, arm))

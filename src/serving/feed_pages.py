@@ -86,6 +86,25 @@ def render_ranking(ranking: Ranking, page: FeedPage, feed: FeedService) -> bytes
     return body
 
 
+def _window(ranking: Ranking, page: FeedPage, feed: FeedService) -> list[tuple[str, float, int]]:
+    items = ranking.items
+    if page.shoe_type is not None:
+        items = [it for it in items if _type_of(it[0], feed) == page.shoe_type]
+    return items[page.offset : page.offset + page.limit]
+
+
+def record_page(feed: FeedService, user_id: int, ranking: Ranking, page: FeedPage) -> None:
+    """Buffer what this page shows (src/serving/impressions.py): an append, no I/O. A page of
+    popular backfill only is recorded as `popular`."""
+    buffer = feed.impressions
+    if buffer is None:
+        return
+    window = _window(ranking, page, feed)
+    source = "popular" if window and all(liked_by < 0 for _, _, liked_by in window) else "collaborative"
+    shoes = tuple(shoe_id for shoe_id, _, _ in window)
+    buffer.add(user_id, source, ranking.cf_version, ranking.arm, shoes, page.offset + 1)
+
+
 def _render(ranking: Ranking, page: FeedPage, feed: FeedService) -> bytes:
     """Each item with its reason and evidence; a `notice` says when the page holds only popular
     shoes or when nothing is left to suggest."""
@@ -156,9 +175,19 @@ def feed_body(feed: FeedService, content: Mapping[str, Any], user_id: int, page:
     # a type filter needs the whole ranking; otherwise one item past the page tells has_more
     ranking = feed.ranking(user_id, None if page.shoe_type else page.offset + page.limit + 1)
     if ranking is not None:
-        return render_ranking(ranking, page, feed)
+        body = render_ranking(ranking, page, feed)
+        record_page(feed, user_id, ranking, page)
+        return body
     saved = feed.store.load_questionnaire(user_id)
     model = content.get(saved.shoe_type) if saved is not None else None
     if saved is None or model is None:
         return None
-    return render_cold_start(saved, model, page, feed.shoe_prefix)
+    body = render_cold_start(saved, model, page, feed.shoe_prefix)
+    if feed.impressions is not None and page.shoe_type in (None, saved.shoe_type):
+        ranked = model.items_json(saved.answers)[page.offset : page.offset + page.limit]
+        shoes = tuple(model.shoe_ids[i] for i, _, _ in ranked)
+        version = getattr(model, "version", None)
+        feed.impressions.add(
+            user_id, "questionnaire", version, feed.arms.arm_of(user_id), shoes, page.offset + 1
+        )
+    return body

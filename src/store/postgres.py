@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from src.config import Settings
+from src.recommender.online_metrics import Feedback, Impression
 from src.store.base import (
     _ALL_ROWS_SQL,
     _BEAT_COLS,
@@ -21,7 +22,10 @@ from src.store.base import (
     _SHOE_COLS,
     _SHOES_SQL,
     COMPACT_EVENTS_SQL,
+    COMPACT_IMPRESSIONS_SQL,
+    IMPRESSION_COLS,
     PAIR_SCORES_CHANGED_SQL,
+    POSITIVE_EVENTS_WHERE,
     CFVersion,
     ChangedUsers,
     CTPoll,
@@ -43,6 +47,9 @@ from src.store.base import (
     _now_iso,
     beat_row,
     cf_version_row,
+    epoch_of,
+    impression_params,
+    impression_row,
     pair_delta_from_rows,
     shoe_record,
 )
@@ -548,6 +555,72 @@ class PostgresStore(Store):
                 (str(through_event_id),),
             )
         return int(removed)
+
+    # --- online evaluation
+    def record_impressions(self, rows: Sequence[Impression]) -> int:
+        if not rows:
+            return 0
+        with self._tx() as conn, conn.cursor() as cur:
+            cur.executemany(
+                f"INSERT INTO impressions ({IMPRESSION_COLS}) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                [impression_params(r) for r in rows],
+            )
+        return len(rows)
+
+    def impressions_since(self, since: float) -> list[Impression]:
+        with self._tx() as conn:
+            rows = conn.execute(
+                f"SELECT {IMPRESSION_COLS} FROM impressions WHERE shown_at >= %s ORDER BY impression_id",
+                (since,),
+            ).fetchall()
+        return [impression_row(r) for r in rows]
+
+    def positive_feedback_since(self, since: float) -> list[Feedback]:
+        with self._tx() as conn:
+            rows = conn.execute(
+                "SELECT user_id, shoe_id, created_at FROM interaction_events"
+                f" WHERE created_at >= to_timestamp(%s) AND {POSITIVE_EVENTS_WHERE}",
+                (since,),
+            ).fetchall()
+        return [Feedback(int(u), str(s), epoch_of(t)) for u, s, t in rows]
+
+    def compact_impressions(self, older_than: float) -> int:
+        with self._tx() as conn:
+            conn.execute("SELECT pg_advisory_xact_lock(7862)")  # one impression compaction at a time
+            removed = conn.execute("DELETE FROM impressions WHERE shown_at < %s", (older_than,)).rowcount
+            row = conn.execute(
+                "SELECT value FROM store_meta WHERE key = 'impressions_compacted_through'"
+            ).fetchone()
+            prev = int(row[0]) if row else 0
+            upto = int(conn.execute("SELECT COALESCE(MAX(impression_id), 0) FROM impressions").fetchone()[0])
+            if upto > prev:
+                removed += conn.execute(
+                    COMPACT_IMPRESSIONS_SQL.format(prev="%(prev)s", upto="%(upto)s"),
+                    {"prev": prev, "upto": upto},
+                ).rowcount
+                conn.execute(
+                    "INSERT INTO store_meta (key, value) VALUES ('impressions_compacted_through', %s)"
+                    " ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+                    (str(upto),),
+                )
+        return int(removed)
+
+    def save_online_report(self, body: dict[str, Any], keep: int = 500) -> None:
+        with self._tx() as conn:
+            conn.execute("INSERT INTO online_metric_reports (body) VALUES (%s::jsonb)", (json.dumps(body),))
+            conn.execute(
+                "DELETE FROM online_metric_reports WHERE report_id <= "
+                "(SELECT MAX(report_id) FROM online_metric_reports) - %s",
+                (keep,),
+            )
+
+    def online_reports(self, limit: int = 1) -> list[dict[str, Any]]:
+        with self._tx() as conn:
+            rows = conn.execute(
+                "SELECT computed_at, body FROM online_metric_reports ORDER BY report_id DESC LIMIT %s",
+                (limit,),
+            ).fetchall()
+        return [{"computed_at": t.isoformat(), **dict(b)} for t, b in rows]
 
     def ct_state(self) -> CTState:
         pending, claimed, max_id = self._one(_CT_STATE_SQL)

@@ -33,6 +33,9 @@ from .model_status_response_ct import ModelStatusResponseCt
 from .model_status_response_last_rebuild_type_0 import ModelStatusResponseLastRebuildType0
 from .model_status_response_processes_type_0_item import ModelStatusResponseProcessesType0Item
 from .model_status_response_serving import ModelStatusResponseServing
+from .online_metrics_response import OnlineMetricsResponse
+from .online_metrics_response_history_item import OnlineMetricsResponseHistoryItem
+from .online_metrics_response_latest_type_0 import OnlineMetricsResponseLatestType0
 from .problem import Problem
 from .rating import Rating
 from .ready_response import ReadyResponse
@@ -118,6 +121,9 @@ __all__ = (
     "ModelStatusResponseLastRebuildType0",
     "ModelStatusResponseProcessesType0Item",
     "ModelStatusResponseServing",
+    "OnlineMetricsResponse",
+    "OnlineMetricsResponseHistoryItem",
+    "OnlineMetricsResponseLatestType0",
     "Problem",
     "Rating",
     "ReadyResponse",
