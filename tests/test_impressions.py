@@ -118,3 +118,24 @@ def test_the_background_writer_flushes_and_close_writes_the_rest(store: Store, f
     buffer.add(2, "collaborative", "v1", "served", ("R002",))
     buffer.close()
     assert [i.user_id for i in store.impressions_since(0.0)] == [1, 2]
+
+
+def test_the_metrics_job_reports_the_window_stores_it_and_compacts(store: Store) -> None:
+    from src.ct.online import DAY_S, refresh_online_metrics
+
+    now = time.time()
+    store.record_like(1, "R002")  # positive feedback now, after R002 was shown an hour ago
+    store.record_impressions(
+        [
+            imp(1, now - 3600, ("R001", "R002")),
+            imp(1, now - 3500, ("R001", "R002")),  # a verbatim repeat: compacted
+            imp(2, now - 40 * DAY_S, ("R001",)),  # outside the window and the retention: dropped
+        ]
+    )
+    report = refresh_online_metrics(store, store.settings, now=now)
+    served = report["arms"]["served"]
+    assert served["runners"] == 1 and served["pages"] == 2
+    assert served["positive_feedback_rate"]["value"] == 0.5  # R002 of R001, R002
+    assert report["impressions"] == 2 and report["experiment"]["name"] == store.settings.experiment_name
+    assert store.online_reports()[0]["arms"]["served"]["positive_pairs"] == 1
+    assert [i.shown_at for i in store.impressions_since(0.0)] == [now - 3600]
