@@ -53,6 +53,8 @@ class Ranking:
     seen: frozenset[str]  # the shoes the runner has interacted with (never in `items`)
     depth: int
     pages: dict[tuple[int, int, str | None], bytes] = field(default_factory=dict)  # rendered, per page
+    # per page: (source, shoe ids) as the impression records them, computed once like the body
+    shown: dict[tuple[int, int, str | None], tuple[str, tuple[str, ...]]] = field(default_factory=dict)
     arm: str = ""  # the A/B arm whose engine ranked it (src/serving/arms.py)
 
     MAX_PAGES: ClassVar[int] = 8  # rendered pages kept per ranking (most runners read one or two)

@@ -99,10 +99,15 @@ def record_page(feed: FeedService, user_id: int, ranking: Ranking, page: FeedPag
     buffer = feed.impressions
     if buffer is None:
         return
-    window = _window(ranking, page, feed)
-    source = "popular" if window and all(liked_by < 0 for _, _, liked_by in window) else "collaborative"
-    shoes = tuple(shoe_id for shoe_id, _, _ in window)
-    buffer.add(user_id, source, ranking.cf_version, ranking.arm, shoes, page.offset + 1)
+    key = (page.limit, page.offset, page.shoe_type)
+    shown = ranking.shown.get(key)
+    if shown is None:
+        window = _window(ranking, page, feed)
+        popular = window and all(liked_by < 0 for _, _, liked_by in window)
+        shown = ("popular" if popular else "collaborative", tuple(shoe_id for shoe_id, _, _ in window))
+        if len(ranking.shown) < ranking.MAX_PAGES:
+            ranking.shown[key] = shown
+    buffer.add(user_id, shown[0], ranking.cf_version, ranking.arm, shown[1], page.offset + 1)
 
 
 def _render(ranking: Ranking, page: FeedPage, feed: FeedService) -> bytes:

@@ -1,6 +1,7 @@
 """What each served page showed, recorded off the request path.
 
-A request only appends a small tuple to this worker's buffer (a deque under a lock, no I/O); a
+A request only appends a small tuple to this worker's buffer (a deque: one atomic append, no lock,
+no I/O); a
 daemon thread writes the buffer to the store every IMPRESSION_FLUSH_S in one transaction. The
 buffer is bounded (IMPRESSION_BUFFER_MAX): when the store is slow or down and it fills, the oldest
 impressions are dropped and counted (`sonix_impressions_total{outcome="dropped"}`), never the
@@ -31,8 +32,11 @@ class ImpressionBuffer:
     def __init__(self, store: Store, max_entries: int, flush_s: float) -> None:
         self.store = store
         self.flush_s = flush_s
-        self._items: deque[Impression] = deque(maxlen=max_entries)
-        self._lock = threading.Lock()
+        # plain tuples (user, time, source, version, arm, shoes, first position): the cheapest thing
+        # to build on the request path; Impression rows are made by the writer thread
+        self._items: deque[tuple[int, float, str, str | None, str, tuple[str, ...], int]] = deque(
+            maxlen=max_entries
+        )
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.dropped = 0  # overflowed the bound
@@ -51,12 +55,11 @@ class ImpressionBuffer:
     ) -> None:
         if not shoe_ids:
             return
-        item = Impression(user_id, time.time(), source, model_version, arm, shoe_ids, first_position)
-        with self._lock:
-            if len(self._items) == self._items.maxlen:
-                self.dropped += 1
-                IMPRESSIONS.labels("dropped").inc()
-            self._items.append(item)
+        items = self._items
+        if len(items) == items.maxlen:  # the append drops the oldest (counted; racy by one at worst)
+            self.dropped += 1
+            IMPRESSIONS.labels("dropped").inc()
+        items.append((user_id, time.time(), source, model_version, arm, shoe_ids, first_position))
 
     def __len__(self) -> int:
         return len(self._items)
@@ -64,11 +67,15 @@ class ImpressionBuffer:
     # --- the background writer
     def flush(self) -> int:
         """Write what is buffered now (one transaction); returns the rows written."""
-        with self._lock:
-            if not self._items:
-                return 0
-            batch = list(self._items)
-            self._items.clear()
+        items = self._items
+        batch: list[Impression] = []
+        while True:  # popleft is atomic: an append racing this loop is kept, never lost
+            try:
+                batch.append(Impression(*items.popleft()))
+            except IndexError:
+                break
+        if not batch:
+            return 0
         try:
             written = self.store.record_impressions(batch)
         except Exception as exc:  # the store is down or refuses: the batch is lost, counted
