@@ -17,7 +17,7 @@ from src.recommender.online_metrics import (
     two_proportion_z,
     wilson,
 )
-from src.serving.arms import ArmAssigner, engine_for_arm, engine_params_for_arm
+from src.serving.arms import ArmAssigner, check_arms, engine_for_arm, engine_params_for_arm
 
 # A hand-made log (catalog of 10 shoes):
 # runner 1 (arm A) sees S1 S2 S3 at t=100 and S3 S4 at t=200; likes S2 at 150 (shown at 2: counts),
@@ -134,6 +134,11 @@ def test_arm_settings_are_validated_and_build_engines() -> None:
     assert engine_params_for_arm(settings, "user_knn") == {"item_weight": 0.0}
     assert engine_for_arm(settings, "user_knn").item_weight == 0.0
     assert engine_for_arm(settings, "served").item_weight == 0.5
+    bad = Settings(experiment_arms={"served": {}, "odd": {"item_weight": 2.0}, "typo": {"kk": 3}})
+    with pytest.raises(ValueError, match=r"EXPERIMENT_ARMS\['odd'\].*item_weight must be between 0 and 1"):
+        check_arms(bad)
+    with pytest.raises(ValueError, match=r"EXPERIMENT_ARMS\['typo'\].*kk"):
+        engine_for_arm(bad, "typo")
     with pytest.raises(KeyError, match="unknown arm 'nope'"):
         engine_params_for_arm(settings, "nope")
     with pytest.raises(ValidationError, match="experiment_split: 1 shares for 2 arms"):

@@ -81,7 +81,17 @@ def engine_for_arm(settings: Settings, arm: str) -> UserCollaborativeRecommender
         params.setdefault("k", settings.cf_neighbours)
     if "k" in params:
         params["k"] = int(params["k"])
-    return UserCollaborativeRecommender(**params)
+    try:
+        return UserCollaborativeRecommender(**params)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"EXPERIMENT_ARMS[{arm!r}] = {params}: not a valid engine: {exc}") from None
+
+
+def check_arms(settings: Settings) -> None:
+    """Build every arm's engine once (unfitted, cheap): a bad EXPERIMENT_ARMS stops start-up with
+    one line naming the arm, instead of failing every poll afterwards."""
+    for arm in settings.experiment_arms:
+        engine_for_arm(settings, arm)
 
 
 def follow_arm(

@@ -29,7 +29,7 @@ import orjson
 from src.api.observability import FEED_CACHE, set_model_version
 from src.config import Settings
 from src.recommender.cf_snapshot import CFSnapshot
-from src.serving.arms import ArmAssigner, follow_arm
+from src.serving.arms import ArmAssigner, check_arms, follow_arm
 from src.serving.ct_progress import CTProgress
 from src.serving.impressions import ImpressionBuffer
 from src.serving.versions import REFUSALS_COUNTED, consecutive_refusals, follow, holds, version_id_of
@@ -130,6 +130,7 @@ class FeedService:
         # A/B: the first arm is served by `_snapshot`; the others by their own engines, fitted on
         # the same published version (`sync`). A runner whose arm is not loaded yet is served
         # the first arm, and the impression says so.
+        check_arms(settings)
         self.arms = ArmAssigner.from_settings(settings)
         self._arm_snapshots: dict[str, CFSnapshot] = {}
         self.impressions: ImpressionBuffer | None = (
