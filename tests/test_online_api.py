@@ -102,3 +102,24 @@ def test_online_metrics_route_needs_the_admin_token_and_reports_per_arm(client: 
     assert report["experiment"]["name"] == "cf-engine" and report["window_days"] == 7.0
     again = client.get("/v1/admin/online-metrics?fresh=true&history=5", headers=ADMIN).json()
     assert len(again["history"]) == 1 and again["history"][0]["arms"].keys() == arms.keys()
+
+
+def test_a_bad_runner_id_on_the_questionnaire_is_a_422_naming_it(client: TestClient) -> None:
+    for bad in ("0", "-3", "abc"):
+        r = client.post(f"/v1/recommend/road?user_id={bad}", json={})
+        assert r.status_code == 422, r.text
+        assert "user_id" in r.text
+    assert _flushed(client) == []
+
+
+def test_before_its_arm_is_loaded_a_runner_gets_the_first_arm_and_the_impression_says_so(
+    client: TestClient,
+) -> None:
+    feed = client.app.state.feed  # type: ignore[attr-defined]
+    runner = next(u for u in GROUP_A if feed.arms.arm_of(u) == "user_knn")
+    feed._arm_snapshots.clear()  # as in the seconds after a publish, before sync_arms ran
+    assert client.get(f"/v1/recommend/feed/{runner}?limit=3").status_code == 200
+    assert [(i.user_id, i.arm) for i in _flushed(client)] == [(runner, "served")]
+    feed.sync_arms()  # the next poll loads it: the runner is back in their arm (not a stale cache)
+    assert client.get(f"/v1/recommend/feed/{runner}?limit=3").status_code == 200
+    assert [i.arm for i in _flushed(client) if i.user_id == runner] == ["served", "user_knn"]
