@@ -40,6 +40,17 @@ def test_forgetting_a_runner_erases_their_impressions(store: Store) -> None:
     assert store.impressions_since(0.0) == []
 
 
+def test_a_page_buffered_before_its_runner_was_forgotten_is_never_written(store: Store) -> None:
+    shown = time.time()
+    store.forget_user(7)  # no likes or ratings: forgotten all the same (a questionnaire answer)
+    after = time.time() + 1
+    written = store.record_impressions(
+        [imp(7, shown, ("R001",)), imp(7, after, ("R002",)), imp(8, shown, ("R003",))]
+    )
+    assert written == 2  # the page shown before the forget is dropped; a later one is the runner back
+    assert [(i.user_id, i.shoe_ids) for i in store.impressions_since(0.0)] == [(7, ("R002",)), (8, ("R003",))]
+
+
 def test_compaction_drops_old_impressions_and_verbatim_repeats_only(store: Store) -> None:
     old = imp(1, 10.0, ("R001",))
     first = imp(1, 100.0, ("R002", "R003"))

@@ -402,7 +402,8 @@ class Store(ABC):
 
     # --- online evaluation: impressions and the metrics computed from them
     def record_impressions(self, rows: Sequence[Impression]) -> int:
-        """Append served pages (one batch, one transaction); returns how many were written."""
+        """Append served pages (one batch, one transaction); returns how many were written: a page
+        shown before its runner was forgotten (it waited in a worker's buffer) is not."""
         raise NotImplementedError(f"the {self.backend} store does not record impressions")
 
     def impressions_since(self, since: float) -> list[Impression]:
@@ -635,11 +636,17 @@ COMPACT_IMPRESSIONS_SQL = (
     " AND o.arm = impressions.arm"
     " AND COALESCE(o.model_version, '') = COALESCE(impressions.model_version, ''))"
 )
+# one page, unless its runner was forgotten after it was shown (it waited in a worker's buffer)
+INSERT_IMPRESSION_SQL = (
+    f"INSERT INTO impressions ({IMPRESSION_COLS}) SELECT {{values}} WHERE NOT EXISTS ("
+    "SELECT 1 FROM forgotten_runners f WHERE f.user_id = {user} AND f.forgotten_at >= {at})"
+)
 # like, or a rating of 4 or more (a rating event's value is its stars)
 POSITIVE_EVENTS_WHERE = "(action_type = 'like' OR (action_type = 'rate' AND value >= 4))"
 
 
 def impression_params(imp: Impression) -> tuple[Any, ...]:
+    """The values of INSERT_IMPRESSION_SQL: the row, then the runner and time the forget check reads."""
     return (
         imp.user_id,
         imp.shown_at,
@@ -648,6 +655,8 @@ def impression_params(imp: Impression) -> tuple[Any, ...]:
         imp.arm,
         imp.first_position,
         ",".join(imp.shoe_ids),
+        imp.user_id,
+        imp.shown_at,
     )
 
 

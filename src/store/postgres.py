@@ -24,6 +24,7 @@ from src.store.base import (
     COMPACT_EVENTS_SQL,
     COMPACT_IMPRESSIONS_SQL,
     IMPRESSION_COLS,
+    INSERT_IMPRESSION_SQL,
     PAIR_SCORES_CHANGED_SQL,
     POSITIVE_EVENTS_WHERE,
     CFVersion,
@@ -54,6 +55,12 @@ from src.store.base import (
     shoe_record,
 )
 from src.store.seed import catalog_rows, demo_rows
+
+_INSERT_IMPRESSION_SQL = INSERT_IMPRESSION_SQL.format(
+    values="%s::bigint, %s::double precision, %s::text, %s::text, %s::text, %s::integer, %s::text",
+    user="%s::bigint",
+    at="%s::double precision",
+)
 
 log = logging.getLogger(__name__)
 
@@ -561,11 +568,9 @@ class PostgresStore(Store):
         if not rows:
             return 0
         with self._tx() as conn, conn.cursor() as cur:
-            cur.executemany(
-                f"INSERT INTO impressions ({IMPRESSION_COLS}) VALUES (%s, %s, %s, %s, %s, %s, %s)",
-                [impression_params(r) for r in rows],
-            )
-        return len(rows)
+            cur.executemany(_INSERT_IMPRESSION_SQL, [impression_params(r) for r in rows])
+            written = cur.rowcount
+        return int(written)
 
     def impressions_since(self, since: float) -> list[Impression]:
         with self._tx() as conn:

@@ -8,6 +8,7 @@ import logging
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -27,6 +28,7 @@ from src.store.base import (
     COMPACT_EVENTS_SQL,
     COMPACT_IMPRESSIONS_SQL,
     IMPRESSION_COLS,
+    INSERT_IMPRESSION_SQL,
     PAIR_SCORES_CHANGED_SQL,
     POSITIVE_EVENTS_WHERE,
     CFVersion,
@@ -60,6 +62,7 @@ from src.store.seed import catalog_rows, demo_rows
 log = logging.getLogger(__name__)
 
 _PAIR_SCORES_SQL = PAIR_SCORES_CHANGED_SQL.format(after=":after", upto=":upto")
+_INSERT_IMPRESSION_SQL = INSERT_IMPRESSION_SQL.format(values=", ".join(["?"] * 7), user="?", at="?")
 
 
 def _is_store_fault(exc: sqlite3.Error) -> bool:
@@ -314,6 +317,10 @@ class SQLiteStore(Store):
                 "DELETE FROM saved_questionnaires WHERE user_id = ?", (user_id,)
             ).rowcount
             tx.execute("DELETE FROM impressions WHERE user_id = ?", (user_id,))
+            tx.execute(
+                "INSERT OR REPLACE INTO forgotten_runners (user_id, forgotten_at) VALUES (?, ?)",
+                (user_id, time.time()),
+            )
             claimed = False
             if favorites + reviews:
                 tx.execute(
@@ -413,11 +420,8 @@ class SQLiteStore(Store):
         if not rows:
             return 0
         with self._tx(write=True) as tx:
-            tx.executemany(
-                f"INSERT INTO impressions ({IMPRESSION_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [impression_params(r) for r in rows],
-            )
-        return len(rows)
+            written = tx.executemany(_INSERT_IMPRESSION_SQL, [impression_params(r) for r in rows]).rowcount
+        return int(written)
 
     def impressions_since(self, since: float) -> list[Impression]:
         with self._tx() as tx:

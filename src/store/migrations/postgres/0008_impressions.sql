@@ -14,6 +14,12 @@ CREATE TABLE IF NOT EXISTS impressions (
 );
 CREATE INDEX IF NOT EXISTS impressions_user_idx ON impressions (user_id, impression_id);
 CREATE INDEX IF NOT EXISTS impressions_time_idx ON impressions (shown_at);
+-- When each runner was last forgotten: a page shown before that and still in a worker's buffer
+-- (written up to IMPRESSION_FLUSH_S later) is not recorded (the id and a time, nothing else).
+CREATE TABLE IF NOT EXISTS forgotten_runners (
+    user_id      BIGINT PRIMARY KEY,
+    forgotten_at DOUBLE PRECISION NOT NULL
+);
 -- The metrics the CT process computes, newest last (GET /v1/admin/online-metrics).
 CREATE TABLE IF NOT EXISTS online_metric_reports (
     report_id   BIGSERIAL PRIMARY KEY,
@@ -21,7 +27,8 @@ CREATE TABLE IF NOT EXISTS online_metric_reports (
     body        JSONB NOT NULL
 );
 
--- forget_user() as in 0007, and the runner's impressions go in the same transaction.
+-- forget_user() as in 0007, and the runner's impressions go in the same transaction (and the time
+-- is noted in forgotten_runners, so pages still buffered in a worker are not written afterwards).
 CREATE OR REPLACE FUNCTION forget_user(p_user_id BIGINT, p_threshold INTEGER)
 RETURNS TABLE (
     favorites INTEGER, reviews INTEGER, events INTEGER, questionnaires INTEGER,
@@ -47,6 +54,9 @@ BEGIN
     DELETE FROM saved_questionnaires s WHERE s.user_id = p_user_id;
     GET DIAGNOSTICS v_q = ROW_COUNT;
     DELETE FROM impressions i WHERE i.user_id = p_user_id;
+    INSERT INTO forgotten_runners AS f (user_id, forgotten_at)
+    VALUES (p_user_id, extract(epoch FROM clock_timestamp()))
+    ON CONFLICT (user_id) DO UPDATE SET forgotten_at = EXCLUDED.forgotten_at;
     IF v_fav + v_rev > 0 THEN
         INSERT INTO interaction_events (user_id, shoe_id, action_type, value)
         VALUES (p_user_id, '', 'forget', NULL)
@@ -66,10 +76,11 @@ DECLARE
 BEGIN
     ALTER TABLE impressions ENABLE ROW LEVEL SECURITY;
     ALTER TABLE online_metric_reports ENABLE ROW LEVEL SECURITY;
+    ALTER TABLE forgotten_runners ENABLE ROW LEVEL SECURITY;
     EXECUTE format('REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA %I FROM PUBLIC', current_schema());
     FOREACH r IN ARRAY ARRAY['anon', 'authenticated'] LOOP
         IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
-            EXECUTE format('REVOKE ALL ON impressions, online_metric_reports FROM %I', r);
+            EXECUTE format('REVOKE ALL ON impressions, online_metric_reports, forgotten_runners FROM %I', r);
             EXECUTE format('REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA %I FROM %I', current_schema(), r);
         END IF;
     END LOOP;

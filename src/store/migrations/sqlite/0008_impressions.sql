@@ -14,6 +14,12 @@ CREATE TABLE IF NOT EXISTS impressions (
 );
 CREATE INDEX IF NOT EXISTS impressions_user_idx ON impressions (user_id, impression_id);
 CREATE INDEX IF NOT EXISTS impressions_time_idx ON impressions (shown_at);
+-- When each runner was last forgotten: a page shown before that and still in a worker's buffer
+-- (written up to IMPRESSION_FLUSH_S later) is not recorded (the id and a time, nothing else).
+CREATE TABLE IF NOT EXISTS forgotten_runners (
+    user_id INTEGER PRIMARY KEY,
+    forgotten_at REAL NOT NULL
+);
 -- The metrics the CT process computes, newest last (GET /v1/admin/online-metrics).
 CREATE TABLE IF NOT EXISTS online_metric_reports (
     report_id INTEGER PRIMARY KEY AUTOINCREMENT,
