@@ -150,3 +150,16 @@ def test_the_metrics_job_reports_the_window_stores_it_and_compacts(store: Store)
     assert report["impressions"] == 2 and report["experiment"]["name"] == store.settings.experiment_name
     assert store.online_reports()[0]["arms"]["served"]["positive_pairs"] == 1
     assert [i.shown_at for i in store.impressions_since(0.0)] == [now - 3600]
+
+
+def test_compaction_runs_while_the_ct_leadership_is_held(store: Store) -> None:
+    # the CT process holds the leadership for its whole life and compacts from another session
+    import threading
+
+    store.record_impressions([imp(1, 10.0, ("R001",))])
+    with store.held_leadership(5):
+        done: list[int] = []
+        worker = threading.Thread(target=lambda: done.append(store.compact_impressions(older_than=50.0)))
+        worker.start()
+        worker.join(timeout=15)
+    assert done == [1], "compaction blocked behind the CT leadership lock"

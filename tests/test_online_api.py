@@ -117,9 +117,11 @@ def test_before_its_arm_is_loaded_a_runner_gets_the_first_arm_and_the_impression
 ) -> None:
     feed = client.app.state.feed  # type: ignore[attr-defined]
     runner = next(u for u in GROUP_A if feed.arms.arm_of(u) == "user_knn")
+    sync_arms = feed.sync_arms
+    feed.sync_arms = lambda: None  # the poller must not reload it while we look
     feed._arm_snapshots.clear()  # as in the seconds after a publish, before sync_arms ran
     assert client.get(f"/v1/recommend/feed/{runner}?limit=3").status_code == 200
     assert [(i.user_id, i.arm) for i in _flushed(client)] == [(runner, "served")]
-    feed.sync_arms()  # the next poll loads it: the runner is back in their arm (not a stale cache)
+    sync_arms()  # the next poll loads it: the runner is back in their arm (not a stale cache)
     assert client.get(f"/v1/recommend/feed/{runner}?limit=3").status_code == 200
     assert [i.arm for i in _flushed(client) if i.user_id == runner] == ["served", "user_knn"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import threading
 import time
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -229,6 +230,9 @@ def model_status(request: Request, _: AdminToken, feed: FeedDep, settings: Setti
     return Response(orjson.dumps(body, default=str), media_type=JSON)
 
 
+_FRESH_LOCK = threading.Lock()  # one fresh computation at a time per worker (seconds of CPU)
+
+
 def _history_point(report: dict[str, Any]) -> dict[str, Any]:
     return {
         "computed_at": report.get("computed_at"),
@@ -268,9 +272,16 @@ async def online_metrics(
 
     def read() -> list[dict[str, Any]]:
         if fresh:
-            if feed.impressions is not None:
-                feed.impressions.flush()  # this worker's buffered pages count too
-            refresh_online_metrics(feed.store, settings)
+            if _FRESH_LOCK.acquire(blocking=False):
+                try:
+                    if feed.impressions is not None:
+                        feed.impressions.flush()  # this worker's buffered pages count too
+                    refresh_online_metrics(feed.store, settings)
+                finally:
+                    _FRESH_LOCK.release()
+            else:  # one is being computed in this worker: wait for it and read it, never pile up
+                with _FRESH_LOCK:
+                    pass
         return feed.store.online_reports(history + 1)
 
     try:

@@ -105,10 +105,8 @@ def two_proportion_z(k1: int, n1: int, k2: int, n2: int) -> tuple[float, float] 
 
 def _resample_weights(n: int, rng: np.random.Generator, samples: int) -> npt.NDArray[np.float64]:
     """(samples, n): how often each runner is drawn in each bootstrap resample."""
-    idx = rng.integers(0, n, size=(samples, n))
-    weights = np.zeros((samples, n), dtype=np.float64)
-    np.add.at(weights, (np.repeat(np.arange(samples), n), idx.ravel()), 1.0)
-    return weights
+    idx = rng.integers(0, n, size=(samples, n)) + (np.arange(samples) * n)[:, None]
+    return np.bincount(idx.ravel(), minlength=samples * n).reshape(samples, n).astype(np.float64)
 
 
 def ratio_bootstrap(

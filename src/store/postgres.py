@@ -80,6 +80,7 @@ def _first_line(exc: BaseException) -> str:
 
 
 CT_LEADERSHIP_KEY = 7862  # pg_advisory_lock key held by the one CT process per database
+IMPRESSION_COMPACTION_LOCK_KEY = 7863  # pg_advisory_xact_lock key: one impression compaction at a time
 
 
 class AdvisoryLeadership(Leadership):
@@ -591,7 +592,8 @@ class PostgresStore(Store):
 
     def compact_impressions(self, older_than: float) -> int:
         with self._tx() as conn:
-            conn.execute("SELECT pg_advisory_xact_lock(7862)")  # one impression compaction at a time
+            # one impression compaction at a time (its own key: 7862 is the CT leadership's, held for life)
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (IMPRESSION_COMPACTION_LOCK_KEY,))
             removed = conn.execute("DELETE FROM impressions WHERE shown_at < %s", (older_than,)).rowcount
             row = conn.execute(
                 "SELECT value FROM store_meta WHERE key = 'impressions_compacted_through'"
