@@ -125,3 +125,17 @@ def test_before_its_arm_is_loaded_a_runner_gets_the_first_arm_and_the_impression
     sync_arms()  # the next poll loads it: the runner is back in their arm (not a stale cache)
     assert client.get(f"/v1/recommend/feed/{runner}?limit=3").status_code == 200
     assert [i.arm for i in _flushed(client) if i.user_id == runner] == ["served", "user_knn"]
+
+
+def test_with_api_key_set_a_runner_id_without_a_key_is_ignored_not_refused(
+    backend_settings_factory: Callable[..., Settings], content_models: dict[str, Any]
+) -> None:
+    settings = backend_settings_factory(ct_threshold=1000, api_key="k1", impression_flush_s=60.0)
+    seed_groups(settings)
+    with TestClient(create_app(settings, initialize=True)) as c:
+        c.app.state.content = content_models  # type: ignore[attr-defined]
+        anonymous = c.post("/v1/recommend/road?user_id=42", json={})
+        keyed = c.post("/v1/recommend/road?user_id=43", json={}, headers={"X-API-Key": "k1"})
+        wrong = c.post("/v1/recommend/road?user_id=44", json={}, headers={"X-API-Key": "nope"})
+        assert anonymous.status_code == keyed.status_code == wrong.status_code == 200
+        assert [i.user_id for i in _flushed(c)] == [43]  # only the one that may speak for the runner

@@ -18,7 +18,7 @@ from fastapi import APIRouter, Body, HTTPException, Query, Request, Response
 
 from src.api.errors import problem_responses
 from src.api.schemas import MAX_USER_ID, ContentResponse
-from src.api.security import ReadKey
+from src.api.security import ReadKey, has_runner_key
 from src.api.strict_json import StrictJSONRoute
 from src.recommender.road_recommender import RoadQuestionnaire
 from src.recommender.trail_recommender import TrailQuestionnaire
@@ -35,7 +35,8 @@ UserIdQuery = Annotated[
         ge=1,
         le=MAX_USER_ID,
         description="The runner asking, if known: the shoes shown are recorded for online evaluation "
-        "(the answer is the same without it)",
+        "(the answer is the same without it). When API_KEY is set it is recorded only with a valid client "
+        "key, and ignored without one",
     ),
 ]
 
@@ -43,7 +44,7 @@ UserIdQuery = Annotated[
 def _record(request: Request, model: Any, answers: dict[str, Any], user_id: int | None) -> None:
     """Buffer the shoes this answer shows to a known runner (an append; written off the request path)."""
     feed = getattr(request.app.state, "feed", None)
-    if user_id is None or feed is None or feed.impressions is None:
+    if user_id is None or feed is None or feed.impressions is None or not has_runner_key(request):
         return
     idx, _, _ = model.rank(model.query(answers))
     shoes = tuple(model.shoe_ids[i] for i in idx.tolist())

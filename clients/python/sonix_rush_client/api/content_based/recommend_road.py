@@ -124,7 +124,8 @@ def sync_detailed(
 
     Args:
         user_id (int | None | Unset): The runner asking, if known: the shoes shown are recorded
-            for online evaluation (the answer is the same without it)
+            for online evaluation (the answer is the same without it). When API_KEY is set it is
+            recorded only with a valid client key, and ignored without one
         body (None | RoadQuestionnaire | Unset): The answers; every field optional, an empty body
             or {} is allowed
 
@@ -163,7 +164,8 @@ def sync(
 
     Args:
         user_id (int | None | Unset): The runner asking, if known: the shoes shown are recorded
-            for online evaluation (the answer is the same without it)
+            for online evaluation (the answer is the same without it). When API_KEY is set it is
+            recorded only with a valid client key, and ignored without one
         body (None | RoadQuestionnaire | Unset): The answers; every field optional, an empty body
             or {} is allowed
 
@@ -197,7 +199,8 @@ async def asyncio_detailed(
 
     Args:
         user_id (int | None | Unset): The runner asking, if known: the shoes shown are recorded
-            for online evaluation (the answer is the same without it)
+            for online evaluation (the answer is the same without it). When API_KEY is set it is
+            recorded only with a valid client key, and ignored without one
         body (None | RoadQuestionnaire | Unset): The answers; every field optional, an empty body
             or {} is allowed
 
@@ -236,7 +239,8 @@ async def asyncio(
 
     Args:
         user_id (int | None | Unset): The runner asking, if known: the shoes shown are recorded
-            for online evaluation (the answer is the same without it)
+            for online evaluation (the answer is the same without it). When API_KEY is set it is
+            recorded only with a valid client key, and ignored without one
         body (None | RoadQuestionnaire | Unset): The answers; every field optional, an empty body
             or {} is allowed
 
