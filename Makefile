@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test test-fast dev lint openapi faults bench-http bench-cf bench-cf-10m bench-cf-synthetic bench-cf-quality bench-content judge evaluate train clean browser-deps axe-core screenshots charts
+.PHONY: run test test-fast dev lint openapi faults bench-http bench-cf bench-cf-10m bench-cf-synthetic bench-cf-quality bench-online bench-content judge evaluate train clean browser-deps axe-core screenshots charts
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -88,6 +88,10 @@ bench-cf-synthetic: $(VENV)/.dev-installed
 
 bench-cf-quality: $(VENV)/.dev-installed
 	$(BIN)/python bench/cf_quality.py
+
+# ML-100K from its shared path (evaluation only, never copied here): RATINGS=/path/to/u.data to override
+bench-online: $(VENV)/.dev-installed
+	$(BIN)/python -m bench.online_sim $(if $(RATINGS),--ratings $(RATINGS))
 
 bench-content: $(VENV)/.dev-installed
 	$(BIN)/python bench/content_bench.py

@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 VERSION = (
@@ -151,6 +151,10 @@ FEATURE_RANGES: dict[str, tuple[float, float, bool]] = {
 }
 
 
+def _served_arm_only() -> dict[str, dict[str, float]]:
+    return {"served": {}}
+
+
 class Settings(BaseSettings):
     """Every runtime setting, read from the environment (or `.env`)."""
 
@@ -215,6 +219,25 @@ class Settings(BaseSettings):
     ct_rebuild_timeout_s: float = Field(300.0, gt=0)
     heartbeat_s: float = Field(5.0, gt=0)  # API workers and CT record what they serve this often
 
+    # --- online evaluation (docs/online_evaluation.md): impressions, metrics, A/B arms
+    # every feed page and questionnaire answer served to a known runner is buffered per worker
+    # (at most this many; the oldest dropped and counted when full) and written every flush interval
+    impressions_enabled: bool = True
+    impression_buffer_max: int = Field(10_000, ge=1)
+    impression_flush_s: float = Field(1.0, gt=0)
+    # impressions older than this are dropped by compaction; the metrics look back this far
+    impression_retention_days: float = Field(30.0, gt=0)
+    online_metrics_window_days: float = Field(7.0, gt=0)  # N: feedback on a shoe shown in the last N days
+    online_metrics_every_s: float = Field(300.0, gt=0)  # the CT process recomputes the metrics this often
+    # A/B: a runner's arm is a stable hash of the experiment name and their id. EXPERIMENT_ARMS is a
+    # JSON object of arm name -> engine parameters (the first arm is the served one; {} = the served
+    # engine as configured); EXPERIMENT_SPLIT the share of runners per arm, in that order (None: equal).
+    experiment_name: str = Field("cf-engine", min_length=1)
+    experiment_arms: dict[str, dict[str, float]] = Field(default_factory=_served_arm_only)
+    experiment_split: list[float] | None = None
+    # no arm is declared the leader before every compared arm has this many runners with impressions
+    experiment_min_runners: int = Field(200, ge=1)
+
     # --- process roles: all = API workers + the CT process under one supervisor (one host);
     # api = API workers only (replicas); ct = the continuous-training loop only
     role: Literal["all", "api", "ct"] = "all"
@@ -266,6 +289,37 @@ class Settings(BaseSettings):
         if value is not None and not any(k.strip() for k in value.split(",")):
             raise ValueError("it holds no key (only commas and spaces): set at least one key, or unset it")
         return value
+
+    @field_validator("experiment_arms")
+    @classmethod
+    def _some_arm(cls, value: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+        if not value:
+            raise ValueError('name at least one arm (the served engine: {"served": {}})')
+        for name in value:
+            if not name or len(name) > 40 or not name.replace("_", "").replace("-", "").isalnum():
+                raise ValueError(f"arm name {name!r}: use 1-40 letters, digits, - or _")
+        return value
+
+    @model_validator(mode="after")
+    def _split_matches_arms(self) -> Settings:
+        split = self.experiment_split
+        if split is not None:
+            if len(split) != len(self.experiment_arms):
+                raise ValueError(
+                    f"experiment_split: {len(split)} shares for {len(self.experiment_arms)} arms "
+                    f"({', '.join(self.experiment_arms)})"
+                )
+            if any(x <= 0 for x in split):
+                raise ValueError("experiment_split: every share must be > 0")
+        return self
+
+    @property
+    def arm_shares(self) -> tuple[tuple[str, float], ...]:
+        """(arm, share of runners) in declaration order, the shares summing to 1."""
+        names = list(self.experiment_arms)
+        weights = self.experiment_split or [1.0] * len(names)
+        total = sum(weights)
+        return tuple((n, w / total) for n, w in zip(names, weights, strict=True))
 
     @property
     def should_seed_demo(self) -> bool:

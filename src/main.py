@@ -34,9 +34,14 @@ def prepare(settings: Settings) -> None:
     """Everything done once before workers fork. Exits with one clear line on a bad configuration."""
     from src.catalog import CatalogError
     from src.recommender.content_based import has_valid_artifacts
+    from src.serving.arms import check_arms
     from src.serving.versions import cached_version
     from src.store import StoreConfigError, StoreUnavailable, create_store
 
+    try:
+        check_arms(settings)  # a bad EXPERIMENT_ARMS: one line here, not a crash in every worker
+    except ValueError as exc:
+        sys.exit(f"sonix: cannot start: {exc}")
     try:
         store = create_store(settings)
         store.init()

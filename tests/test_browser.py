@@ -83,6 +83,7 @@ def page_env(store: dict[str, str], artifacts: Path, **extra: str) -> dict[str, 
         DEMO_USERS="300",
         ADMIN_TOKEN=TOKEN,
         DEMO_OPEN_EDITS="true",  # as `make run` starts it: undo, saved answers and "forget me" work keyless
+        ONLINE_METRICS_EVERY_S="2",  # the CT process reports online metrics within the test
         CT_THRESHOLD=str(CT_THRESHOLD),
         SNAPSHOT_POLL_S="0.5",
         LOG_LEVEL="WARNING",
@@ -493,6 +494,17 @@ def test_operator_sees_the_serving_versions_and_the_gate_chart(
     assert "R002" in status_text(browser, "shoe-status")
     assert browser.execute_script("return window.sessionStorage.getItem('sonix.admin_token')") == TOKEN
     assert browser.execute_script("return window.localStorage.length") == 0  # never persisted
+    # online metrics: the CT process's report of what runners were shown and did, per arm
+    browser.refresh()  # the panel loads with the page (it refreshes every 30 s)
+    wait_for(
+        browser,
+        lambda d: "Experiment cf-engine" in d.find_element(By.ID, "online-metrics").text,
+        timeout_s=45,
+    )
+    panel = browser.find_element(By.ID, "online-metrics")
+    assert panel.find_elements(By.CSS_SELECTOR, "table.online-metrics-table") and "served" in panel.text
+    report = admin_get(service, "/v1/admin/online-metrics")
+    assert report["latest"]["comparison"]["statement"] in panel.text
     assert_accessible(browser, "the dashboard")
 
     # reload: asks first, then says how many workers reloaded and when

@@ -331,3 +331,27 @@ def test_a_cache_of_other_data_is_not_taken_for_the_version(ct_settings: Setting
     stale = dataclasses.replace(served, last_event_id=served.last_event_id - 3)
     again = follow(store, ct_settings, stale, version.version_id)
     assert again is not None and again is not stale and again.last_event_id == version.watermark
+
+
+def test_the_leading_ct_process_computes_the_online_metrics_on_its_schedule(ct_settings: Settings) -> None:
+    settings = ct_settings.model_copy(update={"online_metrics_every_s": 0.2, "ct_poll_s": 0.05})
+    store = create_store(settings)
+    store.init()
+    like_many(store, 3, first_user=1)
+    from src.recommender.online_metrics import Impression
+
+    store.record_impressions([Impression(1, time.time(), "collaborative", None, "served", ("R001",))])
+    loop = CTLoop(store, settings)
+    assert not loop.online_metrics_due()  # not at start-up: one interval after it
+    stop = threading.Event()
+    thread = threading.Thread(target=loop.run_forever, args=(stop,))
+    thread.start()
+    try:
+        deadline = time.monotonic() + 20
+        while not store.online_reports() and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        thread.join(timeout=20)
+    reports = store.online_reports()
+    assert reports and reports[0]["arms"]["served"]["runners"] == 1

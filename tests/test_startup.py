@@ -150,3 +150,11 @@ def test_a_stopped_service_leaves_no_metrics_directory_behind(
         made = metrics_dirs() - before
         assert len(made) == 1 and any(next(iter(made)).iterdir())  # the run's one shared directory
     assert metrics_dirs() - before == set(), "the stopped service left its metrics directory behind"
+
+
+def test_a_bad_experiment_arm_stops_start_up_naming_the_arm(tmp_path: Path) -> None:
+    proc = run_main({"EXPERIMENT_ARMS": '{"served": {}, "odd": {"item_weight": 2}}'}, tmp_path)
+    assert proc.returncode != 0
+    line = last_line(proc)
+    assert line.startswith("sonix: cannot start: EXPERIMENT_ARMS['odd']") and "item_weight" in line
+    assert "Traceback" not in proc.stderr

@@ -347,3 +347,16 @@ def test_remove_like_calls_the_rpc_and_returns_the_rows_left(supabase_store: Mak
     replay.assert_done()
     assert (outcome.event_id, outcome.changed, outcome.ct_pending) == (42, True, 4)
     assert outcome.user == UserState([("R001", "like", None), ("T001", "rate", 4)], 42)
+
+
+def test_impressions_are_inserted_in_one_request_and_read_back_by_time(supabase_store: MakeStore) -> None:
+    from src.recommender.online_metrics import Impression
+
+    store, replay = supabase_store("impressions")
+    rows = [
+        Impression(7, 100.5, "collaborative", "v000003", "served", ("R001", "R002")),
+        Impression(8, 200.0, "questionnaire", None, "item_led", ("T001",), first_position=11),
+    ]
+    assert store.record_impressions(rows) == 2
+    assert store.impressions_since(150.0) == rows[1:]
+    replay.assert_done()

@@ -49,6 +49,8 @@ def create_app(settings: Settings | None = None, *, initialize: bool = False) ->
         app.state.store = store
         app.state.content = await asyncio.to_thread(load_content_models, settings)
         app.state.feed = feed = FeedService(settings, store, snapshot)
+        if feed.impressions is not None:
+            feed.impressions.start()  # writes what pages showed, off the request path
         try:
             await asyncio.to_thread(feed.sync)
         except StoreError as exc:

@@ -5,17 +5,25 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import threading
 import time
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
 import orjson
-from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 
 from src.api.deps import FeedDep, SettingsDep, StoreDep
 from src.api.errors import problem, problem_responses
 from src.api.observability import metrics_payload
-from src.api.schemas import HealthResponse, LiveResponse, ModelStatusResponse, ReadyResponse, ReloadResponse
+from src.api.schemas import (
+    HealthResponse,
+    LiveResponse,
+    ModelStatusResponse,
+    OnlineMetricsResponse,
+    ReadyResponse,
+    ReloadResponse,
+)
 from src.api.security import AdminToken
 from src.config import Settings
 from src.serving.versions import REFUSALS_COUNTED, consecutive_refusals, gate_view, rebuild_status
@@ -220,3 +228,70 @@ def model_status(request: Request, _: AdminToken, feed: FeedDep, settings: Setti
         body["cf_publication"] = gate_view(feed.refusals, feed.snapshot, settings.gate_stall_after)
         body["ct"] = {"error": str(exc)}
     return Response(orjson.dumps(body, default=str), media_type=JSON)
+
+
+_FRESH_LOCK = threading.Lock()  # one fresh computation at a time per worker (seconds of CPU)
+
+
+def _history_point(report: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "computed_at": report.get("computed_at"),
+        "arms": {
+            arm: {
+                "runners": m.get("runners"),
+                "positive_feedback_rate": m.get("positive_feedback_rate"),
+                "hit_rate_at_10": m.get("hit_rate_at_10"),
+            }
+            for arm, m in (report.get("arms") or {}).items()
+        },
+        "leader": (report.get("comparison") or {}).get("leader"),
+        "significant": (report.get("comparison") or {}).get("significant"),
+    }
+
+
+@admin_router.get(
+    "/online-metrics",
+    response_model=OnlineMetricsResponse,
+    responses=problem_responses(401, 403, 422, 503),
+    summary="Online metrics per arm and model version",
+)
+async def online_metrics(
+    _: AdminToken,
+    feed: FeedDep,
+    settings: SettingsDep,
+    history: Annotated[int, Query(ge=0, le=500, description="older reports to include (for a chart)")] = 20,
+    fresh: Annotated[
+        bool,
+        Query(description="compute a report now (and store it) instead of reading the CT process's newest"),
+    ] = False,
+) -> Response:
+    """What runners did with what they were shown, per A/B arm and per model version, each metric with
+    a 95 % interval, and which arm leads (never before EXPERIMENT_MIN_RUNNERS per arm). The CT process
+    computes a report every ONLINE_METRICS_EVERY_S; `fresh=true` computes one now."""
+    from src.ct.online import refresh_online_metrics
+
+    def read() -> list[dict[str, Any]]:
+        if fresh:
+            if _FRESH_LOCK.acquire(blocking=False):
+                try:
+                    if feed.impressions is not None:
+                        feed.impressions.flush()  # this worker's buffered pages count too
+                    refresh_online_metrics(feed.store, settings)
+                finally:
+                    _FRESH_LOCK.release()
+            else:  # one is being computed in this worker: wait for it and read it, never pile up
+                with _FRESH_LOCK:
+                    pass
+        return feed.store.online_reports(history + 1)
+
+    try:
+        reports = await asyncio.to_thread(read)
+    except StoreError as exc:
+        raise HTTPException(
+            503, detail=f"the online metrics could not be read from the store: {exc}"
+        ) from exc
+    body = {
+        "latest": reports[0] if reports else None,
+        "history": [_history_point(r) for r in reports[1:]],
+    }
+    return Response(orjson.dumps(body), media_type=JSON)

@@ -265,3 +265,16 @@ class ModelStatusResponse(BaseModel):
         default=None, description="every live process of every replica and the CF version it serves"
     )
     cf_publication: CFPublication
+
+
+class OnlineMetricsResponse(BaseModel):
+    """GET /v1/admin/online-metrics (docs/online_evaluation.md has every field)."""
+
+    latest: dict[str, Any] | None = Field(
+        description="the newest report: experiment, window, per-arm and per-version metrics (each "
+        "{value, ci95, n}) and the arm comparison; null before the first one is computed"
+    )
+    history: list[dict[str, Any]] = Field(
+        description="older reports, newest first, reduced to time and per-arm positive-feedback "
+        "rate and hit rate at 10 (for a chart over time)"
+    )

@@ -97,6 +97,16 @@ async def require_edit_key(request: Request) -> None:
         raise HTTPException(403, detail=EDITS_DISABLED)
 
 
+def has_runner_key(request: Request) -> bool:
+    """Whether this request may speak for a runner: no keys are configured, or it carries a valid one
+    (for an optional runner id on an open route: without it the id is ignored, nothing is refused)."""
+    keys = _settings(request).api_keys
+    if not keys:
+        return True
+    candidate = request.headers.get("x-api-key") or _bearer(request)
+    return candidate is not None and _matches(candidate, keys)
+
+
 async def require_read_key(request: Request) -> None:
     settings = _settings(request)
     if settings.api_keys and settings.api_key_for_reads:

@@ -72,6 +72,7 @@ class CTLoop:
         self.state = "idle"
         self._last_beat = 0.0
         self._last_compaction = time.monotonic()
+        self._last_online_metrics = time.monotonic()
         self.refusals = 0
         self.host = socket.gethostname()
 
@@ -156,6 +157,20 @@ class CTLoop:
     def compaction_due(self) -> bool:
         return time.monotonic() - self._last_compaction >= self.settings.event_compaction_s
 
+    def online_metrics_due(self) -> bool:
+        return time.monotonic() - self._last_online_metrics >= self.settings.online_metrics_every_s
+
+    def online_metrics(self) -> None:
+        """Compute and store the online metrics report (docs/online_evaluation.md); a failure only
+        leaves the previous report in place."""
+        from src.ct.online import refresh_online_metrics
+
+        self._last_online_metrics = time.monotonic()
+        try:
+            refresh_online_metrics(self.store, self.settings)
+        except Exception as exc:
+            log.warning("online metrics not computed: %s", exc)
+
     def _leads(self) -> bool:
         return self.leadership is None or self.leadership.still_held()
 
@@ -224,6 +239,8 @@ class CTLoop:
                 self.step()
                 if self.compaction_due():  # on its own schedule too: a failed one is not left for long
                     self.compact()
+                if self.online_metrics_due():
+                    self.online_metrics()
                 self.heartbeat()
             except StoreError as exc:  # store down: keep the served version, retry next poll
                 log.warning("CT poll failed: %s", exc)

@@ -29,7 +29,9 @@ import orjson
 from src.api.observability import FEED_CACHE, set_model_version
 from src.config import Settings
 from src.recommender.cf_snapshot import CFSnapshot, EvidenceItem
+from src.serving.arms import ArmAssigner, check_arms, follow_arm
 from src.serving.ct_progress import CTProgress
+from src.serving.impressions import ImpressionBuffer
 from src.serving.versions import REFUSALS_COUNTED, consecutive_refusals, follow_served, holds, version_id_of
 from src.store import CFVersion, Store, StoreError, UserState
 
@@ -51,6 +53,9 @@ class Ranking:
     seen: frozenset[str]  # the shoes the runner has interacted with (never in `items`)
     depth: int
     pages: dict[tuple[int, int, str | None], bytes] = field(default_factory=dict)  # rendered, per page
+    # per page: (source, shoe ids) as the impression records them, computed once like the body
+    shown: dict[tuple[int, int, str | None], tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    arm: str = ""  # the A/B arm whose engine ranked it (src/serving/arms.py)
 
     MAX_PAGES: ClassVar[int] = 8  # rendered pages kept per ranking (most runners read one or two)
 
@@ -122,6 +127,17 @@ class FeedService:
         self._last_beat = 0.0
         self.host = socket.gethostname()
         set_model_version("cf", snapshot.version if snapshot else None)
+        # A/B: the first arm is served by `_snapshot`; the others by their own engines, fitted on
+        # the same published version (`sync`). A runner whose arm is not loaded yet is served
+        # the first arm, and the impression says so.
+        check_arms(settings)
+        self.arms = ArmAssigner.from_settings(settings)
+        self._arm_snapshots: dict[str, CFSnapshot] = {}
+        self.impressions: ImpressionBuffer | None = (
+            ImpressionBuffer(store, settings.impression_buffer_max, settings.impression_flush_s)
+            if settings.impressions_enabled
+            else None
+        )
 
     # --- serving
     @property
@@ -143,10 +159,22 @@ class FeedService:
     def default_depth(self) -> int:
         return self.settings.feed_size + 1  # one more than the first page: enough to know has_more
 
+    def snapshot_for(self, user_id: int) -> tuple[str, CFSnapshot | None]:
+        """(arm, snapshot) that serves this runner: their arm's engine at the served version, or
+        the first arm's while theirs is not loaded at that version."""
+        main = self._snapshot
+        arm = self.arms.arm_of(user_id)
+        if arm == self.arms.default_arm:
+            return arm, main
+        own = self._arm_snapshots.get(arm)
+        if own is None or main is None or own.version != main.version:
+            return self.arms.default_arm, main
+        return arm, own
+
     def rank(self, user_id: int, state: UserState, depth: int | None = None) -> Ranking:
         """The first `depth` items of the runner's ranking (None: the whole ranking) under the serving
         CF version. Ranking only as deep as a page needs keeps the write path as cheap as before."""
-        snapshot = self._snapshot
+        arm, snapshot = self.snapshot_for(user_id)
         if snapshot is None:
             raise FeedUnavailable(
                 "the collaborative model is not loaded yet (no version published by the CT process)"
@@ -157,18 +185,25 @@ class FeedService:
         # asked for every shoe: complete whatever came back (depth past the catalog says so)
         depth_asked = n_shoes + 1 if n == n_shoes else n
         return Ranking(
-            items, n_neighbours, snapshot.version, state.last_event_id, frozenset(state.scores), depth_asked
+            items,
+            n_neighbours,
+            snapshot.version,
+            state.last_event_id,
+            frozenset(state.scores),
+            depth_asked,
+            arm=arm,
         )
 
     def ranking(self, user_id: int, depth: int | None = None) -> Ranking | None:
         """At least the first `depth` items (None: all) of the runner's ranking, cached while their
         newest event and the CF version are unchanged; None if they have no interactions."""
         entry = self.cache.get(user_id)
-        snapshot = self._snapshot
+        arm, snapshot = self.snapshot_for(user_id) if entry is not None else ("", None)
         if (
             entry is not None
             and snapshot is not None
             and entry.body.cf_version == snapshot.version
+            and entry.body.arm == arm
             and (
                 len(entry.body.items) < entry.body.depth or (depth is not None and entry.body.depth >= depth)
             )
@@ -200,11 +235,14 @@ class FeedService:
 
     def after_write(self, user_id: int, state: UserState) -> bytes:
         """Feed straight from the rows the write transaction returned; refreshes this worker's cache."""
-        from src.serving.feed_pages import FeedPage, render_ranking
+        from src.serving.feed_pages import FeedPage, record_page, render_ranking
 
         ranking = self.rank(user_id, state, self.default_depth)
         self.cache.put(user_id, state.last_event_id, ranking)
-        return render_ranking(ranking, FeedPage(self.settings.feed_size), self)
+        page = FeedPage(self.settings.feed_size)
+        body = render_ranking(ranking, page, self)
+        record_page(self, user_id, ranking, page)
+        return body
 
     # --- following the published versions
     def swap(self, snapshot: CFSnapshot) -> bool:
@@ -240,8 +278,24 @@ class FeedService:
             base = None if force_full else self._snapshot
             snapshot = follow_served(self.store, self.settings, base, poll.version_id)
             swapped = snapshot is not None and self.swap(snapshot)
+        self.sync_arms()
         self.heartbeat(force=swapped or reload_seen)  # the dashboard counts the workers that reloaded
         return swapped
+
+    def sync_arms(self) -> None:
+        """Bring every other arm's engine to the served version (fitted once per version and
+        worker; the incremental path when the arm already holds an older one)."""
+        main = self._snapshot
+        if main is None:
+            return
+        for arm in self.arms.arms[1:]:
+            current = self._arm_snapshots.get(arm)
+            if current is not None and current.version == main.version:
+                continue
+            built = follow_arm(self.store, self.settings, arm, main, current)
+            if built is not None:
+                self._arm_snapshots[arm] = built
+                log.info("arm %s serves CF version %s", arm, built.version)
 
     def heartbeat(self, *, force: bool = False) -> None:
         now = time.monotonic()
@@ -271,4 +325,6 @@ class FeedService:
             await asyncio.sleep(self.settings.snapshot_poll_s)
 
     def close(self) -> None:
-        """Nothing to stop: the worker holds no rebuild (the CT process does them)."""
+        """Flush the impressions left (the worker holds no rebuild: the CT process does them)."""
+        if self.impressions is not None:
+            self.impressions.close()

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import orjson
 
 if TYPE_CHECKING:
+    from src.recommender.cf_snapshot import EvidenceItem
     from src.serving.feed import FeedService, Ranking
     from src.store import SavedQuestionnaire
 
@@ -96,6 +97,30 @@ def render_ranking(ranking: Ranking, page: FeedPage, feed: FeedService) -> bytes
     return body
 
 
+def _window(ranking: Ranking, page: FeedPage, feed: FeedService) -> list[EvidenceItem]:
+    items = ranking.items
+    if page.shoe_type is not None:
+        items = [it for it in items if _type_of(it[0], feed) == page.shoe_type]
+    return items[page.offset : page.offset + page.limit]
+
+
+def record_page(feed: FeedService, user_id: int, ranking: Ranking, page: FeedPage) -> None:
+    """Buffer what this page shows (src/serving/impressions.py): an append, no I/O. A page of
+    popular backfill only is recorded as `popular`."""
+    buffer = feed.impressions
+    if buffer is None:
+        return
+    key = (page.limit, page.offset, page.shoe_type)
+    shown = ranking.shown.get(key)
+    if shown is None:
+        window = _window(ranking, page, feed)
+        popular = window and all(item[2] < 0 for item in window)  # liked_by < 0: popular backfill
+        shown = ("popular" if popular else "collaborative", tuple(item[0] for item in window))
+        if len(ranking.shown) < ranking.MAX_PAGES:
+            ranking.shown[key] = shown
+    buffer.add(user_id, shown[0], ranking.cf_version, ranking.arm, shown[1], page.offset + 1)
+
+
 def _render(ranking: Ranking, page: FeedPage, feed: FeedService) -> bytes:
     """Each item with its reason and evidence; a `notice` says when the page holds only popular
     shoes or when nothing is left to suggest."""
@@ -166,9 +191,19 @@ def feed_body(feed: FeedService, content: Mapping[str, Any], user_id: int, page:
     # a type filter needs the whole ranking; otherwise one item past the page tells has_more
     ranking = feed.ranking(user_id, None if page.shoe_type else page.offset + page.limit + 1)
     if ranking is not None:
-        return render_ranking(ranking, page, feed)
+        body = render_ranking(ranking, page, feed)
+        record_page(feed, user_id, ranking, page)
+        return body
     saved = feed.store.load_questionnaire(user_id)
     model = content.get(saved.shoe_type) if saved is not None else None
     if saved is None or model is None:
         return None
-    return render_cold_start(saved, model, page, feed.shoe_prefix)
+    body = render_cold_start(saved, model, page, feed.shoe_prefix)
+    if feed.impressions is not None and page.shoe_type in (None, saved.shoe_type):
+        ranked = model.items_json(saved.answers)[page.offset : page.offset + page.limit]
+        shoes = tuple(model.shoe_ids[i] for i, _, _ in ranked)
+        version = getattr(model, "version", None)
+        feed.impressions.add(
+            user_id, "questionnaire", version, feed.arms.arm_of(user_id), shoes, page.offset + 1
+        )
+    return body

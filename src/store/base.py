@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from src.config import METADATA_COLUMNS, Settings, ShoeType
+from src.recommender.online_metrics import Feedback, Impression
 from src.recommender.scores import aggregate_scores, pair_score, score_of
 
 log = logging.getLogger(__name__)
@@ -449,6 +450,33 @@ class Store(ABC):
         number of events removed. Backends that cannot run it (the REST client) keep everything."""
         return 0
 
+    # --- online evaluation: impressions and the metrics computed from them
+    def record_impressions(self, rows: Sequence[Impression]) -> int:
+        """Append served pages (one batch, one transaction); returns how many were written: a page
+        shown before its runner was forgotten (it waited in a worker's buffer) is not."""
+        raise NotImplementedError(f"the {self.backend} store does not record impressions")
+
+    def impressions_since(self, since: float) -> list[Impression]:
+        """Every impression shown at or after `since` (unix seconds), oldest first."""
+        return []
+
+    def positive_feedback_since(self, since: float) -> list[Feedback]:
+        """Likes and ratings of 4 stars or more recorded at or after `since`, from the event log."""
+        return []
+
+    def compact_impressions(self, older_than: float) -> int:
+        """Drop impressions shown before `older_than`, and pages repeated verbatim (same runner,
+        shoes, positions, source, version and arm) after their first showing: the metrics read
+        only the first showing of each pair. Returns the rows removed."""
+        return 0
+
+    def save_online_report(self, body: dict[str, Any], keep: int = 500) -> None:  # noqa: B027 - optional
+        """Store a computed metrics report (the newest `keep` are kept)."""
+
+    def online_reports(self, limit: int = 1) -> list[dict[str, Any]]:
+        """The newest stored reports, newest first, each with its `computed_at`."""
+        return []
+
     @property
     def threshold(self) -> int:
         return self.settings.ct_threshold
@@ -668,3 +696,58 @@ def beat_row(row: Sequence[Any], now: datetime) -> ProcessBeat:
         seen.isoformat(),
         round((now - seen).total_seconds(), 3),
     )
+
+
+IMPRESSION_COLS = "user_id, shown_at, source, model_version, arm, first_position, shoe_ids"
+# A page repeated verbatim after its first showing (impression ids in (prev, upto]): the metrics read
+# only each pair's first showing, so the repeat carries nothing (named parameters prev, upto).
+COMPACT_IMPRESSIONS_SQL = (
+    "DELETE FROM impressions WHERE impression_id > {prev} AND impression_id <= {upto} AND EXISTS ("
+    "SELECT 1 FROM impressions o WHERE o.user_id = impressions.user_id"
+    " AND o.impression_id < impressions.impression_id AND o.shoe_ids = impressions.shoe_ids"
+    " AND o.first_position = impressions.first_position AND o.source = impressions.source"
+    " AND o.arm = impressions.arm"
+    " AND COALESCE(o.model_version, '') = COALESCE(impressions.model_version, ''))"
+)
+# one page, unless its runner was forgotten after it was shown (it waited in a worker's buffer)
+INSERT_IMPRESSION_SQL = (
+    f"INSERT INTO impressions ({IMPRESSION_COLS}) SELECT {{values}} WHERE NOT EXISTS ("
+    "SELECT 1 FROM forgotten_runners f WHERE f.user_id = {user} AND f.forgotten_at >= {at})"
+)
+# like, or a rating of 4 or more (a rating event's value is its stars)
+POSITIVE_EVENTS_WHERE = "(action_type = 'like' OR (action_type = 'rate' AND value >= 4))"
+
+
+def impression_params(imp: Impression) -> tuple[Any, ...]:
+    """The values of INSERT_IMPRESSION_SQL: the row, then the runner and time the forget check reads."""
+    return (
+        imp.user_id,
+        imp.shown_at,
+        imp.source,
+        imp.model_version,
+        imp.arm,
+        imp.first_position,
+        ",".join(imp.shoe_ids),
+        imp.user_id,
+        imp.shown_at,
+    )
+
+
+def impression_row(row: Sequence[Any]) -> Impression:
+    user_id, shown_at, source, version, arm, first_position, shoe_ids = row
+    return Impression(
+        int(user_id),
+        float(shown_at),
+        str(source),
+        version,
+        str(arm),
+        tuple(str(shoe_ids).split(",")) if shoe_ids else (),
+        int(first_position),
+    )
+
+
+def epoch_of(value: Any) -> float:
+    """A stored timestamp (datetime or ISO text) as unix seconds."""
+    if isinstance(value, datetime):
+        return value.timestamp()
+    return datetime.fromisoformat(str(value)).timestamp()

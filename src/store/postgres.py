@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from src.config import Settings
+from src.recommender.online_metrics import Feedback, Impression
 from src.store.base import (
     _ALL_ROWS_SQL,
     _BEAT_COLS,
@@ -23,7 +24,11 @@ from src.store.base import (
     _SHOE_COLS,
     _SHOES_SQL,
     COMPACT_EVENTS_SQL,
+    COMPACT_IMPRESSIONS_SQL,
+    IMPRESSION_COLS,
+    INSERT_IMPRESSION_SQL,
     PAIR_SCORES_CHANGED_SQL,
+    POSITIVE_EVENTS_WHERE,
     CFArtifact,
     CFVersion,
     ChangedUsers,
@@ -48,10 +53,19 @@ from src.store.base import (
     artifact_chunks,
     beat_row,
     cf_version_row,
+    epoch_of,
+    impression_params,
+    impression_row,
     pair_delta_from_rows,
     shoe_record,
 )
 from src.store.seed import catalog_rows, demo_rows
+
+_INSERT_IMPRESSION_SQL = INSERT_IMPRESSION_SQL.format(
+    values="%s::bigint, %s::double precision, %s::text, %s::text, %s::text, %s::integer, %s::text",
+    user="%s::bigint",
+    at="%s::double precision",
+)
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +85,7 @@ def _first_line(exc: BaseException) -> str:
 
 
 CT_LEADERSHIP_KEY = 7862  # pg_advisory_lock key held by the one CT process per database
+IMPRESSION_COMPACTION_LOCK_KEY = 7863  # pg_advisory_xact_lock key: one impression compaction at a time
 
 
 class AdvisoryLeadership(Leadership):
@@ -564,6 +579,71 @@ class PostgresStore(Store):
 
     def overview(self, since: datetime) -> Overview:
         return Overview(*(int(v) for v in self._one(_OVERVIEW_SQL.format(p="%s"), (since, since))))
+
+    # --- online evaluation
+    def record_impressions(self, rows: Sequence[Impression]) -> int:
+        if not rows:
+            return 0
+        with self._tx() as conn, conn.cursor() as cur:
+            cur.executemany(_INSERT_IMPRESSION_SQL, [impression_params(r) for r in rows])
+            written = cur.rowcount
+        return int(written)
+
+    def impressions_since(self, since: float) -> list[Impression]:
+        with self._tx() as conn:
+            rows = conn.execute(
+                f"SELECT {IMPRESSION_COLS} FROM impressions WHERE shown_at >= %s ORDER BY impression_id",
+                (since,),
+            ).fetchall()
+        return [impression_row(r) for r in rows]
+
+    def positive_feedback_since(self, since: float) -> list[Feedback]:
+        with self._tx() as conn:
+            rows = conn.execute(
+                "SELECT user_id, shoe_id, created_at FROM interaction_events"
+                f" WHERE created_at >= to_timestamp(%s) AND {POSITIVE_EVENTS_WHERE}",
+                (since,),
+            ).fetchall()
+        return [Feedback(int(u), str(s), epoch_of(t)) for u, s, t in rows]
+
+    def compact_impressions(self, older_than: float) -> int:
+        with self._tx() as conn:
+            # one impression compaction at a time (its own key: 7862 is the CT leadership's, held for life)
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (IMPRESSION_COMPACTION_LOCK_KEY,))
+            removed = conn.execute("DELETE FROM impressions WHERE shown_at < %s", (older_than,)).rowcount
+            row = conn.execute(
+                "SELECT value FROM store_meta WHERE key = 'impressions_compacted_through'"
+            ).fetchone()
+            prev = int(row[0]) if row else 0
+            upto = int(conn.execute("SELECT COALESCE(MAX(impression_id), 0) FROM impressions").fetchone()[0])
+            if upto > prev:
+                removed += conn.execute(
+                    COMPACT_IMPRESSIONS_SQL.format(prev="%(prev)s", upto="%(upto)s"),
+                    {"prev": prev, "upto": upto},
+                ).rowcount
+                conn.execute(
+                    "INSERT INTO store_meta (key, value) VALUES ('impressions_compacted_through', %s)"
+                    " ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+                    (str(upto),),
+                )
+        return int(removed)
+
+    def save_online_report(self, body: dict[str, Any], keep: int = 500) -> None:
+        with self._tx() as conn:
+            conn.execute("INSERT INTO online_metric_reports (body) VALUES (%s::jsonb)", (json.dumps(body),))
+            conn.execute(
+                "DELETE FROM online_metric_reports WHERE report_id <= "
+                "(SELECT MAX(report_id) FROM online_metric_reports) - %s",
+                (keep,),
+            )
+
+    def online_reports(self, limit: int = 1) -> list[dict[str, Any]]:
+        with self._tx() as conn:
+            rows = conn.execute(
+                "SELECT computed_at, body FROM online_metric_reports ORDER BY report_id DESC LIMIT %s",
+                (limit,),
+            ).fetchall()
+        return [{"computed_at": t.isoformat(), **dict(b)} for t, b in rows]
 
     def ct_state(self) -> CTState:
         pending, claimed, max_id = self._one(_CT_STATE_SQL)

@@ -8,6 +8,7 @@ import logging
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from src.config import Settings
+from src.recommender.online_metrics import Feedback, Impression
 from src.store.base import (
     _ALL_ROWS_SQL,
     _BEAT_COLS,
@@ -25,7 +27,11 @@ from src.store.base import (
     _SHOES_SQL,
     _USER_ROWS_SQL,
     COMPACT_EVENTS_SQL,
+    COMPACT_IMPRESSIONS_SQL,
+    IMPRESSION_COLS,
+    INSERT_IMPRESSION_SQL,
     PAIR_SCORES_CHANGED_SQL,
+    POSITIVE_EVENTS_WHERE,
     CFArtifact,
     CFVersion,
     ChangedUsers,
@@ -49,6 +55,9 @@ from src.store.base import (
     artifact_chunks,
     beat_row,
     cf_version_row,
+    epoch_of,
+    impression_params,
+    impression_row,
     pair_delta_from_rows,
     shoe_record,
 )
@@ -57,6 +66,7 @@ from src.store.seed import catalog_rows, demo_rows
 log = logging.getLogger(__name__)
 
 _PAIR_SCORES_SQL = PAIR_SCORES_CHANGED_SQL.format(after=":after", upto=":upto")
+_INSERT_IMPRESSION_SQL = INSERT_IMPRESSION_SQL.format(values=", ".join(["?"] * 7), user="?", at="?")
 
 
 def _is_store_fault(exc: sqlite3.Error) -> bool:
@@ -318,6 +328,11 @@ class SQLiteStore(Store):
             questionnaires = tx.execute(
                 "DELETE FROM saved_questionnaires WHERE user_id = ?", (user_id,)
             ).rowcount
+            tx.execute("DELETE FROM impressions WHERE user_id = ?", (user_id,))
+            tx.execute(
+                "INSERT OR REPLACE INTO forgotten_runners (user_id, forgotten_at) VALUES (?, ?)",
+                (user_id, time.time()),
+            )
             claimed = False
             if favorites + reviews:
                 tx.execute(
@@ -417,6 +432,70 @@ class SQLiteStore(Store):
         with self._tx() as tx:
             row = tx.execute(_OVERVIEW_SQL.format(p="?"), (iso, iso)).fetchone()
         return Overview(*(int(v) for v in row))
+
+    # --- online evaluation
+    def record_impressions(self, rows: Sequence[Impression]) -> int:
+        if not rows:
+            return 0
+        with self._tx(write=True) as tx:
+            written = tx.executemany(_INSERT_IMPRESSION_SQL, [impression_params(r) for r in rows]).rowcount
+        return int(written)
+
+    def impressions_since(self, since: float) -> list[Impression]:
+        with self._tx() as tx:
+            rows = tx.execute(
+                f"SELECT {IMPRESSION_COLS} FROM impressions WHERE shown_at >= ? ORDER BY impression_id",
+                (since,),
+            ).fetchall()
+        return [impression_row(r) for r in rows]
+
+    def positive_feedback_since(self, since: float) -> list[Feedback]:
+        cutoff = datetime.fromtimestamp(since, UTC).isoformat()
+        with self._tx() as tx:
+            rows = tx.execute(
+                "SELECT user_id, shoe_id, created_at FROM interaction_events"
+                f" WHERE created_at >= ? AND {POSITIVE_EVENTS_WHERE}",
+                (cutoff,),
+            ).fetchall()
+        return [Feedback(int(u), str(s), epoch_of(t)) for u, s, t in rows]
+
+    def compact_impressions(self, older_than: float) -> int:
+        with self._tx(write=True) as tx:
+            removed = tx.execute("DELETE FROM impressions WHERE shown_at < ?", (older_than,)).rowcount
+            row = tx.execute(
+                "SELECT value FROM store_meta WHERE key = 'impressions_compacted_through'"
+            ).fetchone()
+            prev = int(row[0]) if row else 0
+            upto = int(tx.execute("SELECT COALESCE(MAX(impression_id), 0) FROM impressions").fetchone()[0])
+            if upto > prev:
+                removed += tx.execute(
+                    COMPACT_IMPRESSIONS_SQL.format(prev=":prev", upto=":upto"), {"prev": prev, "upto": upto}
+                ).rowcount
+                tx.execute(
+                    "INSERT OR REPLACE INTO store_meta (key, value) VALUES ('impressions_compacted_through', ?)",
+                    (str(upto),),
+                )
+        return int(removed)
+
+    def save_online_report(self, body: dict[str, Any], keep: int = 500) -> None:
+        with self._tx(write=True) as tx:
+            tx.execute(
+                "INSERT INTO online_metric_reports (computed_at, body) VALUES (?, ?)",
+                (_now_iso(), json.dumps(body)),
+            )
+            tx.execute(
+                "DELETE FROM online_metric_reports WHERE report_id <= "
+                "(SELECT MAX(report_id) FROM online_metric_reports) - ?",
+                (keep,),
+            )
+
+    def online_reports(self, limit: int = 1) -> list[dict[str, Any]]:
+        with self._tx() as tx:
+            rows = tx.execute(
+                "SELECT computed_at, body FROM online_metric_reports ORDER BY report_id DESC LIMIT ?",
+                (limit,),
+            ).fetchall()
+        return [{"computed_at": str(t), **json.loads(b)} for t, b in rows]
 
     def ct_state(self) -> CTState:
         try:  # one statement, no explicit transaction: /health calls this on every request

@@ -34,6 +34,9 @@ from .model_status_response_last_rebuild_type_0 import ModelStatusResponseLastRe
 from .model_status_response_processes_type_0_item import ModelStatusResponseProcessesType0Item
 from .model_status_response_serving import ModelStatusResponseServing
 from .neighbour import Neighbour
+from .online_metrics_response import OnlineMetricsResponse
+from .online_metrics_response_history_item import OnlineMetricsResponseHistoryItem
+from .online_metrics_response_latest_type_0 import OnlineMetricsResponseLatestType0
 from .overview_response import OverviewResponse
 from .problem import Problem
 from .rating import Rating
@@ -128,6 +131,9 @@ __all__ = (
     "ModelStatusResponseProcessesType0Item",
     "ModelStatusResponseServing",
     "Neighbour",
+    "OnlineMetricsResponse",
+    "OnlineMetricsResponseHistoryItem",
+    "OnlineMetricsResponseLatestType0",
     "OverviewResponse",
     "Problem",
     "Rating",

@@ -19,6 +19,7 @@ from typing import cast
 def _get_kwargs(
     *,
     body: None | RoadQuestionnaire | Unset = UNSET,
+    user_id: int | None | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -26,11 +27,23 @@ def _get_kwargs(
 
     
 
-    
+    params: dict[str, Any] = {}
+
+    json_user_id: int | None | Unset
+    if isinstance(user_id, Unset):
+        json_user_id = UNSET
+    else:
+        json_user_id = user_id
+    params["user_id"] = json_user_id
+
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
 
     _kwargs: dict[str, Any] = {
         "method": "post",
         "url": "/v1/recommend/road",
+        "params": params,
     }
 
     
@@ -101,14 +114,18 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: None | RoadQuestionnaire | Unset = UNSET,
+    user_id: int | None | Unset = UNSET,
 
 ) -> Response[ContentResponse | Problem]:
     """ Road shoes for a questionnaire
 
      Every field is optional; an empty body or `{}` returns the default list (central daily
-    trainers).
+    trainers). `?user_id=` (optional) records what was shown to that runner.
 
     Args:
+        user_id (int | None | Unset): The runner asking, if known: the shoes shown are recorded
+            for online evaluation (the answer is the same without it). When API_KEY is set it is
+            recorded only with a valid client key, and ignored without one
         body (None | RoadQuestionnaire | Unset): The answers; every field optional, an empty body
             or {} is allowed
 
@@ -123,6 +140,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+user_id=user_id,
 
     )
 
@@ -136,14 +154,18 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: None | RoadQuestionnaire | Unset = UNSET,
+    user_id: int | None | Unset = UNSET,
 
 ) -> ContentResponse | Problem | None:
     """ Road shoes for a questionnaire
 
      Every field is optional; an empty body or `{}` returns the default list (central daily
-    trainers).
+    trainers). `?user_id=` (optional) records what was shown to that runner.
 
     Args:
+        user_id (int | None | Unset): The runner asking, if known: the shoes shown are recorded
+            for online evaluation (the answer is the same without it). When API_KEY is set it is
+            recorded only with a valid client key, and ignored without one
         body (None | RoadQuestionnaire | Unset): The answers; every field optional, an empty body
             or {} is allowed
 
@@ -159,6 +181,7 @@ def sync(
     return sync_detailed(
         client=client,
 body=body,
+user_id=user_id,
 
     ).parsed
 
@@ -166,14 +189,18 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: None | RoadQuestionnaire | Unset = UNSET,
+    user_id: int | None | Unset = UNSET,
 
 ) -> Response[ContentResponse | Problem]:
     """ Road shoes for a questionnaire
 
      Every field is optional; an empty body or `{}` returns the default list (central daily
-    trainers).
+    trainers). `?user_id=` (optional) records what was shown to that runner.
 
     Args:
+        user_id (int | None | Unset): The runner asking, if known: the shoes shown are recorded
+            for online evaluation (the answer is the same without it). When API_KEY is set it is
+            recorded only with a valid client key, and ignored without one
         body (None | RoadQuestionnaire | Unset): The answers; every field optional, an empty body
             or {} is allowed
 
@@ -188,6 +215,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+user_id=user_id,
 
     )
 
@@ -201,14 +229,18 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: None | RoadQuestionnaire | Unset = UNSET,
+    user_id: int | None | Unset = UNSET,
 
 ) -> ContentResponse | Problem | None:
     """ Road shoes for a questionnaire
 
      Every field is optional; an empty body or `{}` returns the default list (central daily
-    trainers).
+    trainers). `?user_id=` (optional) records what was shown to that runner.
 
     Args:
+        user_id (int | None | Unset): The runner asking, if known: the shoes shown are recorded
+            for online evaluation (the answer is the same without it). When API_KEY is set it is
+            recorded only with a valid client key, and ignored without one
         body (None | RoadQuestionnaire | Unset): The answers; every field optional, an empty body
             or {} is allowed
 
@@ -224,5 +256,6 @@ async def asyncio(
     return (await asyncio_detailed(
         client=client,
 body=body,
+user_id=user_id,
 
     )).parsed
