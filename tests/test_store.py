@@ -474,3 +474,18 @@ def test_sqlite_concurrent_processes_exact_counts(settings_factory: SettingsFact
         total,
     )
     parent.close()
+
+
+def test_nearest_runners_are_ranked_by_the_cosine_of_their_liked_shoes(store: Store) -> None:
+    from src.store.base import Store as StoreBase
+
+    for user, shoes in ((1, ("R001", "R002")), (2, ("R001", "R002")), (3, ("R001", "R003", "R004"))):
+        for shoe in shoes:
+            store.record_like(user, shoe)
+    store.record_rating(4, "R001", 3)  # 3 stars: not a liked shoe
+    store.record_rating(5, "R002", 5)
+    expected = [(2, 1.0, 2), (5, round(1 / 2**0.5, 4), 1), (3, round(1 / 6**0.5, 4), 1)]
+    assert store.nearest_runners(1) == expected
+    assert StoreBase.nearest_runners(store, 1) == expected  # the row-reading default agrees
+    assert store.nearest_runners(1, limit=1) == expected[:1]
+    assert store.nearest_runners(99) == []

@@ -275,9 +275,19 @@ def test_runner_lookup_shows_interactions_feed_and_neighbours(client: TestClient
     assert [(i["shoe_id"], i["action"]) for i in body["interactions"]] == [("R001", "like")]
     served = client.get(f"/v1/recommend/feed/{NEWCOMER}").json()
     assert [i["shoe_id"] for i in body["feed"]["data"]] == [i["shoe_id"] for i in served["data"]]
-    # the served engine aggregates every runner in item space: API workers keep no runner rows, so no
-    # nearest runners to list (the feed's evidence names the shoes that link the runner to each pick)
-    assert body["neighbours"] == []
-    assert all("who also liked" in i["evidence"] for i in served["data"] if i["reason"] == "similar_runners")
+    # nearest runners from the store: those who liked R001 too, by cosine of the liked sets
+    store = client.app.state.store  # type: ignore[attr-defined]
+    liked: dict[int, set[str]] = {}
+    for r in store.interaction_rows():
+        if r.action == "like" or (r.value or 0) >= 4:
+            liked.setdefault(r.user_id, set()).add(r.shoe_id)
+    expected = sorted(
+        ((u, 1 / len(s) ** 0.5) for u, s in liked.items() if u != NEWCOMER and "R001" in s),
+        key=lambda t: (-t[1], t[0]),
+    )[:10]
+    assert expected, "the fixture has runners who liked R001"
+    assert [(n["user_id"], n["similarity"], n["shared"]) for n in body["neighbours"]] == [
+        (u, round(sim, 4), 1) for u, sim in expected
+    ]
     nobody = client.get("/admin/runner/987654321", headers=AUTH).json()
     assert nobody["interactions"] == [] and nobody["feed"] is None and nobody["neighbours"] == []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
@@ -412,6 +413,24 @@ class Store(ABC):
     def interaction_rows(self, user_ids: Sequence[int] | None = None) -> list[InteractionRow]:
         """Raw (user_id, shoe_id, action_type, value) rows, for everyone or for the given users."""
 
+    def nearest_runners(self, user_id: int, limit: int = 10) -> list[tuple[int, float, int]]:
+        """The runners whose liked shoes (a like or 4+ stars) overlap this runner's most, as (runner,
+        cosine of the two sets of liked shoes, shoes in common), best first: what an operator looks up
+        (the served engine weighs every runner by a power of this kind of similarity, but its API
+        workers keep no runner rows). This default reads every row; the SQL backends answer in one
+        statement."""
+        liked: dict[int, set[str]] = {}
+        for r in self.interaction_rows():
+            if r.action == "like" or (r.value or 0) >= 4:
+                liked.setdefault(r.user_id, set()).add(r.shoe_id)
+        mine = liked.get(user_id, set())
+        counts = [
+            (other, len(shoes & mine), len(shoes), len(mine))
+            for other, shoes in liked.items()
+            if other != user_id and shoes & mine
+        ]
+        return rank_nearest(counts, limit)
+
     def overview(self, since: datetime) -> Overview:
         """Counters for the operator dashboard. This default reads every row and knows no times;
         the SQL backends answer in one statement."""
@@ -598,6 +617,30 @@ _ALL_ROWS_SQL = (
     "UNION ALL SELECT user_id, shoe_id, 'rate', rating FROM reviews"
 )
 
+
+def rank_nearest(counts: Sequence[tuple[int, int, int, int]], limit: int) -> list[tuple[int, float, int]]:
+    """(runner, cosine, shared) best first from (runner, shared, their liked, my liked) counts; ties by
+    more shoes in common, then the lower id."""
+    scored = [
+        (int(u), shared / math.sqrt(theirs * mine), int(shared))
+        for u, shared, theirs, mine in counts
+        if shared > 0 and theirs > 0 and mine > 0
+    ]
+    scored.sort(key=lambda t: (-t[1], -t[2], t[0]))
+    return [(u, round(cos, 4), shared) for u, cos, shared in scored[:limit]]
+
+
+# {p}: the backend's parameter mark; the runner's id, twice. Positives = a like or 4+ stars.
+NEAREST_RUNNERS_SQL = (
+    "WITH pos AS (SELECT user_id, shoe_id FROM favorites"
+    " UNION SELECT user_id, shoe_id FROM reviews WHERE rating >= 4),"
+    " mine AS (SELECT shoe_id FROM pos WHERE user_id = {p}),"
+    " shared AS (SELECT pos.user_id, COUNT(*) AS n FROM pos JOIN mine ON pos.shoe_id = mine.shoe_id"
+    " WHERE pos.user_id <> {p} GROUP BY pos.user_id),"
+    " sizes AS (SELECT user_id, COUNT(*) AS total FROM pos GROUP BY user_id)"
+    " SELECT shared.user_id, shared.n, sizes.total, (SELECT COUNT(*) FROM mine)"
+    " FROM shared JOIN sizes ON sizes.user_id = shared.user_id"
+)
 
 # {p}: the backend's parameter mark; both parameters are the same "since" time
 _OVERVIEW_SQL = (

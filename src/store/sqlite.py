@@ -30,6 +30,7 @@ from src.store.base import (
     COMPACT_IMPRESSIONS_SQL,
     IMPRESSION_COLS,
     INSERT_IMPRESSION_SQL,
+    NEAREST_RUNNERS_SQL,
     PAIR_SCORES_CHANGED_SQL,
     POSITIVE_EVENTS_WHERE,
     CFArtifact,
@@ -59,6 +60,7 @@ from src.store.base import (
     impression_params,
     impression_row,
     pair_delta_from_rows,
+    rank_nearest,
     shoe_record,
 )
 from src.store.seed import catalog_rows, demo_rows
@@ -426,6 +428,11 @@ class SQLiteStore(Store):
                 (str(through_event_id),),
             )
         return int(removed)
+
+    def nearest_runners(self, user_id: int, limit: int = 10) -> list[tuple[int, float, int]]:
+        with self._tx() as tx:
+            counts = tx.execute(NEAREST_RUNNERS_SQL.format(p="?"), (user_id, user_id)).fetchall()
+        return rank_nearest(counts, limit)
 
     def overview(self, since: datetime) -> Overview:
         iso = since.astimezone(UTC).isoformat()  # created_at is written as UTC ISO text

@@ -15,7 +15,6 @@ from pydantic import BaseModel, Field
 from src.api.deps import FeedDep, StoreDep
 from src.api.ops import AdminDep
 from src.api.schemas import MAX_USER_ID
-from src.recommender.cf_snapshot import row_from_scores
 from src.serving.feed import FeedUnavailable
 from src.serving.feed_pages import FeedPage, feed_body
 from src.store import StoreError
@@ -48,7 +47,8 @@ class RunnerInteraction(BaseModel):
 
 class Neighbour(BaseModel):
     user_id: int
-    similarity: float
+    similarity: float = Field(description="cosine of the two runners' sets of liked shoes")
+    shared: int = Field(description="liked shoes the two runners have in common")
 
 
 class RunnerLookup(BaseModel):
@@ -59,9 +59,9 @@ class RunnerLookup(BaseModel):
         description="the runner's feed page as GET /v1/recommend/feed serves it"
     )
     neighbours: list[Neighbour] = Field(
-        description=f"the {NEIGHBOURS_SHOWN} most similar runners, best first; empty when the served engine "
-        "keeps no runner rows in the API workers (the default engine aggregates every runner in item space: "
-        "its evidence names the shoes that link a runner to a pick instead)"
+        description=f"the {NEIGHBOURS_SHOWN} runners whose liked shoes (a like or 4+ stars) overlap this "
+        "runner's most (cosine of the two sets), best first, read from the store: the served engine weighs "
+        "every runner by a power of this kind of similarity"
     )
 
 
@@ -126,14 +126,12 @@ def admin_runner(
     ]
     snapshot = feed.snapshot
     neighbours: list[dict[str, Any]] = []
-    similar_users = getattr(snapshot.engine, "similar_users", None) if snapshot is not None else None
-    if snapshot is not None and similar_users is not None and state.rows:
-        row = row_from_scores(state.scores, snapshot.shoe_index)
-        idx, sims = similar_users(snapshot.user_index.get(user_id), row)
-        neighbours = [
-            {"user_id": int(snapshot.user_ids[i]), "similarity": round(float(s), 4)}
-            for i, s in zip(idx[:NEIGHBOURS_SHOWN].tolist(), sims[:NEIGHBOURS_SHOWN].tolist(), strict=True)
-        ]
+    if state.rows:
+        try:
+            nearest = store.nearest_runners(user_id, NEIGHBOURS_SHOWN)
+        except StoreError as exc:
+            raise _unavailable(exc) from exc
+        neighbours = [{"user_id": u, "similarity": sim, "shared": shared} for u, sim, shared in nearest]
     body = {
         "user_id": user_id,
         "cf_version": snapshot.version if snapshot is not None else None,

@@ -385,7 +385,7 @@ async function lookupRunner(event) {
     table("Interactions", ["shoe", "action", "stars"], b.interactions.map((i) => [i.shoe_id + " " + (i.brand || "") + " " + (i.name || ""), i.action, i.value])),
     table("Feed (" + (b.feed && b.feed.source ? b.feed.source : "none") + ")", ["shoe", "reason", "evidence"],
       feed.map((f) => [f.shoe_id + " " + f.brand + " " + f.name, f.reason, f.evidence])),
-    table("Nearest runners", ["runner", "similarity"], b.neighbours.map((n) => [n.user_id, fixed(n.similarity, 3)])),
+    table("Nearest runners (shared liked shoes)", ["runner", "similarity", "shared"], b.neighbours.map((n) => [n.user_id, fixed(n.similarity, 3), n.shared])),
   );
 }
 

@@ -23,11 +23,13 @@ class Neighbour:
     """ 
         Attributes:
             user_id (int):
-            similarity (float):
+            similarity (float): cosine of the two runners' sets of liked shoes
+            shared (int): liked shoes the two runners have in common
      """
 
     user_id: int
     similarity: float
+    shared: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -39,12 +41,15 @@ class Neighbour:
 
         similarity = self.similarity
 
+        shared = self.shared
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({
             "user_id": user_id,
             "similarity": similarity,
+            "shared": shared,
         })
 
         return field_dict
@@ -58,9 +63,12 @@ class Neighbour:
 
         similarity = d.pop("similarity")
 
+        shared = d.pop("shared")
+
         neighbour = cls(
             user_id=user_id,
             similarity=similarity,
+            shared=shared,
         )
 
 

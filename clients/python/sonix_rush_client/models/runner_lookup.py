@@ -31,9 +31,9 @@ class RunnerLookup:
             cf_version (None | str):
             interactions (list[RunnerInteraction]):
             feed (None | RunnerLookupFeedType0): the runner's feed page as GET /v1/recommend/feed serves it
-            neighbours (list[Neighbour]): the 10 most similar runners, best first; empty when the served engine keeps no
-                runner rows in the API workers (the default engine aggregates every runner in item space: its evidence names the
-                shoes that link a runner to a pick instead)
+            neighbours (list[Neighbour]): the 10 runners whose liked shoes (a like or 4+ stars) overlap this runner's most
+                (cosine of the two sets), best first, read from the store: the served engine weighs every runner by a power of
+                this kind of similarity
      """
 
     user_id: int
