@@ -6,8 +6,6 @@ import asyncio
 import logging
 import os
 import threading
-import time
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import orjson
@@ -26,7 +24,7 @@ from src.api.schemas import (
 )
 from src.api.security import AdminToken
 from src.config import Settings
-from src.serving.versions import REFUSALS_COUNTED, consecutive_refusals, gate_view, rebuild_status
+from src.serving.versions import REFUSALS_COUNTED, age_s, consecutive_refusals, gate_view, rebuild_status
 from src.store import StoreError
 from src.store.base import version_label
 
@@ -124,15 +122,6 @@ def ready(request: Request, feed: FeedDep, store: StoreDep) -> Response:
     return Response(b'{"status":"ready"}', media_type=JSON)
 
 
-def _age_s(created_at: str | None) -> float | None:
-    if not created_at:
-        return None
-    try:
-        return round(time.time() - datetime.fromisoformat(created_at).astimezone(UTC).timestamp(), 1)
-    except ValueError:
-        return None
-
-
 _ADMIN_RESPONSES = problem_responses(401, 403)
 
 
@@ -162,7 +151,7 @@ def _serving(request: Request, settings: Settings) -> dict[str, Any]:
         out[shoe_type] = (
             {
                 "version": getattr(model, "version", None),
-                "age_s": _age_s(manifest.get("created_at")),
+                "age_s": age_s(manifest.get("created_at")),
                 "metrics": {
                     k: manifest.get(k)
                     for k in ("final_loss", "final_mae", "silhouette", "cluster_sizes")
@@ -176,7 +165,7 @@ def _serving(request: Request, settings: Settings) -> dict[str, Any]:
     out["cf"] = (
         {
             "version": snapshot.version,
-            "age_s": _age_s(snapshot.manifest.get("created_at")),
+            "age_s": age_s(snapshot.manifest.get("created_at")),
             "mode": snapshot.manifest.get("mode"),
             "metrics": snapshot.manifest.get("evaluation"),
             "n_users": snapshot.manifest.get("n_users"),

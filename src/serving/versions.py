@@ -17,7 +17,6 @@ store is unreachable or to shorten the catch-up.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import logging
 import time
@@ -94,16 +93,26 @@ def consecutive_refusals(recent: list[CFVersion]) -> int:
     return count
 
 
+def age_s(created_at: object) -> float | None:
+    """Seconds since an ISO timestamp the store or a manifest recorded (None when absent or unreadable)."""
+    if not created_at:
+        return None
+    try:
+        return round(time.time() - datetime.fromisoformat(str(created_at)).astimezone(UTC).timestamp(), 1)
+    except ValueError:
+        return None
+
+
 def gate_view(refusals: int, snapshot: CFSnapshot | None, stall_after: int) -> dict[str, Any]:
     """What /health and the admin status say about publication: refusals in a row since the serving
     version, its age (from the store's publish time, so a restart does not reset it), and `stalled`
     once the gate has refused `stall_after` rebuilds in a row."""
     created = snapshot.manifest.get("created_at") if snapshot is not None else None
-    age_s = None
-    if created:
-        with contextlib.suppress(ValueError):
-            age_s = round(time.time() - datetime.fromisoformat(str(created)).astimezone(UTC).timestamp(), 1)
-    return {"consecutive_refusals": refusals, "stalled": refusals >= stall_after, "serving_age_s": age_s}
+    return {
+        "consecutive_refusals": refusals,
+        "stalled": refusals >= stall_after,
+        "serving_age_s": age_s(created),
+    }
 
 
 def snapshot_at(
