@@ -214,6 +214,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--feed-users", type=int, default=200, help="runners 1..N whose feeds the mix reads")
     p.add_argument("--artifacts-dir", type=Path, default=PROJECT_ROOT / "model_artifacts")
     p.add_argument("--out", type=Path, default=None, help="default bench/results/soak[_realistic]")
+    p.add_argument("--keep", action="store_true", help="keep the work directory (server log, store)")
+    p.add_argument("--log-level", default="WARNING", help="the service's LOG_LEVEL")
     args = p.parse_args(argv)
     if args.out is None:
         args.out = RESULTS_DIR / ("soak" if args.mode == "mixed" else f"soak_{args.mode}")
@@ -235,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
         "SQLITE_PATH": str(sqlite_path),
         "ARTIFACTS_DIR": str(artifacts),
         "DEMO_USERS": str(args.demo_users),
-        "LOG_LEVEL": "WARNING",
+        "LOG_LEVEL": args.log_level,
     }
     server = spawn(
         "service", [sys.executable, "-m", "src.main"], env, port, work / "server.log", PROJECT_ROOT
@@ -280,7 +282,10 @@ def main(argv: list[str] | None = None) -> int:
     drew = chart(windows, args.out.with_suffix(".png"))
     print(json.dumps(report["summary"], indent=2))
     print(f"wrote {args.out}.md/.json" + (" and .png" if drew else ""))
-    shutil.rmtree(work, ignore_errors=True)
+    if args.keep:
+        print(f"kept {work}")
+    else:
+        shutil.rmtree(work, ignore_errors=True)
     return 0
 
 

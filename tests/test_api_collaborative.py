@@ -274,3 +274,58 @@ def test_threshold_crossing_rebuilds_and_hot_swaps(make_client: Callable[..., Te
     assert health["ct_sync_progress"] == progress  # four more: one full lap of the counter
     wait_for(lambda: client.get("/health").json()["last_rebuild"]["version"] == snap.version)
     assert client.get("/health").json()["last_rebuild"]["outcome"] == "published"
+
+
+def test_a_write_waiting_for_the_store_does_not_stall_the_worker(
+    settings_factory: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # another writer (the CT process, another worker) holds the embedded store's write lock: the
+    # like waits for it off the event loop, and the worker answers other requests meanwhile
+    import threading
+
+    from src.api import collaborative
+
+    settings = settings_factory(ct_threshold=1000)
+    seed_groups(settings)
+    hopped = threading.Event()
+    real_hop = collaborative.run_in_threadpool
+
+    async def hop(work: Any, *args: Any) -> Any:
+        hopped.set()
+        return await real_hop(work, *args)
+
+    monkeypatch.setattr(collaborative, "run_in_threadpool", hop)
+    other_writer = create_store(settings)
+    release, holding = threading.Event(), threading.Event()
+
+    def hold_the_lock() -> None:
+        with other_writer._tx(write=True):  # type: ignore[attr-defined]
+            holding.set()
+            release.wait(30)
+
+    with TestClient(create_app(settings, initialize=True)) as client:
+        holder = threading.Thread(target=hold_the_lock)
+        holder.start()
+        assert holding.wait(10)
+        answers: dict[str, Any] = {}
+        liking = threading.Thread(
+            target=lambda: answers.setdefault(
+                "like",
+                client.post(
+                    "/interact", json={"user_id": NEWCOMER, "shoe_id": "R001", "action_type": "like"}
+                ),
+            )
+        )
+        liking.start()
+        assert hopped.wait(10), "the like waited for the write lock on the event loop"
+        health = threading.Thread(target=lambda: answers.setdefault("health", client.get("/health")))
+        health.start()
+        health.join(10)
+        assert not health.is_alive() and answers["health"].status_code == 200
+        assert liking.is_alive()  # still waiting for the other writer
+        release.set()
+        holder.join(10)
+        liking.join(10)
+        assert answers["like"].status_code == 200, answers["like"].text
+    assert [r.shoe_id for r in other_writer.user_state(NEWCOMER).rows] == ["R001"]
+    other_writer.close()

@@ -97,3 +97,42 @@ def test_a_like_and_a_rating_of_one_shoe_are_both_kept(store: Store) -> None:
     store.record_rating(3, "R005", 4)
     assert store.compact_events(_events(store)[-1][0]) == 1  # only the superseded 2-star rating
     assert [(a, v) for _, _, _, a, v in _events(store)] == [("like", None), ("rate", 4)]
+
+
+def test_compaction_reads_the_window_not_the_whole_log(tmp_path: Any) -> None:
+    # the plan SQLite chooses: a range scan of the window's event ids and one pair-index seek per
+    # event (a compaction once walked every event below the watermark, under the write lock)
+    import sqlite3
+
+    from src.store.base import COMPACT_EVENTS_SQL
+    from src.store.migrate import migrate_sqlite
+
+    migrate_sqlite(tmp_path / "plan.sqlite3")
+    conn = sqlite3.connect(tmp_path / "plan.sqlite3")
+    steps = [
+        str(r[-1])
+        for r in conn.execute(
+            "EXPLAIN QUERY PLAN " + COMPACT_EVENTS_SQL.format(prev=":p", w=":w"), {"p": 0, "w": 9}
+        )
+    ]
+    assert any("SEARCH n USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)" in s for s in steps), steps
+    assert any("SEARCH o USING INDEX interaction_events_pair_idx" in s for s in steps), steps
+    assert not any(s.startswith("SCAN") for s in steps), steps
+
+
+def test_compaction_in_small_batches_removes_what_one_pass_would(store: Store, monkeypatch: Any) -> None:
+    import src.store.postgres
+    import src.store.sqlite
+
+    for module in (src.store.sqlite, src.store.postgres):
+        monkeypatch.setattr(module, "COMPACTION_BATCH", 3)
+    for stars in (4, 5, 4, 5, 4, 5, 3):  # 7 ratings of one pair: 6 superseded, across 3 batches
+        store.record_rating(1, "R001", stars)
+    store.record_like(2, "R002")
+    watermark = _events(store)[-1][0]
+    assert store.compact_events(watermark) == 6
+    assert [(u, s, a, v) for _, u, s, a, v in _events(store)] == [
+        (1, "R001", "rate", 3),
+        (2, "R002", "like", None),
+    ]
+    assert store.compact_events(watermark) == 0

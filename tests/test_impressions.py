@@ -163,3 +163,44 @@ def test_compaction_runs_while_the_ct_leadership_is_held(store: Store) -> None:
         worker.start()
         worker.join(timeout=15)
     assert done == [1], "compaction blocked behind the CT leadership lock"
+
+
+def test_compaction_in_small_batches_removes_what_one_pass_would(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # one runner shown the same three pages over and over (the case that made compaction quadratic),
+    # compacted 4 ids per transaction: the result is the first showing of each page, nothing else
+    import src.store.postgres
+    import src.store.sqlite
+
+    for module in (src.store.sqlite, src.store.postgres):
+        monkeypatch.setattr(module, "COMPACTION_BATCH", 4)
+    pages = [("R001", "R002"), ("R003",), ("R001", "R002", "R003")]
+    rows = [imp(1, 100.0 + i, pages[i % 3]) for i in range(30)] + [
+        imp(1, 10.0 + i, ("T001",)) for i in range(9)
+    ]
+    store.record_impressions(rows)
+    assert store.compact_impressions(older_than=50.0) == 9 + 27  # 9 expired (3 batches), 27 repeats
+    assert store.impressions_since(0.0) == rows[:3]
+
+
+def test_a_repeated_page_is_found_through_the_page_index(tmp_path: object) -> None:
+    # the plan SQLite chooses for the repeat check: a seek on (user_id, page_key), not a scan of the
+    # runner's pages (a runner with n pages once cost n^2/2 comparisons under the write lock)
+    import sqlite3
+    from pathlib import Path
+
+    from src.store.base import COMPACT_IMPRESSIONS_SQL
+    from src.store.migrate import migrate_sqlite
+
+    path = Path(tmp_path) / "plan.sqlite3"
+    migrate_sqlite(path)
+    conn = sqlite3.connect(path)
+    plan = " | ".join(
+        str(r[-1])
+        for r in conn.execute(
+            "EXPLAIN QUERY PLAN " + COMPACT_IMPRESSIONS_SQL.format(prev=":prev", upto=":upto"),
+            {"prev": 0, "upto": 9},
+        )
+    )
+    assert "impressions_page_idx" in plan, plan

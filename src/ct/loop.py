@@ -153,6 +153,7 @@ class CTLoop:
         self._last_compaction = time.monotonic()
         if self.snapshot is not None:
             compact_event_log(self.store, int(self.snapshot.last_event_id))
+        prune_artifacts(self.store, self.settings.keep_versions)
 
     def compaction_due(self) -> bool:
         return time.monotonic() - self._last_compaction >= self.settings.event_compaction_s
@@ -277,3 +278,22 @@ def compact_event_log(store: Store, watermark: int) -> None:
         return
     if removed:
         log.info("event log compacted through %d: %d superseded events removed", watermark, removed)
+
+
+def prune_artifacts(store: Store, keep_versions: int) -> None:
+    """Keep the artifact chains of the newest `keep_versions` published versions (what a worker
+    or a new replica may still follow); older chains go. A failure only leaves the store larger."""
+    try:
+        keep = [
+            str(v.figures["artifact"]["id"])
+            for v in store.cf_versions(keep_versions, status="published")
+            if isinstance(v.figures.get("artifact"), dict)
+        ]
+        removed = store.prune_cf_artifacts(keep)
+    except NotImplementedError:
+        return
+    except Exception as exc:
+        log.warning("CF artifact pruning skipped: %s", exc)
+        return
+    if removed:
+        log.info("CF artifacts pruned: %d no longer followed", removed)

@@ -33,6 +33,8 @@ from src.store.base import (
     UnknownShoeError,
     UserRow,
     UserState,
+    WriteWouldWait,
+    first_write_must_not_wait,
 )
 
 __all__ = [
@@ -58,7 +60,9 @@ __all__ = [
     "UnknownShoeError",
     "UserRow",
     "UserState",
+    "WriteWouldWait",
     "create_store",
+    "first_write_must_not_wait",
     "get_store",
 ]
 

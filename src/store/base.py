@@ -8,12 +8,14 @@ so the conversion lives in exactly one place.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import math
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
@@ -52,6 +54,35 @@ class ScoreTriple(NamedTuple):
 
 class StoreError(RuntimeError):
     """Base class for store failures."""
+
+
+class WriteWouldWait(Exception):
+    """Raised instead of waiting for the write lock inside `first_write_must_not_wait()`: nothing
+    was written, so the caller repeats the work where waiting is allowed."""
+
+
+# a one-element list while the current work's first write must not wait (see below)
+_FIRST_WRITE_MUST_NOT_WAIT: ContextVar[list[bool] | None] = ContextVar(
+    "first_write_must_not_wait", default=None
+)
+
+
+@contextmanager
+def first_write_must_not_wait() -> Iterator[None]:
+    """Inside, the first write transaction that would wait for another writer raises WriteWouldWait
+    (later ones wait as usual: the work has written by then and must not be repeated). The embedded
+    store's request path runs on the event loop, where any wait stalls every request of the worker;
+    a store whose writers never wait on each other in-process ignores it."""
+    token = _FIRST_WRITE_MUST_NOT_WAIT.set([True])
+    try:
+        yield
+    finally:
+        _FIRST_WRITE_MUST_NOT_WAIT.reset(token)
+
+
+def write_must_not_wait() -> list[bool] | None:
+    """The current work's flag: `[True]` until its first write took the lock, else None or `[False]`."""
+    return _FIRST_WRITE_MUST_NOT_WAIT.get()
 
 
 class StoreUnavailable(StoreError):
@@ -209,6 +240,17 @@ class CFArtifact:
 
 
 ARTIFACT_CHUNK_BYTES = 1 << 20  # one stored row per MiB (PostgreSQL bytea, SQLite blob)
+
+
+# The full artifacts none of the given ids (named parameter list {keep}) descends from: each kept
+# id's chain is walked back to its root through base_id; dropping a root cascades to its deltas.
+PRUNE_CF_ARTIFACTS_SQL = (
+    "WITH RECURSIVE chain (id) AS (SELECT artifact_id FROM cf_artifacts WHERE artifact_id IN ({keep})"
+    " UNION SELECT a.base_id FROM cf_artifacts a JOIN chain c ON a.artifact_id = c.id"
+    " WHERE a.base_id IS NOT NULL)"
+    " DELETE FROM cf_artifacts WHERE base_id IS NULL AND artifact_id NOT IN (SELECT id FROM chain)"
+)
+ARTIFACT_CHUNKS_PER_TX = 4  # chunks per write transaction: the embedded store's lock is held ~10 ms
 
 
 def artifact_chunks(blob: bytes) -> list[bytes]:
@@ -574,6 +616,12 @@ class Store(ABC):
         """The artifact stored under `artifact_id` (None if there is none), blob unverified."""
         raise NotImplementedError(f"{type(self).__name__} stores no CF artifacts")
 
+    def prune_cf_artifacts(self, keep: Sequence[str]) -> int:
+        """Drop every artifact chain (a full artifact and the deltas built on it) that none of
+        `keep` belongs to; returns the artifacts removed. The CT process calls it after each
+        publication with the artifacts of the versions still worth following."""
+        raise NotImplementedError(f"{type(self).__name__} stores no CF artifacts")
+
     @abstractmethod
     def bump_reload_generation(self) -> int:
         """Ask every API worker of every replica to reload its models; returns the new generation."""
@@ -668,12 +716,14 @@ _SHOE_COLS = [
 # superseding events newer than the previous compaction can supersede an event still present, so
 # each compaction touches just the pairs changed since the last one (named parameters w, prev).
 COMPACT_EVENTS_SQL = (
-    "DELETE FROM interaction_events WHERE event_id <= {w} AND EXISTS ("
-    "SELECT 1 FROM interaction_events n WHERE n.user_id = interaction_events.user_id"
-    " AND n.shoe_id = interaction_events.shoe_id AND n.action_type = interaction_events.action_type"
-    " AND n.event_id > interaction_events.event_id"
-    " AND n.event_id > {prev} AND n.event_id <= {w})"
+    "DELETE FROM interaction_events WHERE event_id IN ("
+    "SELECT o.event_id FROM interaction_events n JOIN interaction_events o ON o.user_id = n.user_id"
+    " AND o.shoe_id = n.shoe_id AND o.action_type = n.action_type AND o.event_id < n.event_id"
+    " WHERE n.event_id > {prev} AND n.event_id <= {w})"
 )
+# events per compaction transaction: the work is the window's events (a range scan) and one pair
+# index seek each, never the whole log, and the write lock is never held long
+COMPACTION_BATCH = 5_000
 # The pairs with an event in (after, upto], each with its like state and stars as of upto
 # (named parameters after, upto): the newest like/unlike and the newest rate/unrate event at or below
 # upto decide, found by a backward seek on interaction_events_pair_idx (user_id, shoe_id, event_id)
@@ -743,18 +793,25 @@ def beat_row(row: Sequence[Any], now: datetime) -> ProcessBeat:
 
 IMPRESSION_COLS = "user_id, shown_at, source, model_version, arm, first_position, shoe_ids"
 # A page repeated verbatim after its first showing (impression ids in (prev, upto]): the metrics read
-# only each pair's first showing, so the repeat carries nothing (named parameters prev, upto).
+# only each pair's first showing, so the repeat carries nothing (named parameters prev, upto). The
+# older copy is found by its page key on impressions_page_idx, one probe per new row; the columns
+# are compared too, so a hash collision never deletes a page.
 COMPACT_IMPRESSIONS_SQL = (
-    "DELETE FROM impressions WHERE impression_id > {prev} AND impression_id <= {upto} AND EXISTS ("
-    "SELECT 1 FROM impressions o WHERE o.user_id = impressions.user_id"
-    " AND o.impression_id < impressions.impression_id AND o.shoe_ids = impressions.shoe_ids"
-    " AND o.first_position = impressions.first_position AND o.source = impressions.source"
-    " AND o.arm = impressions.arm"
-    " AND COALESCE(o.model_version, '') = COALESCE(impressions.model_version, ''))"
+    "DELETE FROM impressions WHERE impression_id IN (SELECT n.impression_id FROM impressions n"
+    " WHERE n.impression_id > {prev} AND n.impression_id <= {upto} AND n.page_key IS NOT NULL"
+    " AND EXISTS (SELECT 1 FROM impressions o WHERE o.user_id = n.user_id AND o.page_key = n.page_key"
+    " AND o.impression_id < n.impression_id AND o.shoe_ids = n.shoe_ids"
+    " AND o.first_position = n.first_position AND o.source = n.source AND o.arm = n.arm"
+    " AND COALESCE(o.model_version, '') = COALESCE(n.model_version, '')))"
+)
+# impressions past the retention, oldest first, a batch per transaction (named parameters before, n)
+EXPIRE_IMPRESSIONS_SQL = (
+    "DELETE FROM impressions WHERE impression_id IN (SELECT impression_id FROM impressions"
+    " WHERE shown_at < {before} ORDER BY shown_at LIMIT {n})"
 )
 # one page, unless its runner was forgotten after it was shown (it waited in a worker's buffer)
 INSERT_IMPRESSION_SQL = (
-    f"INSERT INTO impressions ({IMPRESSION_COLS}) SELECT {{values}} WHERE NOT EXISTS ("
+    f"INSERT INTO impressions ({IMPRESSION_COLS}, page_key) SELECT {{values}} WHERE NOT EXISTS ("
     "SELECT 1 FROM forgotten_runners f WHERE f.user_id = {user} AND f.forgotten_at >= {at})"
 )
 # like, or a rating of 4 or more (a rating event's value is its stars)
@@ -771,9 +828,16 @@ def impression_params(imp: Impression) -> tuple[Any, ...]:
         imp.arm,
         imp.first_position,
         ",".join(imp.shoe_ids),
+        page_key(imp),
         imp.user_id,
         imp.shown_at,
     )
+
+
+def page_key(imp: Impression) -> int:
+    """What identifies a page for compaction: a signed 63-bit hash of everything but runner and time."""
+    text = f"{imp.source}|{imp.model_version or ''}|{imp.arm}|{imp.first_position}|{','.join(imp.shoe_ids)}"
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big") >> 1
 
 
 def impression_row(row: Sequence[Any]) -> Impression:

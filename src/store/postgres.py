@@ -25,11 +25,14 @@ from src.store.base import (
     _SHOES_SQL,
     COMPACT_EVENTS_SQL,
     COMPACT_IMPRESSIONS_SQL,
+    COMPACTION_BATCH,
+    EXPIRE_IMPRESSIONS_SQL,
     IMPRESSION_COLS,
     INSERT_IMPRESSION_SQL,
     NEAREST_RUNNERS_SQL,
     PAIR_SCORES_CHANGED_SQL,
     POSITIVE_EVENTS_WHERE,
+    PRUNE_CF_ARTIFACTS_SQL,
     CFArtifact,
     CFVersion,
     ChangedUsers,
@@ -64,7 +67,7 @@ from src.store.base import (
 from src.store.seed import catalog_rows, demo_rows
 
 _INSERT_IMPRESSION_SQL = INSERT_IMPRESSION_SQL.format(
-    values="%s::bigint, %s::double precision, %s::text, %s::text, %s::text, %s::integer, %s::text",
+    values="%s::bigint, %s::double precision, %s::text, %s::text, %s::text, %s::integer, %s::text, %s::bigint",
     user="%s::bigint",
     at="%s::double precision",
 )
@@ -560,24 +563,26 @@ class PostgresStore(Store):
         return int(row[0])
 
     def compact_events(self, through_event_id: int) -> int:
-        with self._tx() as conn:
-            # one compaction at a time (workers may publish close together); readers never wait
-            conn.execute("SELECT pg_advisory_xact_lock(7861)")
-            row = conn.execute(
-                "SELECT value FROM store_meta WHERE key = 'events_compacted_through'"
-            ).fetchone()
-            prev = int(row[0]) if row else 0
-            if through_event_id <= prev:
-                return 0
-            removed = conn.execute(
-                COMPACT_EVENTS_SQL.format(w="%(w)s", prev="%(prev)s"), {"w": through_event_id, "prev": prev}
-            ).rowcount
-            conn.execute(
-                "INSERT INTO store_meta (key, value) VALUES ('events_compacted_through', %s)"
-                " ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
-                (str(through_event_id),),
-            )
-        return int(removed)
+        removed = 0
+        while True:  # a batch of the window per transaction: row locks are never held long
+            with self._tx() as conn:
+                # one compaction at a time (workers may publish close together); readers never wait
+                conn.execute("SELECT pg_advisory_xact_lock(7861)")
+                row = conn.execute(
+                    "SELECT value FROM store_meta WHERE key = 'events_compacted_through'"
+                ).fetchone()
+                prev = int(row[0]) if row else 0
+                if through_event_id <= prev:
+                    return removed
+                upto = min(through_event_id, prev + COMPACTION_BATCH)
+                removed += conn.execute(
+                    COMPACT_EVENTS_SQL.format(w="%(w)s", prev="%(prev)s"), {"w": upto, "prev": prev}
+                ).rowcount
+                conn.execute(
+                    "INSERT INTO store_meta (key, value) VALUES ('events_compacted_through', %s)"
+                    " ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+                    (str(upto),),
+                )
 
     def nearest_runners(self, user_id: int, limit: int = 10) -> list[tuple[int, float, int]]:
         with self._tx() as conn:
@@ -614,16 +619,29 @@ class PostgresStore(Store):
         return [Feedback(int(u), str(s), epoch_of(t)) for u, s, t in rows]
 
     def compact_impressions(self, older_than: float) -> int:
-        with self._tx() as conn:
-            # one impression compaction at a time (its own key: 7862 is the CT leadership's, held for life)
-            conn.execute("SELECT pg_advisory_xact_lock(%s)", (IMPRESSION_COMPACTION_LOCK_KEY,))
-            removed = conn.execute("DELETE FROM impressions WHERE shown_at < %s", (older_than,)).rowcount
-            row = conn.execute(
-                "SELECT value FROM store_meta WHERE key = 'impressions_compacted_through'"
-            ).fetchone()
-            prev = int(row[0]) if row else 0
-            upto = int(conn.execute("SELECT COALESCE(MAX(impression_id), 0) FROM impressions").fetchone()[0])
-            if upto > prev:
+        removed = 0
+        while True:  # past the retention, a batch per transaction
+            with self._tx() as conn:
+                n = conn.execute(
+                    EXPIRE_IMPRESSIONS_SQL.format(before="%s", n="%s"), (older_than, COMPACTION_BATCH)
+                ).rowcount
+            removed += n
+            if n < COMPACTION_BATCH:
+                break
+        while True:  # repeated pages, a batch of new ids per transaction
+            with self._tx() as conn:
+                # one impression compaction at a time (its own key: 7862 is the CT leadership's, held for life)
+                conn.execute("SELECT pg_advisory_xact_lock(%s)", (IMPRESSION_COMPACTION_LOCK_KEY,))
+                row = conn.execute(
+                    "SELECT value FROM store_meta WHERE key = 'impressions_compacted_through'"
+                ).fetchone()
+                prev = int(row[0]) if row else 0
+                newest = int(
+                    conn.execute("SELECT COALESCE(MAX(impression_id), 0) FROM impressions").fetchone()[0]
+                )
+                if newest <= prev:
+                    return removed
+                upto = min(newest, prev + COMPACTION_BATCH)
                 removed += conn.execute(
                     COMPACT_IMPRESSIONS_SQL.format(prev="%(prev)s", upto="%(upto)s"),
                     {"prev": prev, "upto": upto},
@@ -633,7 +651,6 @@ class PostgresStore(Store):
                     " ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
                     (str(upto),),
                 )
-        return int(removed)
 
     def save_online_report(self, body: dict[str, Any], keep: int = 500) -> None:
         with self._tx() as conn:
@@ -724,7 +741,7 @@ class PostgresStore(Store):
 
     def put_cf_artifact(self, artifact_id: str, kind: str, base_id: str | None, blob: bytes) -> None:
         chunks = artifact_chunks(blob)
-        with self._tx() as conn:
+        with self._tx() as conn:  # one transaction: readers never see it half-written
             inserted = conn.execute(
                 "INSERT INTO cf_artifacts (artifact_id, kind, base_id, n_bytes, n_chunks)"
                 " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (artifact_id) DO NOTHING RETURNING 1",
@@ -737,6 +754,14 @@ class PostgresStore(Store):
                     "INSERT INTO cf_artifact_chunks (artifact_id, chunk_no, data) VALUES (%s, %s, %s)",
                     [(artifact_id, i, c) for i, c in enumerate(chunks)],
                 )
+
+    def prune_cf_artifacts(self, keep: Sequence[str]) -> int:
+        if not keep:
+            return 0
+        with self._tx() as conn:
+            before = int(conn.execute("SELECT COUNT(*) FROM cf_artifacts").fetchone()[0])
+            conn.execute(PRUNE_CF_ARTIFACTS_SQL.format(keep=", ".join(["%s"] * len(keep))), tuple(keep))
+            return before - int(conn.execute("SELECT COUNT(*) FROM cf_artifacts").fetchone()[0])
 
     def cf_artifact(self, artifact_id: str) -> CFArtifact | None:
         with self._tx() as conn:

@@ -26,13 +26,17 @@ from src.store.base import (
     _SHOE_COLS,
     _SHOES_SQL,
     _USER_ROWS_SQL,
+    ARTIFACT_CHUNKS_PER_TX,
     COMPACT_EVENTS_SQL,
     COMPACT_IMPRESSIONS_SQL,
+    COMPACTION_BATCH,
+    EXPIRE_IMPRESSIONS_SQL,
     IMPRESSION_COLS,
     INSERT_IMPRESSION_SQL,
     NEAREST_RUNNERS_SQL,
     PAIR_SCORES_CHANGED_SQL,
     POSITIVE_EVENTS_WHERE,
+    PRUNE_CF_ARTIFACTS_SQL,
     CFArtifact,
     CFVersion,
     ChangedUsers,
@@ -52,6 +56,7 @@ from src.store.base import (
     UnknownShoeError,
     UserRow,
     UserState,
+    WriteWouldWait,
     _now_iso,
     artifact_chunks,
     beat_row,
@@ -62,13 +67,14 @@ from src.store.base import (
     pair_delta_from_rows,
     rank_nearest,
     shoe_record,
+    write_must_not_wait,
 )
 from src.store.seed import catalog_rows, demo_rows
 
 log = logging.getLogger(__name__)
 
 _PAIR_SCORES_SQL = PAIR_SCORES_CHANGED_SQL.format(after=":after", upto=":upto")
-_INSERT_IMPRESSION_SQL = INSERT_IMPRESSION_SQL.format(values=", ".join(["?"] * 7), user="?", at="?")
+_INSERT_IMPRESSION_SQL = INSERT_IMPRESSION_SQL.format(values=", ".join(["?"] * 8), user="?", at="?")
 
 
 def _is_store_fault(exc: sqlite3.Error) -> bool:
@@ -120,18 +126,30 @@ class SQLiteStore(Store):
     def _write_turn(self) -> Iterator[None]:
         """One writer at a time: first among this process's threads, then across processes with
         flock. SQLite's own busy handler makes a waiting writer sleep and retry, which gives a long
-        tail under many concurrent writers; the kernel hands a lock over at once and in order."""
+        tail under many concurrent writers; the kernel hands a lock over at once and in order.
+        Inside `first_write_must_not_wait()` a busy lock raises WriteWouldWait instead."""
         import fcntl
 
-        with self._write_lock:
+        flag = write_must_not_wait()
+        must_not_wait = bool(flag and flag[0])
+        if not self._write_lock.acquire(blocking=not must_not_wait):
+            raise WriteWouldWait
+        try:
             if self._lock_fd is None:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 self._lock_fd = os.open(f"{self.path}.writelock", os.O_RDWR | os.O_CREAT, 0o644)
-            fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
+            try:
+                fcntl.flock(self._lock_fd, fcntl.LOCK_EX | (fcntl.LOCK_NB if must_not_wait else 0))
+            except BlockingIOError:
+                raise WriteWouldWait from None
+            if flag:
+                flag[0] = False  # this work has the lock now: its later writes wait as usual
             try:
                 yield
             finally:
                 fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+        finally:
+            self._write_lock.release()
 
     @contextmanager
     def _tx(self, write: bool = False) -> Iterator[sqlite3.Connection]:
@@ -415,19 +433,23 @@ class SQLiteStore(Store):
         return ChangedUsers(users, int(max_id), int(max_id))
 
     def compact_events(self, through_event_id: int) -> int:
-        with self._tx(write=True) as tx:
-            row = tx.execute("SELECT value FROM store_meta WHERE key = 'events_compacted_through'").fetchone()
-            prev = int(row[0]) if row else 0
-            if through_event_id <= prev:
-                return 0
-            removed = tx.execute(
-                COMPACT_EVENTS_SQL.format(w=":w", prev=":prev"), {"w": through_event_id, "prev": prev}
-            ).rowcount
-            tx.execute(
-                "INSERT OR REPLACE INTO store_meta (key, value) VALUES ('events_compacted_through', ?)",
-                (str(through_event_id),),
-            )
-        return int(removed)
+        removed = 0
+        while True:  # a batch of the window per write transaction: the lock is never held long
+            with self._tx(write=True) as tx:
+                row = tx.execute(
+                    "SELECT value FROM store_meta WHERE key = 'events_compacted_through'"
+                ).fetchone()
+                prev = int(row[0]) if row else 0
+                if through_event_id <= prev:
+                    return removed
+                upto = min(through_event_id, prev + COMPACTION_BATCH)
+                removed += tx.execute(
+                    COMPACT_EVENTS_SQL.format(w=":w", prev=":prev"), {"w": upto, "prev": prev}
+                ).rowcount
+                tx.execute(
+                    "INSERT OR REPLACE INTO store_meta (key, value) VALUES ('events_compacted_through', ?)",
+                    (str(upto),),
+                )
 
     def nearest_runners(self, user_id: int, limit: int = 10) -> list[tuple[int, float, int]]:
         with self._tx() as tx:
@@ -467,14 +489,27 @@ class SQLiteStore(Store):
         return [Feedback(int(u), str(s), epoch_of(t)) for u, s, t in rows]
 
     def compact_impressions(self, older_than: float) -> int:
-        with self._tx(write=True) as tx:
-            removed = tx.execute("DELETE FROM impressions WHERE shown_at < ?", (older_than,)).rowcount
-            row = tx.execute(
-                "SELECT value FROM store_meta WHERE key = 'impressions_compacted_through'"
-            ).fetchone()
-            prev = int(row[0]) if row else 0
-            upto = int(tx.execute("SELECT COALESCE(MAX(impression_id), 0) FROM impressions").fetchone()[0])
-            if upto > prev:
+        removed = 0
+        while True:  # past the retention, a batch per write transaction
+            with self._tx(write=True) as tx:
+                n = tx.execute(
+                    EXPIRE_IMPRESSIONS_SQL.format(before="?", n="?"), (older_than, COMPACTION_BATCH)
+                ).rowcount
+            removed += n
+            if n < COMPACTION_BATCH:
+                break
+        while True:  # repeated pages, a batch of new ids per write transaction
+            with self._tx(write=True) as tx:
+                row = tx.execute(
+                    "SELECT value FROM store_meta WHERE key = 'impressions_compacted_through'"
+                ).fetchone()
+                prev = int(row[0]) if row else 0
+                newest = int(
+                    tx.execute("SELECT COALESCE(MAX(impression_id), 0) FROM impressions").fetchone()[0]
+                )
+                if newest <= prev:
+                    return removed
+                upto = min(newest, prev + COMPACTION_BATCH)
                 removed += tx.execute(
                     COMPACT_IMPRESSIONS_SQL.format(prev=":prev", upto=":upto"), {"prev": prev, "upto": upto}
                 ).rowcount
@@ -482,7 +517,6 @@ class SQLiteStore(Store):
                     "INSERT OR REPLACE INTO store_meta (key, value) VALUES ('impressions_compacted_through', ?)",
                     (str(upto),),
                 )
-        return int(removed)
 
     def save_online_report(self, body: dict[str, Any], keep: int = 500) -> None:
         with self._tx(write=True) as tx:
@@ -611,17 +645,41 @@ class SQLiteStore(Store):
     def put_cf_artifact(self, artifact_id: str, kind: str, base_id: str | None, blob: bytes) -> None:
         chunks = artifact_chunks(blob)
         with self._tx(write=True) as tx:
-            if tx.execute("SELECT 1 FROM cf_artifacts WHERE artifact_id = ?", (artifact_id,)).fetchone():
-                return
+            head = tx.execute(
+                "SELECT n_chunks FROM cf_artifacts WHERE artifact_id = ?", (artifact_id,)
+            ).fetchone()
+            if head is not None:
+                (stored,) = tx.execute(
+                    "SELECT COUNT(*) FROM cf_artifact_chunks WHERE artifact_id = ?", (artifact_id,)
+                ).fetchone()
+                if int(stored) == int(head[0]):
+                    return
+                # a publication cut short (the CT process killed mid-way): written again whole
+                tx.execute("DELETE FROM cf_artifacts WHERE artifact_id = ?", (artifact_id,))
             tx.execute(
                 "INSERT INTO cf_artifacts (artifact_id, kind, base_id, n_bytes, n_chunks, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
                 (artifact_id, kind, base_id, len(blob), len(chunks), datetime.now(UTC).isoformat()),
             )
-            tx.executemany(
-                "INSERT INTO cf_artifact_chunks (artifact_id, chunk_no, data) VALUES (?, ?, ?)",
-                [(artifact_id, i, c) for i, c in enumerate(chunks)],
-            )
+        # a few chunks per transaction: the workers' writes never wait behind a whole artifact; a
+        # reader meanwhile finds the chunks short of n_chunks and takes it for absent
+        for start in range(0, len(chunks), ARTIFACT_CHUNKS_PER_TX):
+            with self._tx(write=True) as tx:
+                tx.executemany(
+                    "INSERT INTO cf_artifact_chunks (artifact_id, chunk_no, data) VALUES (?, ?, ?)",
+                    [
+                        (artifact_id, i, c)
+                        for i, c in enumerate(chunks[start : start + ARTIFACT_CHUNKS_PER_TX], start)
+                    ],
+                )
+
+    def prune_cf_artifacts(self, keep: Sequence[str]) -> int:
+        if not keep:
+            return 0
+        with self._tx(write=True) as tx:
+            before = int(tx.execute("SELECT COUNT(*) FROM cf_artifacts").fetchone()[0])
+            tx.execute(PRUNE_CF_ARTIFACTS_SQL.format(keep=", ".join("?" * len(keep))), tuple(keep))
+            return before - int(tx.execute("SELECT COUNT(*) FROM cf_artifacts").fetchone()[0])
 
     def cf_artifact(self, artifact_id: str) -> CFArtifact | None:
         with self._tx() as tx:

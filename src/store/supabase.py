@@ -34,6 +34,7 @@ from src.store.base import (
     cf_version_row,
     epoch_of,
     impression_row,
+    page_key,
     shoe_record,
 )
 from src.store.seed import catalog_rows
@@ -194,6 +195,7 @@ class SupabaseStore(Store):
                     "arm": r.arm,
                     "first_position": r.first_position,
                     "shoe_ids": ",".join(r.shoe_ids),
+                    "page_key": page_key(r),
                 }
                 for r in rows
             ]
