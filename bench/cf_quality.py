@@ -4,12 +4,13 @@
 
 Every dataset goes through the protocol of `src.training.evaluate` (one split, seed 42, top 10;
 recall also at 20). Datasets: MovieLens 100K (read from ../shared/datasets/movielens-100k/u.data,
-never copied; skipped when absent), the demo runners (`generate_demo_interactions(road, trail,
+never copied; skipped when absent), its catalog-shaped cut (the 540 most-rated items), the demo runners (`generate_demo_interactions(road, trail,
 2000, seed=42)` on the shipped catalogue, scored with the service's rule), and sub-samples of both
 at other densities / users per item: 30 % of the users, 40 % (MovieLens) or 50 % (demo) of the
-interactions, and 25 % of the demo runners. Models: the engine (served defaults), user-KNN alone
-(the engine with item_weight=0), popularity, item-KNN (cosine, K=100), EASE λ=250 and EASE with
-the engine's density rule for λ.
+interactions, and 25 % of the demo runners. Models: the engine (`RunnerSpaceRecommender`, served
+defaults), the same with T kept whole (no projection), the runner-KNN part alone (item_weight=0),
+the previous engine (top-k user-KNN + EASE), popularity, item-KNN (cosine, K=100), and EASE over a
+λ grid (100, 250, 500, 1000) and with the density rule for λ.
 
 Also measured on the demo data and the engine:
 * exclusion: recommended items the runner already rated, liked or disliked (must be 0);
@@ -43,20 +44,25 @@ from bench.cf_bench import machine  # noqa: E402
 from src.recommender.base import RecommenderBase  # noqa: E402
 from src.recommender.baselines import EASERecommender, ItemKNNRecommender, PopularityRecommender  # noqa: E402
 from src.recommender.collaborative_filtering import UserCollaborativeRecommender  # noqa: E402
+from src.recommender.runner_space import RunnerSpaceRecommender  # noqa: E402
 from src.recommender.scores import POSITIVE_THRESHOLD, score_of  # noqa: E402
 from src.training.evaluate import build_matrix, evaluate_model, load_ratings, split_holdout  # noqa: E402
 
 ML100K = ROOT.parent.parent / "shared" / "datasets" / "movielens-100k" / "u.data"
 ML100K_FALLBACK = Path("/work/shared/datasets/movielens-100k/u.data")
 ENGINE = "engine (served)"
+KNN_ALONE = "runner-KNN alone"
 MODELS: list[tuple[str, Callable[[], RecommenderBase]]] = [
-    (ENGINE, UserCollaborativeRecommender),
-    ("user-KNN alone", lambda: UserCollaborativeRecommender(item_weight=0.0)),
+    (ENGINE, RunnerSpaceRecommender),
+    ("engine, T unprojected", lambda: RunnerSpaceRecommender(tensor_rank=1 << 30)),
+    (KNN_ALONE, lambda: RunnerSpaceRecommender(item_weight=0.0)),
+    ("previous engine (top-k user-KNN + EASE)", UserCollaborativeRecommender),
     ("popularity", PopularityRecommender),
     ("item-KNN K=100", lambda: ItemKNNRecommender(K=100)),
-    ("EASE λ=250", lambda: EASERecommender(l2=250.0)),
+    *((f"EASE λ={lam:g}", lambda lam=lam: EASERecommender(l2=lam)) for lam in (100.0, 250.0, 500.0, 1000.0)),
     ("EASE λ by rule", lambda: EASERecommender(l2=None)),
 ]
+CUT_ITEMS = 540  # the catalog's size
 
 
 # --- datasets ------------------------------------------------------------------------------------
@@ -82,6 +88,13 @@ def sample_users(X: csr_matrix, fraction: float, seed: int = 0) -> csr_matrix:
     return csr_matrix(X[keep])
 
 
+def most_rated(X: csr_matrix, n: int) -> csr_matrix:
+    """The `n` items with the most stored interactions (ties by index), every user kept."""
+    counts = np.diff(X.tocsc().indptr)
+    keep = np.sort(np.argsort(-counts, kind="stable")[:n])
+    return csr_matrix(X[:, keep])
+
+
 def sample_interactions(X: csr_matrix, fraction: float, seed: int = 0) -> csr_matrix:
     """Each stored interaction kept with probability `fraction` (lower density, same axes)."""
     C = X.tocoo()
@@ -95,6 +108,7 @@ def datasets(quick: bool) -> dict[str, csr_matrix]:
     if ml_path.exists():
         ml, _, _ = load_ratings(ml_path, "movielens")
         out["MovieLens 100K"] = ml
+        out[f"ML-100K, {CUT_ITEMS} most-rated items"] = most_rated(ml, CUT_ITEMS)
         if not quick:
             out["ML-100K, 30 % of users"] = sample_users(ml, 0.3)
             out["ML-100K, 40 % of ratings"] = sample_interactions(ml, 0.4)
@@ -129,7 +143,7 @@ def quality(X: csr_matrix) -> list[dict[str, Any]]:
     return rows
 
 
-def exclusion_violations(engine: UserCollaborativeRecommender, X: csr_matrix, n: int = 20) -> int:
+def exclusion_violations(engine: RecommenderBase, X: csr_matrix, n: int = 20) -> int:
     """Recommended items already stored in the runner's row (liked, rated or disliked)."""
     bad = 0
     for u in range(X.shape[0]):
@@ -143,7 +157,7 @@ def stability(X: csr_matrix, n_watched: int = 200, n_actors: int = 50, seed: int
     rng = np.random.default_rng(seed)
     order = rng.permutation(X.shape[0])
     watched, actors = order[:n_watched], order[n_watched : n_watched + n_actors]
-    engine = UserCollaborativeRecommender().fit(X)
+    engine = RunnerSpaceRecommender().fit(X)
     before = [set(engine.recommend(int(u), X[int(u)], N=10)[0].tolist()) for u in watched]
     rows = X[actors].tolil()
     for r in range(actors.size):
@@ -153,7 +167,7 @@ def stability(X: csr_matrix, n_watched: int = 200, n_actors: int = 50, seed: int
     updated = engine.with_updated_rows(actors, new_rows)
     X2 = X.tolil()
     X2[actors] = new_rows
-    rebuilt = UserCollaborativeRecommender().fit(csr_matrix(X2))
+    rebuilt = RunnerSpaceRecommender().fit(csr_matrix(X2))
     out: dict[str, float] = {"watched": float(n_watched), "actors": float(n_actors)}
     for label, eng in (("update", updated), ("rebuild", rebuilt)):
         overlap = np.array(
@@ -179,7 +193,7 @@ def update_cost(X: csr_matrix, repeats: int = 20) -> dict[str, float]:
         fits, updates = [], []
         for _ in range(max(3, repeats // 5)):
             t0 = time.perf_counter()
-            eng = UserCollaborativeRecommender(**params).fit(X)  # type: ignore[arg-type]
+            eng = RunnerSpaceRecommender(**params).fit(X)  # type: ignore[arg-type]
             fits.append(time.perf_counter() - t0)
         for _ in range(repeats):
             t0 = time.perf_counter()
@@ -192,7 +206,7 @@ def update_cost(X: csr_matrix, repeats: int = 20) -> dict[str, float]:
 
 def wins(rows: list[dict[str, Any]]) -> dict[str, Any]:
     engine = next(r for r in rows if r["model"] == ENGINE)
-    others = [r for r in rows if r["model"] not in (ENGINE, "user-KNN alone")]
+    others = [r for r in rows if r["model"] not in (ENGINE, KNN_ALONE, "engine, T unprojected")]
     best = max(others, key=lambda r: r["ndcg"])
     ease = [r for r in rows if r["model"].startswith("EASE")]
     return {
@@ -213,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     info = machine()
     report: dict[str, Any] = {
         "machine": info,
-        "engine": UserCollaborativeRecommender().get_params(),
+        "engine": RunnerSpaceRecommender().get_params(),
         "datasets": {},
     }
     for name, X in datasets(args.quick).items():
@@ -221,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
         report["datasets"][name] = {"shape": describe(X), "rows": rows, "summary": wins(rows)}
         print(json.dumps({name: report["datasets"][name]["summary"]}), file=sys.stderr, flush=True)
     demo = demo_matrix()
-    demo_engine = UserCollaborativeRecommender().fit(demo)
+    demo_engine = RunnerSpaceRecommender().fit(demo)
     report["exclusion_violations_demo_top20"] = exclusion_violations(demo_engine, demo)
     report["stability_demo"] = stability(demo)
     report["update_cost_demo"] = update_cost(demo)

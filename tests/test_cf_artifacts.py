@@ -146,7 +146,7 @@ def test_a_replica_starts_from_the_published_artifact_with_an_empty_event_log_wi
     assert served is not None and served.version == latest.label
     assert isinstance(served.engine, RunnerSpaceRecommender) and not served.engine.has_rows
     worker = follow_served(replica_store, other, None, latest.version_id)  # a worker: maps the files
-    assert worker is not None and isinstance(worker.engine._T, np.memmap)
+    assert worker is not None and isinstance(worker.engine._TR, np.memmap)
 
     ct = loop.snapshot
     assert ct is not None
@@ -172,7 +172,7 @@ def test_a_corrupt_artifact_is_never_loaded_and_keeps_what_is_served(ct_settings
     assert (directory / MANIFEST).is_file()
 
     # a flipped byte in a mapped file: the checksum refuses it
-    target = directory / "T.npy"
+    target = directory / "TR.npy"
     raw = bytearray(target.read_bytes())
     raw[-1] ^= 0xFF
     target.write_bytes(bytes(raw))
@@ -205,7 +205,7 @@ def test_workers_of_one_host_map_one_copy(ct_settings: Settings) -> None:
     a = follow_served(store, ct_settings, None, latest.version_id)
     b = follow_served(store, ct_settings, None, latest.version_id)
     assert a is not None and b is not None
-    for name in ("_T", "_G", "_B", "_V"):
+    for name in ("_TR", "_G", "_B", "_V"):
         arr_a, arr_b = getattr(a.engine, name), getattr(b.engine, name)
         assert isinstance(arr_a, np.memmap) and Path(arr_a.filename) == Path(arr_b.filename)
     dirs = [p for p in host_dir(ct_settings).iterdir() if p.is_dir() and not p.name.startswith(".")]

@@ -16,8 +16,12 @@ polynomial in q, so the sum over runners can be taken once, at fit time:
     (p . z_v)^3 = sum over a <= b <= c of mult(a, b, c) p_a p_b p_c * z_va z_vb z_vc
     knn = T phi(p),  T[j, m] = sum_v z_va z_vb z_vc a_vj   (items x r(r+1)(r+2)/6)
 
-A query is then one items x monomials mat-vec (r = 32: 540 x 5,984), flat in runners; T is a sum
-over runners, so a changed runner updates it exactly (remove the old row's term, add the new one).
+T is items x monomials (r = 32: 540 x 5,984, 13 MB), but its rows are close to a low-rank subspace:
+at a full build T is projected onto its top `tensor_rank` right singular vectors R (monomials x k,
+k = 64 keeps 99.2 % of T's energy and the NDCG of the unprojected T, docs/cf_engine.md), and only
+TR = T R (items x k) and R are kept. A query is then phi -> R^T phi -> TR (R^T phi), a ninth of the
+items x monomials mat-vec, flat in runners; T R is a sum over runners, so a changed runner
+updates it exactly (remove the old row's projected term, add the new one) in the fixed basis R.
 T is summed over a fixed hash sample of at most `tensor_runners` runners (all of them below that):
 the blend divides each component by its maximum, so the sample's scale does not matter, and at
 10^5 sampled runners every shoe column holds enough of them (see docs/cf_engine.md).
@@ -27,9 +31,9 @@ items x items sum over runners too); the final score blends both like the user-K
 (`blend_scores`, item_weight = 0.75). G also gives each item's evidence: the runner's liked shoe i
 sharing the most likes with it ("liked by G[i, j] of the G[i, i] runners who liked i").
 
-Every fitted statistic is a sum over runners (T, G, df, positive sums), so `with_updated_rows`
-equals a fit on the updated matrix except for the basis V and the hash sample rate, which stay
-those of the last full build (V is exact whatever the data when rank >= the number of items); the
+Every fitted statistic is a sum over runners (T R, G, df, positive sums), so `with_updated_rows`
+equals a fit on the updated matrix except for the bases V and R and the hash sample rate, which
+stay those of the last full build (V is exact whatever the data when rank >= the number of items); the
 EASE weights are re-inverted from the updated G (one items x items inverse). Measured
 alternatives and figures: docs/cf_engine.md.
 """
@@ -117,6 +121,28 @@ def replaced_rows(X: csr_matrix, users: np.ndarray, rows: csr_matrix, n_users: i
     return merged
 
 
+def project_rows(T: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """(R, T R) for the top-k right singular vectors R of T (items x columns), both float32; with
+    k >= the number of items nothing is gained, and (an empty R, T itself) says "not projected"
+    (then every later update is exact, whatever its direction).
+
+    From the eigenvectors U of the small Gram matrix T T^T (items x items): R = T^T U / sigma, so
+    T R = U sigma (directions without energy are left out). Signs are fixed (the largest entry of
+    each column of U positive) so every platform builds the same R."""
+    T = np.asarray(T, dtype=np.float64)
+    n_items, n_cols = T.shape
+    if n_items <= k or n_cols <= k:
+        return np.zeros((0, 0), np.float32), T.astype(np.float32)
+    vals, vecs = np.linalg.eigh(T @ T.T)
+    order = np.argsort(vals)[::-1]
+    keep = order[vals[order] > vals[order[0]] * 1e-12][:k] if vals[order[0]] > 0 else order[:0]
+    U = vecs[:, keep]
+    U = U * np.where(U[np.abs(U).argmax(axis=0), np.arange(U.shape[1])] < 0, -1.0, 1.0)
+    sigma = np.sqrt(vals[keep])
+    R = (T.T @ U) / sigma
+    return R.astype(np.float32), (U * sigma).astype(np.float32)
+
+
 class RunnerSpaceRecommender(RecommenderBase):
     """Runner-KNN (every runner a neighbour, similarity cubed, low-rank) + EASE, in item space.
 
@@ -127,6 +153,8 @@ class RunnerSpaceRecommender(RecommenderBase):
         query_dislike_weight: as in `UserCollaborativeRecommender`.
         item_l2: EASE's λ; None = max(`item_l2_for_density`, ITEM_L2_FLOOR).
         tensor_runners: at most this many runners (a fixed hash sample) are summed into T (100,000).
+        tensor_rank: T is kept projected on its top this-many right singular vectors (64; exact
+            whenever it is at least the number of items).
     """
 
     def __init__(
@@ -141,9 +169,10 @@ class RunnerSpaceRecommender(RecommenderBase):
         query_dislike_weight: float = 0.25,
         item_l2: float | None = None,
         tensor_runners: int = 100_000,
+        tensor_rank: int = 64,
     ) -> None:
-        if rank < 1 or tensor_runners < 1:
-            raise ValueError("rank and tensor_runners must be >= 1")
+        if rank < 1 or tensor_runners < 1 or tensor_rank < 1:
+            raise ValueError("rank, tensor_runners and tensor_rank must be >= 1")
         if not 0.0 <= item_weight <= 1.0:
             raise ValueError("item_weight must be between 0 and 1")
         if item_l2 is not None and item_l2 <= 0:
@@ -158,6 +187,7 @@ class RunnerSpaceRecommender(RecommenderBase):
         self.query_dislike_weight = float(query_dislike_weight)
         self.item_l2 = None if item_l2 is None else float(item_l2)
         self.tensor_runners = int(tensor_runners)
+        self.tensor_rank = int(tensor_rank)
         self.similarity: Mode = "positives"
         self.n_users = 0
         self.n_items = 0
@@ -165,7 +195,8 @@ class RunnerSpaceRecommender(RecommenderBase):
         self.sample_rate = 1.0
         self._X: csr_matrix | None = None
         self._V = np.zeros((0, 0))  # items x r basis
-        self._T = np.zeros((0, 0), dtype=np.float32)  # items x monomials
+        self._R = np.zeros((0, 0), dtype=np.float32)  # monomials x k: T's right singular basis
+        self._TR = np.zeros((0, 0), dtype=np.float32)  # items x k: T projected on R
         self._G = np.zeros((0, 0))  # co-like counts (positives), items x items
         self._L = np.zeros((0, 0))  # co-counts of any score > 0 (the similar-shoes index)
         self._B: np.ndarray | None = None  # EASE weights
@@ -185,6 +216,7 @@ class RunnerSpaceRecommender(RecommenderBase):
             "query_dislike_weight": self.query_dislike_weight,
             "item_l2": self.item_l2,
             "tensor_runners": self.tensor_runners,
+            "tensor_rank": self.tensor_rank,
         }
 
     # --- per-row values --------------------------------------------------------------------------
@@ -306,7 +338,7 @@ class RunnerSpaceRecommender(RecommenderBase):
         if V.size:  # a fixed sign per vector (eigh's is arbitrary across BLAS builds)
             V = V * np.where(V[np.abs(V).argmax(axis=0), np.arange(r)] < 0, -1.0, 1.0)
         self._V = V
-        self._T = self._tensor_terms(X_s).astype(np.float32)
+        self._R, self._TR = project_rows(self._tensor_terms(X_s), self.tensor_rank)
         self._fit_item_weights()
         return self
 
@@ -368,7 +400,7 @@ class RunnerSpaceRecommender(RecommenderBase):
             return np.zeros(self.n_items)
         a, b, c, mult = monomials(p.size)
         phi = (mult * p[a] * p[b] * p[c]).astype(np.float32)
-        scores = np.asarray(self._T @ phi, dtype=np.float64)
+        scores = np.asarray(self._TR @ (phi @ self._R if self._R.size else phi), dtype=np.float64)
         X = self._X
         if userid is not None and X is not None and self._sampled(np.array([userid]))[0]:
             lo, hi = int(X.indptr[userid]), int(X.indptr[userid + 1])  # not their own neighbour
@@ -407,7 +439,7 @@ class RunnerSpaceRecommender(RecommenderBase):
                 ease = self._B[liked].sum(axis=0)
                 ease[seen] = 0.0
                 item_scores = blend_scores(knn, ease, self.item_weight)
-            # T is float32 and summed in another order when updated than when fitted: rounding to
+            # T R is float32 and summed in another order when updated than when fitted: rounding to
             # 1e-6 of the best score keeps equal scores equal (ties by index) on every replica
             item_scores = np.round(item_scores, 6)
             ids = top_n(item_scores, N, np.flatnonzero(item_scores > 0))
@@ -509,16 +541,18 @@ class RunnerSpaceRecommender(RecommenderBase):
         eng._G = self._G - g_old + g_new
         eng._L = self._L - l_old + l_new
         sampled = np.flatnonzero(self._sampled(users))
-        T = np.array(self._T, dtype=np.float32)  # a copy: the parent's (maybe mapped) T is untouched
+        eng._R = self._R
+        TR = np.array(self._TR, dtype=np.float32)  # a copy: the parent's (maybe mapped) one is untouched
         if sampled.size:
             parts = [self._tensor_rows(csr_matrix(rows[sampled])) for rows in (old_rows, new_rows)]
             touched = np.union1d(parts[0][0], parts[1][0])
             if touched.size:
-                change = np.zeros((touched.size, T.shape[1]), dtype=np.float32)
+                n_monomials = self._R.shape[0] if self._R.size else TR.shape[1]
+                change = np.zeros((touched.size, n_monomials), dtype=np.float32)
                 for (items, values), sign in zip(parts, (-1.0, 1.0), strict=True):
                     change[np.searchsorted(touched, items)] += np.float32(sign) * values
-                T[touched] += change
-        eng._T = T
+                TR[touched] += change @ self._R if self._R.size else change
+        eng._TR = TR
         if item_weights is None:
             eng._fit_item_weights()  # one items x items inverse (30-100 ms at 540 shoes)
         else:
@@ -527,14 +561,15 @@ class RunnerSpaceRecommender(RecommenderBase):
         return eng
 
     # --- serving arrays (the published artifact) -------------------------------------------------
-    ARRAYS = ("V", "T", "G", "L", "B", "df", "pos_sum", "pop_order")
+    ARRAYS = ("V", "R", "TR", "G", "L", "B", "df", "pos_sum", "pop_order")
 
     def to_arrays(self) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
         """(arrays, meta): everything a serving copy needs, without the users x items rows."""
         self._require_fit()
         arrays: dict[str, np.ndarray] = {
             "V": self._V,
-            "T": self._T,
+            "R": self._R,
+            "TR": self._TR,
             "G": self._G,
             "L": self._L,
             "B": np.zeros((0, 0)) if self._B is None else self._B,
@@ -561,11 +596,15 @@ class RunnerSpaceRecommender(RecommenderBase):
         eng.n_users, eng.n_items = int(meta["n_users"]), int(meta["n_items"])
         eng.sample_rate = float(meta["sample_rate"])
         eng.fitted_item_l2 = meta.get("fitted_item_l2")
-        eng._V, eng._T, eng._G, eng._L = arrays["V"], arrays["T"], arrays["G"], arrays["L"]
+        eng._V, eng._R, eng._TR = arrays["V"], arrays["R"], arrays["TR"]
+        eng._G, eng._L = arrays["G"], arrays["L"]
         eng._B = None if arrays["B"].size == 0 else arrays["B"]
         eng._df, eng._pos_sum, eng._pop_order = arrays["df"], arrays["pos_sum"], arrays["pop_order"]
+        n_monomials = monomials(eng._V.shape[1])[0].size
+        k = eng._R.shape[1] if eng._R.size else n_monomials  # an empty R: T kept whole
         if (
-            eng._T.shape != (eng.n_items, monomials(eng._V.shape[1])[0].size)
+            (eng._R.size and eng._R.shape != (n_monomials, k))
+            or eng._TR.shape != (eng.n_items, k)
             or eng._G.shape != (eng.n_items,) * 2
         ):
             raise ValueError("the arrays do not fit together (shapes)")
@@ -574,7 +613,7 @@ class RunnerSpaceRecommender(RecommenderBase):
     # --- introspection ---------------------------------------------------------------------------
     def nbytes(self, rows: bool = True) -> int:
         """Bytes of the fitted arrays (the users x items rows only with `rows`)."""
-        total = self._V.nbytes + self._T.nbytes + self._G.nbytes + self._L.nbytes
+        total = self._V.nbytes + self._R.nbytes + self._TR.nbytes + self._G.nbytes + self._L.nbytes
         total += self._df.nbytes + self._pos_sum.nbytes
         total += 0 if self._B is None else self._B.nbytes
         if rows and self._X is not None:
