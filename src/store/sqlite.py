@@ -117,6 +117,9 @@ class SQLiteStore(Store):
                 conn.execute("PRAGMA synchronous=NORMAL")  # durable across process crashes in WAL mode
                 conn.execute("PRAGMA foreign_keys=ON")
                 conn.execute(f"PRAGMA busy_timeout={int(self.settings.db_timeout_s * 1000)}")
+                # the WAL file is cut back to this after a checkpoint (it only grows past the
+                # 4 MB auto-checkpoint while a long read holds it, and would otherwise stay that big)
+                conn.execute("PRAGMA journal_size_limit=33554432")
             except (sqlite3.Error, OSError) as exc:  # OSError: the parent cannot be created
                 raise StoreUnavailable(f"cannot open SQLite store {self.path}: {exc}") from exc
             self._local.conn = conn
