@@ -120,6 +120,20 @@ class MathTest(unittest.TestCase):
         self.assertEqual(got[1], (3, 4, 0))  # liked by 3 of the 4 runners who liked shoe 0
         self.assertEqual(got[2], (1, 4, 0))
 
+    def test_projected_tensor_keeps_unrelated_shoes_at_zero(self) -> None:
+        # two groups that share no shoe: runners 0-3 like shoes 0-2, runners 4-7 like shoes 3-5.
+        # T is projected (tensor_rank 2 < 6 shoes); float32 rounding must not turn the exact zero
+        # of the other group's shoes into a "from similar runners" score
+        D = np.zeros((8, 6))
+        D[:4, :3] = 1.0
+        D[4:, 3:] = 1.0
+        D[0, 0] = D[4, 3] = 0.0  # each group has one runner missing one shoe
+        model = RunnerSpaceRecommender(rank=6, tensor_rank=2, item_weight=0.0).fit(csr_matrix(D))
+        self.assertEqual(model._R.shape[1], 2)  # projected
+        knn = model.knn_scores(0, csr_matrix(D[0]))
+        self.assertTrue(np.all(knn[3:] == 0.0), knn)
+        self.assertGreater(knn[0], 0.0)  # the shoe the group likes and runner 0 has not
+
     def test_sampled_tensor_keeps_the_ranking_scale_free(self) -> None:
         X = tiny_matrix()
         full = RunnerSpaceRecommender(rank=8).fit(X)

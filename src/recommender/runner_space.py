@@ -63,6 +63,7 @@ from src.recommender.scores import POSITIVE_THRESHOLD
 _HASH_SPAN = float(1 << 32)
 ITEM_L2_FLOOR: float = 250.0  # the density rule's λ, never below this (see docs/cf_engine.md)
 SMALL_UPDATE_ROWS = 2048  # below this many rows, T's terms are summed per row (an update)
+NOISE_FLOOR = 1e-5  # share of max_j |TR_j| |y| under which a runner-KNN score is rounding
 TENSOR_CHUNK = 8192  # entries per gemm when summing T (a block of pairs is chunk x r^2 float32)
 
 
@@ -197,6 +198,7 @@ class RunnerSpaceRecommender(RecommenderBase):
         self._V = np.zeros((0, 0))  # items x r basis
         self._R = np.zeros((0, 0), dtype=np.float32)  # monomials x k: T's right singular basis
         self._TR = np.zeros((0, 0), dtype=np.float32)  # items x k: T projected on R
+        self._row_scale = 0.0  # max_j |TR_j| (the noise floor's scale), computed once per TR
         self._G = np.zeros((0, 0))  # co-like counts (positives), items x items
         self._L = np.zeros((0, 0))  # co-counts of any score > 0 (the similar-shoes index)
         self._B: np.ndarray | None = None  # EASE weights
@@ -338,9 +340,15 @@ class RunnerSpaceRecommender(RecommenderBase):
         if V.size:  # a fixed sign per vector (eigh's is arbitrary across BLAS builds)
             V = V * np.where(V[np.abs(V).argmax(axis=0), np.arange(r)] < 0, -1.0, 1.0)
         self._V = V
-        self._R, self._TR = project_rows(self._tensor_terms(X_s), self.tensor_rank)
+        self._set_tensor(*project_rows(self._tensor_terms(X_s), self.tensor_rank))
         self._fit_item_weights()
         return self
+
+    def _set_tensor(self, R: np.ndarray, TR: np.ndarray) -> None:
+        self._R, self._TR = R, TR
+        self._row_scale = (
+            float(np.sqrt((np.asarray(TR, dtype=np.float64) ** 2).sum(axis=1).max())) if TR.size else 0.0
+        )
 
     def _fit_item_weights(self, invert: bool = True) -> None:
         self._B, self.fitted_item_l2 = None, None
@@ -400,7 +408,11 @@ class RunnerSpaceRecommender(RecommenderBase):
             return np.zeros(self.n_items)
         a, b, c, mult = monomials(p.size)
         phi = (mult * p[a] * p[b] * p[c]).astype(np.float32)
-        scores = np.asarray(self._TR @ (phi @ self._R if self._R.size else phi), dtype=np.float64)
+        y = phi @ self._R if self._R.size else phi
+        scores = np.asarray(self._TR @ y, dtype=np.float64)
+        # float32 rounding (of R above all) leaves ~1e-7 of the scale where the exact sum is 0 (no
+        # runner sharing anything with this one likes the shoe): below 1e-5 of it, a score is 0
+        scores[np.abs(scores) < NOISE_FLOOR * self._row_scale * float(np.linalg.norm(y))] = 0.0
         X = self._X
         if userid is not None and X is not None and self._sampled(np.array([userid]))[0]:
             lo, hi = int(X.indptr[userid]), int(X.indptr[userid + 1])  # not their own neighbour
@@ -541,7 +553,6 @@ class RunnerSpaceRecommender(RecommenderBase):
         eng._G = self._G - g_old + g_new
         eng._L = self._L - l_old + l_new
         sampled = np.flatnonzero(self._sampled(users))
-        eng._R = self._R
         TR = np.array(self._TR, dtype=np.float32)  # a copy: the parent's (maybe mapped) one is untouched
         if sampled.size:
             parts = [self._tensor_rows(csr_matrix(rows[sampled])) for rows in (old_rows, new_rows)]
@@ -552,7 +563,7 @@ class RunnerSpaceRecommender(RecommenderBase):
                 for (items, values), sign in zip(parts, (-1.0, 1.0), strict=True):
                     change[np.searchsorted(touched, items)] += np.float32(sign) * values
                 TR[touched] += change @ self._R if self._R.size else change
-        eng._TR = TR
+        eng._set_tensor(self._R, TR)
         if item_weights is None:
             eng._fit_item_weights()  # one items x items inverse (30-100 ms at 540 shoes)
         else:
@@ -596,7 +607,8 @@ class RunnerSpaceRecommender(RecommenderBase):
         eng.n_users, eng.n_items = int(meta["n_users"]), int(meta["n_items"])
         eng.sample_rate = float(meta["sample_rate"])
         eng.fitted_item_l2 = meta.get("fitted_item_l2")
-        eng._V, eng._R, eng._TR = arrays["V"], arrays["R"], arrays["TR"]
+        eng._V = arrays["V"]
+        eng._set_tensor(arrays["R"], arrays["TR"])
         eng._G, eng._L = arrays["G"], arrays["L"]
         eng._B = None if arrays["B"].size == 0 else arrays["B"]
         eng._df, eng._pos_sum, eng._pop_order = arrays["df"], arrays["pos_sum"], arrays["pop_order"]
