@@ -252,7 +252,7 @@ def main() -> None:
 
 
 def run(settings: Settings, args: list[str]) -> None:
-    from src.api.observability import configure_logging
+    from src.logs import configure_logging
 
     configure_logging(settings.log_level, settings.log_json)
     if "--prepare-only" in args:

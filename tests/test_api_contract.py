@@ -17,9 +17,9 @@ from fastapi.testclient import TestClient
 
 from src.api import openapi
 from src.api.app import create_app
-from src.api.observability import JsonFormatter
 from src.api.schemas import MAX_USER_ID
 from src.config import Settings
+from src.logs import JsonFormatter
 from tests.test_api_collaborative import seed_groups
 
 PROBLEM = "application/problem+json"

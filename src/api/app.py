@@ -13,6 +13,7 @@ from starlette.middleware.cors import CORSMiddleware
 
 from src.api.errors import install_error_handlers
 from src.config import VERSION, Settings, get_settings
+from src.metrics import set_model_version
 from src.serving.content import load_content_models, reload_content_models
 
 log = logging.getLogger("sonix")
@@ -27,7 +28,6 @@ def create_app(settings: Settings | None = None, *, initialize: bool = False) ->
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         import anyio.to_thread
 
-        from src.api.observability import set_model_version
         from src.serving.feed import FeedService
         from src.serving.versions import load_cache
         from src.store import StoreError, create_store

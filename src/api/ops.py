@@ -13,7 +13,6 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 
 from src.api.deps import FeedDep, SettingsDep, StoreDep
 from src.api.errors import problem, problem_responses
-from src.api.observability import metrics_payload
 from src.api.schemas import (
     HealthResponse,
     LiveResponse,
@@ -24,6 +23,7 @@ from src.api.schemas import (
 )
 from src.api.security import AdminToken
 from src.config import Settings
+from src.metrics import metrics_payload
 from src.serving.versions import REFUSALS_COUNTED, age_s, consecutive_refusals, gate_view, rebuild_status
 from src.store import StoreError
 from src.store.base import version_label

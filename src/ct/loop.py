@@ -27,9 +27,9 @@ import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from src.api.observability import CT_REBUILD_SECONDS, CT_REBUILDS
 from src.config import Settings
 from src.ct.rebuild import RebuildResult, bootstrap, rebuild, record_failure
+from src.metrics import CT_REBUILD_SECONDS, CT_REBUILDS
 from src.recommender.cf_snapshot import CFSnapshot
 from src.serving.versions import follow, holds, load_cache, version_id_of
 from src.store import Leadership, LeadershipTimeout, Store, StoreError

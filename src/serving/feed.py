@@ -26,8 +26,8 @@ from typing import ClassVar
 
 import orjson
 
-from src.api.observability import FEED_CACHE, set_model_version
 from src.config import Settings
+from src.metrics import FEED_CACHE, set_model_version
 from src.recommender.cf_snapshot import CFSnapshot, EvidenceItem
 from src.serving.arms import ArmAssigner, check_arms, follow_arm
 from src.serving.ct_progress import CTProgress
