@@ -28,8 +28,8 @@ def create_app(settings: Settings | None = None, *, initialize: bool = False) ->
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         import anyio.to_thread
 
+        from src.engine.versions import load_cache
         from src.serving.feed import FeedService
-        from src.serving.versions import load_cache
         from src.store import StoreError, create_store
 
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threadpool_size

@@ -29,9 +29,9 @@ from typing import Any, Protocol
 
 from src.config import Settings
 from src.ct.rebuild import RebuildResult, bootstrap, rebuild, record_failure
+from src.engine.versions import follow, holds, load_cache, version_id_of
 from src.metrics import CT_REBUILD_SECONDS, CT_REBUILDS
 from src.recommender.cf_snapshot import CFSnapshot
-from src.serving.versions import follow, holds, load_cache, version_id_of
 from src.store import Leadership, LeadershipTimeout, Store, StoreError
 
 log = logging.getLogger(__name__)
@@ -164,7 +164,7 @@ class CTLoop:
     def online_metrics(self) -> None:
         """Compute and store the online metrics report (docs/online_evaluation.md); a failure only
         leaves the previous report in place."""
-        from src.ct.online import refresh_online_metrics
+        from src.engine.online import refresh_online_metrics
 
         self._last_online_metrics = time.monotonic()
         try:

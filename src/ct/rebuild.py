@@ -18,7 +18,7 @@ parent was built, on other data) keeps the gate from refusing forever as the dat
 
 Publishing is one row in the store (`cf_versions`, with the claims it answers, in one
 transaction): a process killed before that commit leaves nothing behind. API replicas follow the
-newest published row (`src.serving.versions`).
+newest published row (`src.engine.versions`).
 """
 
 from __future__ import annotations
@@ -34,9 +34,9 @@ from typing import Any
 import numpy as np
 
 from src.config import Settings
+from src.engine.snapshots import EngineFactory, make_engine
+from src.engine.versions import load_cache, snapshot_at, version_manifest, write_cache
 from src.recommender.cf_snapshot import CFSnapshot, matrix_from_triples, with_changed_cells
-from src.serving.snapshots import EngineFactory, make_engine
-from src.serving.versions import load_cache, snapshot_at, version_manifest, write_cache
 from src.store import Store, StoreError
 
 log = logging.getLogger(__name__)
@@ -277,7 +277,7 @@ def _publish_artifact(
 ) -> dict[str, Any] | None:
     """The candidate's serving artifact stored before its version row names it (issue 21; a
     failure only leaves replicas replaying the event log for this version)."""
-    from src.serving.cf_artifacts import publish_version_artifact
+    from src.engine.cf_artifacts import publish_version_artifact
 
     try:
         return publish_version_artifact(store, candidate, parent, changed)

@@ -7,7 +7,7 @@ Correct under several workers and several replicas without shared memory or disk
 - a cached feed remembers the user's newest event id and is served only while the store still
   says so (one indexed lookup per hit), so a like recorded anywhere invalidates it at once;
 - API workers never rebuild: every SNAPSHOT_POLL_S the poller reads one row (`Store.ct_poll`) and
-  brings the engine to the newest published version (`serving.versions.follow`);
+  brings the engine to the newest published version (`engine.versions.follow`);
 - an admin reload bumps a generation in the store that every worker's poller also watches.
 """
 
@@ -27,12 +27,12 @@ from typing import ClassVar
 import orjson
 
 from src.config import Settings
+from src.engine.versions import REFUSALS_COUNTED, consecutive_refusals, follow_served, holds, version_id_of
 from src.metrics import FEED_CACHE, set_model_version
 from src.recommender.cf_snapshot import CFSnapshot, EvidenceItem
 from src.serving.arms import ArmAssigner, check_arms, follow_arm
 from src.serving.ct_progress import CTProgress
 from src.serving.impressions import ImpressionBuffer
-from src.serving.versions import REFUSALS_COUNTED, consecutive_refusals, follow_served, holds, version_id_of
 from src.store import CFVersion, Store, StoreError, UserState
 
 log = logging.getLogger(__name__)

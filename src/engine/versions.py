@@ -28,8 +28,8 @@ import numpy as np
 
 from src.artifacts import load_newest_valid, write_version
 from src.config import Settings
+from src.engine.snapshots import EngineFactory, cf_dir, make_engine
 from src.recommender.cf_snapshot import CFSnapshot, matrix_from_triples, with_changed_cells
-from src.serving.snapshots import EngineFactory, cf_dir, make_engine
 from src.store import CFVersion, Store
 
 log = logging.getLogger(__name__)
@@ -158,13 +158,13 @@ def follow_served(
     store: Store, settings: Settings, current: CFSnapshot | None, version_id: int
 ) -> CFSnapshot | None:
     """What an API worker serves for published version `version_id`: the version's artifact mapped
-    from the host cache (`serving.cf_artifacts`; no training here). None keeps `current`: no such
+    from the host cache (`engine.cf_artifacts`; no training here). None keeps `current`: no such
     row, or its artifact cannot be fetched or does not verify while something is being served (a
     working model is never replaced by nothing). A version without an artifact (an older CT, a
     store without artifact tables), or a broken one with nothing served yet, is rebuilt from the
     event log as before."""
     from src.artifacts import ArtifactError
-    from src.serving.cf_artifacts import served_snapshot
+    from src.engine.cf_artifacts import served_snapshot
 
     version = store.cf_version(version_id)
     if version is None or version.status != "published":
