@@ -146,7 +146,7 @@ def serve(settings: Settings) -> None:
                 self.cfg.set(key, value)
 
         def load(self) -> Any:
-            from src.api.app import create_app
+            from src.app import create_app
 
             return create_app(settings)
 
@@ -283,7 +283,7 @@ def run(settings: Settings, args: list[str]) -> None:
 
 
 def dev_app() -> FastAPI:
-    from src.api.app import create_app
+    from src.app import create_app
 
     return create_app(get_settings())
 

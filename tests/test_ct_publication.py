@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from src.api.app import create_app
+from src.app import create_app
 from src.config import Settings
 from src.ct.loop import CTLoop
 from src.ct.rebuild import rebuild

@@ -29,7 +29,6 @@ from src.store import StoreError
 from src.store.base import version_label
 
 log = logging.getLogger("sonix")
-AdminDep = AdminToken  # the name src/web/pages.py imports
 
 # Health and probes: open (no key), served under /v1 and, for probes and monitors, unversioned.
 health_router = APIRouter(tags=["health"])
