@@ -34,8 +34,8 @@ from typing import Any
 import numpy as np
 
 from src.config import Settings
-from src.engine.snapshots import EngineFactory, make_engine
-from src.engine.versions import load_cache, snapshot_at, version_manifest, write_cache
+from src.engine.snapshots import EngineFactory, make_engine, version_manifest
+from src.engine.versions import load_cache, snapshot_at, write_cache
 from src.recommender.cf_snapshot import CFSnapshot, matrix_from_triples, with_changed_cells
 from src.recommender.evaluation import evaluate_model, split_holdout
 from src.store import Store, StoreError

@@ -1,15 +1,17 @@
-"""Where published collaborative snapshots live and how a process loads the newest valid one."""
+"""Which engine is served, where local snapshots live, and the manifest a served version carries."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from src.artifacts import load_newest_valid
 from src.config import Settings
 from src.recommender.cf_snapshot import CFEngine, CFSnapshot
 from src.recommender.collaborative_filtering import UserCollaborativeRecommender
 from src.recommender.runner_space import RunnerSpaceRecommender
+from src.store import CFVersion
 
 EngineFactory = Callable[[], CFEngine]
 
@@ -30,3 +32,22 @@ def make_engine(settings: Settings) -> CFEngine:
 def load_snapshot(settings: Settings) -> CFSnapshot | None:
     found = load_newest_valid(cf_dir(settings), lambda d, m: CFSnapshot.load(d, m, make_engine(settings)))
     return found[0] if found else None
+
+
+def version_manifest(version: CFVersion, n_users: int, n_items: int) -> dict[str, Any]:
+    """What /health and /admin/model-status show about a served version."""
+    figures = version.figures
+    return {
+        "kind": "cf",
+        "cf_version_id": version.version_id,
+        "version": version.label,
+        "created_at": version.created_at,
+        "mode": version.mode,
+        "last_event_id": version.watermark,
+        "incremental_since_full": figures.get("incremental_since_full", 0),
+        "evaluation": figures.get("evaluation", {}),
+        "gate": figures.get("gate", {}),
+        "n_users": n_users,
+        "n_items": n_items,
+        "artifact": figures.get("artifact"),
+    }

@@ -28,7 +28,7 @@ import numpy as np
 
 from src.artifacts import load_newest_valid, write_version
 from src.config import Settings
-from src.engine.snapshots import EngineFactory, cf_dir, make_engine
+from src.engine.snapshots import EngineFactory, cf_dir, make_engine, version_manifest
 from src.recommender.cf_snapshot import CFSnapshot, matrix_from_triples, with_changed_cells
 from src.store import CFVersion, Store
 
@@ -41,25 +41,6 @@ def version_id_of(snapshot: CFSnapshot | None) -> int | None:
         return None
     found = snapshot.manifest.get("cf_version_id")
     return None if found is None else int(found)
-
-
-def version_manifest(version: CFVersion, n_users: int, n_items: int) -> dict[str, Any]:
-    """What /health and /admin/model-status show about a served version."""
-    figures = version.figures
-    return {
-        "kind": "cf",
-        "cf_version_id": version.version_id,
-        "version": version.label,
-        "created_at": version.created_at,
-        "mode": version.mode,
-        "last_event_id": version.watermark,
-        "incremental_since_full": figures.get("incremental_since_full", 0),
-        "evaluation": figures.get("evaluation", {}),
-        "gate": figures.get("gate", {}),
-        "n_users": n_users,
-        "n_items": n_items,
-        "artifact": figures.get("artifact"),
-    }
 
 
 def rebuild_status(version: CFVersion | None) -> dict[str, Any] | None:
