@@ -25,7 +25,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Protocol
 
 from src.config import Settings
 from src.ct.rebuild import RebuildResult, bootstrap, rebuild, record_failure
@@ -251,21 +251,6 @@ class CTLoop:
 def forget_after_s(settings: Settings) -> float:
     """Heartbeat rows of processes silent this long are deleted."""
     return max(60.0, 20 * settings.heartbeat_s)
-
-
-def ct_status(store: Store, settings: Settings) -> dict[str, Any]:
-    """Claims, their handling and the CT process as the store knows them (/admin/model-status)."""
-    poll = store.ct_poll()
-    ct = [p for p in store.serving_processes(3 * settings.heartbeat_s + 5) if p.role == "ct"]
-    return {
-        "rebuilds_claimed": poll.rebuilds_claimed,
-        "claims_handled": poll.claims_handled,
-        "published_version_id": poll.version_id,
-        "processes": [
-            {"host": p.host, "pid": p.pid, "state": p.state, "cf_version": p.cf_version, "age_s": p.age_s}
-            for p in ct
-        ],
-    }
 
 
 def compact_event_log(store: Store, watermark: int) -> None:

@@ -6,9 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from src.artifacts import load_newest_valid
 from src.config import Settings
-from src.recommender.cf_snapshot import CFEngine, CFSnapshot
+from src.recommender.cf_snapshot import CFEngine
 from src.recommender.collaborative_filtering import UserCollaborativeRecommender
 from src.recommender.runner_space import RunnerSpaceRecommender
 from src.store import CFVersion
@@ -27,11 +26,6 @@ def make_engine(settings: Settings) -> CFEngine:
     if settings.cf_neighbours is None:
         return RunnerSpaceRecommender()
     return UserCollaborativeRecommender(k=settings.cf_neighbours)
-
-
-def load_snapshot(settings: Settings) -> CFSnapshot | None:
-    found = load_newest_valid(cf_dir(settings), lambda d, m: CFSnapshot.load(d, m, make_engine(settings)))
-    return found[0] if found else None
 
 
 def version_manifest(version: CFVersion, n_users: int, n_items: int) -> dict[str, Any]:

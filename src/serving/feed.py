@@ -219,20 +219,6 @@ class FeedService:
         self.cache.put(user_id, state.last_event_id, ranking)
         return ranking
 
-    def render(self, user_id: int, state: UserState) -> bytes:
-        """The default first page (FEED_SIZE items) for a runner's rows."""
-        from src.serving.feed_pages import FeedPage, render_ranking
-
-        ranking = self.rank(user_id, state, self.default_depth)
-        return render_ranking(ranking, FeedPage(self.settings.feed_size), self)
-
-    def feed(self, user_id: int) -> bytes | None:
-        """The runner's default first page, or None if they have no interactions."""
-        from src.serving.feed_pages import FeedPage, render_ranking
-
-        ranking = self.ranking(user_id, self.default_depth)
-        return None if ranking is None else render_ranking(ranking, FeedPage(self.settings.feed_size), self)
-
     def after_write(self, user_id: int, state: UserState) -> bytes:
         """Feed straight from the rows the write transaction returned; refreshes this worker's cache."""
         from src.serving.feed_pages import FeedPage, record_page, render_ranking
