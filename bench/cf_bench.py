@@ -288,7 +288,7 @@ for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 sys.path.insert(0, sys.argv[1])
 import numpy as np
 from scipy.sparse import csr_matrix
-from src.serving.cf_artifacts import load_served
+from src.engine.cf_artifacts import load_served
 def mem():
     out = {}
     for line in open("/proc/self/smaps_rollup"):
@@ -347,15 +347,15 @@ def bench_shoes(n_users: int, n_requests: int, workers: int, seed: int = 0) -> d
     import shutil
     import tempfile
 
-    from src.recommender.cf_snapshot import CFSnapshot
-    from src.serving import cf_artifacts
-    from src.serving.cf_artifacts import (
+    from src.engine import cf_artifacts
+    from src.engine.cf_artifacts import (
         artifact_id_of,
         delta_blob,
         full_blob,
         load_served,
         materialise,
     )
+    from src.recommender.cf_snapshot import CFSnapshot
 
     t0 = time.perf_counter()
     X = shoe_workload(n_users, seed)

@@ -2,7 +2,7 @@
 
     python bench/cf_quality.py [--quick] [--out bench/results/cf_quality.json]
 
-Every dataset goes through the protocol of `src.training.evaluate` (one split, seed 42, top 10;
+Every dataset goes through the protocol of `src.recommender.evaluation` (one split, seed 42, top 10;
 recall also at 20). Datasets: MovieLens 100K (read from ../shared/datasets/movielens-100k/u.data,
 never copied; skipped when absent), its catalog-shaped cut (the 540 most-rated items), the demo runners (`generate_demo_interactions(road, trail,
 2000, seed=42)` on the shipped catalogue, scored with the service's rule), and sub-samples of both
@@ -44,9 +44,10 @@ from bench.cf_bench import machine  # noqa: E402
 from src.recommender.base import RecommenderBase  # noqa: E402
 from src.recommender.baselines import EASERecommender, ItemKNNRecommender, PopularityRecommender  # noqa: E402
 from src.recommender.collaborative_filtering import UserCollaborativeRecommender  # noqa: E402
+from src.recommender.evaluation import evaluate_model, split_holdout  # noqa: E402
 from src.recommender.runner_space import RunnerSpaceRecommender  # noqa: E402
 from src.recommender.scores import POSITIVE_THRESHOLD, score_of  # noqa: E402
-from src.training.evaluate import build_matrix, evaluate_model, load_ratings, split_holdout  # noqa: E402
+from src.training.evaluate import build_matrix, load_ratings  # noqa: E402
 
 ML100K = ROOT.parent.parent / "shared" / "datasets" / "movielens-100k" / "u.data"
 ML100K_FALLBACK = Path("/work/shared/datasets/movielens-100k/u.data")

@@ -24,9 +24,9 @@ RESULTS = Path(__file__).resolve().parent / "results"
 
 def main() -> None:
     from src.config import Settings
+    from src.engine.versions import sync_cache
     from src.serving.feed import FeedService
     from src.serving.feed_pages import FeedPage, feed_body
-    from src.serving.versions import sync_cache
     from src.store import create_store
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])

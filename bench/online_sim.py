@@ -165,7 +165,7 @@ def run(
 ) -> dict[str, Any]:
     from fastapi.testclient import TestClient
 
-    from src.api.app import create_app
+    from src.app import create_app
     from src.config import Settings
     from src.store import create_store
 

@@ -33,9 +33,9 @@ log = logging.getLogger("sonix")
 def prepare(settings: Settings) -> None:
     """Everything done once before workers fork. Exits with one clear line on a bad configuration."""
     from src.catalog import CatalogError
+    from src.engine.versions import cached_version
     from src.recommender.content_based import has_valid_artifacts
     from src.serving.arms import check_arms
-    from src.serving.versions import cached_version
     from src.store import StoreConfigError, StoreUnavailable, create_store
 
     try:
@@ -98,7 +98,7 @@ def train_models(settings: Settings, missing: Sequence[str]) -> None:
 def prepare_cf(store: Any, settings: Settings) -> None:
     """The local cache at the newest published CF version; with ROLE=all, the first version too
     (the CT process is not running yet, so its leadership is free)."""
-    from src.serving.versions import sync_cache
+    from src.engine.versions import sync_cache
     from src.store import LeadershipTimeout
 
     if settings.role == "all" and store.latest_cf_version() is None:
@@ -146,7 +146,7 @@ def serve(settings: Settings) -> None:
                 self.cfg.set(key, value)
 
         def load(self) -> Any:
-            from src.api.app import create_app
+            from src.app import create_app
 
             return create_app(settings)
 
@@ -252,7 +252,7 @@ def main() -> None:
 
 
 def run(settings: Settings, args: list[str]) -> None:
-    from src.api.observability import configure_logging
+    from src.logs import configure_logging
 
     configure_logging(settings.log_level, settings.log_json)
     if "--prepare-only" in args:
@@ -283,7 +283,7 @@ def run(settings: Settings, args: list[str]) -> None:
 
 
 def dev_app() -> FastAPI:
-    from src.api.app import create_app
+    from src.app import create_app
 
     return create_app(get_settings())
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from src.api.app import create_app
+from src.app import create_app
 from src.config import PROJECT_ROOT, Settings
 from tests.test_api_collaborative import GROUP_A, seed_groups
 

@@ -1,5 +1,5 @@
 """HTTP tests of `POST /recommend/road|trail`, against a tiny app mounting only the router and,
-when `src.api.app.create_app` is importable, against the real app too."""
+when `src.app.create_app` is importable, against the real app too."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ def client(
             yield c
         return
     # --- the real app: a private copy of the artifacts, since starting it writes a CF snapshot
-    from src.api.app import create_app
+    from src.app import create_app
 
     artifacts = request.getfixturevalue("tmp_path") / "artifacts"
     shutil.copytree(content_artifacts, artifacts)

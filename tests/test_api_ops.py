@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
-from src.api.app import create_app
+from src.app import create_app
 from src.config import Settings
 from src.ct import rebuild as continuous
 from src.recommender.collaborative_filtering import UserCollaborativeRecommender

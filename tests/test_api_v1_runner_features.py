@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from src.api.app import create_app
+from src.app import create_app
 from src.config import Settings
 from src.ct import rebuild as continuous
 from src.store import create_store

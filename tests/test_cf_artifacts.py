@@ -16,10 +16,10 @@ import pytest
 from src.artifacts import MANIFEST, ArtifactError
 from src.config import Settings
 from src.ct.loop import CTLoop
+from src.engine import cf_artifacts
+from src.engine.cf_artifacts import artifact_id_of, host_dir, load_served, materialise, pack
+from src.engine.versions import follow_served, sync_cache
 from src.recommender.runner_space import RunnerSpaceRecommender
-from src.serving import cf_artifacts
-from src.serving.cf_artifacts import artifact_id_of, host_dir, load_served, materialise, pack
-from src.serving.versions import follow_served, sync_cache
 from src.store import Store, create_store
 from src.store.base import ARTIFACT_CHUNK_BYTES
 

@@ -19,8 +19,9 @@ from scipy.sparse import csr_matrix
 
 from src.recommender.baselines import EASERecommender, ItemKNNRecommender, PopularityRecommender
 from src.recommender.collaborative_filtering import UserCollaborativeRecommender
+from src.recommender.evaluation import evaluate_model, split_holdout
 from src.recommender.runner_space import RunnerSpaceRecommender
-from src.training.evaluate import evaluate_model, load_ratings, split_holdout
+from src.training.evaluate import load_ratings
 
 ML100K = Path("/work/shared/datasets/movielens-100k/u.data")
 

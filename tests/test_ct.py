@@ -16,8 +16,8 @@ import pytest
 from src.config import Settings
 from src.ct.loop import CTLoop
 from src.ct.rebuild import RebuildResult, bootstrap, rebuild
+from src.engine.versions import follow, snapshot_at
 from src.recommender.cf_snapshot import CFSnapshot
-from src.serving.versions import follow, snapshot_at
 from src.store import LeadershipTimeout, Store, StoreError, create_store
 
 

@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from src.api.app import create_app
+from src.app import create_app
 from src.config import Settings
 from src.ct.loop import CTLoop
 from src.ct.rebuild import rebuild
+from src.engine.versions import consecutive_refusals, gate_view
 from src.recommender.baselines import PopularityRecommender
-from src.serving.versions import consecutive_refusals, gate_view
 from src.store import CFVersion, Store, create_store
 from tests.test_event_compaction import _events
 

@@ -10,17 +10,9 @@ from scipy.sparse import csr_matrix
 
 from src.recommender.baselines import EASERecommender, PopularityRecommender
 from src.recommender.collaborative_filtering import UserCollaborativeRecommender
-from src.training.evaluate import (
-    dcg_at_k,
-    evaluate_all,
-    evaluate_model,
-    load_ratings,
-    main,
-    ndcg_at_k,
-    ranking_metrics,
-    split_holdout,
-    stars_to_score,
-)
+from src.recommender.evaluation import dcg_at_k, evaluate_model, ndcg_at_k, ranking_metrics, split_holdout
+from src.recommender.scores import stars_to_score
+from src.training.evaluate import evaluate_all, load_ratings, main
 
 ML100K = Path("/work/shared/datasets/movielens-100k/u.data")
 

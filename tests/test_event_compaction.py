@@ -49,7 +49,7 @@ def test_compaction_keeps_the_newest_event_per_runner_and_shoe(store: Store) -> 
         store.ct_state(),
     ) == state_before
     assert store.user_last_event(1) == state_before[0].last_event_id
-    assert store.changed_users_since(watermark).user_ids == []
+    assert store.pair_scores_changed_between(watermark, store.newest_event_id()).user_ids == []
 
 
 def test_compaction_never_touches_events_after_the_watermark(store: Store) -> None:
@@ -61,7 +61,9 @@ def test_compaction_never_touches_events_after_the_watermark(store: Store) -> No
     assert store.compact_events(covered) == 2  # the first two ratings; the third is the newest covered
     remaining = _events(store)
     assert [e[0] > covered for e in remaining] == [False, True, True]
-    assert store.changed_users_since(covered).user_ids == [7]  # the next rebuild still sees runner 7
+    assert store.pair_scores_changed_between(covered, store.newest_event_id()).user_ids == [
+        7
+    ]  # the next rebuild still sees runner 7
     # compacting again through the same watermark does nothing; a later one folds the rest
     assert store.compact_events(covered) == 0
     assert store.compact_events(remaining[-1][0]) == 2

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 from fastapi.testclient import TestClient
 
-from src.api.app import create_app
+from src.app import create_app
 from src.config import Settings
 from src.serving.feed_pages import NOTICE_NO_VERSION_YET
 from src.store import create_store

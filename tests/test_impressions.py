@@ -132,7 +132,7 @@ def test_the_background_writer_flushes_and_close_writes_the_rest(store: Store, f
 
 
 def test_the_metrics_job_reports_the_window_stores_it_and_compacts(store: Store) -> None:
-    from src.ct.online import DAY_S, refresh_online_metrics
+    from src.engine.online import DAY_S, refresh_online_metrics
 
     now = time.time()
     store.record_like(1, "R002")  # positive feedback now, after R002 was shown an hour ago

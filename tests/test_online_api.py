@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from src.api.app import create_app
+from src.app import create_app
 from src.config import Settings
 from src.serving.arms import ArmAssigner
 from tests.test_api_collaborative import GROUP_A, seed_groups

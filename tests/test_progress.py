@@ -10,7 +10,7 @@ from scipy.sparse import csr_matrix
 
 from src.progress import Progress, report_points, track
 from src.recommender.baselines import PopularityRecommender
-from src.training.evaluate import evaluate_model
+from src.recommender.evaluation import evaluate_model
 
 
 class Terminal(io.StringIO):

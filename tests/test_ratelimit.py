@@ -14,8 +14,8 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from src.api.app import create_app
 from src.api.ratelimit import client_address, parse_networks
+from src.app import create_app
 from src.config import Settings
 from tests.service_process import free_port, running_service, service_env
 from tests.test_api_collaborative import seed_groups

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from src.api.app import create_app
+from src.app import create_app
 from src.config import PROJECT_ROOT, Settings
 
 SEED_DOCUMENT = PROJECT_ROOT.parent / "shared" / "seed" / "000_c88401ec40a60bc4.txt"

@@ -185,7 +185,7 @@ def test_unknown_shoe_raises_and_writes_nothing(store: Store, action: str) -> No
     assert _snapshot(store) == before
     assert store.user_state(2).rows == []
     assert store.user_last_event(2) == 0
-    assert store.changed_users_since(before[3], settle_s=0).user_ids == []
+    assert store.pair_scores_changed_between(before[3], store.newest_event_id()).user_ids == []
 
 
 @pytest.mark.parametrize("rating", [0, 6, -1])
@@ -262,36 +262,26 @@ def test_user_last_event_is_monotonic_and_per_user(store: Store) -> None:
     assert store.user_last_event(6) > seen[-1]
 
 
-def test_changed_users_since(store: Store) -> None:
-    empty = store.changed_users_since(0, settle_s=0)
-    assert (empty.user_ids, empty.max_event_id, empty.watermark) == ([], 0, 0)
+def test_the_runners_a_window_of_events_changed(store: Store) -> None:
+    """What following a version reads (`pair_scores_changed_between`): the runners with events in
+    (after, upto], and no runner whose write changed nothing."""
+    assert store.newest_event_id() == 0
+    assert store.pair_scores_changed_between(0, 0).user_ids == []
 
     for user in (1, 2, 3):
         store.record_like(user, "R001")
-    mark = store.ct_state().max_event_id
-    assert store.changed_users_since(0, settle_s=0).user_ids == [1, 2, 3]
+    mark = store.newest_event_id()
+    assert store.pair_scores_changed_between(0, mark).user_ids == [1, 2, 3]
 
     store.record_like(5, "R002")
     store.record_rating(2, "R002", 4)
     store.record_like(5, "R003")
     store.record_like(1, "R001")  # unchanged: user 1 has no new event
-    newest = store.ct_state().max_event_id
+    newest = store.newest_event_id()
+    assert newest == store.ct_state().max_event_id > mark
 
-    changed = store.changed_users_since(mark, settle_s=0)
-    assert changed.user_ids == [2, 5]
-    assert changed.max_event_id == newest
-    assert changed.watermark == newest  # settled immediately with settle_s=0
-
-    cautious = store.changed_users_since(mark, settle_s=3600)
-    assert cautious.user_ids == [2, 5]
-    assert cautious.max_event_id == newest
-    assert mark <= cautious.watermark <= newest
-    if store.backend == "postgres":  # nothing is an hour old: the watermark stays where it was
-        assert cautious.watermark == mark
-
-    done = store.changed_users_since(newest, settle_s=0)
-    assert done.user_ids == []
-    assert done.watermark == newest
+    assert store.pair_scores_changed_between(mark, newest).user_ids == [2, 5]
+    assert store.pair_scores_changed_between(newest, newest).user_ids == []
 
 
 # --- continuous-training counter ----------------------------------------------------------------
@@ -423,7 +413,7 @@ def test_concurrent_threads_lose_no_update_and_claim_exactly(store_factory: Stor
     assert state.rebuilds_claimed == total // CT_THRESHOLD
     assert state.pending == total % CT_THRESHOLD
     assert state.max_event_id == max(o.event_id for o in outcomes)
-    assert len(store.changed_users_since(0, settle_s=0).user_ids) == total
+    assert len(store.pair_scores_changed_between(0, state.max_event_id).user_ids) == total
 
 
 N_PROCESSES = 3

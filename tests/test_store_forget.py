@@ -47,7 +47,7 @@ def test_forget_user_erases_rows_events_and_questionnaire_once(store: Store) -> 
     assert store.load_questionnaire(5) is None
     assert [r for r in store.interaction_rows() if r.user_id == 5] == []
     # the runner is marked changed for continuous training, without any shoe data
-    assert 5 in store.changed_users_since(watermark, settle_s=0).user_ids
+    assert 5 in store.pair_scores_changed_between(watermark, store.newest_event_id()).user_ids
     assert store.user_state(6).scores == {"R001": 1.0}
 
     twice = store.forget_user(5)  # idempotent: nothing more to erase

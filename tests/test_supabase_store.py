@@ -267,15 +267,6 @@ def test_interaction_scores_for_some_users(supabase_store: MakeStore) -> None:
     assert scores == pytest.approx({(1, "R001"): 3.0, (1, "R002"): 0.1, (2, "T001"): -1.0})
 
 
-def test_changed_users_since_stops_the_watermark_before_unsettled_events(supabase_store: MakeStore) -> None:
-    store, replay = supabase_store("changed_users_since")
-    changed = store.changed_users_since(10, settle_s=2.0)
-    replay.assert_done()
-    assert changed.user_ids == [2, 5]
-    assert changed.max_event_id == 13
-    assert changed.watermark == 12  # event 13 is younger than settle_s
-
-
 def test_init_with_a_filled_catalog_only_counts(supabase_store: MakeStore) -> None:
     store, replay = supabase_store("init_existing_catalog")
     store.init()

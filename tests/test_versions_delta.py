@@ -14,6 +14,7 @@ import pytest
 from scipy.sparse import csr_matrix
 
 from src.config import Settings
+from src.engine.versions import follow
 from src.recommender.cf_snapshot import (
     CFSnapshot,
     matrix_from_triples,
@@ -22,7 +23,6 @@ from src.recommender.cf_snapshot import (
     with_user_rows,
 )
 from src.recommender.collaborative_filtering import UserCollaborativeRecommender
-from src.serving.versions import follow
 from src.store import CFVersion, PairDelta, ScoreTriple, Store, create_store
 from src.store.base import PAIR_SCORES_CHANGED_SQL
 

@@ -13,12 +13,13 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from src.api.app import create_app
+from src.api.dashboard import HistoryResponse, TrafficResponse
+from src.app import create_app
 from src.config import Settings
 from src.recommender.questionnaire import accepted_answers
 from src.recommender.road_recommender import RoadQuestionnaire
 from src.recommender.trail_recommender import TrailQuestionnaire
-from src.web.pages import STATIC_DIR, HistoryResponse, TrafficResponse
+from src.web.pages import STATIC_DIR
 from tests.test_api_collaborative import NEWCOMER, seed_groups
 
 TOKEN = "s3cret"

@@ -8,7 +8,7 @@ import math
 import pytest
 from prometheus_client import CollectorRegistry, Counter, Histogram
 
-from src.web.traffic import histogram_quantile, summarise
+from src.api.traffic import histogram_quantile, summarise
 
 INF = math.inf
 

@@ -1,11 +1,12 @@
-"""The FastAPI application: routers, middleware, error handlers, and what each worker holds."""
+"""The API as a FastAPI application: routers, middleware, error handlers, the OpenAPI document, and
+what each worker holds. `src/app.py` composes it with the pages (`src/web/`) into the served app."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -13,33 +14,34 @@ from starlette.middleware.cors import CORSMiddleware
 
 from src.api.errors import install_error_handlers
 from src.config import VERSION, Settings, get_settings
+from src.metrics import set_model_version
 from src.serving.content import load_content_models, reload_content_models
+from src.store import Store
 
 log = logging.getLogger("sonix")
 
+# Run in a thread with the worker's store before anything is loaded from it (see `create_api`).
+StartupHook = Callable[[Store], None]
 
-def create_app(settings: Settings | None = None, *, initialize: bool = False) -> FastAPI:
-    """Build the app. `initialize=True` also prepares the store and the first CF snapshot in-process
-    (tests, single-process runs); under gunicorn the master has done that before forking."""
+
+def create_api(settings: Settings | None = None, *, before_start: StartupHook | None = None) -> FastAPI:
+    """Build the API. `before_start`, when given, runs first at start-up with the store: the
+    single-process set-up (`src.app.create_app(initialize=True)`, tests) prepares the store and
+    publishes the first CF version there; under gunicorn the master has done that before forking."""
     settings = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         import anyio.to_thread
 
-        from src.api.observability import set_model_version
+        from src.engine.versions import load_cache
         from src.serving.feed import FeedService
-        from src.serving.versions import load_cache
         from src.store import StoreError, create_store
 
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threadpool_size
         store = create_store(settings)
-        if initialize:  # single process (tests): also publish the first CF version if there is none
-            from src.ct.rebuild import bootstrap
-
-            await asyncio.to_thread(store.init)
-            with store.held_leadership(settings.ct_rebuild_timeout_s):
-                await asyncio.to_thread(bootstrap, store, settings)
+        if before_start is not None:
+            await asyncio.to_thread(before_start, store)
         # The published version's artifact, mapped from the host cache (feed.sync below); the
         # local event-log cache only when the store cannot be reached (feeds served while it is down).
         snapshot = None
@@ -112,9 +114,6 @@ def create_app(settings: Settings | None = None, *, initialize: bool = False) ->
     app.state.similar_holder = SimilarHolder()
     include_routes(app)
     install_docs(app)
-    from src.web.pages import install as install_pages
-
-    install_pages(app, settings)
     install_error_handlers(app)
     install_openapi(app)
     if settings.cors_origins:

@@ -17,11 +17,11 @@ from fastapi.concurrency import run_in_threadpool
 
 from src.api.deps import FeedDep, SettingsDep
 from src.api.errors import problem_responses
-from src.api.observability import INTERACTIONS
 from src.api.ratelimit import WriteLimit
 from src.api.schemas import MAX_USER_ID, FeedResponse, Interaction, LikeInteraction
 from src.api.security import RunnerKey
 from src.api.strict_json import StrictJSONRoute
+from src.metrics import INTERACTIONS
 from src.serving.feed import FeedService, FeedUnavailable
 from src.serving.feed_pages import (
     NOTICE_NO_VERSION_YET,

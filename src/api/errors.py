@@ -7,7 +7,6 @@ answered without internals (host, port, database, file path): those go to the lo
 
 from __future__ import annotations
 
-import contextvars
 import logging
 import math
 from http import HTTPStatus
@@ -21,11 +20,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from src.api.schemas import ACCEPTED
+from src.logs import request_id_var
 
 log = logging.getLogger("sonix")
 
 PROBLEM_JSON = "application/problem+json"
-request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 
 STORE_UNAVAILABLE = "the data store is unavailable; nothing was changed, retry later"
 

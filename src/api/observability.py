@@ -1,98 +1,27 @@
-"""Metrics, request ids, JSON logs and the request-body limit, as one raw ASGI middleware.
+"""Request ids, HTTP metrics and the request-body limit, as one raw ASGI middleware.
 
 A raw ASGI middleware (not Starlette's BaseHTTPMiddleware) keeps the per-request overhead to a
-few microseconds. Under gunicorn, `PROMETHEUS_MULTIPROC_DIR` is set by `src.main` before the
-workers fork, and `/metrics` aggregates every worker's samples.
+few microseconds. The metrics themselves live in `src/metrics.py`, the JSON log format in
+`src/logs.py` (both shared with the CT process).
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import os
 import re
 import time
 import uuid
-from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
-from prometheus_client import multiprocess as prom_mp
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from src.api.errors import PROBLEM_JSON, problem_body, request_id_var
+from src.api.errors import PROBLEM_JSON, problem_body
+from src.logs import request_id_var
+from src.metrics import HTTP_LATENCY, HTTP_REQUESTS
 
 log = logging.getLogger("sonix")
 
 # An incoming X-Request-ID is kept only if it is short and plain (it is echoed in headers and logs).
 _SANE_REQUEST_ID = re.compile(rb"^[A-Za-z0-9._:@/+=-]{1,128}$")
-
-_LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
-
-HTTP_REQUESTS = Counter("sonix_http_requests_total", "HTTP requests", ["route", "method", "status"])
-HTTP_LATENCY = Histogram(
-    "sonix_http_request_duration_seconds",
-    "HTTP request latency",
-    ["route", "method"],
-    buckets=_LATENCY_BUCKETS,
-)
-INTERACTIONS = Counter("sonix_interactions_recorded_total", "Interactions recorded", ["action", "changed"])
-CT_REBUILDS = Counter("sonix_ct_rebuilds_total", "Continuous-training rebuilds", ["mode", "outcome"])
-CT_REBUILD_SECONDS = Histogram(
-    "sonix_ct_rebuild_duration_seconds",
-    "Continuous-training rebuild duration",
-    ["mode"],
-    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120),
-)
-FEED_CACHE = Counter("sonix_feed_cache_requests_total", "Feed cache lookups", ["result"])
-MODEL_VERSION = Gauge(
-    "sonix_model_version_info",
-    "Serving model version (value 1) per pipeline",
-    ["pipeline", "version"],
-    multiprocess_mode="livemax",
-)
-
-
-def metrics_payload() -> bytes:
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        registry = CollectorRegistry()
-        prom_mp.MultiProcessCollector(registry)
-        return generate_latest(registry)
-    from prometheus_client import REGISTRY
-
-    return generate_latest(REGISTRY)
-
-
-def set_model_version(pipeline: str, version: str | None, previous: str | None = None) -> None:
-    if previous and previous != version:
-        MODEL_VERSION.labels(pipeline, previous).set(0)
-    if version:
-        MODEL_VERSION.labels(pipeline, version).set(1)
-
-
-class JsonFormatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        payload: dict[str, Any] = {
-            "ts": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
-            "level": record.levelname,
-            "logger": record.name,
-            "msg": record.getMessage(),
-            "request_id": request_id_var.get(),
-            "pid": record.process,
-        }
-        if record.exc_info:
-            payload["exc"] = self.formatException(record.exc_info)
-        return json.dumps(payload, default=str)
-
-
-def configure_logging(level: str = "INFO", json_logs: bool = True) -> None:
-    handler = logging.StreamHandler()
-    handler.setFormatter(
-        JsonFormatter() if json_logs else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-    )
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level.upper())
-
 
 NOSNIFF = (b"x-content-type-options", b"nosniff")
 

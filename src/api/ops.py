@@ -13,7 +13,6 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 
 from src.api.deps import FeedDep, SettingsDep, StoreDep
 from src.api.errors import problem, problem_responses
-from src.api.observability import metrics_payload
 from src.api.schemas import (
     HealthResponse,
     LiveResponse,
@@ -24,12 +23,12 @@ from src.api.schemas import (
 )
 from src.api.security import AdminToken
 from src.config import Settings
-from src.serving.versions import REFUSALS_COUNTED, age_s, consecutive_refusals, gate_view, rebuild_status
+from src.engine.versions import REFUSALS_COUNTED, age_s, consecutive_refusals, gate_view, rebuild_status
+from src.metrics import metrics_payload
 from src.store import StoreError
 from src.store.base import version_label
 
 log = logging.getLogger("sonix")
-AdminDep = AdminToken  # the name src/web/pages.py imports
 
 # Health and probes: open (no key), served under /v1 and, for probes and monitors, unversioned.
 health_router = APIRouter(tags=["health"])
@@ -257,7 +256,7 @@ async def online_metrics(
     """What runners did with what they were shown, per A/B arm and per model version, each metric with
     a 95 % interval, and which arm leads (never before EXPERIMENT_MIN_RUNNERS per arm). The CT process
     computes a report every ONLINE_METRICS_EVERY_S; `fresh=true` computes one now."""
-    from src.ct.online import refresh_online_metrics
+    from src.engine.online import refresh_online_metrics
 
     def read() -> list[dict[str, Any]]:
         if fresh:

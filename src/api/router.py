@@ -12,7 +12,7 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 
-from src.api import collaborative, content, ops, shoes, users
+from src.api import collaborative, content, dashboard, ops, shoes, users
 
 API_PREFIX = "/v1"
 
@@ -28,6 +28,8 @@ V1_ONLY_ROUTERS: list[APIRouter] = [shoes.router, users.router]
 UNVERSIONED_ROUTERS: list[APIRouter] = [ops.health_router]
 # Never in the document.
 INTERNAL_ROUTERS: list[APIRouter] = [ops.internal_router]
+# The operator dashboard's data (`/admin/traffic`, …): unversioned only, read by the page at /admin.
+DASHBOARD_ROUTERS: list[APIRouter] = [dashboard.router]
 
 _LEGACY_SUFFIX = "_unversioned"
 
@@ -42,5 +44,5 @@ def include_routes(app: FastAPI) -> None:
         app.include_router(router, prefix=API_PREFIX)
     for router in V1_ROUTERS:
         app.include_router(router, deprecated=True)
-    for router in [*UNVERSIONED_ROUTERS, *INTERNAL_ROUTERS]:
+    for router in [*UNVERSIONED_ROUTERS, *INTERNAL_ROUTERS, *DASHBOARD_ROUTERS]:
         app.include_router(router)

@@ -41,9 +41,9 @@ def main() -> int:
     # The rebuild math is single-threaded by design (it must not take every core from the API).
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, "1")
-    from src.api.observability import configure_logging
     from src.catalog import CatalogError
     from src.ct.loop import CTLoop
+    from src.logs import configure_logging
     from src.store import StoreConfigError, StoreUnavailable, create_store
 
     settings = get_settings()

@@ -25,13 +25,13 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Protocol
 
-from src.api.observability import CT_REBUILD_SECONDS, CT_REBUILDS
 from src.config import Settings
 from src.ct.rebuild import RebuildResult, bootstrap, rebuild, record_failure
+from src.engine.versions import follow, holds, load_cache, version_id_of
+from src.metrics import CT_REBUILD_SECONDS, CT_REBUILDS
 from src.recommender.cf_snapshot import CFSnapshot
-from src.serving.versions import follow, holds, load_cache, version_id_of
 from src.store import Leadership, LeadershipTimeout, Store, StoreError
 
 log = logging.getLogger(__name__)
@@ -164,7 +164,7 @@ class CTLoop:
     def online_metrics(self) -> None:
         """Compute and store the online metrics report (docs/online_evaluation.md); a failure only
         leaves the previous report in place."""
-        from src.ct.online import refresh_online_metrics
+        from src.engine.online import refresh_online_metrics
 
         self._last_online_metrics = time.monotonic()
         try:
@@ -251,21 +251,6 @@ class CTLoop:
 def forget_after_s(settings: Settings) -> float:
     """Heartbeat rows of processes silent this long are deleted."""
     return max(60.0, 20 * settings.heartbeat_s)
-
-
-def ct_status(store: Store, settings: Settings) -> dict[str, Any]:
-    """Claims, their handling and the CT process as the store knows them (/admin/model-status)."""
-    poll = store.ct_poll()
-    ct = [p for p in store.serving_processes(3 * settings.heartbeat_s + 5) if p.role == "ct"]
-    return {
-        "rebuilds_claimed": poll.rebuilds_claimed,
-        "claims_handled": poll.claims_handled,
-        "published_version_id": poll.version_id,
-        "processes": [
-            {"host": p.host, "pid": p.pid, "state": p.state, "cf_version": p.cf_version, "age_s": p.age_s}
-            for p in ct
-        ],
-    }
 
 
 def compact_event_log(store: Store, watermark: int) -> None:

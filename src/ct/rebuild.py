@@ -9,7 +9,7 @@ the CT loop (`src.ct.loop`) answers the pending claims with one `rebuild()`:
 - **full** every `FULL_REBUILD_EVERY`-th rebuild, when there is no version yet, or when the
   catalog changed: the whole event log is replayed as of the watermark.
 
-The candidate is scored under the offline protocol on full rebuilds (`training.evaluate`: a fresh
+The candidate is scored under the offline protocol on full rebuilds (`recommender.evaluation`: a fresh
 fit on a held-out split of the store's own interactions). For the gate, the candidate and the
 serving engine are both scored as they serve, on the very same held-out slice; the candidate is
 published only if its NDCG@10 is not worse than the serving engine's by more than
@@ -18,7 +18,7 @@ parent was built, on other data) keeps the gate from refusing forever as the dat
 
 Publishing is one row in the store (`cf_versions`, with the claims it answers, in one
 transaction): a process killed before that commit leaves nothing behind. API replicas follow the
-newest published row (`src.serving.versions`).
+newest published row (`src.engine.versions`).
 """
 
 from __future__ import annotations
@@ -34,9 +34,10 @@ from typing import Any
 import numpy as np
 
 from src.config import Settings
+from src.engine.snapshots import EngineFactory, make_engine, version_manifest
+from src.engine.versions import load_cache, snapshot_at, write_cache
 from src.recommender.cf_snapshot import CFSnapshot, matrix_from_triples, with_changed_cells
-from src.serving.snapshots import EngineFactory, make_engine
-from src.serving.versions import load_cache, snapshot_at, version_manifest, write_cache
+from src.recommender.evaluation import evaluate_model, split_holdout
 from src.store import Store, StoreError
 
 log = logging.getLogger(__name__)
@@ -98,7 +99,6 @@ def gate_evaluations(
     The protocol evaluation (a fresh fit on the training part of the whole matrix) costs a full
     fit, so continuous training runs it on full rebuilds only; the as-served comparison needs no
     fit and touches only the sampled rows, so incremental updates stay incremental."""
-    from src.training.evaluate import evaluate_model, split_holdout  # evaluation only
 
     X = candidate.engine.user_items
     evaluation: dict[str, float | None] | None = None
@@ -277,7 +277,7 @@ def _publish_artifact(
 ) -> dict[str, Any] | None:
     """The candidate's serving artifact stored before its version row names it (issue 21; a
     failure only leaves replicas replaying the event log for this version)."""
-    from src.serving.cf_artifacts import publish_version_artifact
+    from src.engine.cf_artifacts import publish_version_artifact
 
     try:
         return publish_version_artifact(store, candidate, parent, changed)

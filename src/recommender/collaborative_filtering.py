@@ -54,7 +54,7 @@ updated engine keeps the parent's B, and the runner's newest row still enters e 
 your own writes). When the overlay grows beyond `compact_fraction` of the base, the update
 compacts (full build, B refitted); continuous training also does a full build periodically.
 
-What each change bought (NDCG@10 under the protocol of `src.training.evaluate`; ML-100K, and
+What each change bought (NDCG@10 under the protocol of `src.recommender.evaluation`; ML-100K, and
 demo = `generate_demo_interactions(road, trail, 2000, seed=42)` on the shipped catalogue with the
 service's like/star conversion; measured together on the same splits):
 

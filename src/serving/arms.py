@@ -17,9 +17,9 @@ import hashlib
 from typing import Any
 
 from src.config import Settings
+from src.engine.snapshots import CFEngine, make_engine
 from src.recommender.cf_snapshot import CFSnapshot
 from src.recommender.collaborative_filtering import UserCollaborativeRecommender
-from src.serving.snapshots import CFEngine, make_engine
 from src.store import Store
 
 _SCALE = float(1 << 64)
@@ -99,9 +99,9 @@ def follow_arm(
 ) -> CFSnapshot | None:
     """`arm`'s snapshot at the version `main` serves: `current` (the arm's older one) brought
     forward incrementally, else its engine fitted on the whole matrix as of that version.
-    MERGE: this is `serving.versions.snapshot_at` with the arm's engine factory; if the CF branch
+    MERGE: this is `engine.versions.snapshot_at` with the arm's engine factory; if the CF branch
     changes snapshot_at's signature, only this call changes."""
-    from src.serving.versions import snapshot_at, version_id_of
+    from src.engine.versions import snapshot_at, version_id_of
 
     version_id = version_id_of(main)
     if version_id is None:

@@ -7,7 +7,7 @@ Correct under several workers and several replicas without shared memory or disk
 - a cached feed remembers the user's newest event id and is served only while the store still
   says so (one indexed lookup per hit), so a like recorded anywhere invalidates it at once;
 - API workers never rebuild: every SNAPSHOT_POLL_S the poller reads one row (`Store.ct_poll`) and
-  brings the engine to the newest published version (`serving.versions.follow`);
+  brings the engine to the newest published version (`engine.versions.follow`);
 - an admin reload bumps a generation in the store that every worker's poller also watches.
 """
 
@@ -26,13 +26,13 @@ from typing import ClassVar
 
 import orjson
 
-from src.api.observability import FEED_CACHE, set_model_version
 from src.config import Settings
+from src.engine.versions import REFUSALS_COUNTED, consecutive_refusals, follow_served, holds, version_id_of
+from src.metrics import FEED_CACHE, set_model_version
 from src.recommender.cf_snapshot import CFSnapshot, EvidenceItem
 from src.serving.arms import ArmAssigner, check_arms, follow_arm
 from src.serving.ct_progress import CTProgress
 from src.serving.impressions import ImpressionBuffer
-from src.serving.versions import REFUSALS_COUNTED, consecutive_refusals, follow_served, holds, version_id_of
 from src.store import CFVersion, Store, StoreError, UserState
 
 log = logging.getLogger(__name__)
@@ -218,20 +218,6 @@ class FeedService:
         ranking = self.rank(user_id, state, max(depth, self.default_depth) if depth is not None else None)
         self.cache.put(user_id, state.last_event_id, ranking)
         return ranking
-
-    def render(self, user_id: int, state: UserState) -> bytes:
-        """The default first page (FEED_SIZE items) for a runner's rows."""
-        from src.serving.feed_pages import FeedPage, render_ranking
-
-        ranking = self.rank(user_id, state, self.default_depth)
-        return render_ranking(ranking, FeedPage(self.settings.feed_size), self)
-
-    def feed(self, user_id: int) -> bytes | None:
-        """The runner's default first page, or None if they have no interactions."""
-        from src.serving.feed_pages import FeedPage, render_ranking
-
-        ranking = self.ranking(user_id, self.default_depth)
-        return None if ranking is None else render_ranking(ranking, FeedPage(self.settings.feed_size), self)
 
     def after_write(self, user_id: int, state: UserState) -> bytes:
         """Feed straight from the rows the write transaction returned; refreshes this worker's cache."""

@@ -13,7 +13,6 @@ from src.config import Settings, get_settings
 from src.store.base import (
     CFArtifact,
     CFVersion,
-    ChangedUsers,
     CTPoll,
     CTState,
     ForgetOutcome,
@@ -42,7 +41,6 @@ __all__ = [
     "CFVersion",
     "CTPoll",
     "CTState",
-    "ChangedUsers",
     "ForgetOutcome",
     "InteractionRow",
     "Leadership",

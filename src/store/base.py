@@ -168,15 +168,6 @@ class CTState:
 
 
 @dataclass(frozen=True, slots=True)
-class ChangedUsers:
-    """Users whose rows changed after an event id, and how far it is safe to advance the watermark."""
-
-    user_ids: list[int]
-    max_event_id: int
-    watermark: int
-
-
-@dataclass(frozen=True, slots=True)
 class PairDelta:
     """What the events in (after, upto] changed, as of `upto`.
 
@@ -491,17 +482,7 @@ class Store(ABC):
         return [ScoreTriple(u, s, v) for (u, s), v in totals.items()]
 
     @abstractmethod
-    def changed_users_since(self, event_id: int, settle_s: float = 2.0) -> ChangedUsers:
-        """Users with events after `event_id`. The watermark stops short of events younger than
-        `settle_s`, because a concurrent transaction may still commit a lower event id."""
-
-    @abstractmethod
     def ct_state(self) -> CTState: ...
-
-    def event_watermark(self, settle_s: float = 2.0) -> int:
-        """The newest event id that no concurrent transaction can still precede (see changed_users_since).
-        Backends that commit writers in order (SQLite) simply return the newest id."""
-        return self.ct_state().max_event_id
 
     def compact_events(self, through_event_id: int) -> int:
         """Fold the event log: drop every event up to `through_event_id` (a published CF version's

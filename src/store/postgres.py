@@ -35,7 +35,6 @@ from src.store.base import (
     PRUNE_CF_ARTIFACTS_SQL,
     CFArtifact,
     CFVersion,
-    ChangedUsers,
     CTPoll,
     CTState,
     ForgetOutcome,
@@ -535,32 +534,6 @@ class PostgresStore(Store):
                     {"u": ids},
                 ).fetchall()
             ]
-
-    def changed_users_since(self, event_id: int, settle_s: float = 2.0) -> ChangedUsers:
-        with self._tx() as conn:
-            users = [
-                r[0]
-                for r in conn.execute(
-                    "SELECT DISTINCT user_id FROM interaction_events WHERE event_id > %s ORDER BY user_id",
-                    (event_id,),
-                ).fetchall()
-            ]
-            max_id, settled = conn.execute(
-                "SELECT COALESCE(MAX(event_id), 0),"
-                " COALESCE(MAX(event_id) FILTER (WHERE created_at < now() - make_interval(secs => %s)), 0)"
-                " FROM interaction_events",
-                (settle_s,),
-            ).fetchone()
-        return ChangedUsers(users, int(max_id), max(int(event_id), int(settled)))
-
-    def event_watermark(self, settle_s: float = 2.0) -> int:
-        with self._tx() as conn:
-            row = conn.execute(
-                "SELECT COALESCE(MAX(event_id), 0) FROM interaction_events"
-                " WHERE created_at < now() - make_interval(secs => %s)",
-                (settle_s,),
-            ).fetchone()
-        return int(row[0])
 
     def compact_events(self, through_event_id: int) -> int:
         removed = 0

@@ -39,7 +39,6 @@ from src.store.base import (
     PRUNE_CF_ARTIFACTS_SQL,
     CFArtifact,
     CFVersion,
-    ChangedUsers,
     CTPoll,
     CTState,
     FileLeadership,
@@ -421,19 +420,6 @@ class SQLiteStore(Store):
                 )
                 out.extend(InteractionRow(*r) for r in tx.execute(sql, chunk + chunk))
             return out
-
-    def changed_users_since(self, event_id: int, settle_s: float = 2.0) -> ChangedUsers:
-        # SQLite serialises writers, so event ids commit in order: the watermark is simply the max.
-        with self._tx() as tx:
-            users = [
-                r[0]
-                for r in tx.execute(
-                    "SELECT DISTINCT user_id FROM interaction_events WHERE event_id > ? ORDER BY user_id",
-                    (event_id,),
-                )
-            ]
-            max_id = tx.execute("SELECT COALESCE(MAX(event_id), 0) FROM interaction_events").fetchone()[0]
-        return ChangedUsers(users, int(max_id), int(max_id))
 
     def compact_events(self, through_event_id: int) -> int:
         removed = 0

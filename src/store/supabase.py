@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -14,7 +13,6 @@ from src.store.base import (
     _SHOE_COLS,
     IMPRESSION_COLS,
     CFVersion,
-    ChangedUsers,
     CTPoll,
     CTState,
     FileLeadership,
@@ -276,20 +274,6 @@ class SupabaseStore(Store):
         out = [InteractionRow(int(r["user_id"]), r["shoe_id"], "like", None) for r in likes]
         out += [InteractionRow(int(r["user_id"]), r["shoe_id"], "rate", int(r["rating"])) for r in rates]
         return out
-
-    def changed_users_since(self, event_id: int, settle_s: float = 2.0) -> ChangedUsers:
-        rows = self._all(
-            "interaction_events",
-            "event_id,user_id,created_at",
-            lambda q: q.gt("event_id", event_id).order("event_id"),
-        )
-        cutoff = time.time() - settle_s
-        max_id = max((int(r["event_id"]) for r in rows), default=event_id)
-        settled = [
-            int(r["event_id"]) for r in rows if datetime.fromisoformat(r["created_at"]).timestamp() < cutoff
-        ]
-        users = sorted({int(r["user_id"]) for r in rows})
-        return ChangedUsers(users, max_id, max([event_id, *settled]))
 
     def ct_state(self) -> CTState:
         state = self._run(self.client.table("ct_state").select("pending,rebuilds_claimed").eq("id", 1)).data[

@@ -1,5 +1,6 @@
-"""Routes of the pages: `/` (runner page), `/admin` (operator dashboard), `/static/*`, and the
-admin data the dashboard reads besides `/admin/model-status` and `/health`.
+"""Routes of the pages: `/` (runner page), `/admin` (operator dashboard), `/web/specs.json` and
+`/static/*`. The data the dashboard reads are API routes (`src/api/dashboard.py`, `src/api/ops.py`);
+`src/app.py` mounts these pages beside them.
 
 Everything a page needs is rendered or serialised once, when the app is built; a page request
 only returns prepared bytes.
@@ -9,26 +10,18 @@ from __future__ import annotations
 
 import html
 import logging
-import time
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import orjson
-from fastapi import APIRouter, FastAPI, HTTPException, Request, Response
-from fastapi.responses import FileResponse
+from fastapi import APIRouter, FastAPI, Response
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, Field
 
-from src.api.deps import StoreDep
-from src.api.ops import AdminDep
 from src.catalog import CatalogError, load_catalog
 from src.config import SHOE_TYPES, Settings
 from src.recommender.questionnaire import accepted_answers
 from src.recommender.road_recommender import RoadQuestionnaire
 from src.recommender.trail_recommender import TrailQuestionnaire
-from src.store import Store, StoreError
-from src.web import admin_lookup
-from src.web.traffic import traffic
 
 log = logging.getLogger(__name__)
 
@@ -134,72 +127,8 @@ def catalog_specs(settings: Settings) -> dict[str, Any]:
     return {"columns": list(SPEC_COLUMNS), "shoes": shoes, "ranges": ranges}
 
 
-HISTORY_LIMIT = 50
-
-
-def rebuild_history(store: Store, limit: int = HISTORY_LIMIT) -> list[dict[str, Any]]:
-    """The last `limit` finished CT rebuilds as the store recorded them (published, refused or
-    failed), oldest first, with the gate's figures: kept when old snapshot files are pruned."""
-    rows: list[dict[str, Any]] = []
-    for version in reversed(store.cf_versions(limit)):
-        gate = version.figures.get("gate") or {}
-        rows.append(
-            {
-                "version": version.label,
-                "created_at": version.created_at,
-                "mode": version.mode,
-                "outcome": version.status,
-                "duration_s": version.figures.get("build_seconds"),
-                "n_users": version.figures.get("n_users"),
-                "candidate_ndcg": gate.get("candidate_ndcg"),
-                "serving_ndcg": gate.get("serving_ndcg"),
-                "reason": version.reason,
-            }
-        )
-    return rows
-
-
-class TrafficRow(BaseModel):
-    route: str
-    method: str
-    requests: int
-    errors_4xx: int
-    errors_5xx: int
-    expected_404: int = Field(
-        0, description="404s that are ordinary answers (a new runner's feed, no saved questionnaire)"
-    )
-    p50_ms: float | None
-    p90_ms: float | None
-    p99_ms: float | None
-
-
-class TrafficResponse(BaseModel):
-    collected_at: float = Field(description="Unix time of the reading")
-    routes: list[TrafficRow]
-
-
-class Rebuild(BaseModel):
-    version: str
-    created_at: str
-    mode: str
-    outcome: Literal["published", "refused", "failed"]
-    duration_s: float | None
-    n_users: int | None
-    candidate_ndcg: float | None = Field(description="Gate NDCG@10 of the candidate")
-    serving_ndcg: float | None = Field(description="Gate NDCG@10 of the serving engine, same slice")
-    reason: str | None = Field(description="Why a rebuild was refused or failed")
-
-
-class HistoryResponse(BaseModel):
-    rebuilds: list[Rebuild] = Field(description=f"The last {HISTORY_LIMIT} rebuilds, oldest first")
-    gate_tolerance: float | None = Field(
-        None,
-        description="QUALITY_GATE_TOLERANCE: a candidate this far below the serving NDCG@10 still passes",
-    )
-
-
 def install(app: FastAPI, settings: Settings) -> None:
-    """Add the pages, their static files and the dashboard's admin data routes to `app`."""
+    """Add the pages and their static files to `app`."""
     runner_page = render_runner_page()
     admin_page = (TEMPLATES_DIR / "admin.html").read_bytes()
     specs_json = orjson.dumps(catalog_specs(settings))
@@ -218,47 +147,4 @@ def install(app: FastAPI, settings: Settings) -> None:
         return Response(specs_json, media_type=JSON, headers={"Cache-Control": "max-age=3600"})
 
     app.include_router(router)
-
-    admin_router = APIRouter(prefix="/admin", tags=["operations"])
-
-    @admin_router.get(
-        "/traffic",
-        response_model=TrafficResponse,
-        summary="Requests, errors and latency percentiles per endpoint",
-    )
-    def admin_traffic(_: AdminDep) -> Response:
-        """Counted since the service started, over every worker; latencies in ms estimated from
-        the latency histogram. A client derives request rates from two readings."""
-        body = {"collected_at": time.time(), "routes": traffic()}
-        return Response(orjson.dumps(body), media_type=JSON)
-
-    @admin_router.get(
-        "/history",
-        response_model=HistoryResponse,
-        summary="The last CT rebuilds with outcome, duration and gate figures (from the store)",
-        responses={503: {"description": "The store is unreachable"}},
-    )
-    def admin_history(_: AdminDep, store: StoreDep) -> Response:
-        try:
-            body = {"rebuilds": rebuild_history(store), "gate_tolerance": settings.quality_gate_tolerance}
-        except StoreError as exc:
-            raise HTTPException(503, detail=f"rebuild history unavailable: {exc}") from exc
-        return Response(orjson.dumps(body, default=str), media_type=JSON)
-
-    @admin_router.get(
-        "/report/{shoe_type}",
-        summary="The serving content model's training report (PNG)",
-        response_class=FileResponse,
-        responses={200: {"content": {"image/png": {}}}, 404: {"description": "No model or no report"}},
-    )
-    def admin_report(shoe_type: Literal["road", "trail"], request: Request, _: AdminDep) -> FileResponse:
-        model = request.app.state.content.get(shoe_type)
-        version = getattr(model, "version", None)
-        path = settings.artifacts_dir / shoe_type / str(version) / "report.png"
-        if not version or not path.is_file():
-            raise HTTPException(404, detail=f"no training report for the serving {shoe_type} model")
-        return FileResponse(path, media_type="image/png", headers={"Cache-Control": "private, max-age=60"})
-
-    app.include_router(admin_router)
-    app.include_router(admin_lookup.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

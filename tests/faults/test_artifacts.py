@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from src.api.app import create_app
+from src.app import create_app
 from src.artifacts import MANIFEST, list_versions, load_newest_valid, newest_version_name, write_version
 from src.config import Settings
 from tests.test_api_collaborative import seed_groups

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from src.api.app import create_app
+from src.app import create_app
 from src.artifacts import list_versions, read_manifest
 from src.config import Settings
 from src.ct import rebuild as continuous

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from src.api.app import create_app
+from src.app import create_app
 from src.config import Settings
 from tests.faults.pg_cluster import ThrowawayCluster
 from tests.test_api_collaborative import seed_groups

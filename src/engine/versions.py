@@ -28,8 +28,8 @@ import numpy as np
 
 from src.artifacts import load_newest_valid, write_version
 from src.config import Settings
+from src.engine.snapshots import EngineFactory, cf_dir, make_engine, version_manifest
 from src.recommender.cf_snapshot import CFSnapshot, matrix_from_triples, with_changed_cells
-from src.serving.snapshots import EngineFactory, cf_dir, make_engine
 from src.store import CFVersion, Store
 
 log = logging.getLogger(__name__)
@@ -41,25 +41,6 @@ def version_id_of(snapshot: CFSnapshot | None) -> int | None:
         return None
     found = snapshot.manifest.get("cf_version_id")
     return None if found is None else int(found)
-
-
-def version_manifest(version: CFVersion, n_users: int, n_items: int) -> dict[str, Any]:
-    """What /health and /admin/model-status show about a served version."""
-    figures = version.figures
-    return {
-        "kind": "cf",
-        "cf_version_id": version.version_id,
-        "version": version.label,
-        "created_at": version.created_at,
-        "mode": version.mode,
-        "last_event_id": version.watermark,
-        "incremental_since_full": figures.get("incremental_since_full", 0),
-        "evaluation": figures.get("evaluation", {}),
-        "gate": figures.get("gate", {}),
-        "n_users": n_users,
-        "n_items": n_items,
-        "artifact": figures.get("artifact"),
-    }
 
 
 def rebuild_status(version: CFVersion | None) -> dict[str, Any] | None:
@@ -158,13 +139,13 @@ def follow_served(
     store: Store, settings: Settings, current: CFSnapshot | None, version_id: int
 ) -> CFSnapshot | None:
     """What an API worker serves for published version `version_id`: the version's artifact mapped
-    from the host cache (`serving.cf_artifacts`; no training here). None keeps `current`: no such
+    from the host cache (`engine.cf_artifacts`; no training here). None keeps `current`: no such
     row, or its artifact cannot be fetched or does not verify while something is being served (a
     working model is never replaced by nothing). A version without an artifact (an older CT, a
     store without artifact tables), or a broken one with nothing served yet, is rebuilt from the
     event log as before."""
     from src.artifacts import ArtifactError
-    from src.serving.cf_artifacts import served_snapshot
+    from src.engine.cf_artifacts import served_snapshot
 
     version = store.cf_version(version_id)
     if version is None or version.status != "published":

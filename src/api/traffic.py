@@ -9,15 +9,14 @@ linearly inside it.
 from __future__ import annotations
 
 import math
-import os
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
-from prometheus_client import REGISTRY, CollectorRegistry
-from prometheus_client import multiprocess as prom_mp
 from prometheus_client.metrics_core import Metric
+
+from src.metrics import collected_registry
 
 QUANTILES = (0.5, 0.9, 0.99)
 # Routes where 404 is an ordinary answer, not an error: a new runner's feed before their first
@@ -55,14 +54,6 @@ def histogram_quantile(upper_bounds: Sequence[float], cumulative: Sequence[float
     if in_bucket <= 0:
         return float(bounds[i])
     return lo + (float(bounds[i]) - lo) * (rank - below) / in_bucket
-
-
-def _registry() -> CollectorRegistry:
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        registry = CollectorRegistry()
-        prom_mp.MultiProcessCollector(registry)  # every worker's samples, as /metrics shows them
-        return registry
-    return REGISTRY
 
 
 def summarise(metrics: Iterable[Metric]) -> list[dict[str, Any]]:
@@ -109,4 +100,4 @@ def summarise(metrics: Iterable[Metric]) -> list[dict[str, Any]]:
 
 
 def traffic() -> list[dict[str, Any]]:
-    return summarise(_registry().collect())
+    return summarise(collected_registry().collect())  # every worker's samples, as /metrics shows them

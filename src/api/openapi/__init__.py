@@ -1,5 +1,6 @@
 """The OpenAPI document: built from the app, adjusted where FastAPI's defaults do not say what the
-service does, and exported to `openapi.json` at the repository root (a tested artifact).
+service does. Exported to `openapi.json` at the repository root (a tested artifact) by this
+package's `__main__`:
 
     python -m src.api.openapi            # (re)write openapi.json
     python -m src.api.openapi --check    # exit 1 when openapi.json differs from the app
@@ -8,9 +9,7 @@ service does, and exported to `openapi.json` at the repository root (a tested ar
 from __future__ import annotations
 
 import json
-import sys
 from http import HTTPStatus
-from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
@@ -136,22 +135,3 @@ def exported_settings() -> Settings:
     """The configuration `openapi.json` describes: a production one, with client keys (the document a
     running service serves at /openapi.json describes its own settings)."""
     return Settings(_env_file=None, api_key="example-key")  # type: ignore[call-arg]
-
-
-def main(argv: list[str], path: Path = OPENAPI_PATH) -> int:
-    from src.api.app import create_app
-
-    text = render(create_app(exported_settings()))
-    if "--check" in argv:
-        if not path.exists() or path.read_text() != text:
-            print(f"{path.name} is stale: run `python -m src.api.openapi` and commit it", file=sys.stderr)
-            return 1
-        print(f"{path.name} is up to date")
-        return 0
-    path.write_text(text)
-    print(f"wrote {path}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

@@ -294,7 +294,7 @@ def prune_host_cache(settings: Settings, keep: int) -> None:
 def served_snapshot(store: Store, settings: Settings, version: CFVersion) -> CFSnapshot | None:
     """`version` as a worker serves it: mapped from the host cache (fetched from the store when the
     host has not got it yet). None when the version names no artifact."""
-    from src.serving.versions import version_manifest
+    from src.engine.snapshots import version_manifest
 
     artifact = version.figures.get("artifact")
     if not artifact:
