@@ -709,16 +709,22 @@ def role_of(row: dict[str, Any]) -> str:
     return "daily"
 
 
+# A weatherproof edition by its name: its own lineage (content_based.WEATHERPROOF_EDITION says the
+# same). Not by water_resistance: RunRepeat rates some plain uppers "water repellent" (Catamount 2),
+# and those are versions of their model like any other.
+WEATHERPROOF_NAME = re.compile(r"\b(GTX|Gore-Tex|Waterproof|WP|All-Wthr|Shield)\b")
+
+
 def mark_current(rows: list[dict[str, Any]]) -> None:
-    """current = 1 for the newest version of each lineage (family + with/without a weatherproof upper)
-    in this catalog, 0 for the versions it replaced."""
+    """current = 1 for the newest version of each lineage (family + with/without a weatherproof
+    edition's name) in this catalog, 0 for the versions it replaced."""
     newest: dict[tuple[str, bool], tuple[int, float]] = {}
     for row in rows:
-        lineage = (row["family"], row["water_resistance"] > 0)
+        lineage = (row["family"], bool(WEATHERPROOF_NAME.search(row["name"])))
         key = (row["release_year"], version_number(row["name"]))
         newest[lineage] = max(newest.get(lineage, key), key)
     for row in rows:
-        lineage = (row["family"], row["water_resistance"] > 0)
+        lineage = (row["family"], bool(WEATHERPROOF_NAME.search(row["name"])))
         row["current"] = int((row["release_year"], version_number(row["name"])) == newest[lineage])
 
 
