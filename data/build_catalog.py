@@ -709,16 +709,22 @@ def role_of(row: dict[str, Any]) -> str:
     return "daily"
 
 
+# A weatherproof edition by its name: its own lineage (content_based.WEATHERPROOF_EDITION says the
+# same). Not by water_resistance: RunRepeat rates some plain uppers "water repellent" (Catamount 2),
+# and those are versions of their model like any other.
+WEATHERPROOF_NAME = re.compile(r"\b(GTX|Gore-Tex|Waterproof|WP|All-Wthr|Shield)\b")
+
+
 def mark_current(rows: list[dict[str, Any]]) -> None:
-    """current = 1 for the newest version of each lineage (family + with/without a weatherproof upper)
-    in this catalog, 0 for the versions it replaced."""
+    """current = 1 for the newest version of each lineage (family + with/without a weatherproof
+    edition's name) in this catalog, 0 for the versions it replaced."""
     newest: dict[tuple[str, bool], tuple[int, float]] = {}
     for row in rows:
-        lineage = (row["family"], row["water_resistance"] > 0)
+        lineage = (row["family"], bool(WEATHERPROOF_NAME.search(row["name"])))
         key = (row["release_year"], version_number(row["name"]))
         newest[lineage] = max(newest.get(lineage, key), key)
     for row in rows:
-        lineage = (row["family"], row["water_resistance"] > 0)
+        lineage = (row["family"], bool(WEATHERPROOF_NAME.search(row["name"])))
         row["current"] = int((row["release_year"], version_number(row["name"])) == newest[lineage])
 
 
@@ -831,6 +837,24 @@ ALIASES: dict[tuple[str, str], str] = {
 # figures (road sheet row 24: 7.5 oz, 8.7 mm drop, 31.6 / 22.9 mm).
 PROCESSED_NAME_FIXES: dict[tuple[str, str], tuple[str, str]] = {
     ("adidas", "wave horizon 7"): ("Adidas", "Adizero Adios 7")
+}
+# Source errors: a cell of the original data that the maker's own classification contradicts, with
+# the public page that says so. The corrected cell is `published` (data/README.md lists them).
+CORRECTIONS: dict[tuple[str, str], dict[str, Any]] = {
+    # road sheet rows 878-886 and road_dataset.csv say "Stability"; Hoka sells the Rincon as a neutral
+    # trainer (no stability elements: Doctors of Running, "HOKA Rincon 4 Review", 2024: "a neutral
+    # shoe"), and no other Rincon in the data is rated Stability
+    ("Hoka", "Rincon 4"): {"stability": 0},
+    # road sheet rows 177-179 say "Neutral"; RunRepeat's own review calls it "this mild stability shoe"
+    # (runrepeat.com/on-cloudrunner-2) and On sells the Cloudrunner line as its support shoe
+    ("On", "Cloudrunner 2"): {"stability": 1},
+    # the sheet says "Neutral"; Nike built and sells the Infinity Run as its injury-reduction support
+    # shoe, tested against its Structure (guide rails, heel clip, wide base: Runner's World, "Nike
+    # React Infinity Run Is Stability Made Exciting"; Athletics Weekly on the Flyknit 2: "Like the
+    # Structure, this is a support shoe"; RoadTrailRun on the InfinityRN 4: "inherent stability
+    # features"); the hand table had it guided
+    ("Nike", "React Infinity Run Flyknit 3"): {"stability": 1},
+    ("Nike", "React Infinity Run 4"): {"stability": 1},
 }
 MEMBRANE_WORDS = re.compile(r"\s+(GTX|Waterproof|All-Wthr|Shield)\b")
 
@@ -1359,6 +1383,10 @@ def merge(hand: list[dict[str, Any]], trail: bool, taken: set[tuple[str, str]]) 
         row["role"] = role_of(row)
         used.add(key)
         out.append(row)
+    for row in out:
+        for column, value in CORRECTIONS.get((row["brand"], row["name"]), {}).items():
+            row[column] = value
+            row["provenance"][column] = "published"
     _spread_new_family_years(out, hand)
     for row in out:
         row["role"] = role_of(row)

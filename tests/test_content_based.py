@@ -101,6 +101,21 @@ def test_family_cap_keeps_two_per_family_in_order_and_fills_when_short() -> None
     assert family_capped(order, family, 3, 1).tolist() == [0, 3, 5]
 
 
+def test_a_newer_version_below_an_older_one_of_its_lineage_is_skipped() -> None:
+    # family 7: shoe 0 is two releases old and ranks first (it fits clearly better), shoe 1 is the
+    # newest: listed below it, it adds no choice and another model takes its place
+    family = np.array([7, 7, 3, 5, 4])
+    lineage = np.array([14, 14, 6, 10, 8])
+    behind = np.array([2, 0, 0, 0, 0])
+    order = np.array([0, 1, 2, 3, 4])
+    assert family_capped(order, family, 4, 2, lineage, behind).tolist() == [0, 2, 3, 4]
+    # newest first is kept as it is, and a GTX edition (its own lineage) is not skipped
+    assert family_capped(np.array([1, 0, 2]), family, 3, 2, lineage, behind).tolist() == [1, 0, 2]
+    assert family_capped(order, family, 3, 2, np.array([15, 14, 6, 10, 8]), behind).tolist() == [0, 1, 2]
+    # too few other shoes: the skipped newer version still fills the list
+    assert family_capped(np.array([0, 1, 2]), family, 3, 2, lineage, behind).tolist() == [0, 2, 1]
+
+
 # --- the loaded model ------------------------------------------------------------------------
 
 

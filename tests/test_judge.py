@@ -64,6 +64,33 @@ def test_racer_knowledge_separates_racers_from_tempo_trainers() -> None:
     assert not every(k.ROAD_RACERS, "a racer")[1](racers + tempo[:1])
 
 
+def test_knowledge_names_the_models_issue_22_added() -> None:
+    """The newer versions and families issue 22 asked for, classified by name as a fitter would."""
+    classic = ["Nike Pegasus 42"]  # in no source yet: not in the catalog, but known to the judge
+    max_or_lifestyle = [
+        "New Balance Fresh Foam X More v6",
+        "Brooks Ghost Max 3",
+        "Nike Vomero Premium",
+        "On Cloudsurfer Max",
+        "Adidas Ultraboost 5X",
+    ]
+    tempo = [
+        "Saucony Endorphin Speed 5",
+        "New Balance FuelCell Rebel v5",
+        "ASICS Megablast",
+        "ASICS Sonicblast",
+    ]
+    assert all(k.CLASSIC_DAILY.search(s) and k.WIDE_KNOWN.search(s) for s in classic)
+    assert all(k.MAX_OR_LIFESTYLE.search(s) and not k.CLASSIC_DAILY.search(s) for s in max_or_lifestyle)
+    assert all(k.TEMPO_TRAINERS.search(s) and not k.ROAD_RACERS.search(s) for s in tempo)
+    assert k.ROAD_RACERS.search("Hoka Rocket X 3") and k.MARATHON_SUPER_SHOES.search("Hoka Rocket X 3")
+    for shoe in ("Nike Structure 26", "ASICS GT-2000 14"):
+        assert k.ROAD_STABILITY.search(shoe) and k.WIDE_KNOWN.search(shoe)
+    assert k.WIDE_KNOWN.search("Altra Lone Peak 9") and not k.NARROW_TRAIL.search("Altra Lone Peak 9")
+    # the classic Cloudsurfer stays a classic daily trainer
+    assert k.CLASSIC_DAILY.search("On Cloudsurfer 7") and not k.MAX_OR_LIFESTYLE.search("On Cloudsurfer 7")
+
+
 def test_judge_case_collects_every_failure() -> None:
     case = next(c for c in CASES if c.name == "marathon racer, full questionnaire")
     top = ["ASICS Magic Speed 4"] * 2 + ["Nike Vaporfly 3"] * 3 + ["Nike Pegasus 41"] * 5
@@ -99,11 +126,12 @@ def test_trained_models_pass_most_persona_cases(content_models: dict[str, Any]) 
 def test_trained_models_clear_the_sweep_floors(content_models: dict[str, Any], shoe_type: str) -> None:
     r = run_sweep(content_models[shoe_type])
     assert r.capped_ok == r.questionnaires  # never more than 2 versions of one model
-    # Since issue 22 the versions carry measured figures, and an older version is often the better
-    # match (Catamount 2 is breathable, 3 is warm): floors lowered from 0.99 / 0.95 to what the
-    # measured catalog reaches (docs/catalog.md has the figures)
-    assert r.newest_first_ok >= 0.85 * r.questionnaires  # an older one only when clearly better
+    # an older version ranked above a newer one takes its lineage's place (content_based), so the
+    # newer one never follows it: the floor of before issue 22 again
+    assert r.newest_first_ok >= 0.99 * r.questionnaires
     assert r.musthave_ok == r.musthave_feasible > 0
-    assert r.season_pairs_ok >= 0.85 * r.season_pairs
+    # these 30-epoch models keep 94.8 % of road lists over a season change (the shipped 300-epoch
+    # ones 96.3 %, docs/catalog.md); 0.85 after issue 22's catalog, 0.95 before it
+    assert r.season_pairs_ok >= 0.94 * r.season_pairs
     if shoe_type == "road":
         assert r.race_feasible_ok >= 0.9 * r.race_feasible > 0

@@ -11,7 +11,9 @@ Pipeline per request (all array math, no TensorFlow, no sklearn, no unpickling):
    wins when it is clearly the better match), and a membrane (GTX) shoe pays MEMBRANE_PENALTY
    unless the answers ask for water resistance (summer runners and most others do not want one);
 5. rank by (must-haves missed, then adjusted score) and keep the top N with at most FAMILY_CAP
-   versions of one model family (Pegasus 40 and 41 and 41 GTX are one family).
+   versions of one model family (Pegasus 40 and 41 and 41 GTX are one family), and never a newer
+   version below an older one of its lineage (family and upper: 41 GTX follows 40 GTX): when the
+   older one ranks first it fits clearly better, and the newer one adds no choice below it.
 
 Match score (in [0, 1]) on the masked features only, weights w from the mapping:
     cos = weighted cosine of (target - mu) and (shoe - mu), mu = catalog mean per feature
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,6 +65,9 @@ POPULARITY_PENALTY = 0.06
 BUDGET_SEVERITY = 0.5  # a missed budget weighs less than any question's must-have (the lowest is 1)
 MEMBRANE_PENALTY = 0.03  # score cost of a membrane upper nobody asked for
 FAMILY_CAP = 2  # versions of one model family in a result list
+# A weatherproof edition by name (the catalog's naming, data/build_catalog.py): its own lineage, so a
+# winter runner may get last year's GTX above this year's plain version.
+WEATHERPROOF_EDITION = re.compile(r"\b(GTX|Gore-Tex|Waterproof|WP|All-Wthr|Shield)\b")
 _EPS = 1e-12
 
 
@@ -144,16 +150,35 @@ def version_penalty(versions_behind: npt.NDArray[np.integer], per_version: float
     return per_version * np.asarray(versions_behind, np.float64)
 
 
-def family_capped(order: IntArray, family_ids: IntArray, n: int, cap: int) -> IntArray:
+def family_capped(
+    order: IntArray,
+    family_ids: IntArray,
+    n: int,
+    cap: int,
+    lineage: IntArray | None = None,
+    behind: npt.NDArray[np.integer] | None = None,
+) -> IntArray:
     """The first `n` of `order` keeping at most `cap` per family; only if the cap leaves fewer than
-    `n` do the skipped ones fill up, in order (a tiny catalog still returns `n`)."""
+    `n` do the skipped ones fill up, in order (a tiny catalog still returns `n`).
+
+    With `lineage` (family and upper: a GTX edition is its own lineage) and `behind` (newer
+    releases of the family), a version ranked below an older version of its lineage is skipped the
+    same way: the older one is listed because it clearly fits better (it meets a must-have the newer
+    one misses, or outscores the old-version cost), and the newer one below it adds no choice."""
     taken: list[int] = []
     skipped: list[int] = []
     counts: dict[int, int] = {}
+    oldest: dict[int, int] = {}  # per lineage: the most versions behind among the taken
     for i in order.tolist():
         family = int(family_ids[i])
-        if counts.get(family, 0) < cap:
+        newer_below_older = False
+        if lineage is not None and behind is not None:
+            line, age = int(lineage[i]), int(behind[i])
+            newer_below_older = age < oldest.get(line, -1)
+        if counts.get(family, 0) < cap and not newer_below_older:
             counts[family] = counts.get(family, 0) + 1
+            if lineage is not None and behind is not None:
+                oldest[line] = max(oldest.get(line, -1), age)
             taken.append(i)
             if len(taken) == n:
                 break
@@ -178,6 +203,8 @@ def default_ranking(
     n: int,
     penalty: FloatArray,
     family_ids: IntArray,
+    lineage: IntArray | None = None,
+    behind: npt.NDArray[np.integer] | None = None,
 ) -> tuple[IntArray, FloatArray]:
     """Empty questionnaire: the broadly suitable shoes (daily use, regular width) nearest the catalog
     centroid, i.e. the most middle-of-the-road trainers; score = 1 - RMS distance to the centroid.
@@ -186,7 +213,14 @@ def default_ranking(
     dist = masked_rms_distance(center, x[pool], np.ones(x.shape[1]))
     scores = np.clip(1.0 - dist, 0.0, 1.0)
     order = np.argsort(penalty[pool] - scores, kind="stable")
-    top = family_capped(order, family_ids[pool], n, FAMILY_CAP)
+    top = family_capped(
+        order,
+        family_ids[pool],
+        n,
+        FAMILY_CAP,
+        None if lineage is None else lineage[pool],
+        None if behind is None else behind[pool],
+    )
     return pool[top], scores[top]
 
 
@@ -242,6 +276,9 @@ class ContentRecommender:
             raise ValueError(f"{shoe_type}: encoder/centroid shapes do not match the features")
         self.k = int(self.centroids.shape[0])
         self.family_ids, self.versions_behind = descriptive_or_fallback(arrays, n, shoe_type)
+        # a lineage = a family and its upper: "Pegasus 41 GTX" follows Pegasus 40 GTX, not Pegasus 41
+        weatherproof = np.array([bool(WEATHERPROOF_EDITION.search(name)) for name in self.names])
+        self._lineage = 2 * self.family_ids + weatherproof
         # prices (NaN = unknown); artifacts trained before the catalog had them: no budget filter
         price = arrays.get("price")
         self.price = (
@@ -287,7 +324,14 @@ class ContentRecommender:
         fidx = {name: i for i, name in enumerate(self.feature_names)}
         broad = (self.raw[:, fidx["use_daily"]] >= 1) & (self.raw[:, fidx["width_regular"]] >= 1)
         d_idx, d_scores = default_ranking(
-            self.x, self.center, broad, top_n, self._fixed_penalty + self._membrane_penalty, self.family_ids
+            self.x,
+            self.center,
+            broad,
+            top_n,
+            self._fixed_penalty + self._membrane_penalty,
+            self.family_ids,
+            self._lineage,
+            self.versions_behind,
         )
         self.default_indices = d_idx
         self.default_scores = d_scores
@@ -336,7 +380,9 @@ class ContentRecommender:
         shortlist = top_n(2.0 * violations - scores, self._shortlist)
         # The cap outranks must-haves: when only a third version of one model would meet them all,
         # another model that misses one takes the place (a fitter offers a choice, not three Pegasus).
-        top = family_capped(shortlist, self.family_ids, self.top_n, FAMILY_CAP)
+        top = family_capped(
+            shortlist, self.family_ids, self.top_n, FAMILY_CAP, self._lineage, self.versions_behind
+        )
         missed = (
             self.compiled.fail[q.hard_ids][:, top].sum(axis=0, dtype=np.int64) if q.hard_ids.size else None
         )

@@ -75,8 +75,10 @@ ROAD_RULES = (
     rule("foot_width", "Regular", "", width_regular=Target(1, 1.0, ONE)),
     rule("foot_width", "Wide", "", width_wide=Target(1, 2.0, ONE)),
     # season -> upper
+    # breathability weighs 0.5 in every season: RunRepeat rates a third of road uppers Breathable,
+    # and at 1.5 the summer answer, the lowest-priority one, replaced whole lists (docs/catalog.md)
     rule("season", "Summer", "heat: breathable, no insulation",
-         breathability=Target(5, 1.5), warmth=Target(1, 0.7), water_resistance=Target(0, 0.7)),
+         breathability=Target(5, 0.5), warmth=Target(1, 0.7), water_resistance=Target(0, 0.7)),
     rule("season", "Spring & Fall", "mild: balanced upper",
          breathability=Target(3.5, 0.5), warmth=Target(2.5, 0.5)),
     rule("season", "Winter", "cold and wet: warmer, water resistant upper",
@@ -85,8 +87,10 @@ ROAD_RULES = (
     rule("orthotic_usage", "Yes", "custom orthotics replace the stock insole",
          removable_insole=Target(1, 2.0, ONE)),
     # purpose -> use flags and race geometry
+    # (the stack weighs 1.0: with softness in RunRepeat's three steps it is what keeps 45 mm max
+    # trainers from replacing the daily ones)
     rule("running_purpose", "Daily", "durable daily trainer with a modern cushioned stack",
-         use_daily=Target(1, 1.5, ONE), weight_g=Target(265, 0.5), heel_stack_mm=Target(36, 0.5)),
+         use_daily=Target(1, 1.5, ONE), weight_g=Target(265, 0.5), heel_stack_mm=Target(36, 1.0)),
     rule("running_purpose", "Tempo", "uptempo trainer: light, often plated",
          use_tempo=Target(1, 1.5, ONE), plate=Target(1, 0.9), weight_g=Target(225, 1.2)),
     rule("running_purpose", "Race", "racer: lightest, carbon plate, the 40 mm super-shoe stack",
@@ -95,7 +99,10 @@ ROAD_RULES = (
     # cushion feel
     rule("cushion_preferences", "Soft", "plush: soft foam, tall stack",
          midsole_softness=Target(8.5, 1.5), heel_stack_mm=Target(38, 0.7)),
-    rule("cushion_preferences", "Balanced", "", midsole_softness=Target(5.5, 1.0)),
+    # RunRepeat rates softness in three steps (Firm 3, Balanced 5, Soft 7) and mainstream daily
+    # trainers sit on both sides of Balanced/Soft (Ride 18, Supernova Rise 2 / Pegasus 41, Cumulus
+    # 27): a balanced preference is 6, between them, so only firm and plush shoes lose on softness
+    rule("cushion_preferences", "Balanced", "", midsole_softness=Target(6, 1.0)),
     rule("cushion_preferences", "Firm", "ground feel: firm foam, lower stack",
          midsole_softness=Target(3, 1.5), heel_stack_mm=Target(28, 0.5)),
     # cushion feel of a racer: racing foams sit on their own scale (a "balanced" super shoe is

@@ -428,11 +428,18 @@ def load_records(shoe_type: ShoeType) -> list[dict[str, Any]]:
     specs only."""
     from src.catalog import load_catalog
     from src.store import get_store
+    from src.store.sqlite import SQLiteStore
 
     settings = get_settings()
     path = settings.road_catalog if shoe_type == "road" else settings.trail_catalog
     descriptive = {r["shoe_id"]: r for r in load_catalog(path, shoe_type)}
-    records = get_store().shoes(shoe_type)
+    store = get_store()
+    if isinstance(store, SQLiteStore):
+        # the embedded store follows the catalog files: init() reseeds the shoes when the files
+        # changed (get_store() seeds only a new file, so `make train` after `python
+        # data/build_catalog.py` trained on the previous catalog) and is a no-op otherwise
+        store.init()
+    records = store.shoes(shoe_type)
     return [
         {**r, **{c: descriptive[r["shoe_id"]][c] for c in DESCRIPTIVE_COLUMNS}}
         if r["shoe_id"] in descriptive
