@@ -33,9 +33,9 @@ log = logging.getLogger("sonix")
 def prepare(settings: Settings) -> None:
     """Everything done once before workers fork. Exits with one clear line on a bad configuration."""
     from src.catalog import CatalogError
+    from src.engine.arms import check_arms
     from src.engine.versions import cached_version
     from src.recommender.content_based import has_valid_artifacts
-    from src.serving.arms import check_arms
     from src.store import StoreConfigError, StoreUnavailable, create_store
 
     try:

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from src.app import create_app
 from src.config import Settings
-from src.serving.arms import ArmAssigner
+from src.engine.arms import ArmAssigner
 from tests.test_api_collaborative import GROUP_A, seed_groups
 
 ADMIN = {"Authorization": "Bearer s3cret"}

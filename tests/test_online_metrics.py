@@ -8,6 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from src.config import Settings
+from src.engine.arms import ArmAssigner, check_arms, engine_for_arm, engine_params_for_arm
 from src.engine.snapshots import make_engine
 from src.recommender.online_metrics import (
     Feedback,
@@ -18,7 +19,6 @@ from src.recommender.online_metrics import (
     two_proportion_z,
     wilson,
 )
-from src.serving.arms import ArmAssigner, check_arms, engine_for_arm, engine_params_for_arm
 
 # A hand-made log (catalog of 10 shoes):
 # runner 1 (arm A) sees S1 S2 S3 at t=100 and S3 S4 at t=200; likes S2 at 150 (shown at 2: counts),

@@ -24,11 +24,12 @@ import socket
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Protocol
 
 from src.config import Settings
 from src.ct.rebuild import RebuildResult, bootstrap, rebuild, record_failure
+from src.engine.arms import arm_entries
 from src.engine.versions import follow, holds, load_cache, version_id_of
 from src.metrics import CT_REBUILD_SECONDS, CT_REBUILDS
 from src.recommender.cf_snapshot import CFSnapshot
@@ -48,6 +49,7 @@ class RebuildFn(Protocol):
         *,
         claims_through: int,
         still_leader: Callable[[], bool],
+        arm_parents: Mapping[str, CFSnapshot],
     ) -> RebuildResult: ...
 
 
@@ -67,6 +69,7 @@ class CTLoop:
         self.rebuild_fn = rebuild_fn
         self.on_timeout = on_timeout or self._exit_for_restart
         self.snapshot: CFSnapshot | None = None
+        self.arm_snapshots: dict[str, CFSnapshot] = {}  # the A/B arms' engines at self.snapshot
         self.leadership: Leadership | None = None
         self.last_rebuild_at: float | None = None
         self.state = "idle"
@@ -86,6 +89,7 @@ class CTLoop:
             self.last_rebuild_at = time.monotonic()
         else:
             self.snapshot = follow(self.store, self.settings, load_cache(self.settings), latest)
+        self.arm_snapshots = {}  # built afresh by the next rebuild
         self.heartbeat(force=True)
 
     def step(self) -> RebuildResult | None:
@@ -94,6 +98,7 @@ class CTLoop:
         if poll.version_id is not None and not holds(self.snapshot, poll.version_id, poll.watermark):
             # published by a previous leader (or `python -m src.ct.rebuild`): rebuild on top of it
             self.snapshot = follow(self.store, self.settings, self.snapshot, poll.version_id) or self.snapshot
+            self.arm_snapshots = {}  # the arms of that version are fitted afresh by the next rebuild
         if poll.rebuilds_claimed <= poll.claims_handled:
             return None
         if (
@@ -118,6 +123,7 @@ class CTLoop:
                 self.snapshot,
                 claims_through=claims_through,
                 still_leader=self._leads,
+                arm_parents=self.arm_snapshots,
             )
         finally:
             watchdog.cancel()
@@ -125,6 +131,7 @@ class CTLoop:
             self.state = "idle"
         if result.snapshot is not None:
             self.snapshot = result.snapshot
+            self.arm_snapshots = result.arm_snapshots
             if result.outcome == "published":
                 self.compact()
         self.refusals = self.refusals + 1 if result.outcome == "refused" else 0
@@ -269,11 +276,12 @@ def prune_artifacts(store: Store, keep_versions: int) -> None:
     """Keep the artifact chains of the newest `keep_versions` published versions (what a worker
     or a new replica may still follow); older chains go. A failure only leaves the store larger."""
     try:
-        keep = [
-            str(v.figures["artifact"]["id"])
-            for v in store.cf_versions(keep_versions, status="published")
-            if isinstance(v.figures.get("artifact"), dict)
-        ]
+        keep = []
+        for version in store.cf_versions(keep_versions, status="published"):
+            named = [version.figures.get("artifact")] + [
+                e.get("artifact") for e in arm_entries(version.figures).values()
+            ]
+            keep += [str(a["id"]) for a in named if isinstance(a, dict)]
         removed = store.prune_cf_artifacts(keep)
     except NotImplementedError:
         return

@@ -26,19 +26,18 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any
 
-import numpy as np
-
 from src.config import Settings
+from src.ct.gate import gate_evaluations, gate_refusal
+from src.ct.publish import publish_artifact
 from src.engine.snapshots import EngineFactory, make_engine, version_manifest
 from src.engine.versions import load_cache, snapshot_at, write_cache
 from src.recommender.cf_snapshot import CFSnapshot, matrix_from_triples, with_changed_cells
-from src.recommender.evaluation import evaluate_model, split_holdout
-from src.store import Store, StoreError
+from src.store import PairDelta, Store, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -55,83 +54,13 @@ class RebuildResult:
     reason: str | None = None
     finished_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
     snapshot: CFSnapshot | None = None
+    arm_snapshots: dict[str, CFSnapshot] = field(default_factory=dict)  # the A/B arms' (src.ct.arms)
 
     def status(self) -> dict[str, Any]:
-        # not asdict(): it would deep-copy the snapshot's engine
-        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "snapshot"}
-
-
-class _AsServed:
-    """An engine as it serves (no refit), asked about the candidate's users and training rows.
-    A runner's own fitted row is excluded from their neighbours, so neither engine sees the
-    positives held out of that runner's row: both are scored fairly on the same slice."""
-
-    def __init__(self, snapshot: CFSnapshot, user_ids: np.ndarray) -> None:
-        self.snapshot = snapshot
-        self.user_ids = user_ids
-
-    def recommend(
-        self, userid: int | None, user_items_row: Any, N: int = 10
-    ) -> tuple[np.ndarray, np.ndarray]:
-        own = None if userid is None else self.snapshot.user_index.get(int(self.user_ids[userid]))
-        return self.snapshot.engine.recommend(own, user_items_row, N=N)
-
-
-def gate_sample_rows(n_users: int, max_users: int) -> np.ndarray:
-    """A deterministic sample of rows to evaluate on, so a gate never walks every user."""
-    cap = 4 * max_users  # the split keeps only users with >= 5 positives: sample more than we score
-    if n_users <= cap:
-        return np.arange(n_users)
-    return np.sort(np.random.default_rng(0).choice(n_users, size=cap, replace=False))
-
-
-def gate_evaluations(
-    candidate: CFSnapshot,
-    factory: EngineFactory,
-    serving: CFSnapshot | None,
-    max_users: int = 500,
-    *,
-    protocol: bool = True,
-) -> tuple[dict[str, float | None] | None, float | None, float | None]:
-    """(the candidate's protocol evaluation if `protocol`, and the NDCG@10 of the candidate and of
-    the serving engine as served, both on the same held-out slice of a sample of runners).
-
-    The protocol evaluation (a fresh fit on the training part of the whole matrix) costs a full
-    fit, so continuous training runs it on full rebuilds only; the as-served comparison needs no
-    fit and touches only the sampled rows, so incremental updates stay incremental."""
-
-    X = candidate.engine.user_items
-    evaluation: dict[str, float | None] | None = None
-    if protocol:
-        train_all, test_all = split_holdout(X)
-        evaluation = (
-            dict(evaluate_model(factory(), train_all, test_all, N=10, max_users=max_users))
-            if test_all
-            else {"ndcg": None, "users": 0.0}
-        )
-    rows = gate_sample_rows(X.shape[0], max_users)
-    train, test = split_holdout(X[rows])
-    if not test:
-        return evaluation, None, None
-
-    def served_ndcg(snapshot: CFSnapshot) -> float:
-        model = _AsServed(snapshot, candidate.user_ids[rows])
-        return float(evaluate_model(model, train, test, N=10, max_users=max_users, fit=False)["ndcg"])  # type: ignore[arg-type]
-
-    comparable = serving is not None and list(serving.shoe_ids) == list(candidate.shoe_ids)
-    return evaluation, served_ndcg(candidate), served_ndcg(serving) if comparable else None  # type: ignore[arg-type]
-
-
-def gate_refusal(candidate_ndcg: float | None, parent_ndcg: float | None, tolerance: float) -> str | None:
-    """Why a candidate must not replace its parent, or None when it may."""
-    if candidate_ndcg is None or parent_ndcg is None:
-        return None  # nothing to compare yet (too few users with enough positives)
-    if candidate_ndcg < parent_ndcg - tolerance:
-        return (
-            f"quality gate: NDCG@10 {candidate_ndcg:.4f} is worse than the serving engine's "
-            f"{parent_ndcg:.4f} on the same held-out slice by more than the tolerance {tolerance}"
-        )
-    return None
+        # not asdict(): it would deep-copy the engines
+        return {
+            f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("snapshot", "arm_snapshots")
+        }
 
 
 class LeadershipLost(RuntimeError):
@@ -147,6 +76,7 @@ def rebuild(
     force_full: bool = False,
     engine_factory: EngineFactory | None = None,
     still_leader: Callable[[], bool] = lambda: True,
+    arm_parents: Mapping[str, CFSnapshot] | None = None,
 ) -> RebuildResult:
     """Build a candidate from `parent` (the version being served) and the store, gate it, and
     record the outcome in the store together with the claims it answers. Never raises: failures
@@ -169,6 +99,7 @@ def rebuild(
         # every event at or below it and no other, and any replica can rebuild it from the log.
         watermark = store.newest_event_id()
         user_index: dict[int, int] | None = None  # a full build indexes its users afresh
+        delta: PairDelta | None = None
         if full:
             X, users = matrix_from_triples(
                 store.scores_as_of(watermark), {s: i for i, s in enumerate(shoe_ids)}
@@ -204,9 +135,10 @@ def rebuild(
             "engine_params": engine.get_params(),
             "build_seconds": round(time.perf_counter() - started, 4),
         }
-        if not full:
-            figures["changed_users"] = len(delta.user_ids)
-        figures["artifact"] = _publish_artifact(store, candidate, parent, None if full else delta.user_ids)
+        changed = None if delta is None else delta.user_ids
+        if changed is not None:
+            figures["changed_users"] = len(changed)
+        figures["artifact"] = publish_artifact(store, candidate, parent, changed)
         refusal = gate_refusal(candidate_ndcg, parent_ndcg, settings.quality_gate_tolerance)
         if not still_leader():
             raise LeadershipLost("the CT leadership was lost during the rebuild; nothing published")
@@ -230,6 +162,15 @@ def rebuild(
                 parent_ndcg=parent_ndcg,
                 reason=refusal,
             )
+        arm_snapshots: dict[str, CFSnapshot] = {}
+        if len(settings.experiment_arms) > 1:
+            from src.ct.arms import build_arms
+
+            figures["arms"], arm_snapshots = build_arms(
+                store, settings, candidate, parent, arm_parents or {}, delta
+            )
+            if not still_leader():
+                raise LeadershipLost("the CT leadership was lost during the rebuild; nothing published")
         version = store.record_cf_version(
             watermark=watermark, status="published", mode=mode, claims_through=claims_through, figures=figures
         )
@@ -257,6 +198,7 @@ def rebuild(
             parent_version=parent_label,
             parent_ndcg=parent_ndcg,
             snapshot=published,
+            arm_snapshots=arm_snapshots,
         )
     except LeadershipLost as exc:
         log.error("%s", exc)
@@ -270,22 +212,6 @@ def rebuild(
         return RebuildResult(
             "failed", mode, time.perf_counter() - started, parent_version=parent_label, reason=reason
         )
-
-
-def _publish_artifact(
-    store: Store, candidate: CFSnapshot, parent: CFSnapshot | None, changed: list[int] | None
-) -> dict[str, Any] | None:
-    """The candidate's serving artifact stored before its version row names it (issue 21; a
-    failure only leaves replicas replaying the event log for this version)."""
-    from src.engine.cf_artifacts import publish_version_artifact
-
-    try:
-        return publish_version_artifact(store, candidate, parent, changed)
-    except StoreError:
-        raise
-    except Exception:
-        log.exception("could not publish the CF artifact (replicas will replay the event log)")
-        return None
 
 
 def record_failure(

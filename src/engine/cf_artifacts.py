@@ -311,3 +311,20 @@ def served_snapshot(store: Store, settings: Settings, version: CFVersion) -> CFS
         manifest,
         user_index={},
     )
+
+
+def served_arm_snapshot(
+    store: Store, settings: Settings, main: CFSnapshot, artifact: dict[str, Any]
+) -> CFSnapshot:
+    """An A/B arm's engine as a worker serves it beside `main` (the served version): its artifact
+    mapped from the host cache, labelled with main's version (the row that names it)."""
+    engine, meta = load_served(materialise(store, settings, str(artifact["id"])))
+    return CFSnapshot.create(
+        engine,
+        np.zeros(0, dtype=np.int64),
+        meta["shoe_ids"],
+        main.last_event_id,
+        main.version,
+        {"artifact": artifact},
+        user_index={},
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -19,13 +19,17 @@ def cf_dir(settings: Settings) -> Path:
     return Path(settings.artifacts_dir) / "cf"
 
 
-def make_engine(settings: Settings) -> CFEngine:
+def make_engine(settings: Settings, params: Mapping[str, Any] | None = None) -> CFEngine:
     """The served engine: the item-space runner-KNN + EASE (`RunnerSpaceRecommender`, issue 21:
     CT builds it once, workers map its arrays). CF_NEIGHBOURS set selects the previous top-k
-    user-KNN engine with that k (its queries read runner columns: cost grows with runners)."""
+    user-KNN engine with that k (its queries read runner columns: cost grows with runners).
+    `params` override the engine's defaults (an A/B arm's variant, `src.engine.arms`)."""
+    overrides = dict(params or {})
     if settings.cf_neighbours is None:
-        return RunnerSpaceRecommender()
-    return UserCollaborativeRecommender(k=settings.cf_neighbours)
+        return RunnerSpaceRecommender(**overrides)
+    overrides.setdefault("k", settings.cf_neighbours)
+    overrides["k"] = int(overrides["k"])
+    return UserCollaborativeRecommender(**overrides)
 
 
 def version_manifest(version: CFVersion, n_users: int, n_items: int) -> dict[str, Any]:
@@ -44,4 +48,5 @@ def version_manifest(version: CFVersion, n_users: int, n_items: int) -> dict[str
         "n_users": n_users,
         "n_items": n_items,
         "artifact": figures.get("artifact"),
+        "arms": figures.get("arms", {}),
     }

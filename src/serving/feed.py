@@ -14,6 +14,7 @@ Correct under several workers and several replicas without shared memory or disk
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import os
 import socket
@@ -26,11 +27,13 @@ from typing import ClassVar
 
 import orjson
 
+from src.artifacts import ArtifactError
 from src.config import Settings
+from src.engine.arms import ArmAssigner, arm_entries, check_arms
+from src.engine.cf_artifacts import served_arm_snapshot
 from src.engine.versions import REFUSALS_COUNTED, consecutive_refusals, follow_served, holds, version_id_of
 from src.metrics import FEED_CACHE, set_model_version
 from src.recommender.cf_snapshot import CFSnapshot, EvidenceItem
-from src.serving.arms import ArmAssigner, check_arms, follow_arm
 from src.serving.ct_progress import CTProgress
 from src.serving.impressions import ImpressionBuffer
 from src.store import CFVersion, Store, StoreError, UserState
@@ -127,9 +130,9 @@ class FeedService:
         self._last_beat = 0.0
         self.host = socket.gethostname()
         set_model_version("cf", snapshot.version if snapshot else None)
-        # A/B: the first arm is served by `_snapshot`; the others by their own engines, fitted on
-        # the same published version (`sync`). A runner whose arm is not loaded yet is served
-        # the first arm, and the impression says so.
+        # A/B: the first arm is served by `_snapshot`; the others by their own engines, built by
+        # the CT process with that version and mapped here (`sync_arms`). A runner whose arm is
+        # not loaded at that version is served the first arm, and the impression says so.
         check_arms(settings)
         self.arms = ArmAssigner.from_settings(settings)
         self._arm_snapshots: dict[str, CFSnapshot] = {}
@@ -269,19 +272,37 @@ class FeedService:
         return swapped
 
     def sync_arms(self) -> None:
-        """Bring every other arm's engine to the served version (fitted once per version and
-        worker; the incremental path when the arm already holds an older one)."""
+        """Map every other arm's engine named by the served version's row (built and gated by the
+        CT process; a worker never fits one). An arm the row does not name (an older CT, an engine
+        without serving arrays) is served the first arm's engine, and its impressions say so."""
         main = self._snapshot
-        if main is None:
+        if main is None or len(self.arms.arms) == 1:
             return
+        entries = arm_entries(main.manifest)
         for arm in self.arms.arms[1:]:
+            artifact = (entries.get(arm) or {}).get("artifact")
             current = self._arm_snapshots.get(arm)
-            if current is not None and current.version == main.version:
+            if not artifact:
+                self._arm_snapshots.pop(arm, None)
                 continue
-            built = follow_arm(self.store, self.settings, arm, main, current)
-            if built is not None:
-                self._arm_snapshots[arm] = built
-                log.info("arm %s serves CF version %s", arm, built.version)
+            if current is not None and (current.manifest.get("artifact") or {}).get("id") == artifact["id"]:
+                if current.version != main.version:  # the same engine, named by a newer row
+                    self._arm_snapshots[arm] = dataclasses.replace(
+                        current, version=main.version, last_event_id=main.last_event_id
+                    )
+                continue
+            try:
+                self._arm_snapshots[arm] = served_arm_snapshot(self.store, self.settings, main, artifact)
+            except (ArtifactError, OSError, ValueError, KeyError) as exc:
+                log.warning(
+                    "arm %s: artifact %s unusable (%s); its runners see %s",
+                    arm,
+                    artifact["id"],
+                    exc,
+                    self.arms.default_arm,
+                )
+                continue
+            log.info("arm %s serves CF version %s", arm, main.version)
 
     def heartbeat(self, *, force: bool = False) -> None:
         now = time.monotonic()

@@ -6,8 +6,10 @@ process computing the metrics, assigns the same runner to the same arm without s
 renaming the experiment reshuffles everyone. Arms are engine variants: EXPERIMENT_ARMS maps each
 arm name to the engine parameters it overrides (`{}` is the served engine as configured).
 
-This module is the seam to the engine factory: `engine_params_for_arm` says what an arm changes,
-`engine_for_arm` builds it. Nothing else here knows the engine's constructor.
+The CT process builds and gates every arm's engine with the served one (`src.ct.arms`) and
+publishes each as an artifact named in the version row (`figures["arms"]`); API workers map it
+like the served engine and never fit one. `engine_for_arm` is the one place an arm's engine is
+made (`make_engine` with the arm's parameters).
 """
 
 from __future__ import annotations
@@ -17,10 +19,8 @@ import hashlib
 from typing import Any
 
 from src.config import Settings
-from src.engine.snapshots import CFEngine, make_engine
-from src.recommender.cf_snapshot import CFSnapshot
-from src.recommender.collaborative_filtering import UserCollaborativeRecommender
-from src.store import Store
+from src.engine.snapshots import make_engine
+from src.recommender.cf_snapshot import CFEngine
 
 _SCALE = float(1 << 64)
 
@@ -72,43 +72,22 @@ def engine_params_for_arm(settings: Settings, arm: str) -> dict[str, Any]:
 
 
 def engine_for_arm(settings: Settings, arm: str) -> CFEngine:
-    """An unfitted engine for `arm`. MERGE: once `make_engine` takes overrides, this becomes
-    `make_engine(settings, **engine_params_for_arm(settings, arm))`."""
+    """An unfitted engine for `arm`: the served engine with the arm's parameters."""
     params = engine_params_for_arm(settings, arm)
-    if not params:
-        return make_engine(settings)
-    if settings.cf_neighbours is not None:
-        params.setdefault("k", settings.cf_neighbours)
-    if "k" in params:
-        params["k"] = int(params["k"])
     try:
-        return UserCollaborativeRecommender(**params)
+        return make_engine(settings, params)
     except (TypeError, ValueError) as exc:
         raise ValueError(f"EXPERIMENT_ARMS[{arm!r}] = {params}: not a valid engine: {exc}") from None
 
 
 def check_arms(settings: Settings) -> None:
     """Build every arm's engine once (unfitted, cheap): a bad EXPERIMENT_ARMS stops start-up with
-    one line naming the arm, instead of failing every poll afterwards."""
+    one line naming the arm, instead of failing every rebuild afterwards."""
     for arm in settings.experiment_arms:
         engine_for_arm(settings, arm)
 
 
-def follow_arm(
-    store: Store, settings: Settings, arm: str, main: CFSnapshot, current: CFSnapshot | None
-) -> CFSnapshot | None:
-    """`arm`'s snapshot at the version `main` serves: `current` (the arm's older one) brought
-    forward incrementally, else its engine fitted on the whole matrix as of that version.
-    MERGE: this is `engine.versions.snapshot_at` with the arm's engine factory; if the CF branch
-    changes snapshot_at's signature, only this call changes."""
-    from src.engine.versions import snapshot_at, version_id_of
-
-    version_id = version_id_of(main)
-    if version_id is None:
-        return None
-    version = store.cf_version(version_id)
-    if version is None or version.status != "published":
-        return None
-    if current is not None and current.last_event_id > version.watermark:
-        current = None
-    return snapshot_at(store, settings, version, current, factory=lambda: engine_for_arm(settings, arm))
+def arm_entries(figures: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The `arms` a version row records: arm -> {artifact, built_in, gate, status[, reason]}."""
+    found = figures.get("arms")
+    return found if isinstance(found, dict) else {}
