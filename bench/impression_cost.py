@@ -96,10 +96,10 @@ def main() -> None:
     writer = ImpressionBuffer(store, 10_000, 60)
     flush_us = []
     ranked = services["on"].ranking(1)
-    shoes_shown = tuple(s for s, _, _ in ranked.items[:20]) if ranked else tuple(shoes[:20])
-    for _ in range(5):
-        for i in range(1000):
-            writer.add(400_000 + i, "collaborative", "v000001", "served", shoes_shown)
+    shoes_shown = tuple(item[0] for item in ranked.items[:20]) if ranked else tuple(shoes[:20])
+    for r in range(5):
+        for i in range(1000):  # other runners each round: a runner's same page again is not buffered
+            writer.add(400_000 + 1000 * r + i, "collaborative", "v000001", "served", shoes_shown)
         t0 = time.perf_counter()
         writer.flush()
         flush_us.append((time.perf_counter() - t0) / 1000 * 1e6)

@@ -109,6 +109,24 @@ def test_the_buffer_is_bounded_drops_the_oldest_and_counts(store: Store) -> None
     assert buffer.flush() == 0 and buffer.recorded == 3
 
 
+def test_the_runners_last_page_again_is_not_buffered(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    import src.serving.impressions as impressions
+
+    buffer = ImpressionBuffer(store, max_entries=100, flush_s=60)
+    page = ("R001", "R002")
+    buffer.add(1, "collaborative", "v1", "served", page)
+    buffer.add(1, "collaborative", "v1", "served", page)  # a warm feed read again: a repeat
+    buffer.add(2, "collaborative", "v1", "served", page)  # another runner: recorded
+    buffer.add(1, "collaborative", "v2", "served", page)  # a new version: recorded
+    buffer.add(1, "collaborative", "v1", "served", page)  # no longer the runner's last page: recorded
+    buffer.add(1, "collaborative", "v1", "served", page, first_position=11)  # another page: recorded
+    assert buffer.repeats == 1 and buffer.flush() == 5
+    # long after: the same page counts as shown again (a forget in between may have erased the first)
+    monkeypatch.setattr(impressions, "REPEAT_S", 0.0)
+    buffer.add(1, "collaborative", "v1", "served", page, first_position=11)
+    assert buffer.repeats == 1 and buffer.flush() == 1
+
+
 def test_a_failed_flush_loses_its_batch_counted_never_raises() -> None:
     refusing = _Refusing()
     buffer = ImpressionBuffer(cast(Store, refusing), max_entries=10, flush_s=60)

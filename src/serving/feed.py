@@ -57,7 +57,8 @@ class Ranking:
     depth: int
     pages: dict[tuple[int, int, str | None], bytes] = field(default_factory=dict)  # rendered, per page
     # per page: (source, shoe ids) as the impression records them, computed once like the body
-    shown: dict[tuple[int, int, str | None], tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    # per page shown: (source, shoe ids, page hash), computed once per ranking (impressions)
+    shown: dict[tuple[int, int, str | None], tuple[str, tuple[str, ...], int]] = field(default_factory=dict)
     arm: str = ""  # the A/B arm whose engine ranked it (src/serving/arms.py)
 
     MAX_PAGES: ClassVar[int] = 8  # rendered pages kept per ranking (most runners read one or two)

@@ -115,10 +115,15 @@ def record_page(feed: FeedService, user_id: int, ranking: Ranking, page: FeedPag
     if shown is None:
         window = _window(ranking, page, feed)
         popular = window and all(item[2] < 0 for item in window)  # liked_by < 0: popular backfill
-        shown = ("popular" if popular else "collaborative", tuple(item[0] for item in window))
+        source = "popular" if popular else "collaborative"
+        shoe_ids = tuple(item[0] for item in window)
+        page_hash = hash((source, ranking.cf_version, ranking.arm, page.offset + 1, shoe_ids))
+        shown = (source, shoe_ids, page_hash)
         if len(ranking.shown) < ranking.MAX_PAGES:
             ranking.shown[key] = shown
-    buffer.add(user_id, shown[0], ranking.cf_version, ranking.arm, shown[1], page.offset + 1)
+    buffer.add(
+        user_id, shown[0], ranking.cf_version, ranking.arm, shown[1], page.offset + 1, page_hash=shown[2]
+    )
 
 
 def _render(ranking: Ranking, page: FeedPage, feed: FeedService) -> bytes:

@@ -25,7 +25,14 @@ log = logging.getLogger(__name__)
 
 IMPRESSIONS = Counter(
     "sonix_impressions_total", "Served pages recorded for online evaluation", ["outcome"]
-)  # recorded | dropped | failed
+)  # recorded | dropped | failed | repeat (the runner's previous page again: not written)
+
+# A page is not buffered again while it is the last one this worker recorded for its runner (within
+# REPEAT_S): compaction would delete it as a verbatim repeat anyway, so writing it is pure cost (a
+# warm feed is read again and again between two writes of its runner).
+REPEAT_S = 600.0
+_REPEATED = IMPRESSIONS.labels("repeat")  # the child looked up once: the request path only adds
+LAST_PAGES_MAX = 50_000
 
 
 class ImpressionBuffer:
@@ -42,6 +49,8 @@ class ImpressionBuffer:
         self.dropped = 0  # overflowed the bound
         self.failed = 0  # lost with a failed flush
         self.recorded = 0
+        self.repeats = 0  # the runner's last page again: not buffered
+        self._last_page: dict[int, tuple[int, float]] = {}  # runner -> (page hash, when)
 
     # --- the request path: append only
     def add(
@@ -52,14 +61,27 @@ class ImpressionBuffer:
         arm: str,
         shoe_ids: tuple[str, ...],
         first_position: int = 1,
+        page_hash: int | None = None,
     ) -> None:
         if not shoe_ids:
             return
+        now = time.time()
+        page = (
+            hash((source, model_version, arm, first_position, shoe_ids)) if page_hash is None else page_hash
+        )
+        last = self._last_page.get(user_id)
+        if last is not None and last[0] == page and now - last[1] < REPEAT_S:
+            self.repeats += 1
+            _REPEATED.inc()
+            return
+        if len(self._last_page) >= LAST_PAGES_MAX:
+            self._last_page.clear()  # rare; at worst a few repeats are written (and compacted)
+        self._last_page[user_id] = (page, now)
         items = self._items
         if len(items) == items.maxlen:  # the append drops the oldest (counted; racy by one at worst)
             self.dropped += 1
             IMPRESSIONS.labels("dropped").inc()
-        items.append((user_id, time.time(), source, model_version, arm, shoe_ids, first_position))
+        items.append((user_id, now, source, model_version, arm, shoe_ids, first_position))
 
     def __len__(self) -> int:
         return len(self._items)
