@@ -79,7 +79,7 @@ def ndcg_at_10(ranked: list[str], relevant: set[str]) -> float:
 def offline_ndcg(feed: Any, hidden: dict[int, set[str]], runner_of: dict[int, int]) -> dict[str, float]:
     """NDCG@10 of each arm's served snapshot on every taste (one runner of each, whatever its arm),
     ranked exactly as the feed ranks a runner."""
-    snapshots = {feed.arms.default_arm: feed.snapshot, **feed._arm_snapshots}
+    snapshots = {feed.versions.arms.default_arm: feed.snapshot, **feed.versions._arm_snapshots}
     out = {}
     for arm, snapshot in snapshots.items():
         total = 0.0

@@ -103,7 +103,7 @@ def test_admin_reload_takes_effect_in_every_worker(sqlite_settings: Settings) ->
     ):
         old = w2.app.state.feed.snapshot.version  # type: ignore[attr-defined]
         reloads: list[int] = []
-        w2.app.state.feed.on_reload.append(lambda: reloads.append(1))  # type: ignore[attr-defined]
+        w2.app.state.feed.versions.on_reload.append(lambda: reloads.append(1))  # type: ignore[attr-defined]
         # a new version is published (by the CT process, or `python -m src.ct.rebuild`) ...
         store = w1.app.state.store  # type: ignore[attr-defined]
         store.record_like(NEWCOMER, "R001")

@@ -58,7 +58,7 @@ def test_the_ct_process_publishes_each_arm_and_workers_map_it_without_fitting(
 
     monkeypatch.setattr(RunnerSpaceRecommender, "fit", no_fitting)
     feed = FeedService(arm_settings, store, None)
-    assert feed.sync()
+    assert feed.versions.sync()
     runner = next(u for u in range(1, 36) if ArmAssigner.from_settings(arm_settings).arm_of(u) == "knn_only")
     arm, snapshot = feed.snapshot_for(runner)
     assert arm == "knn_only" and snapshot is not None and not snapshot.engine.has_rows

@@ -82,7 +82,7 @@ def test_a_gate_refusing_in_a_row_is_said_by_health_admin_and_the_log(
             outcomes.append(result.outcome)
         assert outcomes == ["refused"] * 4
         assert "refused 3 rebuilds in a row" in caplog.text and "refused 4 rebuilds in a row" in caplog.text
-        client.app.state.feed.sync()  # what the poller does every SNAPSHOT_POLL_S
+        client.app.state.feed.versions.sync()  # what the poller does every SNAPSHOT_POLL_S
         health = client.get("/health").json()["cf_publication"]
         assert health["consecutive_refusals"] == 4 and health["stalled"] is True
         assert health["serving_age_s"] >= age  # the published version's age, not this worker's
@@ -155,7 +155,7 @@ def test_a_burst_of_one_interaction_runners_does_not_stall_publication_silently(
             result = loop.step()
             assert result is not None
             outcomes.append(result.outcome)
-            client.app.state.feed.sync()
+            client.app.state.feed.versions.sync()
             said = client.get("/health").json()["cf_publication"]
             refused_in_a_row = len(outcomes) - len(
                 "".join("x" if o == "published" else "-" for o in outcomes).rstrip("-")

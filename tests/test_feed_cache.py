@@ -3,7 +3,7 @@ entries from runners who never read their feed."""
 
 from __future__ import annotations
 
-from src.serving.feed import FeedCache, Ranking
+from src.serving.ranking import FeedCache, Ranking
 
 
 def _ranking(last_event_id: int) -> Ranking:

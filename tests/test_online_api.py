@@ -76,7 +76,9 @@ def test_feed_interact_and_questionnaire_pages_are_recorded_with_their_arm(
 
 def test_a_runner_in_the_second_arm_is_ranked_by_that_arms_engine(client: TestClient) -> None:
     feed = client.app.state.feed  # type: ignore[attr-defined]
-    arm, snapshot = feed.snapshot_for(next(u for u in range(1, 200) if feed.arms.arm_of(u) == "user_knn"))
+    arm, snapshot = feed.snapshot_for(
+        next(u for u in range(1, 200) if feed.versions.arms.arm_of(u) == "user_knn")
+    )
     assert arm == "user_knn" and snapshot is not feed.snapshot
     assert snapshot.version == feed.snapshot.version
     assert snapshot.engine.item_weight == 0.0 and feed.snapshot.engine.item_weight > 0  # the served blend
@@ -97,7 +99,7 @@ def test_online_metrics_route_needs_the_admin_token_and_reports_per_arm(client: 
     report = client.get("/v1/admin/online-metrics?fresh=true", headers=ADMIN).json()["latest"]
     arms = report["arms"]
     assert set(arms) <= {"served", "user_knn"} and sum(a["runners"] for a in arms.values()) == len(GROUP_A)
-    arm_of_1 = client.app.state.feed.arms.arm_of(1)  # type: ignore[attr-defined]
+    arm_of_1 = client.app.state.feed.versions.arms.arm_of(1)  # type: ignore[attr-defined]
     assert arms[arm_of_1]["positive_pairs"] == 1
     assert report["experiment"]["name"] == "cf-engine" and report["window_days"] == 7.0
     again = client.get("/v1/admin/online-metrics?fresh=true&history=5", headers=ADMIN).json()
@@ -116,10 +118,10 @@ def test_before_its_arm_is_loaded_a_runner_gets_the_first_arm_and_the_impression
     client: TestClient,
 ) -> None:
     feed = client.app.state.feed  # type: ignore[attr-defined]
-    runner = next(u for u in GROUP_A if feed.arms.arm_of(u) == "user_knn")
-    sync_arms = feed.sync_arms
-    feed.sync_arms = lambda: None  # the poller must not reload it while we look
-    feed._arm_snapshots.clear()  # as in the seconds after a publish, before sync_arms ran
+    runner = next(u for u in GROUP_A if feed.versions.arms.arm_of(u) == "user_knn")
+    sync_arms = feed.versions.sync_arms
+    feed.versions.sync_arms = lambda: None  # the poller must not reload it while we look
+    feed.versions._arm_snapshots.clear()  # as in the seconds after a publish, before sync_arms ran
     assert client.get(f"/v1/recommend/feed/{runner}?limit=3").status_code == 200
     assert [(i.user_id, i.arm) for i in _flushed(client)] == [(runner, "served")]
     sync_arms()  # the next poll loads it: the runner is back in their arm (not a stale cache)

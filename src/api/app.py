@@ -42,7 +42,7 @@ def create_api(settings: Settings | None = None, *, before_start: StartupHook | 
         store = create_store(settings)
         if before_start is not None:
             await asyncio.to_thread(before_start, store)
-        # The published version's artifact, mapped from the host cache (feed.sync below); the
+        # The published version's artifact, mapped from the host cache (feed.versions.sync below); the
         # local event-log cache only when the store cannot be reached (feeds served while it is down).
         snapshot = None
         with contextlib.suppress(StoreError):
@@ -54,12 +54,12 @@ def create_api(settings: Settings | None = None, *, before_start: StartupHook | 
         if feed.impressions is not None:
             feed.impressions.start()  # writes what pages showed, off the request path
         try:
-            await asyncio.to_thread(feed.sync)
+            await asyncio.to_thread(feed.versions.sync)
         except StoreError as exc:
             log.warning("store unreachable at start-up (%s); serving the cached CF version", exc)
             cached = await asyncio.to_thread(load_cache, settings)
             if cached is not None and feed.snapshot is None:
-                feed.swap(cached)
+                feed.versions.swap(cached)
         await asyncio.to_thread(feed.progress.refresh, store)  # /health's first answer is complete
         for shoe_type, model in app.state.content.items():
             set_model_version(shoe_type, getattr(model, "version", None))
@@ -76,11 +76,11 @@ def create_api(settings: Settings | None = None, *, before_start: StartupHook | 
         def reload_everything() -> None:
             """An admin reload: content models from disk, the CF version rebuilt from the store."""
             reload_models()
-            feed.sync(force_full=True)
+            feed.versions.sync(force_full=True)
 
         app.state.reload_models = reload_everything
-        feed.on_reload.append(reload_everything)
-        poller = asyncio.create_task(feed.poll_forever())
+        feed.versions.on_reload.append(reload_everything)
+        poller = asyncio.create_task(feed.versions.poll_forever())
         try:
             yield
         finally:

@@ -21,17 +21,14 @@ from src.api.ratelimit import WriteLimit
 from src.api.schemas import MAX_USER_ID, FeedResponse, Interaction, LikeInteraction
 from src.api.security import RunnerKey
 from src.api.strict_json import StrictJSONRoute
-from src.metrics import INTERACTIONS
 from src.serving.feed import FeedService, FeedUnavailable
 from src.serving.feed_pages import (
-    NOTICE_NO_VERSION_YET,
     FeedPage,
     etag_matches,
     etag_of,
     feed_body,
-    page_envelope,
 )
-from src.store import StoreUnavailable, UnknownShoeError, WriteWouldWait, first_write_must_not_wait
+from src.store import UnknownShoeError, WriteWouldWait, first_write_must_not_wait
 
 router = APIRouter(tags=["collaborative"], route_class=StrictJSONRoute)
 
@@ -62,32 +59,13 @@ async def _on_store(feed: FeedService, work: Callable[..., T], *args: Any) -> T:
 )
 async def interact(body: Interaction, feed: FeedDep, _key: RunnerKey, _limit: WriteLimit) -> Response:
     """Store a like or rating (committed before answering), then return the refreshed top feed."""
-    return await _on_store(feed, _record_and_rank, body, feed)
-
-
-def _record_and_rank(body: Interaction, feed: FeedService) -> Response:
-    store = feed.store
+    value = None if isinstance(body, LikeInteraction) else body.value
     try:
-        if isinstance(body, LikeInteraction):
-            outcome = store.record_like(body.user_id, body.shoe_id)
-        else:
-            outcome = store.record_rating(body.user_id, body.shoe_id, body.value)
+        payload = await _on_store(feed, feed.record, body.user_id, body.shoe_id, body.action_type, value)
     except UnknownShoeError:
         raise HTTPException(
             404, detail=f"shoe_id: unknown shoe {body.shoe_id!r} (catalog ids look like R001 or T001)"
         ) from None
-    except StoreUnavailable as exc:
-        feed.progress.observe_failure(exc)  # /health says degraded without asking the store again
-        raise
-    feed.progress.observe_write(outcome)
-    INTERACTIONS.labels(body.action_type, "true" if outcome.changed else "false").inc()
-    try:
-        payload = feed.after_write(body.user_id, outcome.user)
-    except FeedUnavailable:
-        # the write is committed: acknowledge it, and say why there is no feed yet
-        payload = page_envelope(
-            [], FeedPage(feed.settings.feed_size), 0, False, NOTICE_NO_VERSION_YET, "collaborative", None
-        )
     return Response(payload, media_type=JSON)
 
 

@@ -49,7 +49,7 @@ def _record(request: Request, model: Any, answers: dict[str, Any], user_id: int 
     idx, _, _ = model.rank(model.query(answers))
     shoes = tuple(model.shoe_ids[i] for i in idx.tolist())
     feed.impressions.add(
-        user_id, "questionnaire", getattr(model, "version", None), feed.arms.arm_of(user_id), shoes
+        user_id, "questionnaire", getattr(model, "version", None), feed.versions.arms.arm_of(user_id), shoes
     )
 
 

@@ -69,7 +69,7 @@ async def health(request: Request, feed: FeedDep, settings: SettingsDep) -> Resp
         "status": "healthy",
         "worker_pid": os.getpid(),
         "store": feed.store.backend,
-        "reload_generation": feed.reload_generation,  # the newest admin reload this worker has applied
+        "reload_generation": feed.versions.reload_generation,  # the newest admin reload this worker has applied
     }
     if ct.store_error is not None:
         log.warning("health: store unavailable: %s", ct.store_error)  # the details stay in the log
@@ -90,8 +90,8 @@ async def health(request: Request, feed: FeedDep, settings: SettingsDep) -> Resp
         else None
     )
     body["content_models"] = _content_versions(request)
-    body["cf_publication"] = gate_view(feed.refusals, snapshot, settings.gate_stall_after)
-    last = rebuild_status(feed.last_rebuild)
+    body["cf_publication"] = gate_view(feed.versions.refusals, snapshot, settings.gate_stall_after)
+    last = rebuild_status(feed.versions.last_rebuild)
     body["last_rebuild"] = {k: last.get(k) for k in _PUBLIC_REBUILD_FIELDS} if last else None
     return Response(orjson.dumps(body), media_type=JSON)
 
@@ -137,7 +137,7 @@ async def reload_model(request: Request, _: AdminToken, feed: FeedDep, settings:
         generation = await asyncio.to_thread(feed.store.bump_reload_generation)
     except StoreError as exc:
         raise HTTPException(503, detail=f"the reload could not be announced to the replicas: {exc}") from exc
-    feed.reload_generation = generation
+    feed.versions.reload_generation = generation
     await asyncio.to_thread(request.app.state.reload_models)
     body = {"status": "reloaded", "generation": generation, "serving": _serving(request, settings)}
     return Response(orjson.dumps(body), media_type=JSON)
@@ -212,8 +212,8 @@ def model_status(request: Request, _: AdminToken, feed: FeedDep, settings: Setti
             for p in store.serving_processes(3 * settings.heartbeat_s + 5)
         ]
     except StoreError as exc:
-        body["last_rebuild"] = rebuild_status(feed.last_rebuild)
-        body["cf_publication"] = gate_view(feed.refusals, feed.snapshot, settings.gate_stall_after)
+        body["last_rebuild"] = rebuild_status(feed.versions.last_rebuild)
+        body["cf_publication"] = gate_view(feed.versions.refusals, feed.snapshot, settings.gate_stall_after)
         body["ct"] = {"error": str(exc)}
     return Response(orjson.dumps(body, default=str), media_type=JSON)
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 import faulthandler
 import logging
 import os
-import socket
 import sys
 import threading
 import time
@@ -30,6 +29,7 @@ from typing import Protocol
 from src.config import Settings
 from src.ct.rebuild import RebuildResult, bootstrap, rebuild, record_failure
 from src.engine.arms import arm_entries
+from src.engine.heartbeat import Heartbeat
 from src.engine.versions import follow, holds, load_cache, version_id_of
 from src.metrics import CT_REBUILD_SECONDS, CT_REBUILDS
 from src.recommender.cf_snapshot import CFSnapshot
@@ -73,11 +73,10 @@ class CTLoop:
         self.leadership: Leadership | None = None
         self.last_rebuild_at: float | None = None
         self.state = "idle"
-        self._last_beat = 0.0
+        self._heartbeat = Heartbeat(store, "ct", settings.heartbeat_s)
         self._last_compaction = time.monotonic()
         self._last_online_metrics = time.monotonic()
         self.refusals = 0
-        self.host = socket.gethostname()
 
     # --- one step at a time (the tests drive these)
     def start(self) -> None:
@@ -195,19 +194,8 @@ class CTLoop:
         os._exit(WATCHDOG_EXIT_CODE)
 
     def heartbeat(self, *, force: bool = False) -> None:
-        now = time.monotonic()
-        if not force and now - self._last_beat < self.settings.heartbeat_s:
-            return
-        self._last_beat = now
         try:
-            self.store.heartbeat(
-                "ct",
-                version_id_of(self.snapshot),
-                self.state,
-                host=self.host,
-                pid=os.getpid(),
-                forget_after_s=forget_after_s(self.settings),
-            )
+            self._heartbeat.beat(version_id_of(self.snapshot), self.state, force=force)
         except StoreError as exc:
             log.warning("CT heartbeat failed: %s", exc)
 
@@ -253,11 +241,6 @@ class CTLoop:
             except StoreError as exc:  # store down: keep the served version, retry next poll
                 log.warning("CT poll failed: %s", exc)
             stop.wait(self.settings.ct_poll_s)
-
-
-def forget_after_s(settings: Settings) -> float:
-    """Heartbeat rows of processes silent this long are deleted."""
-    return max(60.0, 20 * settings.heartbeat_s)
 
 
 def compact_event_log(store: Store, watermark: int) -> None:

@@ -10,14 +10,32 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import orjson
 
+from src.serving.ranking import Ranking
+
 if TYPE_CHECKING:
+    from src.config import Settings
     from src.recommender.cf_snapshot import EvidenceItem
-    from src.serving.feed import FeedService, Ranking
-    from src.store import SavedQuestionnaire
+    from src.serving.follower import VersionFollower
+    from src.serving.impressions import ImpressionBuffer
+    from src.store import SavedQuestionnaire, Store
+
+
+class FeedSource(Protocol):
+    """What the pages read from the worker's feed service (`serving.feed.FeedService`)."""
+
+    settings: Settings
+    store: Store
+    impressions: ImpressionBuffer | None
+    versions: VersionFollower
+
+    def shoe_prefix(self, shoe_id: str) -> bytes: ...
+
+    def ranking(self, user_id: int, depth: int | None = None) -> Ranking | None: ...
+
 
 NOTICE_POPULAR = (
     "no runners with tastes like yours yet: these are popular shoes; like or rate a few to personalise"
@@ -52,7 +70,7 @@ def evidence(liked_by: int, n_neighbours: int, anchor: str | None = None) -> tup
     return "similar_runners", f"liked by {liked_by} of the {n_neighbours} runners most like you"
 
 
-def _name_of(shoe_id: str, feed: FeedService) -> str:
+def _name_of(shoe_id: str, feed: FeedSource) -> str:
     shoe = feed.store.shoe(shoe_id)
     return shoe_id if shoe is None else str(shoe.get("name") or shoe_id)
 
@@ -81,12 +99,12 @@ def page_envelope(
     return head[:-1] + b',"data":[' + b",".join(items) + b"]}"
 
 
-def _type_of(shoe_id: str, feed: FeedService) -> str | None:
+def _type_of(shoe_id: str, feed: FeedSource) -> str | None:
     shoe = feed.store.shoe(shoe_id)
     return None if shoe is None else str(shoe["shoe_type"])
 
 
-def render_ranking(ranking: Ranking, page: FeedPage, feed: FeedService) -> bytes:
+def render_ranking(ranking: Ranking, page: FeedPage, feed: FeedSource) -> bytes:
     """One page of a collaborative ranking (rendered once per ranking and page, then reused)."""
     key = (page.limit, page.offset, page.shoe_type)
     body = ranking.pages.get(key)
@@ -97,14 +115,14 @@ def render_ranking(ranking: Ranking, page: FeedPage, feed: FeedService) -> bytes
     return body
 
 
-def _window(ranking: Ranking, page: FeedPage, feed: FeedService) -> list[EvidenceItem]:
+def _window(ranking: Ranking, page: FeedPage, feed: FeedSource) -> list[EvidenceItem]:
     items = ranking.items
     if page.shoe_type is not None:
         items = [it for it in items if _type_of(it[0], feed) == page.shoe_type]
     return items[page.offset : page.offset + page.limit]
 
 
-def record_page(feed: FeedService, user_id: int, ranking: Ranking, page: FeedPage) -> None:
+def record_page(feed: FeedSource, user_id: int, ranking: Ranking, page: FeedPage) -> None:
     """Buffer what this page shows (src/serving/impressions.py): an append, no I/O. A page of
     popular backfill only is recorded as `popular`."""
     buffer = feed.impressions
@@ -126,7 +144,7 @@ def record_page(feed: FeedService, user_id: int, ranking: Ranking, page: FeedPag
     )
 
 
-def _render(ranking: Ranking, page: FeedPage, feed: FeedService) -> bytes:
+def _render(ranking: Ranking, page: FeedPage, feed: FeedSource) -> bytes:
     """Each item with its reason and evidence; a `notice` says when the page holds only popular
     shoes or when nothing is left to suggest."""
     items = ranking.items
@@ -190,7 +208,7 @@ def etag_matches(if_none_match: str | None, etag: str) -> bool:
     return any(tag.strip().removeprefix("W/") == etag for tag in if_none_match.split(","))
 
 
-def feed_body(feed: FeedService, content: Mapping[str, Any], user_id: int, page: FeedPage) -> bytes | None:
+def feed_body(feed: FeedSource, content: Mapping[str, Any], user_id: int, page: FeedPage) -> bytes | None:
     """The page to serve: the collaborative ranking, else a cold start from a saved questionnaire
     (when its content model is loaded), else None (the API answers 404)."""
     # a type filter needs the whole ranking; otherwise one item past the page tells has_more
@@ -209,6 +227,6 @@ def feed_body(feed: FeedService, content: Mapping[str, Any], user_id: int, page:
         shoes = tuple(model.shoe_ids[i] for i, _, _ in ranked)
         version = getattr(model, "version", None)
         feed.impressions.add(
-            user_id, "questionnaire", version, feed.arms.arm_of(user_id), shoes, page.offset + 1
+            user_id, "questionnaire", version, feed.versions.arms.arm_of(user_id), shoes, page.offset + 1
         )
     return body
