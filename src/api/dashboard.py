@@ -25,6 +25,7 @@ from pydantic import BaseModel, Field
 from src.api.deps import FeedDep, SettingsDep, StoreDep
 from src.api.schemas import MAX_USER_ID
 from src.api.security import AdminToken
+from src.api.state import app_state
 from src.api.traffic import traffic
 from src.serving.feed import FeedUnavailable
 from src.serving.feed_pages import FeedPage, feed_body
@@ -177,7 +178,7 @@ def admin_history(_: AdminToken, store: StoreDep, settings: SettingsDep) -> Resp
 def admin_report(
     shoe_type: Literal["road", "trail"], request: Request, _: AdminToken, settings: SettingsDep
 ) -> FileResponse:
-    model = request.app.state.content.get(shoe_type)
+    model = app_state(request).content.get(shoe_type)
     version = getattr(model, "version", None)
     path = settings.artifacts_dir / shoe_type / str(version) / "report.png"
     if not version or not path.is_file():

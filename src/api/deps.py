@@ -8,21 +8,22 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from src.api.state import app_state
 from src.config import Settings
 from src.serving.feed import FeedService
 from src.store import Store
 
 
 async def get_app_settings(request: Request) -> Settings:
-    return request.app.state.settings  # type: ignore[no-any-return]
+    return app_state(request).settings
 
 
 async def get_app_store(request: Request) -> Store:
-    return request.app.state.store  # type: ignore[no-any-return]
+    return app_state(request).store
 
 
 async def get_feed_service(request: Request) -> FeedService:
-    return request.app.state.feed  # type: ignore[no-any-return]
+    return app_state(request).feed
 
 
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]

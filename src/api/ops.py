@@ -22,6 +22,7 @@ from src.api.schemas import (
     ReloadResponse,
 )
 from src.api.security import AdminToken
+from src.api.state import app_state
 from src.config import Settings
 from src.engine.versions import REFUSALS_COUNTED, age_s, consecutive_refusals, gate_view, rebuild_status
 from src.metrics import metrics_payload
@@ -51,7 +52,7 @@ def metrics() -> Response:
 def _content_versions(request: Request) -> dict[str, str | None]:
     return {
         t: (getattr(m, "version", None) if m is not None else None)
-        for t, m in request.app.state.content.items()
+        for t, m in app_state(request).content.items()
     }
 
 
@@ -106,7 +107,7 @@ async def live() -> Response:
 )
 def ready(request: Request, feed: FeedDep, store: StoreDep) -> Response:
     """Ready = every pipeline's artifacts are loaded and the store answers (else 503 with reasons)."""
-    problems = [f"no {t} content model loaded" for t, m in request.app.state.content.items() if m is None]
+    problems = [f"no {t} content model loaded" for t, m in app_state(request).content.items() if m is None]
     if feed.snapshot is None:
         problems.append("no collaborative snapshot loaded")
     try:
@@ -138,14 +139,14 @@ async def reload_model(request: Request, _: AdminToken, feed: FeedDep, settings:
     except StoreError as exc:
         raise HTTPException(503, detail=f"the reload could not be announced to the replicas: {exc}") from exc
     feed.versions.reload_generation = generation
-    await asyncio.to_thread(request.app.state.reload_models)
+    await asyncio.to_thread(app_state(request).reload_models)
     body = {"status": "reloaded", "generation": generation, "serving": _serving(request, settings)}
     return Response(orjson.dumps(body), media_type=JSON)
 
 
 def _serving(request: Request, settings: Settings) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for shoe_type, model in request.app.state.content.items():
+    for shoe_type, model in app_state(request).content.items():
         manifest = getattr(model, "manifest", None) or {}
         out[shoe_type] = (
             {
@@ -160,7 +161,7 @@ def _serving(request: Request, settings: Settings) -> dict[str, Any]:
             if model is not None
             else None
         )
-    snapshot = request.app.state.feed.snapshot
+    snapshot = app_state(request).feed.snapshot
     out["cf"] = (
         {
             "version": snapshot.version,

@@ -23,6 +23,7 @@ from limits import RateLimitItemPerMinute
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
+from src.api.state import app_state
 from src.config import Settings
 
 log = logging.getLogger("sonix")
@@ -96,7 +97,7 @@ class WriteRateLimit:
 
 
 async def limit_writes(request: Request) -> None:
-    limiter: WriteRateLimit = request.app.state.rate_limit
+    limiter: WriteRateLimit = app_state(request).rate_limit
     if not limiter.per_minute:
         return  # async and early: no thread-pool hop when there is no limit
     peer = request.client.host if request.client else None

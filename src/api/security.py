@@ -23,6 +23,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
 
+from src.api.state import app_state
 from src.config import Settings
 
 SECURITY_SCHEMES: dict[str, dict[str, Any]] = {
@@ -79,7 +80,7 @@ def _check_key(request: Request, keys: tuple[str, ...]) -> None:
 
 
 def _settings(request: Request) -> Settings:
-    return request.app.state.settings  # type: ignore[no-any-return]
+    return app_state(request).settings
 
 
 # async on purpose: a sync dependency would cost a thread-pool hop on the async routes

@@ -15,6 +15,7 @@ from src.api.deps import FeedDep, StoreDep
 from src.api.errors import problem_responses
 from src.api.schemas import ShoePage, ShoeSheetResponse, SimilarShoesResponse
 from src.api.security import ReadKey
+from src.api.state import app_state
 from src.serving.catalog import CatalogHolder, CatalogQuery, Plate, SortKey, Stability, WaterResistance, Width
 from src.serving.similar import KEEP, SimilarHolder
 
@@ -118,7 +119,7 @@ _SIMILAR_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 def _catalog(request: Request, store: StoreDep) -> Any:
-    holder: CatalogHolder = request.app.state.catalog_holder
+    holder: CatalogHolder = app_state(request).catalog_holder
     return holder.get(store.all_shoes())
 
 
@@ -222,6 +223,6 @@ def similar_shoes(
         raise HTTPException(
             404, detail=f"shoe_id: {shoe_id} is retired from the catalog (GET /v1/shoes/{shoe_id})"
         )
-    holder: SimilarHolder = request.app.state.similar_holder
+    holder: SimilarHolder = app_state(request).similar_holder
     index = holder.get(feed.snapshot, shoes, getattr(request.app.state, "content", None) or {})
     return Response(index.json(shoe_id, n, same_type), media_type=JSON)
