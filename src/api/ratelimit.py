@@ -23,7 +23,6 @@ from limits import RateLimitItemPerMinute
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
-from src.api.state import app_state
 from src.config import Settings
 
 log = logging.getLogger("sonix")
@@ -97,7 +96,9 @@ class WriteRateLimit:
 
 
 async def limit_writes(request: Request) -> None:
-    limiter: WriteRateLimit = app_state(request).rate_limit
+    limiter: WriteRateLimit = (
+        request.app.state.rate_limit
+    )  # the state module names this class: no import back
     if not limiter.per_minute:
         return  # async and early: no thread-pool hop when there is no limit
     peer = request.client.host if request.client else None
