@@ -1,5 +1,8 @@
 """Collaborative filtering: the engine the service and the offline evaluation share.
 
+(Over 400 lines on purpose: the previous engine, kept whole for `CF_NEIGHBOURS` and as the
+baseline of bench/cf_quality.py; its shared helpers are used by `runner_space`.)
+
 A user-KNN (steps 1-5) blended with an EASE item component (step 6).
 
 Algorithm (one request, user row r over n_items):

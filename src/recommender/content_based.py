@@ -1,5 +1,8 @@
 """Content-based recommender: questionnaire -> top-N shoes, pure NumPy on precomputed arrays.
 
+(Over 400 lines on purpose: one model class with its load, its request path and its array math;
+splitting it would separate the arrays from the code that must agree with their layout.)
+
 Pipeline per request (all array math, no TensorFlow, no sklearn, no unpickling):
 1. answers -> scaled target vector + per-feature weights (the mask) + must-haves (questionnaire.py);
 2. routing latent: the target vector with every unanswered feature set to the catalog mean (scaled

@@ -1,5 +1,8 @@
 """Runner-KNN aggregated in item space: a query costs the same whatever the number of runners.
 
+(Over 400 lines on purpose: one model class, the math it alone uses and its serving arrays; the
+update and the fit must keep the same sums, which is easier to check side by side.)
+
 Every runner v is a neighbour, weighted by a sharpened similarity to the requesting runner:
 
     knn_j = sum_v sim(q, v)^3 * a_vj / max(df_j, 1)^popularity_damping

@@ -1,5 +1,8 @@
 """Training CLI: catalog -> MinMaxScaler -> deep autoencoder -> K-Means, published as a version.
 
+(Over 400 lines on purpose: one CLI that runs the whole offline pipeline in order; each step is a
+function, and the order is easier to check in one file.)
+
     python -m src.training.training_engine --type all [--epochs N | --fast] [--artifacts-dir DIR]
 
 Per shoe type the version directory holds the Keras encoder (`shoe_encoder.h5`), the sklearn
