@@ -34,7 +34,7 @@ def catalog_rows(settings: Settings) -> tuple[list[dict[str, Any]], str]:
 
 
 def demo_rows(settings: Settings, shoes: list[dict[str, Any]]) -> list[tuple[int, str, str, int | None, str]]:
-    from src.store.demo_data import generate_demo_interactions
+    from src.demo_data import generate_demo_interactions
 
     road = [s for s in shoes if s["shoe_type"] == "road"]
     trail = [s for s in shoes if s["shoe_type"] == "trail"]
