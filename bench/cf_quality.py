@@ -69,7 +69,7 @@ CUT_ITEMS = 540  # the catalog's size
 # --- datasets ------------------------------------------------------------------------------------
 def demo_matrix(n_users: int = 2000, seed: int = 42) -> csr_matrix:
     from src.catalog import load_catalog
-    from src.store.demo_data import generate_demo_interactions
+    from src.demo_data import generate_demo_interactions
 
     road = load_catalog(ROOT / "data" / "road_dataset.csv", "road")
     trail = load_catalog(ROOT / "data" / "trail_dataset.csv", "trail")

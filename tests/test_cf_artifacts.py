@@ -21,7 +21,7 @@ from src.engine.cf_artifacts import artifact_id_of, host_dir, load_served, mater
 from src.engine.versions import follow_served, sync_cache
 from src.recommender.runner_space import RunnerSpaceRecommender
 from src.store import Store, create_store
-from src.store.base import ARTIFACT_CHUNK_BYTES
+from src.store.rows import ARTIFACT_CHUNK_BYTES
 
 
 @pytest.fixture

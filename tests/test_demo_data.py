@@ -12,7 +12,7 @@ import pytest
 
 from src.catalog import load_catalog
 from src.config import DATA_DIR
-from src.store.demo_data import (
+from src.demo_data import (
     MAX_ACTIVITY,
     PERSONA_NAMES,
     PERSONAS,

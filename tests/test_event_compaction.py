@@ -106,8 +106,8 @@ def test_compaction_reads_the_window_not_the_whole_log(tmp_path: Any) -> None:
     # event (a compaction once walked every event below the watermark, under the write lock)
     import sqlite3
 
-    from src.store.base import COMPACT_EVENTS_SQL
     from src.store.migrate import migrate_sqlite
+    from src.store.sql import COMPACT_EVENTS_SQL
 
     migrate_sqlite(tmp_path / "plan.sqlite3")
     conn = sqlite3.connect(tmp_path / "plan.sqlite3")
@@ -123,11 +123,9 @@ def test_compaction_reads_the_window_not_the_whole_log(tmp_path: Any) -> None:
 
 
 def test_compaction_in_small_batches_removes_what_one_pass_would(store: Store, monkeypatch: Any) -> None:
-    import src.store.postgres
-    import src.store.sqlite
+    import src.store.sql
 
-    for module in (src.store.sqlite, src.store.postgres):
-        monkeypatch.setattr(module, "COMPACTION_BATCH", 3)
+    monkeypatch.setattr(src.store.sql, "COMPACTION_BATCH", 3)
     for stars in (4, 5, 4, 5, 4, 5, 3):  # 7 ratings of one pair: 6 superseded, across 3 batches
         store.record_rating(1, "R001", stars)
     store.record_like(2, "R002")

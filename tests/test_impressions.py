@@ -188,11 +188,9 @@ def test_compaction_in_small_batches_removes_what_one_pass_would(
 ) -> None:
     # one runner shown the same three pages over and over (the case that made compaction quadratic),
     # compacted 4 ids per transaction: the result is the first showing of each page, nothing else
-    import src.store.postgres
-    import src.store.sqlite
+    import src.store.sql
 
-    for module in (src.store.sqlite, src.store.postgres):
-        monkeypatch.setattr(module, "COMPACTION_BATCH", 4)
+    monkeypatch.setattr(src.store.sql, "COMPACTION_BATCH", 4)
     pages = [("R001", "R002"), ("R003",), ("R001", "R002", "R003")]
     rows = [imp(1, 100.0 + i, pages[i % 3]) for i in range(30)] + [
         imp(1, 10.0 + i, ("T001",)) for i in range(9)
@@ -208,8 +206,8 @@ def test_a_repeated_page_is_found_through_the_page_index(tmp_path: object) -> No
     import sqlite3
     from pathlib import Path
 
-    from src.store.base import COMPACT_IMPRESSIONS_SQL
     from src.store.migrate import migrate_sqlite
+    from src.store.sql import COMPACT_IMPRESSIONS_SQL
 
     path = Path(tmp_path) / "plan.sqlite3"
     migrate_sqlite(path)

@@ -318,12 +318,12 @@ def test_ct_counter_is_shared_between_store_instances(store_factory: StoreFactor
 
 
 def _demo_generator_available() -> bool:
-    return importlib.util.find_spec("src.store.demo_data") is not None
+    return importlib.util.find_spec("src.demo_data") is not None
 
 
 needs_demo = pytest.mark.skipif(
     not _demo_generator_available(),
-    reason="src.store.demo_data (generate_demo_interactions) is not importable yet",
+    reason="src.demo_data (generate_demo_interactions) is not importable yet",
 )
 
 

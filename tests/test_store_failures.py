@@ -229,7 +229,7 @@ def test_postgres_pooled_connections_killed_server_side_are_replaced(
 ) -> None:
     import psycopg
 
-    from src.store import postgres as postgres_module
+    from src.store.backends import pg_pool
 
     store = create_store(settings_factory(database_url=pg_url, db_pool_size=2, db_timeout_s=2.0))
     request.addfinalizer(store.close)
@@ -240,7 +240,7 @@ def test_postgres_pooled_connections_killed_server_side_are_replaced(
         # The termination can reach the socket after the checkout check: the statement itself then
         # fails on a dead backend. One dead backend is not an outage: the write is retried on a
         # fresh connection instead of marking the store down.
-        monkeypatch.setattr(postgres_module, "_check_idle_connection", lambda conn: None)
+        monkeypatch.setattr(pg_pool, "_check_idle_connection", lambda conn: None)
 
     # What a server restart or an idle-connection reaper does to the pooled connections.
     with psycopg.connect(pg_admin_url, autocommit=True) as admin:

@@ -24,7 +24,7 @@ from src.recommender.cf_snapshot import (
 )
 from src.recommender.collaborative_filtering import UserCollaborativeRecommender
 from src.store import CFVersion, PairDelta, ScoreTriple, Store, create_store
-from src.store.base import PAIR_SCORES_CHANGED_SQL
+from src.store.sql import PAIR_SCORES_CHANGED_SQL
 
 
 def as_dict(triples: list[ScoreTriple]) -> dict[tuple[int, str], float]:

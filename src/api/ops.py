@@ -27,7 +27,7 @@ from src.config import Settings
 from src.engine.versions import REFUSALS_COUNTED, age_s, consecutive_refusals, gate_view, rebuild_status
 from src.metrics import metrics_payload
 from src.store import StoreError
-from src.store.base import version_label
+from src.store.rows import version_label
 
 log = logging.getLogger("sonix")
 

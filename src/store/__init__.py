@@ -1,4 +1,4 @@
-"""The data store: one interface (`base.Store`), one module per backend.
+"""The data store: one interface (`base.Store`, made of one interface per job), one module per backend.
 
 - `sqlite.SQLiteStore`     — the embedded default (a WAL-mode file, created and seeded on first use).
 - `postgres.PostgresStore` — `DATABASE_URL` (a Supabase project's own Postgres connection string works too).
@@ -10,30 +10,31 @@ from __future__ import annotations
 from functools import lru_cache
 
 from src.config import Settings, get_settings
-from src.store.base import (
+from src.store.base import Store
+from src.store.errors import (
+    StoreConfigError,
+    StoreError,
+    StoreUnavailable,
+    UnknownShoeError,
+    WriteWouldWait,
+    first_write_must_not_wait,
+)
+from src.store.registry.leadership import Leadership, LeadershipTimeout
+from src.store.rows import (
     CFArtifact,
     CFVersion,
     CTPoll,
     CTState,
     ForgetOutcome,
     InteractionRow,
-    Leadership,
-    LeadershipTimeout,
     Overview,
     PairDelta,
     ProcessBeat,
     RecordOutcome,
     SavedQuestionnaire,
     ScoreTriple,
-    Store,
-    StoreConfigError,
-    StoreError,
-    StoreUnavailable,
-    UnknownShoeError,
     UserRow,
     UserState,
-    WriteWouldWait,
-    first_write_must_not_wait,
 )
 
 __all__ = [

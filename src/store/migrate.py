@@ -20,7 +20,6 @@ its own transaction. A database whose schema is newer than this release stops st
 from __future__ import annotations
 
 import argparse
-import fcntl
 import logging
 import sqlite3
 import sys
@@ -31,7 +30,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from src.config import Settings, get_settings
-from src.store.base import StoreConfigError, StoreUnavailable
+from src.store.errors import StoreConfigError, StoreUnavailable
+from src.store.locks import FileLock
 
 log = logging.getLogger(__name__)
 
@@ -121,15 +121,8 @@ def _postgres_lock(url: str, timeout_s: float) -> Iterator[None]:
             conn.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK_KEY,))
 
 
-@contextmanager
-def _sqlite_lock(path: Path) -> Iterator[None]:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with Path(f"{path}.migrate.lock").open("a") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+def _sqlite_lock(path: Path) -> FileLock:
+    return FileLock(f"{path}.migrate.lock")
 
 
 # --- status and apply --------------------------------------------------------------------------

@@ -1,0 +1,77 @@
+"""The data job on PostgreSQL: writes are the SQL functions of the migrations, one round trip each."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from src.store.backends.postgres import PostgresBackend
+from src.store.data.sql import SQLData
+from src.store.rows import (
+    ForgetOutcome,
+    InteractionRow,
+    RecordOutcome,
+    SavedQuestionnaire,
+    UserState,
+    user_state_of,
+)
+from src.store.sql import ALL_ROWS_SQL
+
+
+def _user_state(last_event_id: int, liked: list[str], rated: list[str], ratings: list[int]) -> UserState:
+    """A row of user_interactions() as a UserState."""
+    likes = [(shoe_id, "like", None) for shoe_id in liked]
+    return user_state_of(likes + [(s, "rate", v) for s, v in zip(rated, ratings, strict=True)], last_event_id)
+
+
+class PostgresData(SQLData, PostgresBackend):
+    def _record(self, user_id: int, shoe_id: str, action: str, value: int | None) -> RecordOutcome:
+        # One statement (migration 0002): the write transaction of record_interaction() and the
+        # runner's rows read back after it, committed before this returns.
+        event_id, changed, pending, claimed, *user = self._one(
+            "SELECT * FROM record_interaction_returning_user(%s, %s, %s, %s, %s)",
+            (user_id, shoe_id, action, value, self.threshold),
+        )
+        return RecordOutcome(int(event_id), bool(changed), int(pending), bool(claimed), _user_state(*user))
+
+    def _delete(self, user_id: int, shoe_id: str, action: str) -> RecordOutcome:
+        with self._tx() as conn:
+            event_id, changed, pending, claimed = conn.execute(
+                "SELECT * FROM delete_interaction(%s, %s, %s, %s)", (user_id, shoe_id, action, self.threshold)
+            ).fetchone()
+        return RecordOutcome(
+            int(event_id), bool(changed), int(pending), bool(claimed), self.user_state(user_id)
+        )
+
+    def forget_user(self, user_id: int) -> ForgetOutcome:
+        with self._tx() as conn:
+            fav, rev, evt, q, _, _, claimed = conn.execute(
+                "SELECT * FROM forget_user(%s, %s)", (user_id, self.threshold)
+            ).fetchone()
+        return ForgetOutcome(int(fav), int(rev), int(evt), int(q), bool(claimed))
+
+    def save_questionnaire(self, user_id: int, saved: SavedQuestionnaire) -> None:
+        with self._tx() as conn:
+            conn.execute(
+                "INSERT INTO saved_questionnaires (user_id, shoe_type, answers) VALUES (%s, %s, %s::jsonb)"
+                " ON CONFLICT (user_id) DO UPDATE SET shoe_type = EXCLUDED.shoe_type,"
+                " answers = EXCLUDED.answers, saved_at = now()",
+                (user_id, saved.shoe_type, json.dumps(saved.answers, sort_keys=True)),
+            )
+
+    def user_state(self, user_id: int) -> UserState:
+        return _user_state(*self._one("SELECT * FROM user_interactions(%s)", (user_id,)))
+
+    def interaction_rows(self, user_ids: Sequence[int] | None = None) -> list[InteractionRow]:
+        with self._tx() as conn:
+            if user_ids is None:
+                return [InteractionRow(*r) for r in conn.execute(ALL_ROWS_SQL).fetchall()]
+            ids = list(user_ids)
+            return [
+                InteractionRow(*r)
+                for r in conn.execute(
+                    "SELECT user_id, shoe_id, 'like', NULL::smallint FROM favorites WHERE user_id = ANY(%(u)s)"
+                    " UNION ALL SELECT user_id, shoe_id, 'rate', rating FROM reviews WHERE user_id = ANY(%(u)s)",
+                    {"u": ids},
+                ).fetchall()
+            ]

@@ -1,0 +1,146 @@
+"""The data job on the embedded SQLite file: every write takes the single writer's turn."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Sequence
+
+from src.store.backends.sqlite import SQLiteBackend
+from src.store.data.sql import SQLData
+from src.store.errors import UnknownShoeError
+from src.store.rows import (
+    ForgetOutcome,
+    InteractionRow,
+    RecordOutcome,
+    SavedQuestionnaire,
+    UserState,
+    now_iso,
+    user_state_of,
+)
+from src.store.sql import ALL_ROWS_SQL, INSERT_EVENT_SQL, USER_LAST_EVENT_SQL, USER_ROWS_SQL
+
+_INSERT_EVENT = INSERT_EVENT_SQL.format(p="?")
+_PENDING = "SELECT pending FROM ct_state WHERE id = 1"
+
+
+class SQLiteData(SQLData, SQLiteBackend):
+    def _record(self, user_id: int, shoe_id: str, action: str, value: int | None) -> RecordOutcome:
+        # The catalog is cached per process (it changes only when the store is seeded), so an unknown
+        # shoe is refused before taking the single writer's turn; the foreign key still guards it.
+        if self.shoe(shoe_id) is None:
+            raise UnknownShoeError(shoe_id)
+        now = now_iso()
+        with self._tx(write=True) as tx:
+            if action == "like":
+                cur = tx.execute(
+                    "INSERT OR IGNORE INTO favorites (user_id, shoe_id, created_at) VALUES (?, ?, ?)",
+                    (user_id, shoe_id, now),
+                )
+            else:
+                cur = tx.execute(
+                    "INSERT INTO reviews (user_id, shoe_id, rating, created_at) VALUES (?, ?, ?, ?)"
+                    " ON CONFLICT (user_id, shoe_id) DO UPDATE SET rating = excluded.rating,"
+                    " created_at = excluded.created_at WHERE reviews.rating IS NOT excluded.rating",
+                    (user_id, shoe_id, value, now),
+                )
+            changed = cur.rowcount == 1
+            event_id, pending, claimed = self._event(tx, changed, (user_id, shoe_id, action, value, now))
+        # Read the user's rows after the commit, outside the write lock: WAL readers never block,
+        # so the single writer's turn stays as short as possible.
+        return RecordOutcome(event_id, changed, pending, claimed, self.user_state(user_id))
+
+    def _event(
+        self, tx: sqlite3.Connection, changed: bool, event: tuple[int, str, str, int | None, str]
+    ) -> tuple[int, int, bool]:
+        """Append a changed interaction's event and count it towards CT: (event id, pending after it,
+        whether it claimed a rebuild); (0, pending, False) if nothing changed."""
+        if not changed:
+            return 0, int(tx.execute(_PENDING).fetchone()[0]), False
+        event_id = tx.execute(_INSERT_EVENT, event).lastrowid or 0
+        pending, claimed = self._bump_ct(tx, event[-1])
+        return event_id, pending, claimed
+
+    def _bump_ct(self, tx: sqlite3.Connection, now: str) -> tuple[int, bool]:
+        """Count one changed interaction towards CT: (pending after it, whether it claimed a rebuild)."""
+        t = self.threshold
+        pending = tx.execute(
+            "UPDATE ct_state SET pending = CASE WHEN pending + 1 >= ? THEN 0 ELSE pending + 1 END,"
+            " rebuilds_claimed = rebuilds_claimed + (CASE WHEN pending + 1 >= ? THEN 1 ELSE 0 END),"
+            " updated_at = ? WHERE id = 1 RETURNING pending",
+            (t, t, now),
+        ).fetchall()[0][0]  # fetchall: a RETURNING statement must run to completion
+        return int(pending), pending == 0
+
+    def _delete(self, user_id: int, shoe_id: str, action: str) -> RecordOutcome:
+        now = now_iso()
+        with self._tx(write=True) as tx:
+            if action == "unlike":
+                value = None
+                changed = (
+                    tx.execute(
+                        "DELETE FROM favorites WHERE user_id = ? AND shoe_id = ?", (user_id, shoe_id)
+                    ).rowcount
+                    == 1
+                )
+            else:
+                row = tx.execute(
+                    "DELETE FROM reviews WHERE user_id = ? AND shoe_id = ? RETURNING rating",
+                    (user_id, shoe_id),
+                ).fetchone()
+                changed, value = row is not None, (int(row[0]) if row is not None else None)
+            event_id, pending, claimed = self._event(tx, changed, (user_id, shoe_id, action, value, now))
+        return RecordOutcome(event_id, changed, pending, claimed, self.user_state(user_id))
+
+    def forget_user(self, user_id: int) -> ForgetOutcome:
+        now = now_iso()
+        with self._tx(write=True) as tx:
+            favorites = tx.execute("DELETE FROM favorites WHERE user_id = ?", (user_id,)).rowcount
+            reviews = tx.execute("DELETE FROM reviews WHERE user_id = ?", (user_id,)).rowcount
+            events = tx.execute(
+                "DELETE FROM interaction_events WHERE user_id = ? AND action_type <> 'forget'", (user_id,)
+            ).rowcount
+            questionnaires = tx.execute(
+                "DELETE FROM saved_questionnaires WHERE user_id = ?", (user_id,)
+            ).rowcount
+            tx.execute("DELETE FROM impressions WHERE user_id = ?", (user_id,))
+            tx.execute(
+                "INSERT OR REPLACE INTO forgotten_runners (user_id, forgotten_at) VALUES (?, ?)",
+                (user_id, time.time()),
+            )
+            claimed = False
+            if favorites + reviews:
+                tx.execute(_INSERT_EVENT, (user_id, "", "forget", None, now))  # no shoe: the runner
+                _, claimed = self._bump_ct(tx, now)
+        return ForgetOutcome(favorites, reviews, events, questionnaires, claimed)
+
+    def save_questionnaire(self, user_id: int, saved: SavedQuestionnaire) -> None:
+        with self._tx(write=True) as tx:
+            tx.execute(
+                "INSERT OR REPLACE INTO saved_questionnaires (user_id, shoe_type, answers, saved_at)"
+                " VALUES (?, ?, ?, ?)",
+                (user_id, saved.shoe_type, json.dumps(saved.answers, sort_keys=True), now_iso()),
+            )
+
+    def user_state(self, user_id: int) -> UserState:
+        with self._tx() as tx:
+            rows = tx.execute(USER_ROWS_SQL.format(p="?"), (user_id, user_id)).fetchall()
+            last = tx.execute(USER_LAST_EVENT_SQL.format(p="?"), (user_id,)).fetchone()[0]
+        return user_state_of(rows, last)
+
+    def interaction_rows(self, user_ids: Sequence[int] | None = None) -> list[InteractionRow]:
+        with self._tx() as tx:
+            if user_ids is None:
+                return [InteractionRow(*r) for r in tx.execute(ALL_ROWS_SQL)]
+            out: list[InteractionRow] = []
+            ids = list(user_ids)
+            for i in range(0, len(ids), 500):  # SQLite caps bound parameters per statement
+                chunk = ids[i : i + 500]
+                marks = ",".join("?" * len(chunk))
+                sql = (
+                    f"SELECT user_id, shoe_id, 'like', NULL FROM favorites WHERE user_id IN ({marks}) UNION ALL "
+                    f"SELECT user_id, shoe_id, 'rate', rating FROM reviews WHERE user_id IN ({marks})"
+                )
+                out.extend(InteractionRow(*r) for r in tx.execute(sql, chunk + chunk))
+            return out

@@ -1,0 +1,98 @@
+"""The online job on SQLite and PostgreSQL: every statement is the same, so one module serves both."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from contextlib import closing
+from datetime import UTC, datetime
+from typing import Any
+
+import src.store.sql as sql
+from src.recommender.online_metrics import Feedback, Impression
+from src.store.backends.sql import SQLBackend
+from src.store.rows import epoch_of, impression_params, impression_row
+from src.store.sql import (
+    COMPACT_IMPRESSIONS_SQL,
+    EXPIRE_IMPRESSIONS_SQL,
+    IMPRESSION_COLS,
+    IMPRESSION_COMPACTION_LOCK_KEY,
+    POSITIVE_EVENTS_WHERE,
+)
+
+
+class SQLOnline(SQLBackend):
+    def record_impressions(self, rows: Sequence[Impression]) -> int:
+        if not rows:
+            return 0
+        with self._tx(write=True) as tx, closing(tx.cursor()) as cur:
+            cur.executemany(self.dialect.insert_impression, [impression_params(r) for r in rows])
+            return int(cur.rowcount)
+
+    def impressions_since(self, since: float) -> list[Impression]:
+        with self._tx() as tx:
+            rows = tx.execute(
+                f"SELECT {IMPRESSION_COLS} FROM impressions WHERE shown_at >= {self.dialect.mark}"
+                " ORDER BY impression_id",
+                (since,),
+            ).fetchall()
+        return [impression_row(r) for r in rows]
+
+    def positive_feedback_since(self, since: float) -> list[Feedback]:
+        with self._tx() as tx:
+            rows = tx.execute(
+                "SELECT user_id, shoe_id, created_at FROM interaction_events"
+                f" WHERE created_at >= {self.dialect.mark} AND {POSITIVE_EVENTS_WHERE}",
+                (self.dialect.time(datetime.fromtimestamp(since, UTC)),),
+            ).fetchall()
+        return [Feedback(int(u), str(s), epoch_of(t)) for u, s, t in rows]
+
+    def compact_impressions(self, older_than: float) -> int:
+        m = self.dialect.mark
+        removed = 0
+        while True:  # past the retention, a batch per write transaction
+            with self._tx(write=True) as tx:
+                n = tx.execute(
+                    EXPIRE_IMPRESSIONS_SQL.format(before=m, n=m), (older_than, sql.COMPACTION_BATCH)
+                ).rowcount
+            removed += n
+            if n < sql.COMPACTION_BATCH:
+                break
+        # repeated pages, a batch of new ids per write transaction
+        named = self.dialect.named
+        return removed + self._compact_windows(
+            "impressions_compacted_through",
+            IMPRESSION_COMPACTION_LOCK_KEY,
+            lambda tx: int(
+                tx.execute("SELECT COALESCE(MAX(impression_id), 0) FROM impressions").fetchone()[0]
+            ),
+            COMPACT_IMPRESSIONS_SQL.format(prev=named("prev"), upto=named("upto")),
+        )
+
+    def save_online_report(self, body: dict[str, Any], keep: int = 500) -> None:
+        d = self.dialect
+        with self._tx(write=True) as tx:
+            tx.execute(
+                f"INSERT INTO online_metric_reports (computed_at, body) VALUES ({d.mark}, {d.mark}{d.json})",
+                (d.time(datetime.now(UTC)), json.dumps(body)),
+            )
+            tx.execute(
+                "DELETE FROM online_metric_reports WHERE report_id <= "
+                f"(SELECT MAX(report_id) FROM online_metric_reports) - {d.mark}",
+                (keep,),
+            )
+
+    def online_reports(self, limit: int = 1) -> list[dict[str, Any]]:
+        with self._tx() as tx:
+            rows = tx.execute(
+                "SELECT computed_at, body FROM online_metric_reports ORDER BY report_id DESC"
+                f" LIMIT {self.dialect.mark}",
+                (limit,),
+            ).fetchall()
+        return [
+            {
+                "computed_at": t if isinstance(t, str) else t.isoformat(),
+                **(json.loads(b) if isinstance(b, str) else dict(b)),  # SQLite keeps JSON as text
+            }
+            for t, b in rows
+        ]

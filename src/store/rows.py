@@ -1,0 +1,334 @@
+"""The store's row types, and the conversions from stored rows that every backend shares."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, NamedTuple
+
+from src.config import METADATA_COLUMNS, ShoeType
+from src.recommender.online_metrics import Impression
+from src.recommender.scores import aggregate_scores, pair_score
+
+
+class UserRow(NamedTuple):
+    """One stored interaction of a known user."""
+
+    shoe_id: str
+    action: str  # like | rate
+    value: int | None  # the stars of a rating, None for a like
+
+
+class InteractionRow(NamedTuple):
+    """One stored interaction: who, which shoe, like or rate, stars."""
+
+    user_id: int
+    shoe_id: str
+    action: str
+    value: int | None
+
+
+class ScoreTriple(NamedTuple):
+    """A user's summed score for one shoe."""
+
+    user_id: int
+    shoe_id: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class UserState:
+    """One user's interactions as stored, and the id of their newest event (0 if none)."""
+
+    rows: list[UserRow]
+    last_event_id: int
+
+    @property
+    def scores(self) -> dict[str, float]:
+        return aggregate_scores(self.rows)
+
+
+def user_state_of(rows: Iterable[Sequence[Any]], last_event_id: int) -> UserState:
+    """A UserState from (shoe_id, like | rate, stars) rows."""
+    return UserState(
+        [UserRow(str(s), str(a), None if v is None else int(v)) for s, a, v in rows], int(last_event_id)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class RecordOutcome:
+    """What one write did: whether anything changed, the CT counter after it, and the user's rows."""
+
+    event_id: int
+    changed: bool
+    ct_pending: int
+    rebuild_claimed: bool
+    user: UserState
+
+
+@dataclass(frozen=True, slots=True)
+class ForgetOutcome:
+    """What forgetting a runner erased (counts of rows), and whether it claimed a CT rebuild."""
+
+    favorites: int
+    reviews: int
+    events: int
+    questionnaires: int
+    rebuild_claimed: bool
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.favorites or self.reviews or self.events or self.questionnaires)
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    """The operator dashboard's counters: runners with any like or rating, catalog shoes, likes and
+    ratings held, and those made since `since` (None when the backend keeps no times)."""
+
+    runners: int
+    shoes: int
+    likes: int
+    ratings: int
+    likes_since: int | None
+    ratings_since: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class SavedQuestionnaire:
+    """A runner's saved questionnaire: which shoe type and the answers given (unanswered left out)."""
+
+    shoe_type: ShoeType
+    answers: dict[str, str | int]  # every answer a string but budget_usd
+
+
+@dataclass(frozen=True, slots=True)
+class CTState:
+    pending: int
+    rebuilds_claimed: int
+    max_event_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class PairDelta:
+    """What the events in (after, upto] changed, as of `upto`.
+
+    `scores`: every (runner, shoe) pair with an event in the window, with its score as of `upto`
+    (0.0 where nothing live is left); for a runner in `reset_users` (a `forget` in the window, or
+    a backend that only re-reads whole runners) every pair they have as of `upto` instead, so their
+    row is exactly these cells."""
+
+    scores: list[ScoreTriple]
+    reset_users: list[int]
+
+    @property
+    def user_ids(self) -> list[int]:
+        """Every runner the window touched, ascending."""
+        return sorted({t.user_id for t in self.scores}.union(self.reset_users))
+
+
+def pair_delta_from_rows(rows: Iterable[Sequence[Any]]) -> PairDelta:
+    """A PairDelta from `PAIR_SCORES_CHANGED_SQL` rows (user_id, shoe_id, liked, stars); a row with
+    no shoe names a runner reset by a forget."""
+    scores: list[ScoreTriple] = []
+    reset: list[int] = []
+    for user_id, shoe_id, liked, stars in rows:
+        if shoe_id is None:
+            reset.append(int(user_id))
+        else:
+            score = pair_score(bool(liked), None if stars is None else int(stars))
+            scores.append(ScoreTriple(int(user_id), str(shoe_id), score))
+    return PairDelta(scores, reset)
+
+
+@dataclass(frozen=True, slots=True)
+class CFVersion:
+    """One finished CT rebuild as recorded in the store. `watermark`: every event with an id at or
+    below it, and no other, is in the version's matrix (rebuilt anywhere with `scores_as_of`)."""
+
+    version_id: int
+    watermark: int
+    status: str  # published | refused | failed
+    mode: str  # full | incremental
+    claims_through: int  # ct_state.rebuilds_claimed this rebuild answered
+    figures: dict[str, Any]
+    reason: str | None
+    created_at: str
+
+    @property
+    def label(self) -> str:
+        return version_label(self.version_id)
+
+
+@dataclass(frozen=True, slots=True)
+class CFArtifact:
+    """An immutable collaborative artifact blob (issue 21), named by its SHA-256 (`artifact_id`).
+    kind "full": every serving array of a version; "delta": what turns `base_id`'s arrays into
+    the next version's."""
+
+    artifact_id: str
+    kind: str
+    base_id: str | None
+    blob: bytes
+
+
+def version_label(version_id: int) -> str:
+    """`12` -> `v000012`: what /health and the metrics show; orders like the id."""
+    return f"v{version_id:06d}"
+
+
+@dataclass(frozen=True, slots=True)
+class CTPoll:
+    """What replicas and the CT process poll, in one round trip."""
+
+    rebuilds_claimed: int
+    claims_handled: int
+    reload_generation: int
+    version_id: int | None  # the newest published version, None before the first
+    watermark: int | None
+
+    @classmethod
+    def from_row(cls, row: Sequence[Any]) -> CTPoll:
+        """From (claimed, handled, generation, version_id, watermark) as any backend returns them."""
+        claimed, handled, generation, version_id, watermark = row
+        return cls(
+            int(claimed),
+            int(handled),
+            int(generation),
+            None if version_id is None else int(version_id),
+            None if watermark is None else int(watermark),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessBeat:
+    """An API worker or CT process as its last heartbeat described it."""
+
+    host: str
+    pid: int
+    role: str  # api | ct
+    cf_version: int | None
+    state: str  # idle | rebuilding (CT); serving (API)
+    started_at: str
+    last_seen: str
+    age_s: float
+
+
+def shoe_record(row: dict[str, Any]) -> dict[str, Any]:
+    """Flatten a stored shoe (metadata + JSON features) into the catalog record shape."""
+    features = row["features"]
+    if isinstance(features, str):
+        features = json.loads(features)
+    record = {col: row.get(col) for col in METADATA_COLUMNS}
+    record["release_year"] = int(record["release_year"]) if record["release_year"] is not None else None
+    record["status"] = record["status"] or "active"
+    record["shoe_type"] = row["shoe_type"]
+    record.update({k: float(v) for k, v in features.items()})
+    attributes = row.get("attributes") or {}
+    if isinstance(attributes, str):
+        attributes = json.loads(attributes)
+    record.update(attributes)
+    provenance = row.get("provenance") or {}
+    record["provenance"] = json.loads(provenance) if isinstance(provenance, str) else dict(provenance)
+    return record
+
+
+def rank_nearest(counts: Sequence[tuple[int, int, int, int]], limit: int) -> list[tuple[int, float, int]]:
+    """(runner, cosine, shared) best first from (runner, shared, their liked, my liked) counts; ties by
+    more shoes in common, then the lower id."""
+    scored = [
+        (int(u), shared / math.sqrt(theirs * mine), int(shared))
+        for u, shared, theirs, mine in counts
+        if shared > 0 and theirs > 0 and mine > 0
+    ]
+    scored.sort(key=lambda t: (-t[1], -t[2], t[0]))
+    return [(u, round(cos, 4), shared) for u, cos, shared in scored[:limit]]
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def cf_version_row(row: Sequence[Any]) -> CFVersion:
+    version_id, watermark, status, mode, claims_through, figures, reason, created_at = row
+    if isinstance(figures, str):
+        figures = json.loads(figures)
+    return CFVersion(
+        int(version_id),
+        int(watermark),
+        str(status),
+        str(mode),
+        int(claims_through),
+        dict(figures or {}),
+        reason,
+        created_at.isoformat() if isinstance(created_at, datetime) else str(created_at),
+    )
+
+
+def beat_row(row: Sequence[Any], now: datetime) -> ProcessBeat:
+    host, pid, role, cf_version, state, started_at, last_seen = row
+    seen = last_seen if isinstance(last_seen, datetime) else datetime.fromisoformat(str(last_seen))
+    started = started_at if isinstance(started_at, datetime) else datetime.fromisoformat(str(started_at))
+    return ProcessBeat(
+        str(host),
+        int(pid),
+        str(role),
+        None if cf_version is None else int(cf_version),
+        str(state),
+        started.isoformat(),
+        seen.isoformat(),
+        round((now - seen).total_seconds(), 3),
+    )
+
+
+def impression_params(imp: Impression) -> tuple[Any, ...]:
+    """The values of INSERT_IMPRESSION_SQL: the row, then the runner and time the forget check reads."""
+    return (
+        imp.user_id,
+        imp.shown_at,
+        imp.source,
+        imp.model_version,
+        imp.arm,
+        imp.first_position,
+        ",".join(imp.shoe_ids),
+        page_key(imp),
+        imp.user_id,
+        imp.shown_at,
+    )
+
+
+def page_key(imp: Impression) -> int:
+    """What identifies a page for compaction: a signed 63-bit hash of everything but runner and time."""
+    text = f"{imp.source}|{imp.model_version or ''}|{imp.arm}|{imp.first_position}|{','.join(imp.shoe_ids)}"
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big") >> 1
+
+
+def impression_row(row: Sequence[Any]) -> Impression:
+    user_id, shown_at, source, version, arm, first_position, shoe_ids = row
+    return Impression(
+        int(user_id),
+        float(shown_at),
+        str(source),
+        version,
+        str(arm),
+        tuple(str(shoe_ids).split(",")) if shoe_ids else (),
+        int(first_position),
+    )
+
+
+def epoch_of(value: Any) -> float:
+    """A stored timestamp (datetime or ISO text) as unix seconds."""
+    if isinstance(value, datetime):
+        return value.timestamp()
+    return datetime.fromisoformat(str(value)).timestamp()
+
+
+ARTIFACT_CHUNK_BYTES = 1 << 20  # one stored row per MiB (PostgreSQL bytea, SQLite blob)
+
+
+def artifact_chunks(blob: bytes) -> list[bytes]:
+    return [blob[i : i + ARTIFACT_CHUNK_BYTES] for i in range(0, len(blob), ARTIFACT_CHUNK_BYTES)]
