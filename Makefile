@@ -38,7 +38,7 @@ test-fast: $(VENV)/.dev-installed
 faults: $(VENV)/.train-installed
 	$(BIN)/python -m tests.faults --full
 
-# Debian's headless Chromium and its driver for tests/test_browser.py; nothing to do when present.
+# Debian's headless Chromium and its driver for tests/web/test_browser.py; nothing to do when present.
 browser-deps:
 	@if command -v chromedriver >/dev/null 2>&1 && { command -v chromium || command -v chromium-browser \
 		|| command -v google-chrome; } >/dev/null 2>&1; then :; \
@@ -48,13 +48,13 @@ browser-deps:
 	else echo "browser-deps: install chromium and chromedriver with your package manager" >&2; exit 1; fi
 
 # axe-core for the browser tests' accessibility checks: `npm pack axe-core@<pinned>` into
-# tests/.axe-core/ (git-ignored); the tests fetch it the same way when it is missing (tests/axe.py).
+# tests/.axe-core/ (git-ignored); the tests fetch it the same way when it is missing (tests/web/axe.py).
 axe-core: $(VENV)/.dev-installed
-	$(BIN)/python -m tests.axe
+	$(BIN)/python -m tests.web.axe
 
 # The README's screenshots, taken by the browser tests.
 screenshots: $(VENV)/.dev-installed browser-deps axe-core
-	BROWSER_SCREENSHOTS_DIR=docs/img $(BIN)/pytest -q -p no:cacheprovider tests/test_browser.py
+	BROWSER_SCREENSHOTS_DIR=docs/img $(BIN)/pytest -q -p no:cacheprovider tests/web/test_browser.py
 
 # The README's charts (docs/img/*.png) from bench/results and the training manifests.
 charts: $(VENV)/.dev-installed

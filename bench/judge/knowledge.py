@@ -64,7 +64,7 @@ MAX_OR_LIFESTYLE = re.compile(
     r"|GlideRide Max|Cloudeclipse|Pegasus Premium|Vomero 18"
     r"|Vomero Premium|Cloudsurfer Max"  # issue 22: max-stack trainers, not the classic Cloudsurfer
 )
-# The models issue 22 named, and what a fitter knows of each (tests/test_judge.py holds them to it):
+# The models issue 22 named, and what a fitter knows of each (tests/bench/test_judge.py holds them to it):
 # Pegasus 42 a classic daily trainer sold wide (in no source yet, so not in the catalog); More v6,
 # Ghost Max 3, Vomero Premium, Cloudsurfer Max, Ultraboost 5X max-stack or lifestyle trainers;
 # Endorphin Speed 5, Rebel v5, Megablast, Sonicblast tempo trainers, not racers; Rocket X 3 a

@@ -14,8 +14,8 @@ from fastapi.testclient import TestClient
 
 from src.app import create_app
 from src.config import Settings
+from tests.api.test_api_collaborative import seed_groups
 from tests.faults.pg_cluster import ThrowawayCluster
-from tests.test_api_collaborative import seed_groups
 
 RUNNER = 4242
 FAST_503_S = 0.5  # while known down, a store-bound request must not wait for a timeout

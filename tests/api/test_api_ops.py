@@ -16,7 +16,7 @@ from src.app import create_app
 from src.config import Settings
 from src.ct import rebuild as continuous
 from src.recommender.collaborative_filtering import UserCollaborativeRecommender
-from tests.test_api_collaborative import NEWCOMER, seed_groups
+from tests.api.test_api_collaborative import NEWCOMER, seed_groups
 
 
 @pytest.fixture
@@ -94,7 +94,7 @@ def test_admin_rejects_wrong_or_missing_token(sqlite_settings: Settings) -> None
 def test_admin_reload_takes_effect_in_every_worker(sqlite_settings: Settings) -> None:
     """Two apps stand for two workers (or replicas): a reload asked of one reaches the other
     through the generation in the store, and both serve the newest published version."""
-    from tests.test_api_collaborative import wait_for
+    from tests.api.test_api_collaborative import wait_for
 
     auth = {"Authorization": "Bearer s3cret"}
     with (
@@ -153,7 +153,7 @@ def test_readiness_turns_unready_when_the_store_is_down(
                 admin.execute(f'ALTER DATABASE "{dbname}" WITH ALLOW_CONNECTIONS true')
         # back up: ready again within DB_REPROBE_S (the known-down store is probed in the
         # background), and the refused like was never half-written
-        from tests.test_api_collaborative import wait_for
+        from tests.api.test_api_collaborative import wait_for
 
         wait_for(lambda: client.get("/health/ready").status_code == 200, timeout=2.0)
         assert client.app.state.store.user_state(NEWCOMER).rows == []  # type: ignore[attr-defined]
@@ -234,7 +234,7 @@ def _raise_on_fit() -> UserCollaborativeRecommender:
 
 
 def test_failed_rebuild_keeps_the_old_version_and_reports_it(sqlite_settings: Settings) -> None:
-    from tests.test_api_collaborative import wait_for
+    from tests.api.test_api_collaborative import wait_for
 
     with TestClient(create_app(sqlite_settings, initialize=True)) as client:
         feed = client.app.state.feed  # type: ignore[attr-defined]

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from src.recommender.online_metrics import online_report
-from tests.test_online_metrics import LIKES, LOG
+from tests.recommender.test_online_metrics import LIKES, LOG
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
+SMOKE = Path(__file__).resolve().parent / "js" / "online_smoke.js"
 NODE = shutil.which("node")
 
 
@@ -34,7 +35,7 @@ def test_online_js_draws_every_arm_the_verdict_and_the_history(tmp_path: Path) -
     path = tmp_path / "response.json"
     path.write_text(json.dumps(body))
     out = subprocess.run(
-        [NODE, str(ROOT / "tests/js/online_smoke.js"), str(ROOT / "src/web/static/online.js"), str(path)],
+        [NODE, str(SMOKE), str(ROOT / "src/web/static/online.js"), str(path)],
         capture_output=True,
         text=True,
         timeout=30,

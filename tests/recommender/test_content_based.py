@@ -25,7 +25,7 @@ from src.recommender.content_based import (
     version_penalty,
 )
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 # --- pure functions --------------------------------------------------------------------------

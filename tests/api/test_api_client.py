@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 
 from src.app import create_app
 from src.config import PROJECT_ROOT, Settings
-from tests.test_api_collaborative import GROUP_A, seed_groups
+from tests.api.test_api_collaborative import GROUP_A, seed_groups
 
 sys.path.insert(0, str(PROJECT_ROOT / "clients" / "python"))
 

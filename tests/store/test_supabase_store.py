@@ -1,7 +1,7 @@
 """The Supabase backend at the HTTP boundary.
 
 The REAL `supabase` client (and its postgrest sub-client) runs; only the network is replaced by an
-`httpx.MockTransport` that replays PostgREST 12 exchanges from tests/recordings/supabase/*.json.
+`httpx.MockTransport` that replays PostgREST 12 exchanges from tests/store/recordings/supabase/*.json.
 The transport fails the test on any request that is not the next recorded one, and every test
 checks that all recorded exchanges were used, so a missing or an unexpected call is caught.
 """

@@ -20,7 +20,7 @@ import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-SRC = Path(__file__).resolve().parent.parent / "src"
+SRC = Path(__file__).resolve().parents[2] / "src"
 
 # What each package never imports: the arrows that would run back up, or across into the other
 # process. The packages of `src/` not named here are TOP or GROUND_FLOOR modules (test below).

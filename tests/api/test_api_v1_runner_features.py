@@ -52,7 +52,7 @@ def make_client(
         shutil.copytree(content_artifacts, artifacts)  # starting the app writes a CF snapshot here
         defaults = Settings(_env_file=None)  # type: ignore[call-arg]
         overrides.setdefault("ct_threshold", 1000)
-        overrides.setdefault("demo_open_edits", True)  # who may edit: tests/test_api_contract.py
+        overrides.setdefault("demo_open_edits", True)  # who may edit: tests/api/test_api_contract.py
         settings = backend_settings_factory(
             artifacts_dir=artifacts,
             road_catalog=defaults.road_catalog,

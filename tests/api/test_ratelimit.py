@@ -17,8 +17,8 @@ from fastapi.testclient import TestClient
 from src.api.ratelimit import client_address, parse_networks
 from src.app import create_app
 from src.config import Settings
+from tests.api.test_api_collaborative import seed_groups
 from tests.service_process import free_port, running_service, service_env
-from tests.test_api_collaborative import seed_groups
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 LIKE = {"user_id": 5, "shoe_id": "R001", "action_type": "like"}

@@ -9,7 +9,7 @@ next to itself, stays usable, and a Retry works once the service is back. The op
 the serving CF version, the gate chart over versions, human times, the reload confirmation, and a
 banner while the service is unreachable.
 
-axe-core (fetched by tests/axe.py, `make axe-core`) runs on every page state and must find nothing.
+axe-core (fetched by tests/web/axe.py, `make axe-core`) runs on every page state and must find nothing.
 Screenshots go to $BROWSER_SCREENSHOTS_DIR when set (`make screenshots` sets docs/img), else into
 the test's tmp folder. Chromium and chromedriver are Debian's (`make browser-deps`).
 """
@@ -28,8 +28,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.axe import axe_source
 from tests.service_process import free_port, running_service, service_env
+from tests.web.axe import axe_source
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 

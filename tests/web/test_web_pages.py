@@ -20,7 +20,7 @@ from src.recommender.questionnaire import accepted_answers
 from src.recommender.road_recommender import RoadQuestionnaire
 from src.recommender.trail_recommender import TrailQuestionnaire
 from src.web.pages import STATIC_DIR
-from tests.test_api_collaborative import NEWCOMER, seed_groups
+from tests.api.test_api_collaborative import NEWCOMER, seed_groups
 
 TOKEN = "s3cret"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

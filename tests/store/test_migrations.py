@@ -36,8 +36,8 @@ from src.store.migrate import (
 )
 from tests.fixtures_store import SettingsFactory
 
-ROOT = Path(__file__).resolve().parent.parent
-V1_SCHEMA = Path(__file__).parent / "fixtures" / "schema_v1"
+ROOT = Path(__file__).resolve().parents[2]
+V1_SCHEMA = Path(__file__).parents[1] / "fixtures" / "schema_v1"
 
 # Data a release-1.0 database holds: two runners, likes, ratings, their events, a counter mid-way.
 V1_LIKES = [(1, "R001"), (1, "T002"), (2, "R003")]
@@ -345,7 +345,7 @@ def test_upgrade_from_the_previous_catalog_keeps_ids_and_retires_what_left(
     settings = backend_settings_factory(
         road_catalog=DATA_DIR / "road_dataset.csv", trail_catalog=DATA_DIR / "trail_dataset.csv"
     )
-    with (Path(__file__).parent / "fixtures" / "catalog_ids_v1.csv").open(encoding="utf-8") as handle:
+    with (Path(__file__).parents[1] / "fixtures" / "catalog_ids_v1.csv").open(encoding="utf-8") as handle:
         previous = list(csv.DictReader(handle))
     features = json.dumps(
         {"weight_g": 280.0, "heel_stack_mm": 33.0, "forefoot_stack_mm": 23.0, "drop_mm": 10.0}

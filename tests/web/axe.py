@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 AXE_VERSION = "4.14.1"
-AXE_DIR = Path(__file__).resolve().parent / ".axe-core"
+AXE_DIR = Path(__file__).resolve().parents[1] / ".axe-core"
 AXE_JS = AXE_DIR / f"axe-{AXE_VERSION}.min.js"
 
 

@@ -22,7 +22,7 @@ from src.api.schemas import MAX_USER_ID
 from src.app import create_app
 from src.config import Settings
 from src.logs import JsonFormatter
-from tests.test_api_collaborative import seed_groups
+from tests.api.test_api_collaborative import seed_groups
 
 PROBLEM = "application/problem+json"
 LIKE = {"user_id": 42, "shoe_id": "R001", "action_type": "like"}
@@ -163,7 +163,7 @@ def test_store_down_answer_names_no_internals(
         {"action_type": "rate", "value": "5"},
         {"action_type": "rate", "value": 6},
         {"action_type": "rate", "value": None},
-        {"value": 5},  # a like takes no value (null or nothing: tests/test_seed_contract.py)
+        {"value": 5},  # a like takes no value (null or nothing: tests/system/test_seed_contract.py)
         {"value": 0},
     ],
 )

@@ -20,7 +20,7 @@ from src.ct.rebuild import rebuild
 from src.engine.versions import consecutive_refusals, gate_view
 from src.recommender.baselines import PopularityRecommender
 from src.store import CFVersion, Store, create_store
-from tests.test_event_compaction import _events
+from tests.store.test_event_compaction import _events
 
 
 def _version(status: str, version_id: int) -> CFVersion:
