@@ -21,9 +21,9 @@ import sys
 import tempfile
 import time
 import uuid
+from contextlib import ExitStack
 from pathlib import Path
 
-import httpx
 import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from src.config import SHOE_TYPES, Settings  # noqa: E402
 from src.recommender.content_based import has_valid_artifacts  # noqa: E402
-from tests.service_process import free_port, service_env, stop_group  # noqa: E402
+from tests.plugins.service import free_port, service_env, started_service  # noqa: E402
 
 
 def content_artifacts(path: Path, scratch: Path) -> Path:
@@ -42,27 +42,6 @@ def content_artifacts(path: Path, scratch: Path) -> Path:
     cmd = [sys.executable, "-m", "src.training.training_engine", "--type", "all", "--epochs", "30"]
     subprocess.run([*cmd, "--artifacts-dir", str(out)], cwd=ROOT, check=True, capture_output=True)
     return out
-
-
-def start_replica(env: dict[str, str], log: Path, procs: list[subprocess.Popen[bytes]]) -> None:
-    with log.open("wb") as fh:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "src.main"], cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-    procs.append(proc)  # stopped by the caller whatever happens next
-    base = f"http://127.0.0.1:{env['PORT']}"
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"replica exited:\n{log.read_text()[-2000:]}")
-        try:
-            if httpx.get(f"{base}/health/ready", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise SystemExit(f"replica not ready:\n{log.read_text()[-2000:]}")
 
 
 def workers_serving(url: str, version_id: int) -> int:
@@ -120,13 +99,13 @@ def main() -> None:
     loop = CTLoop(store, settings)
     loop.start()
     lags: list[float] = []
-    procs: list[subprocess.Popen[bytes]] = []
+    replicas = ExitStack()  # each replica stopped whatever happens next
     try:
         for i in range(args.replicas):
             artifacts = scratch / f"replica-{i}"
             shutil.copytree(content, artifacts)
             env = service_env(**common, PORT=str(free_port()), ARTIFACTS_DIR=str(artifacts))
-            start_replica(env, scratch / f"replica-{i}.log", procs)
+            replicas.enter_context(started_service(env, scratch / f"replica-{i}.log"))
         shoes = [s["shoe_id"] for s in store.all_shoes()]
         for r in range(args.rounds):
             for i in range(settings.ct_threshold):
@@ -142,8 +121,7 @@ def main() -> None:
             print(f"round {r + 1:3d}: {result.version} ({result.mode}, built in {result.duration_s:.2f} s) "
                   f"served everywhere after {lags[-1]:.3f} s", flush=True)  # fmt: skip
     finally:
-        for proc in procs:
-            stop_group(proc)
+        replicas.close()
         store.close()
         with psycopg.connect(args.admin_url, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')

@@ -1,4 +1,7 @@
-"""Shared fixtures live in plugin modules, one per area, so each area owns its own file."""
+"""Shared fixtures and helpers live in tests/plugins/, one module per area; test modules import
+helpers from there, never from another test module. The tests mirror src/ (tests/api for src/api,
+...); tests/system runs whole processes, tests/bench the benchmarks' own parts, tests/faults the
+fault scenarios."""
 
 import os
 
@@ -6,6 +9,8 @@ import os
 os.environ.setdefault("LOG_JSON", "false")
 
 pytest_plugins = [
-    "tests.fixtures_store",
-    "tests.fixtures_content",
+    "tests.plugins.store",  # the store under test (SQLite, PostgreSQL), settings factories
+    "tests.plugins.content",  # content models trained once a session
+    "tests.plugins.api",  # make_client: the app on a store seeded with known groups
+    "tests.plugins.ct",  # ct_settings: a claim every 5 interactions
 ]

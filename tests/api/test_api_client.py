@@ -5,7 +5,6 @@ what the generator makes from the committed document."""
 from __future__ import annotations
 
 import filecmp
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -16,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from src.app import create_app
 from src.config import PROJECT_ROOT, Settings
-from tests.api.test_api_collaborative import GROUP_A, seed_groups
+from tests.plugins.api import GROUP_A, seed_groups
 
 sys.path.insert(0, str(PROJECT_ROOT / "clients" / "python"))
 
@@ -36,12 +35,8 @@ from sonix_rush_client.models.road_questionnaire_pace_type_0 import RoadQuestion
 
 
 @pytest.fixture
-def app_client(
-    settings_factory: Callable[..., Settings], content_artifacts: Path, tmp_path: Path
-) -> Iterator[TestClient]:
-    artifacts = tmp_path / "artifacts"
-    shutil.copytree(content_artifacts, artifacts)
-    settings = settings_factory(artifacts_dir=artifacts, api_key="secret", ct_threshold=1000)
+def app_client(settings_factory: Callable[..., Settings], artifacts_copy: Path) -> Iterator[TestClient]:
+    settings = settings_factory(artifacts_dir=artifacts_copy, api_key="secret", ct_threshold=1000)
     seed_groups(settings)
     with TestClient(create_app(settings, initialize=True)) as client:
         yield client

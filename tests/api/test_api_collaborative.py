@@ -8,7 +8,7 @@ group C (users 13-15) likes only R006 and R007, so it shares nothing with a runn
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -17,45 +17,8 @@ from fastapi.testclient import TestClient
 from src.app import create_app
 from src.config import Settings
 from src.store import create_store
-
-GROUP_A = range(1, 7)
-GROUP_B = range(7, 13)
-GROUP_C = range(13, 16)
-NEWCOMER = 100
-
-
-def seed_groups(settings: Settings) -> None:
-    store = create_store(settings)
-    store.init()
-    for user in GROUP_A:
-        for shoe in ("R001", "R002", "R003"):
-            store.record_like(user, shoe)
-    for user in GROUP_B:
-        for shoe in ("R001", "R004", "R005"):
-            store.record_like(user, shoe)
-    for user in GROUP_C:
-        for shoe in ("R006", "R007"):
-            store.record_like(user, shoe)
-    store.close()
-
-
-@pytest.fixture
-def make_client(backend_settings_factory: Callable[..., Settings]) -> Iterator[Callable[..., TestClient]]:
-    clients: list[TestClient] = []
-
-    def make(seed: bool = True, **overrides: Any) -> TestClient:
-        overrides.setdefault("ct_threshold", 1000)
-        settings = backend_settings_factory(**overrides)
-        if seed:
-            seed_groups(settings)
-        client = TestClient(create_app(settings, initialize=True))
-        client.__enter__()
-        clients.append(client)
-        return client
-
-    yield make
-    for client in clients:
-        client.__exit__(None, None, None)
+from tests.plugins.api import NEWCOMER, seed_groups
+from tests.plugins.waiting import wait_until
 
 
 def ids(response: Any) -> list[str]:
@@ -229,15 +192,6 @@ def test_health_reports_shared_ct_progress(make_client: Callable[..., TestClient
     assert h["cf_engine"]["users"] == 15
 
 
-def wait_for(predicate: Callable[[], bool], timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    raise AssertionError("condition not met in time")
-
-
 def test_threshold_crossing_rebuilds_and_hot_swaps(make_client: Callable[..., TestClient]) -> None:
     """The API never rebuilds; the CT loop answers the claim, and the worker follows the version."""
     from src.ct.loop import CTLoop
@@ -257,7 +211,7 @@ def test_threshold_crossing_rebuilds_and_hot_swaps(make_client: Callable[..., Te
     result = ct.step()
     assert result is not None and result.outcome == "published"
     assert ct.step() is None  # exactly one rebuild for the one claim
-    wait_for(lambda: feed.snapshot.version != first)
+    wait_until(lambda: feed.snapshot.version != first)
     snap = feed.snapshot
     assert NEWCOMER in ct.snapshot.user_index  # the rebuild picked up the newcomer's row
     # the worker maps the published artifact (a delta on the first version): one runner more,
@@ -272,7 +226,7 @@ def test_threshold_crossing_rebuilds_and_hot_swaps(make_client: Callable[..., Te
     health = client.get("/health").json()
     assert health["cf_engine"]["version"] == snap.version
     assert health["ct_sync_progress"] == progress  # four more: one full lap of the counter
-    wait_for(lambda: client.get("/health").json()["last_rebuild"]["version"] == snap.version)
+    wait_until(lambda: client.get("/health").json()["last_rebuild"]["version"] == snap.version)
     assert client.get("/health").json()["last_rebuild"]["outcome"] == "published"
 
 

@@ -8,7 +8,7 @@ import json
 import logging
 import re
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,28 +22,9 @@ from src.api.schemas import MAX_USER_ID
 from src.app import create_app
 from src.config import Settings
 from src.logs import JsonFormatter
-from tests.api.test_api_collaborative import seed_groups
 
 PROBLEM = "application/problem+json"
 LIKE = {"user_id": 42, "shoe_id": "R001", "action_type": "like"}
-
-
-@pytest.fixture
-def make_client(backend_settings_factory: Callable[..., Settings]) -> Iterator[Callable[..., TestClient]]:
-    clients: list[TestClient] = []
-
-    def make(**overrides: Any) -> TestClient:
-        overrides.setdefault("ct_threshold", 1000)
-        settings = backend_settings_factory(**overrides)
-        seed_groups(settings)
-        client = TestClient(create_app(settings, initialize=True))
-        client.__enter__()
-        clients.append(client)
-        return client
-
-    yield make
-    for client in clients:
-        client.__exit__(None, None, None)
 
 
 def assert_problem(response: Any, status: int) -> dict[str, Any]:

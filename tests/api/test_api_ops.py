@@ -16,7 +16,8 @@ from src.app import create_app
 from src.config import Settings
 from src.ct import rebuild as continuous
 from src.recommender.collaborative_filtering import UserCollaborativeRecommender
-from tests.api.test_api_collaborative import NEWCOMER, seed_groups
+from tests.plugins.api import NEWCOMER, seed_groups
+from tests.plugins.waiting import wait_until
 
 
 @pytest.fixture
@@ -94,8 +95,6 @@ def test_admin_rejects_wrong_or_missing_token(sqlite_settings: Settings) -> None
 def test_admin_reload_takes_effect_in_every_worker(sqlite_settings: Settings) -> None:
     """Two apps stand for two workers (or replicas): a reload asked of one reaches the other
     through the generation in the store, and both serve the newest published version."""
-    from tests.api.test_api_collaborative import wait_for
-
     auth = {"Authorization": "Bearer s3cret"}
     with (
         TestClient(create_app(sqlite_settings, initialize=True)) as w1,
@@ -116,8 +115,8 @@ def test_admin_reload_takes_effect_in_every_worker(sqlite_settings: Settings) ->
         generation = r.json()["generation"]
         assert store.ct_poll().reload_generation == generation
         # the other worker reloads too, once, and serves the version
-        wait_for(lambda: reloads == [1])
-        wait_for(lambda: w2.app.state.feed.snapshot.version == result.version)  # type: ignore[attr-defined]
+        wait_until(lambda: reloads == [1])
+        wait_until(lambda: w2.app.state.feed.snapshot.version == result.version)  # type: ignore[attr-defined]
         assert old != result.version
 
 
@@ -153,9 +152,7 @@ def test_readiness_turns_unready_when_the_store_is_down(
                 admin.execute(f'ALTER DATABASE "{dbname}" WITH ALLOW_CONNECTIONS true')
         # back up: ready again within DB_REPROBE_S (the known-down store is probed in the
         # background), and the refused like was never half-written
-        from tests.api.test_api_collaborative import wait_for
-
-        wait_for(lambda: client.get("/health/ready").status_code == 200, timeout=2.0)
+        wait_until(lambda: client.get("/health/ready").status_code == 200, timeout_s=2.0)
         assert client.app.state.store.user_state(NEWCOMER).rows == []  # type: ignore[attr-defined]
 
 
@@ -234,8 +231,6 @@ def _raise_on_fit() -> UserCollaborativeRecommender:
 
 
 def test_failed_rebuild_keeps_the_old_version_and_reports_it(sqlite_settings: Settings) -> None:
-    from tests.api.test_api_collaborative import wait_for
-
     with TestClient(create_app(sqlite_settings, initialize=True)) as client:
         feed = client.app.state.feed  # type: ignore[attr-defined]
         store = client.app.state.store  # type: ignore[attr-defined]
@@ -251,7 +246,7 @@ def test_failed_rebuild_keeps_the_old_version_and_reports_it(sqlite_settings: Se
         assert result.outcome == "failed" and "engine exploded" in (result.reason or "")
         assert store.latest_cf_version().label == version  # nothing published
         assert store.ct_poll().claims_handled == 3  # a deterministic failure is not retried forever
-        wait_for(lambda: client.get("/health").json()["last_rebuild"]["outcome"] == "failed")
+        wait_until(lambda: client.get("/health").json()["last_rebuild"]["outcome"] == "failed")
         public = client.get("/health").json()["last_rebuild"]
         assert "reason" not in public  # a failure's reason can name internals: admin only
         client.app.state.settings.admin_token = "t"  # type: ignore[attr-defined]
@@ -280,7 +275,7 @@ def test_version_for_another_catalog_is_rebuilt_in_full(
     settings_factory: Callable[..., Settings], tmp_path: Path
 ) -> None:
     from src.store import create_store
-    from tests.fixtures_store import catalog_rows, write_catalog_csv
+    from tests.plugins.store import catalog_rows, write_catalog_csv
 
     settings = settings_factory()
     seed_groups(settings)

@@ -8,66 +8,49 @@ group C (users 13-15) likes only R006 and R007.
 
 from __future__ import annotations
 
+import itertools
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from src.app import create_app
 from src.config import Settings
 from src.ct import rebuild as continuous
-from src.store import create_store
-from tests.fixtures_content import catalog_records
+from tests.plugins.api import seed_groups
+from tests.plugins.content import catalog_records
 
-GROUP_A = range(1, 7)
-GROUP_B = range(7, 13)
-GROUP_C = range(13, 16)
 NEWCOMER = 500
 
 
-def seed_groups(settings: Settings) -> None:
-    store = create_store(settings)
-    store.init()
-    for users, shoes in ((GROUP_A, ("R011", "R002", "R003")), (GROUP_B, ("R011", "R004", "R005"))):
-        for user in users:
-            for shoe in shoes:
-                store.record_like(user, shoe)
-    for user in GROUP_C:
-        for shoe in ("R006", "R007"):
-            store.record_like(user, shoe)
-    store.close()
+def seed(settings: Settings) -> None:
+    seed_groups(settings, shared="R011")  # here groups A and B share R011
 
 
 @pytest.fixture
 def make_client(
-    backend_settings_factory: Callable[..., Settings], content_artifacts: Path, tmp_path: Path
-) -> Iterator[Callable[..., TestClient]]:
-    clients: list[TestClient] = []
+    make_client: Callable[..., TestClient], content_artifacts: Path, tmp_path: Path
+) -> Callable[..., TestClient]:
+    """The API's make_client (tests/plugins/api.py) with the real catalogs and its own copy of the
+    content artifacts a client (starting the app writes a CF snapshot there)."""
+    copies = itertools.count()
 
     def make(**overrides: Any) -> TestClient:
-        artifacts = tmp_path / f"artifacts{len(clients)}"
-        shutil.copytree(content_artifacts, artifacts)  # starting the app writes a CF snapshot here
+        artifacts = tmp_path / f"artifacts{next(copies)}"
+        shutil.copytree(content_artifacts, artifacts)
         defaults = Settings(_env_file=None)  # type: ignore[call-arg]
-        overrides.setdefault("ct_threshold", 1000)
         overrides.setdefault("demo_open_edits", True)  # who may edit: tests/api/test_api_contract.py
-        settings = backend_settings_factory(
+        return make_client(
+            seed=seed,
             artifacts_dir=artifacts,
             road_catalog=defaults.road_catalog,
             trail_catalog=defaults.trail_catalog,
             **overrides,
         )
-        seed_groups(settings)
-        client = TestClient(create_app(settings, initialize=True))
-        client.__enter__()
-        clients.append(client)
-        return client
 
-    yield make
-    for client in clients:
-        client.__exit__(None, None, None)
+    return make
 
 
 @pytest.fixture

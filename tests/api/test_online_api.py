@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from src.app import create_app
 from src.config import Settings
 from src.engine.arms import ArmAssigner
-from tests.api.test_api_collaborative import GROUP_A, seed_groups
+from tests.plugins.api import GROUP_A, seed_groups
 
 ADMIN = {"Authorization": "Bearer s3cret"}
 ARMS = {"served": {}, "user_knn": {"item_weight": 0.0}}

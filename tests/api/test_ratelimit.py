@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import ipaddress
 import secrets
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -17,8 +16,8 @@ from fastapi.testclient import TestClient
 from src.api.ratelimit import client_address, parse_networks
 from src.app import create_app
 from src.config import Settings
-from tests.api.test_api_collaborative import seed_groups
-from tests.service_process import free_port, running_service, service_env
+from tests.plugins.api import seed_groups
+from tests.plugins.service import SMALL_DEMO, free_port, running_service, workdir_env
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 LIKE = {"user_id": 5, "shoe_id": "R001", "action_type": "like"}
@@ -110,17 +109,10 @@ def test_redis_down_fails_open(settings_factory: Callable[..., Settings]) -> Non
 
 @pytest.fixture
 def two_worker_service(content_artifacts: Path, tmp_path: Path, redis_url: str) -> Iterator[str]:
-    artifacts = tmp_path / "artifacts"
-    shutil.copytree(content_artifacts, artifacts)
-    env = service_env(
-        HOST="127.0.0.1",
-        PORT=str(free_port()),
-        WORKERS="2",
-        ARTIFACTS_DIR=str(artifacts),
-        SQLITE_PATH=str(tmp_path / "store.sqlite3"),
-        SEED_DEMO_INTERACTIONS="true",
-        DEMO_USERS="50",
-        LOG_LEVEL="WARNING",
+    env = workdir_env(
+        tmp_path,
+        content_artifacts,
+        **SMALL_DEMO,
         INTERACT_RATE_LIMIT_PER_MIN="10",
         RATE_LIMIT_STORAGE_URL=redis_url,
         RATE_LIMIT_NAMESPACE=f"test-{secrets.token_hex(6)}",  # this run's own counters

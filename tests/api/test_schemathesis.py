@@ -5,7 +5,6 @@ Zero failures: no 5xx, every status documented, every body conforms to its schem
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -13,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.service_process import free_port, running_service, service_env
+from tests.plugins.service import SMALL_DEMO, running_service, workdir_env
 
 pytestmark = pytest.mark.slow
 
@@ -26,17 +25,10 @@ MAX_EXAMPLES = "10"  # per operation and phase: bounded, so the run takes about 
 def service(
     request: pytest.FixtureRequest, store_backend: str, content_artifacts: Path, tmp_path: Path
 ) -> Iterator[str]:
-    artifacts = tmp_path / "artifacts"
-    shutil.copytree(content_artifacts, artifacts)
-    env = service_env(
-        HOST="127.0.0.1",
-        PORT=str(free_port()),
-        WORKERS="2",
-        ARTIFACTS_DIR=str(artifacts),
-        SQLITE_PATH=str(tmp_path / "store.sqlite3"),
-        SEED_DEMO_INTERACTIONS="true",
-        DEMO_USERS="50",
-        LOG_LEVEL="WARNING",
+    env = workdir_env(
+        tmp_path,
+        content_artifacts,
+        **SMALL_DEMO,
         API_KEY=API_KEY,
         ADMIN_TOKEN=ADMIN_TOKEN,
     )

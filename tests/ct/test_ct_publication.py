@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -20,7 +19,8 @@ from src.ct.rebuild import rebuild
 from src.engine.versions import consecutive_refusals, gate_view
 from src.recommender.baselines import PopularityRecommender
 from src.store import CFVersion, Store, create_store
-from tests.store.test_event_compaction import _events
+from tests.plugins.store import stored_events
+from tests.plugins.waiting import wait_until
 
 
 def _version(status: str, version_id: int) -> CFVersion:
@@ -105,10 +105,8 @@ def test_the_event_log_is_compacted_on_a_schedule_without_any_publish(
     runner = threading.Thread(target=loop.run_forever, args=(stop,))
     runner.start()
     try:
-        deadline = time.monotonic() + 20
-        while len(_events(store)) != 2:  # no claim, so no rebuild: only the schedule compacts
-            assert time.monotonic() < deadline, f"never compacted: {len(_events(store))} events"
-            time.sleep(0.05)
+        # no claim, so no rebuild: only the schedule compacts
+        wait_until(lambda: len(stored_events(store)) == 2, 20, "the scheduled compaction")
     finally:
         stop.set()
         runner.join(timeout=20)

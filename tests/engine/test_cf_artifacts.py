@@ -22,19 +22,11 @@ from src.engine.versions import follow_served, sync_cache
 from src.recommender.runner_space import RunnerSpaceRecommender
 from src.store import Store, create_store
 from src.store.rows import ARTIFACT_CHUNK_BYTES
-
-
-@pytest.fixture
-def ct_settings(backend_settings_factory: Callable[..., Settings]) -> Settings:
-    return backend_settings_factory(
-        ct_threshold=5, ct_min_interval_s=0, quality_gate_tolerance=1.0, full_rebuild_every=1000
-    )
+from tests.plugins.ct import like_many as spread_likes
 
 
 def like_many(store: Store, n: int, first_user: int = 500) -> None:
-    shoes = [s["shoe_id"] for s in store.all_shoes()]
-    for i in range(n):
-        store.record_like(first_user + i // 3, shoes[(7 * i) % len(shoes)])
+    spread_likes(store, n, first_user, stride=7)
 
 
 def test_blobs_round_trip_in_chunks_and_are_immutable(store: Store) -> None:

@@ -13,25 +13,7 @@ from pathlib import Path
 from tests.faults import scenarios
 from tests.faults.pg_cluster import ThrowawayCluster, postgres_available
 from tests.faults.small_disk import can_mount
-
-
-def train_artifacts(root: Path) -> Path:
-    """Content models trained in fast mode (as the test fixtures do): the scenarios need some."""
-    from src.config import SHOE_TYPES
-    from src.training.training_engine import train
-    from tests.fixtures_content import FIXTURE_EPOCHS, FIXTURE_SEED, catalog_records
-
-    for shoe_type in SHOE_TYPES:
-        train(
-            shoe_type,
-            catalog_records(shoe_type),
-            epochs=FIXTURE_EPOCHS,
-            seed=FIXTURE_SEED,
-            artifacts_dir=root,
-            keep=3,
-            log=lambda _msg: None,
-        )
-    return root
+from tests.plugins.content import train_content
 
 
 def main() -> int:
@@ -44,7 +26,7 @@ def main() -> int:
     started = time.monotonic()
     results: list[scenarios.FaultResult] = []
     try:
-        artifacts = train_artifacts(work / "trained")
+        artifacts = train_content(work / "trained")
         kills, load_s = (6, 20.0) if args.full else (3, 6.0)
         results.append(scenarios.killed_workers(work / "kill", artifacts, seconds=load_s, kills=kills))
         print(scenarios.table(results[-1:]), flush=True)

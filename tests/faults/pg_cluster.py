@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.service_process import free_port
+from tests.plugins.service import free_port
 
 
 def _alive(pid: int) -> bool:

@@ -16,8 +16,6 @@ import os
 import shutil
 import signal
 import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -26,8 +24,8 @@ from pathlib import Path
 
 import httpx
 
-from src.config import PROJECT_ROOT, Settings
-from tests.service_process import free_port, service_env, stop_group
+from src.config import Settings
+from tests.plugins.service import Service, started_service, workdir_env
 
 FIRST_USER = 1_000_000  # load users never collide with demo users
 
@@ -70,74 +68,12 @@ def table(results: list[FaultResult]) -> str:
 # --- the service ---------------------------------------------------------------------------------
 
 
-@dataclass
-class Service:
-    proc: subprocess.Popen[bytes]
-    base: str
-    log: Path
-    env: dict[str, str]
-
-    def master_pid(self) -> int:
-        """`python -m src.main` (ROLE=all) supervises the gunicorn master (`--serve-only`) and the
-        CT process."""
-        out = subprocess.run(
-            ["pgrep", "-P", str(self.proc.pid), "-f", "src.main --serve-only"],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        pids = [int(p) for p in out.stdout.split()]
-        assert len(pids) == 1, f"expected one gunicorn master under {self.proc.pid}, found {pids}"
-        return pids[0]
-
-    def worker_pids(self) -> set[int]:
-        """The gunicorn workers (the master's children)."""
-        out = subprocess.run(
-            ["pgrep", "-P", str(self.master_pid())], capture_output=True, text=True, check=False
-        )
-        return {int(p) for p in out.stdout.split()}
-
-
 @contextlib.contextmanager
 def service(workdir: Path, artifacts: Path, timeout_s: float = 180, **env: str) -> Iterator[Service]:
-    workdir.mkdir(parents=True, exist_ok=True)
-    art = workdir / "artifacts"
-    if not art.exists():
-        shutil.copytree(artifacts, art)
-    defaults = {
-        "SQLITE_PATH": str(workdir / "store.sqlite3"),
-        "ARTIFACTS_DIR": str(art),
-        "DEMO_USERS": "200",
-        "HOST": "127.0.0.1",
-        "PORT": str(free_port()),
-        "LOG_JSON": "false",
-    }
-    full_env = service_env(**{**defaults, **env})
-    log = workdir / "server.log"
-    with log.open("ab") as fh:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "src.main"],
-            cwd=PROJECT_ROOT,
-            env=full_env,
-            stdout=fh,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    base = f"http://127.0.0.1:{full_env['PORT']}"
-    try:
-        deadline = time.monotonic() + timeout_s
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"server exited ({proc.returncode}):\n{log.read_text()[-3000:]}")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"server not ready after {timeout_s:.0f} s:\n{log.read_text()[-3000:]}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{base}/health/ready", timeout=1).status_code == 200:
-                    break
-            time.sleep(0.2)
-        yield Service(proc, base, log, full_env)
-    finally:
-        stop_group(proc)
+    """The service with its artifacts, store and log in `workdir` (tests/plugins/service.py)."""
+    full_env = workdir_env(workdir, artifacts, **{"DEMO_USERS": "200", "LOG_JSON": "false", **env})
+    with started_service(full_env, workdir / "server.log", timeout_s) as svc:
+        yield svc
 
 
 # --- the load ------------------------------------------------------------------------------------
@@ -242,6 +178,8 @@ def _recovery(load: WriteLoad, lifted_at: float) -> float:
 
 
 # --- scenarios -----------------------------------------------------------------------------------
+# The sleeps in these scenarios are about time itself: how long load runs before, during and after
+# a fault, and how many poll intervals pass. Nothing else is waited for by the clock.
 
 
 def killed_workers(workdir: Path, artifacts: Path, seconds: float = 6.0, kills: int = 3) -> FaultResult:

@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from src.app import create_app
 from src.artifacts import MANIFEST, list_versions, load_newest_valid, newest_version_name, write_version
 from src.config import Settings
-from tests.api.test_api_collaborative import seed_groups
+from tests.plugins.api import seed_groups
 
 AUTH = {"Authorization": "Bearer s3cret"}
 

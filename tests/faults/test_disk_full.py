@@ -15,8 +15,8 @@ from src.app import create_app
 from src.artifacts import list_versions, read_manifest
 from src.config import Settings
 from src.ct import rebuild as continuous
-from tests.api.test_api_collaborative import NEWCOMER, seed_groups
 from tests.faults.small_disk import can_mount, fill, small_disk
+from tests.plugins.api import NEWCOMER, seed_groups
 
 pytestmark = pytest.mark.skipif(not can_mount(), reason="mounting a small tmpfs needs root")
 

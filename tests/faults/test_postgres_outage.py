@@ -14,8 +14,8 @@ from fastapi.testclient import TestClient
 
 from src.app import create_app
 from src.config import Settings
-from tests.api.test_api_collaborative import seed_groups
 from tests.faults.pg_cluster import ThrowawayCluster
+from tests.plugins.api import seed_groups
 
 RUNNER = 4242
 FAST_503_S = 0.5  # while known down, a store-bound request must not wait for a timeout
@@ -70,7 +70,7 @@ def outage_and_recovery(client: TestClient, cluster: ThrowawayCluster, how: str)
         assert max(elapsed for _, elapsed in answers[1:]) < FAST_503_S, answers
     finally:
         accepting_at = cluster.start()
-    while True:
+    while True:  # about time itself: polls as tightly as it measures the recovery
         r = _like(client, "R007")
         if r.status_code == 200:
             recovered_at = time.monotonic()

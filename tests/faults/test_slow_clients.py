@@ -4,7 +4,6 @@ Retry-After; normal requests keep working throughout."""
 
 from __future__ import annotations
 
-import shutil
 import socket
 import time
 from collections.abc import Iterator
@@ -13,7 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.service_process import free_port, running_service, service_env
+from tests.plugins.service import running_service, workdir_env
+from tests.plugins.waiting import wait_until
 
 READ_TIMEOUT_S = 1.5
 MAX_CONNECTIONS = 8
@@ -22,14 +22,11 @@ MAX_CONNECTIONS = 8
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory, content_artifacts: Path) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("slow_clients")
-    shutil.copytree(content_artifacts, tmp / "artifacts")
-    env = service_env(
-        SQLITE_PATH=str(tmp / "store.sqlite3"),
-        ARTIFACTS_DIR=str(tmp / "artifacts"),
+    env = workdir_env(
+        tmp,
+        content_artifacts,
         DEMO_USERS="50",
         WORKERS="1",
-        HOST="127.0.0.1",
-        PORT=str(free_port()),
         REQUEST_READ_TIMEOUT_S=str(READ_TIMEOUT_S),
         MAX_CONNECTIONS_PER_WORKER=str(MAX_CONNECTIONS),
         KEEPALIVE_TIMEOUT_S="2",
@@ -66,6 +63,7 @@ def test_trickled_headers_get_408_and_the_connection_is_closed(base_url: str) ->
     sock.close()
     assert reply.startswith(b"HTTP/1.1 408"), reply
     assert b"REQUEST_READ_TIMEOUT_S" in reply
+    # about time itself: the server closes the connection after REQUEST_READ_TIMEOUT_S, not before
     assert READ_TIMEOUT_S * 0.8 <= elapsed < READ_TIMEOUT_S + 2
 
 
@@ -81,7 +79,7 @@ def test_a_stalled_body_gets_408_and_the_connection_is_closed(base_url: str) -> 
     sock.close()
     assert reply.startswith(b"HTTP/1.1 408"), reply
     assert b"request body not received" in reply
-    assert elapsed < READ_TIMEOUT_S + 2
+    assert elapsed < READ_TIMEOUT_S + 2  # about time itself: the stalled body is timed out
     # nothing was stored for the half-sent write, and the server still serves
     assert httpx.get(f"{base_url}/health/ready", timeout=5).status_code == 200
 
@@ -91,7 +89,7 @@ def test_connections_beyond_the_cap_get_503_with_retry_after(base_url: str) -> N
     try:
         for sock in held:
             sock.sendall(b"GET /health HTTP/1.1\r\n")  # open, half-sent: counted until timed out
-        time.sleep(0.2)
+        time.sleep(0.2)  # the workers accept the held connections (no event to wait on from outside)
         extra = _connect(base_url)
         reply = _read_all(extra)
         extra.close()
@@ -101,6 +99,6 @@ def test_connections_beyond_the_cap_get_503_with_retry_after(base_url: str) -> N
     finally:
         for sock in held:
             sock.close()
-    time.sleep(0.2)
-    r = httpx.post(f"{base_url}/interact", json={"user_id": 77, "shoe_id": "R001", "action_type": "like"})
-    assert r.status_code == 200
+    # the slots are freed as the server sees the held connections close
+    like = {"user_id": 77, "shoe_id": "R001", "action_type": "like"}
+    wait_until(lambda: httpx.post(f"{base_url}/interact", json=like).status_code == 200, 10, "a free slot")

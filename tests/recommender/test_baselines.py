@@ -12,7 +12,7 @@ from src.recommender.baselines import (
     binary_positives,
     ease_weights,
 )
-from tests.recommender_mixin import RecommenderTestMixin, tiny_matrix
+from tests.plugins.recommender import RecommenderTestMixin, tiny_matrix
 
 
 class PopularityTest(RecommenderTestMixin, unittest.TestCase):

@@ -17,7 +17,7 @@ from src.recommender.collaborative_filtering import (
     popularity_order,
     similarity_values,
 )
-from tests.recommender_mixin import RecommenderTestMixin
+from tests.plugins.recommender import RecommenderTestMixin
 
 # 4 users x 5 items. Positives (score > 0.5) make the similarity; user 3 dislikes item 2.
 HAND = np.array(

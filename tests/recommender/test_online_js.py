@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from src.recommender.online_metrics import online_report
-from tests.recommender.test_online_metrics import LIKES, LOG
+from tests.plugins.online import LIKES, LOG
 
 ROOT = Path(__file__).resolve().parents[2]
 SMOKE = Path(__file__).resolve().parent / "js" / "online_smoke.js"

@@ -8,7 +8,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 
 from src.recommender.runner_space import RunnerSpaceRecommender, cubic_features, monomials, replaced_rows
-from tests.recommender_mixin import DENSE, RecommenderTestMixin, tiny_matrix
+from tests.plugins.recommender import DENSE, RecommenderTestMixin, tiny_matrix
 
 
 class RunnerSpaceMixinTest(RecommenderTestMixin, unittest.TestCase):

@@ -12,7 +12,7 @@ from src.app import create_app
 from src.config import Settings
 from src.serving.feed_pages import NOTICE_NO_VERSION_YET
 from src.store import create_store
-from tests.api.test_api_collaborative import seed_groups
+from tests.plugins.api import seed_groups
 
 
 @pytest.mark.parametrize("store_backend", ["sqlite"], indirect=True)

@@ -3,7 +3,6 @@ version go; everything the rest of the system reads from the log stays the same.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -11,14 +10,7 @@ from src.config import Settings
 from src.ct import rebuild as continuous
 from src.ct.loop import compact_event_log
 from src.store import Store
-
-
-def _events(store: Store) -> list[tuple[int, str, str, int | None]]:
-    with store._tx() as conn:  # type: ignore[attr-defined]
-        rows = conn.execute(
-            "SELECT event_id, user_id, shoe_id, action_type, value FROM interaction_events ORDER BY event_id"
-        ).fetchall()
-    return [tuple(r) for r in rows]  # type: ignore[misc]
+from tests.plugins.store import stored_events
 
 
 def test_compaction_keeps_the_newest_event_per_runner_and_shoe(store: Store) -> None:
@@ -27,14 +19,14 @@ def test_compaction_keeps_the_newest_event_per_runner_and_shoe(store: Store) -> 
         store.record_rating(1, "R001", stars)
     store.record_like(1, "R002")
     store.record_rating(2, "R001", 3)
-    before = _events(store)
+    before = stored_events(store)
     assert len(before) == 8
     watermark = before[-1][0]
     state_before = (store.user_state(1), store.user_state(2), store.interaction_scores(), store.ct_state())
 
     removed = store.compact_events(watermark)
 
-    after = _events(store)
+    after = stored_events(store)
     assert removed == 5  # the five superseded R001 ratings of runner 1
     assert [(u, s, a, v) for _, u, s, a, v in after] == [
         (1, "R001", "rate", 5),
@@ -55,11 +47,11 @@ def test_compaction_keeps_the_newest_event_per_runner_and_shoe(store: Store) -> 
 def test_compaction_never_touches_events_after_the_watermark(store: Store) -> None:
     for stars in (4, 5, 4):
         store.record_rating(7, "R003", stars)
-    covered = _events(store)[-1][0]
+    covered = stored_events(store)[-1][0]
     for stars in (5, 4):  # arrive after the published version's watermark
         store.record_rating(7, "R003", stars)
     assert store.compact_events(covered) == 2  # the first two ratings; the third is the newest covered
-    remaining = _events(store)
+    remaining = stored_events(store)
     assert [e[0] > covered for e in remaining] == [False, True, True]
     assert store.pair_scores_changed_between(covered, store.newest_event_id()).user_ids == [
         7
@@ -67,7 +59,7 @@ def test_compaction_never_touches_events_after_the_watermark(store: Store) -> No
     # compacting again through the same watermark does nothing; a later one folds the rest
     assert store.compact_events(covered) == 0
     assert store.compact_events(remaining[-1][0]) == 2
-    assert [e[4] for e in _events(store)] == [4]
+    assert [e[4] for e in stored_events(store)] == [4]
 
 
 def test_a_published_rebuild_compacts_the_log(backend_settings_factory: Callable[..., Any]) -> None:
@@ -82,12 +74,11 @@ def test_a_published_rebuild_compacts_the_log(backend_settings_factory: Callable
                 store.record_like(user, shoe)
         for stars in (4, 5, 4, 5):
             store.record_rating(1, "R004", stars)
-        time.sleep(2.1)  # PostgreSQL: a rebuild covers events older than the 2 s settle window
         result = continuous.rebuild(store, settings, None, claims_through=0, force_full=True)
         assert result.outcome == "published"
-        assert result.snapshot is not None and result.snapshot.last_event_id == _events(store)[-1][0]
+        assert result.snapshot is not None and result.snapshot.last_event_id == stored_events(store)[-1][0]
         compact_event_log(store, result.snapshot.last_event_id)  # what the CT loop does after a publish
-        flips = [e for e in _events(store) if e[1] == 1 and e[2] == "R004"]
+        flips = [e for e in stored_events(store) if e[1] == 1 and e[2] == "R004"]
         assert [e[4] for e in flips] == [5]
     finally:
         store.close()
@@ -97,8 +88,8 @@ def test_a_like_and_a_rating_of_one_shoe_are_both_kept(store: Store) -> None:
     store.record_like(3, "R005")
     store.record_rating(3, "R005", 2)
     store.record_rating(3, "R005", 4)
-    assert store.compact_events(_events(store)[-1][0]) == 1  # only the superseded 2-star rating
-    assert [(a, v) for _, _, _, a, v in _events(store)] == [("like", None), ("rate", 4)]
+    assert store.compact_events(stored_events(store)[-1][0]) == 1  # only the superseded 2-star rating
+    assert [(a, v) for _, _, _, a, v in stored_events(store)] == [("like", None), ("rate", 4)]
 
 
 def test_compaction_reads_the_window_not_the_whole_log(tmp_path: Any) -> None:
@@ -129,9 +120,9 @@ def test_compaction_in_small_batches_removes_what_one_pass_would(store: Store, m
     for stars in (4, 5, 4, 5, 4, 5, 3):  # 7 ratings of one pair: 6 superseded, across 3 batches
         store.record_rating(1, "R001", stars)
     store.record_like(2, "R002")
-    watermark = _events(store)[-1][0]
+    watermark = stored_events(store)[-1][0]
     assert store.compact_events(watermark) == 6
-    assert [(u, s, a, v) for _, u, s, a, v in _events(store)] == [
+    assert [(u, s, a, v) for _, u, s, a, v in stored_events(store)] == [
         (1, "R001", "rate", 3),
         (2, "R002", "like", None),
     ]

@@ -34,7 +34,8 @@ from src.store.migrate import (
     supabase_file_name,
     version_of,
 )
-from tests.fixtures_store import SettingsFactory
+from tests.plugins.service import run_to_exit
+from tests.plugins.store import SettingsFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 V1_SCHEMA = Path(__file__).parents[1] / "fixtures" / "schema_v1"
@@ -289,9 +290,7 @@ def _start_up(settings: Settings, tmp_path: Path, **extra: str) -> subprocess.Co
     }
     if settings.database_url:
         env["DATABASE_URL"] = settings.database_url
-    return subprocess.run(
-        [sys.executable, "-m", "src.main"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
+    return run_to_exit(env)
 
 
 @pytest.mark.slow

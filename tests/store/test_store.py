@@ -1,7 +1,7 @@
 """Store round trips on both backends (embedded SQLite and the real PostgreSQL server).
 
 Every test runs twice through the parametrized `store` / `store_factory` fixtures
-(tests/fixtures_store.py): once on a tmp SQLite file and once on a throwaway PostgreSQL database.
+(tests/plugins/store.py): once on a tmp SQLite file and once on a throwaway PostgreSQL database.
 """
 
 from __future__ import annotations
@@ -17,29 +17,19 @@ import pytest
 from src.config import ATTRIBUTE_COLUMNS, EXTRA_COLUMNS, FEATURES, METADATA_COLUMNS, Settings
 from src.store import Store, UnknownShoeError
 from src.store.sqlite import SQLiteStore
-from tests.fixtures_store import (
+from tests.plugins.store import (
     N_ROAD,
     N_TRAIL,
     SettingsFactory,
     StoreFactory,
     catalog_rows,
     write_catalog_csv,
+    write_state,
 )
 
 ROAD_IDS = [f"R{i:03d}" for i in range(1, N_ROAD + 1)]
 TRAIL_IDS = [f"T{i:03d}" for i in range(1, N_TRAIL + 1)]
 ALL_IDS = ROAD_IDS + TRAIL_IDS
-
-
-def _snapshot(store: Store) -> tuple[list[tuple[int, str, str, int | None]], int, int, int]:
-    """Everything a write may touch: sorted raw rows, CT pending/claims and the newest event id."""
-    ct = store.ct_state()
-    return (
-        sorted(map(tuple, store.interaction_rows()), key=repr),
-        ct.pending,
-        ct.rebuilds_claimed,
-        ct.max_event_id,
-    )
 
 
 # --- catalog ------------------------------------------------------------------------------------
@@ -155,13 +145,13 @@ def test_rerating_replaces_the_rating(store: Store) -> None:
 
 def test_same_rating_again_changes_nothing(store: Store) -> None:
     first = store.record_rating(3, "R004", 5)
-    before = _snapshot(store)
+    before = write_state(store)
     again = store.record_rating(3, "R004", 5)
     assert again.changed is False
     assert again.event_id == 0
     assert again.ct_pending == first.ct_pending
     assert again.user.last_event_id == first.event_id
-    assert _snapshot(store) == before
+    assert write_state(store) == before
 
 
 @pytest.mark.parametrize(("stars", "expected"), [(5, 3.0), (4, 2.0), (3, 1.1), (2, 0.0), (1, -1.0)])
@@ -176,13 +166,13 @@ def test_like_and_rating_on_the_same_shoe_are_summed(store: Store, stars: int, e
 @pytest.mark.parametrize("action", ["like", "rate"])
 def test_unknown_shoe_raises_and_writes_nothing(store: Store, action: str) -> None:
     store.record_like(1, "R001")
-    before = _snapshot(store)
+    before = write_state(store)
     with pytest.raises(UnknownShoeError):
         if action == "like":
             store.record_like(2, "R999")
         else:
             store.record_rating(2, "X001", 4)
-    assert _snapshot(store) == before
+    assert write_state(store) == before
     assert store.user_state(2).rows == []
     assert store.user_last_event(2) == 0
     assert store.pair_scores_changed_between(before[3], store.newest_event_id()).user_ids == []
@@ -190,12 +180,12 @@ def test_unknown_shoe_raises_and_writes_nothing(store: Store, action: str) -> No
 
 @pytest.mark.parametrize("rating", [0, 6, -1])
 def test_invalid_rating_is_rejected_before_writing(store: Store, rating: int) -> None:
-    before = _snapshot(store)
+    before = write_state(store)
     with pytest.raises(ValueError, match="1-5"):
         store.record_rating(4, "R001", rating)
     with pytest.raises(ValueError):  # validated before the shoe is even looked up
         store.record_rating(4, "R999", rating)
-    assert _snapshot(store) == before
+    assert write_state(store) == before
     assert store.user_state(4).rows == []
 
 
@@ -342,14 +332,14 @@ def test_demo_seeding_when_enabled_and_only_once(store_factory: StoreFactory) ->
     assert {s for _, s, *_ in rows} <= set(ALL_IDS)
     assert all(a in ("like", "rate") for _, _, a, _ in rows)
     assert all(v in (1, 2, 3, 4, 5) for _, _, a, v in rows if a == "rate")
-    before = _snapshot(store)
+    before = write_state(store)
     assert before[3] > 0  # seeded interactions are in the event log too
     assert before[1:3] == (0, 0)  # ... but do not count towards continuous training
 
     store.init()
     again = store_factory(seed_demo_interactions=True, demo_users=12)
-    assert _snapshot(store) == before
-    assert _snapshot(again) == before
+    assert write_state(store) == before
+    assert write_state(again) == before
 
 
 @needs_demo

@@ -14,7 +14,7 @@ from src.config import Settings
 from src.store import Store, StoreConfigError, StoreUnavailable, create_store
 from src.store.postgres import PostgresStore
 from src.store.sqlite import SQLiteStore
-from tests.fixtures_store import SettingsFactory
+from tests.plugins.store import SettingsFactory, write_state
 
 CLOSED_PORT_URL = "postgresql://postgres:s3cret-pw@127.0.0.1:1/nodb"
 FAILING_USER = 999
@@ -22,16 +22,6 @@ FAILING_USER = 999
 
 def _one_line(message: str) -> bool:
     return "\n" not in message and message == message.strip() and message != ""
-
-
-def _snapshot(store: Store) -> tuple[list[tuple[int, str, str, int | None]], int, int, int]:
-    ct = store.ct_state()
-    return (
-        sorted(map(tuple, store.interaction_rows()), key=repr),
-        ct.pending,
-        ct.rebuilds_claimed,
-        ct.max_event_id,
-    )
 
 
 @pytest.fixture
@@ -142,7 +132,7 @@ def test_sqlite_locked_during_a_write_is_unavailable_and_writes_nothing(
     request.addfinalizer(store.close)
     store.init()
     store.record_like(1, "R001")
-    before = _snapshot(store)
+    before = write_state(store)
 
     holder = sqlite3.connect(store.path, isolation_level=None)
     request.addfinalizer(holder.close)
@@ -152,7 +142,7 @@ def test_sqlite_locked_during_a_write_is_unavailable_and_writes_nothing(
             store.record_like(2, "R002")
     finally:
         holder.execute("ROLLBACK")
-    assert _snapshot(store) == before
+    assert write_state(store) == before
     assert store.record_like(2, "R002").changed is True  # and the store recovers
 
 
@@ -198,7 +188,7 @@ def test_failing_write_mid_transaction_leaves_nothing(store: Store, store_settin
     liked = store.record_like(FAILING_USER, "R001")  # succeeds before the trigger exists
     store.record_rating(5, "R001", 3)
     _install_failing_trigger(store, store_settings.database_url)
-    before = _snapshot(store)
+    before = write_state(store)
     assert before[1] == 2
 
     with pytest.raises(_failure_types(store), match="boom"):
@@ -206,7 +196,7 @@ def test_failing_write_mid_transaction_leaves_nothing(store: Store, store_settin
     with pytest.raises(_failure_types(store), match="boom"):
         store.record_rating(FAILING_USER, "R001", 4)
 
-    assert _snapshot(store) == before  # no favorites/reviews row, no event, counter unchanged
+    assert write_state(store) == before  # no favorites/reviews row, no event, counter unchanged
     state = store.user_state(FAILING_USER)
     assert state.rows == [("R001", "like", None)]
     assert state.last_event_id == liked.event_id
@@ -235,7 +225,7 @@ def test_postgres_pooled_connections_killed_server_side_are_replaced(
     request.addfinalizer(store.close)
     store.init()
     store.record_like(1, "R001")
-    before = _snapshot(store)
+    before = write_state(store)
     if not seen_at_checkout:
         # The termination can reach the socket after the checkout check: the statement itself then
         # fails on a dead backend. One dead backend is not an outage: the write is retried on a
@@ -254,7 +244,7 @@ def test_postgres_pooled_connections_killed_server_side_are_replaced(
     # The pool checks a connection on checkout, so the next write transparently reconnects.
     outcome = store.record_like(2, "R002")
     assert outcome.changed is True
-    after = _snapshot(store)
+    after = write_state(store)
     assert after[0] == sorted([*before[0], (2, "R002", "like", None)], key=repr)
     assert after[1] == before[1] + 1
     assert not store.known_down

@@ -23,7 +23,7 @@ from src.config import ATTRIBUTE_COLUMNS, EXTRA_COLUMNS, FEATURES, METADATA_COLU
 from src.store import CTState, StoreConfigError, StoreUnavailable, UnknownShoeError, UserState
 from src.store.migrate import code_version
 from src.store.supabase import SupabaseStore
-from tests.fixtures_store import SettingsFactory, catalog_rows, write_catalog_csv
+from tests.plugins.store import SettingsFactory, catalog_rows, write_catalog_csv
 
 RECORDINGS = Path(__file__).parent / "recordings" / "supabase"
 SUPABASE_URL = "https://sonixtest.supabase.co"

@@ -234,3 +234,19 @@ def test_one_version_everywhere() -> None:
     project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]
     assert project["version"] == VERSION
     assert json.loads((PROJECT_ROOT / "openapi.json").read_text())["info"]["version"] == VERSION
+
+
+def test_no_test_module_imports_another() -> None:
+    """Shared test helpers live in tests/plugins/ (issue 23): a test module imports none of another."""
+    tests = SRC.parent / "tests"
+    found = []
+    for path in sorted(tests.rglob("test_*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            names += [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            found += [
+                f"{path.relative_to(tests)}: {name}"
+                for name in names
+                if name.startswith("tests.") and name.rsplit(".", 1)[-1].startswith("test_")
+            ]
+    assert found == []

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -18,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from src.config import PROJECT_ROOT
-from tests.service_process import free_port, running_service, service_env
+from tests.plugins.service import running_service, workdir_env
 
 pytestmark = pytest.mark.slow
 
@@ -29,14 +28,10 @@ ENDPOINTS = ("/v1/interact", "/v1/recommend/feed/[user_id]", "/v1/health")
 
 @pytest.fixture
 def service(content_artifacts: Path, tmp_path: Path) -> Iterator[str]:
-    artifacts = tmp_path / "artifacts"
-    shutil.copytree(content_artifacts, artifacts)
-    env = service_env(
-        HOST="127.0.0.1",
-        PORT=str(free_port()),
+    env = workdir_env(
+        tmp_path,
+        content_artifacts,
         WORKERS=str(WORKERS),
-        ARTIFACTS_DIR=str(artifacts),
-        SQLITE_PATH=str(tmp_path / "store.sqlite3"),
         SEED_DEMO_INTERACTIONS="true",
         DEMO_USERS=str(DEMO_USERS),
         LOG_LEVEL="WARNING",

@@ -6,17 +6,17 @@ version afterwards, zero failed requests."""
 from __future__ import annotations
 
 import asyncio
-import shutil
-import time
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import numpy as np
 import psycopg
 import pytest
 
-from tests.service_process import free_port, running_service, service_env
+from tests.plugins.service import running_service, workdir_env
+from tests.plugins.traffic import fire_over, interaction_bodies
+from tests.plugins.waiting import wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
@@ -27,14 +27,11 @@ N_INTERACTIONS = 500
 
 @pytest.fixture
 def service(pg_url: str, content_artifacts: Path, tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    artifacts = tmp_path / "artifacts"
-    shutil.copytree(content_artifacts, artifacts)
-    env = service_env(
+    env = workdir_env(
+        tmp_path,
+        content_artifacts,
         DATABASE_URL=pg_url,
-        PORT=str(free_port()),
-        HOST="127.0.0.1",
         WORKERS=str(WORKERS),
-        ARTIFACTS_DIR=str(artifacts),
         SEED_DEMO_INTERACTIONS="true",
         DEMO_USERS="300",
         CT_THRESHOLD=str(THRESHOLD),
@@ -45,19 +42,7 @@ def service(pg_url: str, content_artifacts: Path, tmp_path: Path) -> Iterator[tu
         LOG_LEVEL="WARNING",
     )
     with running_service(env, tmp_path / "server.log", timeout_s=120) as base:
-        yield base, artifacts
-
-
-async def fire(base: str, bodies: list[dict[str, object]], concurrency: int = 32) -> list[int]:
-    sem = asyncio.Semaphore(concurrency)
-    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-
-        async def one(body: dict[str, object]) -> int:
-            async with sem:
-                r = await client.post("/interact", json=body)
-                return r.status_code
-
-        return await asyncio.gather(*(one(b) for b in bodies))
+        yield base, tmp_path / "artifacts"
 
 
 def rebuilds_done(base: str) -> float:
@@ -71,26 +56,12 @@ def rebuilds_done(base: str) -> float:
 def test_500_concurrent_interactions_under_4_workers(service: tuple[str, Path], pg_url: str) -> None:
     base, _ = service
     shoes = _catalog_ids(pg_url)
-    rng = np.random.default_rng(7)
     users = range(50_001, 50_001 + N_INTERACTIONS // 5)
-    bodies: list[dict[str, object]] = []
-    for user in users:
-        for shoe in rng.choice(shoes, size=5, replace=False):
-            if rng.random() < 0.5:
-                bodies.append({"user_id": user, "shoe_id": str(shoe), "action_type": "like"})
-            else:
-                bodies.append(
-                    {
-                        "user_id": user,
-                        "shoe_id": str(shoe),
-                        "action_type": "rate",
-                        "value": int(rng.integers(1, 6)),
-                    }
-                )
+    bodies = interaction_bodies(users, shoes, seed=7)
     with psycopg.connect(pg_url) as conn:
         claimed_before = conn.execute("SELECT rebuilds_claimed FROM ct_state").fetchone()[0]
 
-    statuses = asyncio.run(fire(base, bodies))
+    statuses = asyncio.run(fire_over([base], bodies, concurrency=32))
     assert statuses == [200] * N_INTERACTIONS
 
     with psycopg.connect(pg_url) as conn:
@@ -105,16 +76,15 @@ def test_500_concurrent_interactions_under_4_workers(service: tuple[str, Path], 
     assert claimed == N_INTERACTIONS // THRESHOLD  # exactly one claim per crossing
 
     # the CT process answers every claim (pending ones together, never one rebuild per worker)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
+    def claims() -> tuple[int, int, int]:
         with psycopg.connect(pg_url) as conn:
-            handled, total_claimed, version_id = conn.execute(
+            return conn.execute(
                 "SELECT c.claims_handled, s.rebuilds_claimed, (SELECT max(version_id) FROM cf_versions"
                 " WHERE status = 'published') FROM ct_control c, ct_state s"
             ).fetchone()
-        if handled == total_claimed:
-            break
-        time.sleep(0.2)
+
+    wait_until(lambda: claims()[0] == claims()[1], 120, "every claim handled", interval_s=0.2)
+    handled, total_claimed, version_id = claims()
     assert handled == total_claimed
     done = rebuilds_done(base)  # the CT process's counters, in the same /metrics
     assert 1 <= done <= claimed
@@ -122,12 +92,14 @@ def test_500_concurrent_interactions_under_4_workers(service: tuple[str, Path], 
     # every worker ends up serving the newest published version
     newest = f"v{version_id:06d}"
     seen: dict[int, str] = {}
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+
+    def all_on_newest() -> bool:
         h = httpx.get(f"{base}/health").json()
         seen[h["worker_pid"]] = h["cf_engine"]["version"]
-        if len(seen) == WORKERS and set(seen.values()) == {newest}:
-            break
+        return len(seen) == WORKERS and set(seen.values()) == {newest}
+
+    with contextlib.suppress(AssertionError):  # the asserts below say what was seen
+        wait_until(all_on_newest, 30, "every worker on the newest version", interval_s=0)
     assert len(seen) == WORKERS, f"only saw workers {sorted(seen)}"
     assert set(seen.values()) == {newest}
     assert httpx.get(f"{base}/health").json()["ct_sync_progress"] == "0/50"

@@ -8,55 +8,24 @@ import asyncio
 import os
 import shutil
 import signal
-import subprocess
-import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import httpx
-import numpy as np
 import psycopg
 import pytest
 
-from src.config import PROJECT_ROOT
-from tests.service_process import free_port, running_service, service_env, stop_group
+from tests.plugins.service import ct_process, free_port, running_service, service_env, workdir_env
+from tests.plugins.traffic import fire_over, interaction_bodies, like_each
+from tests.plugins.waiting import wait_until
 
 pytestmark = [pytest.mark.slow]
 
 THRESHOLD = 50
 N_INTERACTIONS = 500
 ADMIN = {"Authorization": "Bearer r3plica"}
-
-
-def wait_until(predicate: Callable[[], Any], timeout_s: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"not within {timeout_s:.0f} s: {what}")
-
-
-@contextmanager
-def ct_process(env: dict[str, str], log_path: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """`python -m src.main` with ROLE=ct: the continuous-training loop, no HTTP server."""
-    with log_path.open("ab") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "src.main"],
-            cwd=PROJECT_ROOT,
-            env={**env, "ROLE": "ct"},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        yield proc
-    finally:
-        stop_group(proc)
 
 
 def db_row(url: str, sql: str) -> tuple[Any, ...]:
@@ -86,37 +55,6 @@ def first_version(url: str) -> int | None:
 def versions_served(base: str, samples: int = 12) -> set[str]:
     """The CF versions this replica's workers report (several /health calls reach every worker)."""
     return {httpx.get(f"{base}/health", timeout=5).json()["cf_engine"]["version"] for _ in range(samples)}
-
-
-def bodies_for(users: range, shoes: list[str], seed: int) -> list[dict[str, object]]:
-    rng = np.random.default_rng(seed)
-    out: list[dict[str, object]] = []
-    for user in users:
-        for shoe in rng.choice(shoes, size=5, replace=False):
-            if rng.random() < 0.5:
-                out.append({"user_id": user, "shoe_id": str(shoe), "action_type": "like"})
-            else:
-                out.append(
-                    {
-                        "user_id": user,
-                        "shoe_id": str(shoe),
-                        "action_type": "rate",
-                        "value": int(rng.integers(1, 6)),
-                    }
-                )
-    return out
-
-
-async def fire_over(bases: list[str], bodies: list[dict[str, object]], concurrency: int = 16) -> list[int]:
-    """Each body to the replica after the previous one's (round robin), 16 at a time."""
-    sem = asyncio.Semaphore(concurrency)
-    async with httpx.AsyncClient(timeout=30) as client:
-
-        async def one(i: int, body: dict[str, object]) -> int:
-            async with sem:
-                return (await client.post(f"{bases[i % len(bases)]}/interact", json=body)).status_code
-
-        return await asyncio.gather(*(one(i, b) for i, b in enumerate(bodies)))
 
 
 @pytest.mark.postgres
@@ -176,7 +114,7 @@ def test_two_replicas_and_one_ct_process_on_postgresql(
         claimed_before = ct_counts(pg_url)[0]
         events_before = db_row(pg_url, "SELECT count(*) FROM interaction_events")[0]
         shoes = [r[0] for r in psycopg.connect(pg_url).execute("SELECT shoe_id FROM shoes ORDER BY 1")]
-        bodies = bodies_for(range(80_001, 80_001 + N_INTERACTIONS // 5), shoes, seed=11)
+        bodies = interaction_bodies(range(80_001, 80_001 + N_INTERACTIONS // 5), shoes, seed=11)
         statuses = asyncio.run(fire_over(bases, bodies))
         assert statuses == [200] * N_INTERACTIONS
         events = db_row(pg_url, "SELECT count(*) FROM interaction_events")[0] - events_before
@@ -212,7 +150,7 @@ def test_two_replicas_and_one_ct_process_on_postgresql(
         # kill -9 the CT process in the middle of a rebuild: nothing half-published
         claims, handled, version_id, n_rows = ct_counts(pg_url)
         assert claims == handled
-        likes = bodies_for(range(90_001, 90_011), shoes, seed=12)[:THRESHOLD]
+        likes = interaction_bodies(range(90_001, 90_011), shoes, seed=12)[:THRESHOLD]
         assert asyncio.run(fire_over(bases, likes)) == [200] * THRESHOLD  # exactly one more claim
         wait_until(
             lambda: db_row(
@@ -255,14 +193,10 @@ def test_embedded_default_serves_retrains_and_restarts_a_killed_ct(
     """`make run` with nothing configured (ROLE=all, SQLite): the supervisor runs the API and the
     CT process; interactions produce new versions; a CT killed with -9 is restarted and serves the
     next claim while the API keeps answering."""
-    artifacts = tmp_path / "artifacts"
-    shutil.copytree(content_artifacts, artifacts)
-    env = service_env(
-        HOST="127.0.0.1",
-        PORT=str(free_port()),
+    env = workdir_env(
+        tmp_path,
+        content_artifacts,
         WORKERS="1",
-        ARTIFACTS_DIR=str(artifacts),
-        SQLITE_PATH=str(tmp_path / "store.sqlite3"),
         DEMO_USERS="200",
         CT_THRESHOLD="10",
         CT_MIN_INTERVAL_S="0",
@@ -287,13 +221,7 @@ def test_embedded_default_serves_retrains_and_restarts_a_killed_ct(
             return found[0] if len(found) == 1 else None
 
         first = version()
-        for i in range(10):
-            assert (
-                httpx.post(
-                    f"{base}/interact", json={"user_id": 5000 + i, "shoe_id": "R003", "action_type": "like"}
-                ).status_code
-                == 200
-            )
+        like_each(base, range(5000, 5010), "R003")
         wait_until(lambda: version() != first, 60, "the embedded default retrains")
         second = version()
 
@@ -301,11 +229,5 @@ def test_embedded_default_serves_retrains_and_restarts_a_killed_ct(
         os.kill(pid, signal.SIGKILL)
         assert httpx.get(f"{base}/recommend/feed/5000").status_code == 200  # the API keeps answering
         wait_until(lambda: (ct_pid() or pid) != pid, 60, "the supervisor restarts the CT process")
-        for i in range(10):
-            assert (
-                httpx.post(
-                    f"{base}/interact", json={"user_id": 6000 + i, "shoe_id": "R004", "action_type": "like"}
-                ).status_code
-                == 200
-            )
+        like_each(base, range(6000, 6010), "R004")
         wait_until(lambda: version() not in (first, second), 60, "the restarted CT serves the next claim")

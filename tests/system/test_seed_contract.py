@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -70,14 +69,10 @@ def test_examples_are_the_documents() -> None:
 
 
 @pytest.fixture
-def client(
-    backend_settings_factory: Callable[..., Settings], content_artifacts: Path, tmp_path: Path
-) -> Iterator[TestClient]:
-    artifacts = tmp_path / "artifacts"
-    shutil.copytree(content_artifacts, artifacts)
+def client(backend_settings_factory: Callable[..., Settings], artifacts_copy: Path) -> Iterator[TestClient]:
     defaults = Settings(_env_file=None)  # type: ignore[call-arg]
     settings = backend_settings_factory(
-        artifacts_dir=artifacts,
+        artifacts_dir=artifacts_copy,
         road_catalog=defaults.road_catalog,  # the real catalog: R278 and T012 exist there
         trail_catalog=defaults.trail_catalog,
         seed_demo_interactions=True,

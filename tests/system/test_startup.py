@@ -4,14 +4,13 @@ and a missing model is trained first, saying so in one line."""
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import httpx
 import pytest
 
 from src.config import PROJECT_ROOT
-from tests.service_process import free_port, running_service, service_env
+from tests.plugins.service import run_to_exit, running_service, service_env, workdir_env
 
 
 def run_main(
@@ -22,14 +21,7 @@ def run_main(
         ARTIFACTS_DIR=str(tmp_path / "artifacts"),
         **env_overrides,
     )
-    return subprocess.run(
-        [sys.executable, "-m", "src.main"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+    return run_to_exit(env, timeout)
 
 
 def last_line(proc: subprocess.CompletedProcess[str]) -> str:
@@ -72,15 +64,9 @@ def test_unreachable_database_stops_start_up_in_one_line(tmp_path: Path) -> None
 
 @pytest.mark.slow
 def test_missing_models_are_trained_first_then_served(tmp_path: Path) -> None:
-    env = service_env(
-        SQLITE_PATH=str(tmp_path / "store.sqlite3"),
-        ARTIFACTS_DIR=str(tmp_path / "artifacts"),
-        TRAIN_EPOCHS="3",
-        DEMO_USERS="100",
-        WORKERS="1",
-        HOST="127.0.0.1",
-        PORT=str(free_port()),
-    )
+    env = workdir_env(
+        tmp_path, TRAIN_EPOCHS="3", DEMO_USERS="100", WORKERS="1"
+    )  # no artifacts: trained first
     log = tmp_path / "out.log"
     with running_service(env, log, timeout_s=240) as base:
         announcements = [line for line in log.read_text().splitlines() if "training now" in line]
@@ -131,18 +117,9 @@ def test_an_api_key_setting_without_a_key_stops_start_up_in_one_line(tmp_path: P
 def test_a_stopped_service_leaves_no_metrics_directory_behind(
     tmp_path: Path, content_artifacts: Path
 ) -> None:
-    import shutil
     import tempfile
 
-    shutil.copytree(content_artifacts, tmp_path / "artifacts")
-    env = service_env(
-        SQLITE_PATH=str(tmp_path / "store.sqlite3"),
-        ARTIFACTS_DIR=str(tmp_path / "artifacts"),
-        DEMO_USERS="50",
-        WORKERS="2",
-        HOST="127.0.0.1",
-        PORT=str(free_port()),
-    )
+    env = workdir_env(tmp_path, content_artifacts, DEMO_USERS="50", WORKERS="2")
     metrics_dirs = lambda: set(Path(tempfile.gettempdir()).glob("sonix-metrics-*"))  # noqa: E731
     before = metrics_dirs()
     with running_service(env, tmp_path / "out.log") as base:

@@ -16,7 +16,7 @@ from src.config import FEATURES, METADATA_COLUMNS
 from src.recommender.content_based import read_serving_arrays
 from src.training import training_engine
 from src.training.training_engine import catalog_hash, main, records_to_arrays, train
-from tests.fixtures_content import catalog_records
+from tests.plugins.content import catalog_records
 
 EXPECTED_FILES = {
     "shoe_encoder.h5",

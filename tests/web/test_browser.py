@@ -20,15 +20,15 @@ import contextlib
 import os
 import re
 import shutil
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.service_process import free_port, running_service, service_env
+from tests.plugins.service import free_port, running_service, service_env
+from tests.plugins.waiting import wait_until
 from tests.web.axe import axe_source
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -135,14 +135,6 @@ def shots(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
 
 def wait_for(driver: WebDriver, condition: object, timeout_s: float = WAIT_S) -> Any:
     return WebDriverWait(driver, timeout_s).until(condition)  # type: ignore[arg-type]
-
-
-def wait_until(condition: Callable[[], bool], what: str, timeout_s: float = 90) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
-        time.sleep(0.5)
 
 
 def admin_get(base: str, path: str) -> Any:
@@ -441,7 +433,9 @@ def test_operator_sees_the_serving_versions_and_the_gate_chart(
         body = {"user_id": 900_001 + i // 4, "shoe_id": f"R{1 + i % 40:03d}", "action_type": "like"}
         assert httpx.post(f"{service}/v1/interact", json=body, timeout=30).status_code == 200
     assert httpx.get(f"{service}/v1/recommend/feed/999999999").status_code == 404  # an expected 404
-    wait_until(lambda: len(admin_get(service, "/admin/history")["rebuilds"]) >= 2, "a CT rebuild recorded")
+    wait_until(
+        lambda: len(admin_get(service, "/admin/history")["rebuilds"]) >= 2, 90, "a CT rebuild recorded", 0.5
+    )
     browser.get(service + "/admin")
     assert not browser.find_element(By.ID, "dashboard").is_displayed()
     assert_accessible(browser, "the dashboard's token form")

@@ -5,7 +5,6 @@ data (traffic, rebuild history, training reports) is guarded by the admin token.
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -20,7 +19,7 @@ from src.recommender.questionnaire import accepted_answers
 from src.recommender.road_recommender import RoadQuestionnaire
 from src.recommender.trail_recommender import TrailQuestionnaire
 from src.web.pages import STATIC_DIR
-from tests.api.test_api_collaborative import NEWCOMER, seed_groups
+from tests.plugins.api import NEWCOMER, seed_groups
 
 TOKEN = "s3cret"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -64,12 +63,8 @@ def parse(html: str) -> PageParser:
 
 
 @pytest.fixture
-def web_settings(
-    settings_factory: Callable[..., Settings], content_artifacts: Path, tmp_path: Path
-) -> Settings:
-    artifacts = tmp_path / "artifacts"
-    shutil.copytree(content_artifacts, artifacts)
-    settings = settings_factory(admin_token=TOKEN, ct_threshold=1000, artifacts_dir=artifacts)
+def web_settings(settings_factory: Callable[..., Settings], artifacts_copy: Path) -> Settings:
+    settings = settings_factory(admin_token=TOKEN, ct_threshold=1000, artifacts_dir=artifacts_copy)
     seed_groups(settings)
     return settings
 

@@ -6,6 +6,7 @@ modules (the API tests too) load models from it instead of training again.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,11 +27,10 @@ def catalog_records(shoe_type: str) -> list[dict[str, Any]]:
     return load_catalog(path, shoe_type)  # type: ignore[arg-type]
 
 
-@pytest.fixture(scope="session")
-def content_artifacts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def train_content(root: Path) -> Path:
+    """Both content models trained in fast mode into the artifacts root `root`."""
     from src.training.training_engine import train
 
-    root = tmp_path_factory.mktemp("content_artifacts")
     for shoe_type in SHOE_TYPES:
         train(
             shoe_type,
@@ -41,7 +41,12 @@ def content_artifacts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path
             keep=3,
             log=lambda _msg: None,
         )
-    yield root
+    return root
+
+
+@pytest.fixture(scope="session")
+def content_artifacts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    yield train_content(tmp_path_factory.mktemp("content_artifacts"))
 
 
 @pytest.fixture(scope="session")
@@ -61,3 +66,12 @@ def road_model(content_models: dict[str, Any]) -> Any:
 @pytest.fixture(scope="session")
 def trail_model(content_models: dict[str, Any]) -> Any:
     return content_models["trail"]
+
+
+@pytest.fixture
+def artifacts_copy(content_artifacts: Path, tmp_path: Path) -> Path:
+    """This test's own copy of the content artifacts (`tmp_path/artifacts`): starting the app
+    writes a CF snapshot into its artifacts folder."""
+    copy = tmp_path / "artifacts"
+    shutil.copytree(content_artifacts, copy)
+    return copy

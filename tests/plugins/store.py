@@ -247,3 +247,23 @@ def store_factory(backend_settings_factory: SettingsFactory) -> Iterator[StoreFa
 def store(store_factory: StoreFactory) -> Store:
     """An initialised store (parametrized: sqlite, postgres) seeded with the small catalog."""
     return store_factory()
+
+
+def stored_events(store: Store) -> list[tuple[int, str, str, int | None]]:
+    """The event log, oldest first: (event_id, user_id, shoe_id, action_type, value)."""
+    with store._tx() as conn:  # type: ignore[attr-defined]
+        rows = conn.execute(
+            "SELECT event_id, user_id, shoe_id, action_type, value FROM interaction_events ORDER BY event_id"
+        ).fetchall()
+    return [tuple(r) for r in rows]  # type: ignore[misc]
+
+
+def write_state(store: Store) -> tuple[list[tuple[int, str, str, int | None]], int, int, int]:
+    """Everything a write may touch: sorted raw rows, CT pending/claims and the newest event id."""
+    ct = store.ct_state()
+    return (
+        sorted(map(tuple, store.interaction_rows()), key=repr),
+        ct.pending,
+        ct.rebuilds_claimed,
+        ct.max_event_id,
+    )
