@@ -4,10 +4,10 @@ start-up and at reload. No acknowledged write is lost or stored twice; PostgreSQ
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
-import time
 from pathlib import Path
 
 import httpx
@@ -15,6 +15,7 @@ import pytest
 
 from tests.faults import scenarios
 from tests.faults.pg_cluster import ThrowawayCluster
+from tests.plugins.waiting import wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -60,9 +61,8 @@ def test_workers_leave_when_their_master_is_killed(tmp_path: Path, content_artif
         workers = svc.worker_pids()
         assert len(workers) == 2
         os.kill(svc.master_pid(), signal.SIGKILL)  # the master dies without telling its workers
-        deadline = time.monotonic() + 10.0
-        while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
-            time.sleep(0.1)
+        with contextlib.suppress(AssertionError):  # the assert below names who is left
+            wait_until(lambda: not any(_alive(pid) for pid in workers), 10, "the workers leave", 0.1)
         left = [pid for pid in workers if _alive(pid)]
         assert not left, f"workers {left} outlived their master"
         with pytest.raises(httpx.ConnectError):  # nobody serves the old socket any more
@@ -80,8 +80,7 @@ def test_the_server_and_ct_stop_when_their_supervisor_is_killed(
         assert svc.master_pid() in children and len(children) == 2
         everything = children | svc.worker_pids()
         os.kill(svc.proc.pid, signal.SIGKILL)  # ROLE=all's supervisor dies without telling anyone
-        deadline = time.monotonic() + 20.0
-        while any(_alive(pid) for pid in everything) and time.monotonic() < deadline:
-            time.sleep(0.1)
+        with contextlib.suppress(AssertionError):  # the assert below names who is left
+            wait_until(lambda: not any(_alive(pid) for pid in everything), 20, "everything stops", 0.1)
         left = [pid for pid in everything if _alive(pid)]
         assert not left, f"processes {left} outlived their supervisor"

@@ -10,6 +10,7 @@ import pytest
 from src.recommender.online_metrics import Impression
 from src.serving.impressions import ImpressionBuffer
 from src.store import Store
+from tests.plugins.waiting import wait_until
 
 
 def imp(user: int, at: float, shoes: tuple[str, ...], **kw: object) -> Impression:
@@ -140,9 +141,7 @@ def test_the_background_writer_flushes_and_close_writes_the_rest(store: Store, f
     buffer = ImpressionBuffer(store, max_entries=100, flush_s=flush_s)
     buffer.start()
     buffer.add(1, "collaborative", "v1", "served", ("R001",))
-    deadline = time.monotonic() + 5
-    while not store.impressions_since(0.0) and time.monotonic() < deadline:
-        time.sleep(0.02)
+    wait_until(lambda: store.impressions_since(0.0), 5, "the background writer flushes")
     assert len(store.impressions_since(0.0)) == 1  # written by the thread, not by the caller
     buffer.add(2, "collaborative", "v1", "served", ("R002",))
     buffer.close()

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import threading
-import time
 from typing import Any
 
 import pytest
 
 from src.config import Settings
 from src.store import SavedQuestionnaire, Store
+from tests.plugins.waiting import wait_until
 
 
 def test_remove_like_and_rating_record_events_and_leave_the_rest(store: Store) -> None:
@@ -87,12 +87,14 @@ def test_a_like_in_flight_while_its_runner_is_forgotten_keeps_row_and_event_toge
         writer.execute("SELECT * FROM record_interaction(5, 'R002', 'like', NULL, 1000)")  # not committed
         forget = threading.Thread(target=lambda: outcome.append(store.forget_user(5)))
         forget.start()
-        deadline = time.monotonic() + 20
-        while not watcher.execute(
-            "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%forget_user%'"
-        ).fetchall():
-            assert time.monotonic() < deadline, "forget_user never waited for the in-flight like"
-            time.sleep(0.01)
+        wait_until(
+            lambda: watcher.execute(
+                "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%forget_user%'"
+            ).fetchall(),
+            20,
+            "forget_user waits for the in-flight like",
+            interval_s=0.01,
+        )
         writer.commit()
     forget.join(timeout=20)
     assert outcome and outcome[0].favorites == 2  # it waited, then erased the like that committed first
