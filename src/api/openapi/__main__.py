@@ -2,7 +2,7 @@
 `--check`, exit 1 when the file differs from what the app describes).
 
 The document is the API's alone (`src.api.app.create_api`): the pages `src/app.py` mounts beside it
-are outside the schema, so the served `/openapi.json` is the same (tests/test_api_contract.py)."""
+are outside the schema, so the served `/openapi.json` is the same (tests/api/test_api_contract.py)."""
 
 from __future__ import annotations
 
