@@ -9,9 +9,15 @@ from __future__ import annotations
 
 import fcntl
 import os
+import signal
+import threading
 import time
 from pathlib import Path
 from types import TracebackType
+
+
+class _TimeIsUp(Exception):
+    """Raised by the interval timer's handler to end a bounded wait (never leaves this module)."""
 
 
 class FileLock:
@@ -43,6 +49,35 @@ class FileLock:
             if left <= 0:
                 return False
             time.sleep(min(poll_s, left))
+        return True
+
+    def acquire_timed(self, timeout_s: float) -> bool:
+        """Take the lock, waiting at most `timeout_s`; False if it stayed busy. In the main thread
+        the kernel wait itself is bounded (an interval timer interrupts it), so the lock is handed
+        over at once when it frees; elsewhere the lock is polled every millisecond."""
+        if self.acquire(wait=False):
+            return True
+        if threading.current_thread() is not threading.main_thread():
+            return self.acquire_within(timeout_s, poll_s=0.001)
+        assert self._fd is not None
+
+        def time_is_up(_signum: int, _frame: object) -> None:
+            raise _TimeIsUp
+
+        previous = signal.signal(signal.SIGALRM, time_is_up)
+        try:
+            try:
+                signal.setitimer(signal.ITIMER_REAL, timeout_s)
+                fcntl.flock(self._fd, fcntl.LOCK_EX)
+                signal.setitimer(signal.ITIMER_REAL, 0)
+            except _TimeIsUp:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                fcntl.flock(self._fd, fcntl.LOCK_UN)  # granted just as time ran out: give it back
+                return False
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+        self._held = True
         return True
 
     @property
