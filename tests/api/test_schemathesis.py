@@ -51,8 +51,11 @@ def test_schemathesis_all_checks_find_nothing(service: str, tmp_path: Path) -> N
             MAX_EXAMPLES,
             "--seed",
             "20261203",
+            # one worker: Python 3.11's ast.parse is not thread-safe (hypothesis parses lambdas while
+            # describing filters) and two schemathesis threads once died on "AST constructor
+            # recursion depth mismatch", a failure of the tool, not of the service
             "--workers",
-            "2",
+            "1",
             "--header",
             f"X-API-Key: {API_KEY}",
             "--header",
