@@ -1,5 +1,8 @@
 """Seeded synthetic demo interactions: persona-driven runners liking and rating catalog shoes.
 
+(Over 400 lines on purpose: one generator whose personas, sessions and rating rules are tuned together;
+split, the knobs that shape one simulated runner would sit in different files.)
+
 The collaborative model needs interaction history before real users exist, so the store can be
 seeded with this deterministic, plausible event log. Nothing here is real user data.
 
