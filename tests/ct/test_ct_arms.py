@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -36,14 +36,23 @@ def arm_settings(backend_settings_factory: Callable[..., Settings]) -> Settings:
     )
 
 
-def test_the_ct_process_publishes_each_arm_and_workers_map_it_without_fitting(
-    arm_settings: Settings, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def started(arm_settings: Settings) -> Iterator[tuple[Store, CTLoop]]:
+    """A store with 30 runners' likes and a CT loop that published the first version (the served
+    engine and the arm, both full)."""
     store = create_store(arm_settings)
     store.init()
     like_many(store, 90)
     loop = CTLoop(store, arm_settings)
-    loop.start()  # the first version: the served engine and the arm, both full
+    loop.start()
+    yield store, loop
+    store.close()
+
+
+def test_the_ct_process_publishes_each_arm_and_workers_map_it_without_fitting(
+    arm_settings: Settings, started: tuple[Store, CTLoop], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, loop = started
     for batch in range(2):  # the first step fits the arm (a started loop holds no arm engine),
         like_many(store, 15, first_user=200 + 10 * batch)  # the second patches it like the served one
         result = loop.step()
@@ -69,17 +78,12 @@ def test_the_ct_process_publishes_each_arm_and_workers_map_it_without_fitting(
     expected, _ = loop.arm_snapshots["knn_only"].recommend_with_evidence(runner, state.scores, 10)
     assert [i[0] for i in served.items] == [i[0] for i in expected]
     assert served.arm == "knn_only"
-    store.close()
 
 
 def test_a_refused_arm_keeps_its_previous_engine(
-    arm_settings: Settings, monkeypatch: pytest.MonkeyPatch
+    started: tuple[Store, CTLoop], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store = create_store(arm_settings)
-    store.init()
-    like_many(store, 90)
-    loop = CTLoop(store, arm_settings)
-    loop.start()
+    store, loop = started
     like_many(store, 15, first_user=300)
     loop.step()  # the arm fitted: an engine the loop holds, and may keep
     first = arm_entries(store.latest_cf_version().figures)["knn_only"]  # type: ignore[union-attr]
@@ -91,4 +95,3 @@ def test_a_refused_arm_keeps_its_previous_engine(
     assert kept["status"] == "kept" and "worse (test)" in kept["reason"]
     assert kept["artifact"] == first["artifact"]
     assert loop.arm_snapshots["knn_only"].last_event_id < store.newest_event_id()  # the old engine
-    store.close()
