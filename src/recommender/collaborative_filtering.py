@@ -349,6 +349,14 @@ class _Stats:
     pos_sum: np.ndarray = field(repr=False)  # sum of max(x, 0) per item
 
 
+def check_blend(item_weight: float, item_l2: float | None) -> None:
+    """The EASE blend's parameters, shared by both engines: a share in [0, 1] and a positive λ."""
+    if not 0.0 <= item_weight <= 1.0:
+        raise ValueError("item_weight must be between 0 and 1")
+    if item_l2 is not None and item_l2 <= 0:
+        raise ValueError("item_l2 must be > 0 (or None for the density rule)")
+
+
 class UserCollaborativeRecommender(RecommenderBase):
     """User-KNN with real-time injection, popularity backfill and incremental updates.
 
@@ -396,10 +404,7 @@ class UserCollaborativeRecommender(RecommenderBase):
     ) -> None:
         if k < 1 or max_column_users < 1 or rescore < 1 or query_budget < 1:
             raise ValueError("k, max_column_users, rescore and query_budget must be >= 1")
-        if not 0.0 <= item_weight <= 1.0:
-            raise ValueError("item_weight must be between 0 and 1")
-        if item_l2 is not None and item_l2 <= 0:
-            raise ValueError("item_l2 must be > 0 (or None for the density rule)")
+        check_blend(item_weight, item_l2)
         self.k = int(k)
         self.alpha = float(alpha)
         self.idf_exponent = float(idf_exponent)

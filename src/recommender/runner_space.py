@@ -54,6 +54,7 @@ from src.recommender.collaborative_filtering import (
     Mode,
     aggregation_values,
     blend_scores,
+    check_blend,
     item_l2_for_density,
     popularity_order,
     query_values,
@@ -177,10 +178,7 @@ class RunnerSpaceRecommender(RecommenderBase):
     ) -> None:
         if rank < 1 or tensor_runners < 1 or tensor_rank < 1:
             raise ValueError("rank, tensor_runners and tensor_rank must be >= 1")
-        if not 0.0 <= item_weight <= 1.0:
-            raise ValueError("item_weight must be between 0 and 1")
-        if item_l2 is not None and item_l2 <= 0:
-            raise ValueError("item_l2 must be > 0 (or None for the density rule)")
+        check_blend(item_weight, item_l2)
         self.rank = int(rank)
         self.item_weight = float(item_weight)
         self.idf_exponent = float(idf_exponent)

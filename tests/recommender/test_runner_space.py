@@ -122,8 +122,10 @@ class MathTest(unittest.TestCase):
 
     def test_projected_tensor_keeps_unrelated_shoes_at_zero(self) -> None:
         # two groups that share no shoe: runners 0-3 like shoes 0-2, runners 4-7 like shoes 3-5.
-        # T is projected (tensor_rank 2 < 6 shoes); float32 rounding must not turn the exact zero
-        # of the other group's shoes into a "from similar runners" score
+        # T is projected (tensor_rank 2 < 6 shoes): the other group's shoes keep a score of exactly 0.
+        # (This small case stays exact even without NOISE_FLOOR; the floor's regression test is
+        # tests/api/test_api_v1_runner_features.py::test_feed_pages_are_slices_of_one_ranking, which
+        # fails without it on the real catalog.)
         D = np.zeros((8, 6))
         D[:4, :3] = 1.0
         D[4:, 3:] = 1.0
