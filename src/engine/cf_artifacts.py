@@ -271,8 +271,10 @@ def load_served(directory: Path, *, verify: bool = True) -> tuple[RunnerSpaceRec
     manifest = read_manifest(directory, verify_checksums=verify and identity not in _verified)
     if identity is not None:
         _verified.add(identity)
+    # plain ndarray views of the maps: the same shared pages, without np.memmap's Python-level
+    # bookkeeping on every slice a query takes
     arrays = {
-        name: np.load(directory / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+        name: np.asarray(np.load(directory / f"{name}.npy", mmap_mode="r", allow_pickle=False))
         for name in RunnerSpaceRecommender.ARRAYS
     }
     meta = dict(manifest["meta"])

@@ -55,12 +55,19 @@ def matrix_from_triples(
     return X, order
 
 
-def row_from_scores(scores: Mapping[str, float], shoe_index: Mapping[str, int]) -> csr_matrix:
-    """A 1 x shoes CSR row from a user's {shoe_id: score} (real-time injection of their newest data)."""
-    pairs = sorted((shoe_index[s], v) for s, v in scores.items() if s in shoe_index and v != 0.0)
-    cols = np.fromiter((c for c, _ in pairs), dtype=np.int32, count=len(pairs))
+def row_arrays(scores: Mapping[str, float], shoe_index: Mapping[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted column indices as int64, their scores) of a user's {shoe_id: score}, zeros and shoes
+    outside the catalog left out: the real-time injection of their newest data."""
+    pairs = sorted((shoe_index[s], v) for s, v in scores.items() if v != 0.0 and s in shoe_index)
+    cols = np.fromiter((c for c, _ in pairs), dtype=np.int64, count=len(pairs))
     vals = np.fromiter((v for _, v in pairs), dtype=np.float64, count=len(pairs))
-    return csr_matrix((vals, cols, np.array([0, len(pairs)])), shape=(1, len(shoe_index)))
+    return cols, vals
+
+
+def row_from_scores(scores: Mapping[str, float], shoe_index: Mapping[str, int]) -> csr_matrix:
+    """`row_arrays` as a 1 x shoes CSR row."""
+    cols, vals = row_arrays(scores, shoe_index)
+    return csr_matrix((vals, cols.astype(np.int32), np.array([0, cols.size])), shape=(1, len(shoe_index)))
 
 
 @dataclass(frozen=True)
@@ -119,10 +126,10 @@ class CFSnapshot:
     ) -> tuple[list[EvidenceItem], int]:
         """Top-n evidence items (`EvidenceItem`) and the number of similar runners consulted (0 for
         the item-space engine, whose evidence names an anchor shoe per item instead)."""
-        row = row_from_scores(scores, self.shoe_index)
         userid = self.user_index.get(user_id)
         if isinstance(self.engine, RunnerSpaceRecommender):
-            ids, vals, liked_by, out_of, anchor = self.engine.recommend_with_evidence(userid, row, N=n)
+            cols, scored = row_arrays(scores, self.shoe_index)
+            ids, vals, liked_by, out_of, anchor = self.engine.recommend_scores(userid, cols, scored, N=n)
             shoes = self.shoe_ids
             items: list[EvidenceItem] = [
                 (str(shoes[i]), float(v), int(b), int(o), str(shoes[a]) if a >= 0 else None)
@@ -136,6 +143,7 @@ class CFSnapshot:
                 )
             ]
             return items, 0
+        row = row_from_scores(scores, self.shoe_index)
         ids, vals, liked, n_neighbours = self.engine.recommend_with_evidence(userid, row, N=n)
         items = [
             (str(self.shoe_ids[i]), float(v), int(b), n_neighbours, None)

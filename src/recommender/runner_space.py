@@ -206,6 +206,7 @@ class RunnerSpaceRecommender(RecommenderBase):
         self._df = np.zeros(0, dtype=np.int64)
         self._pos_sum = np.zeros(0)
         self._pop_order = np.zeros(0, dtype=np.int64)
+        self._terms: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
 
     def get_params(self) -> dict[str, Any]:
         return {
@@ -347,6 +348,7 @@ class RunnerSpaceRecommender(RecommenderBase):
 
     def _set_tensor(self, R: np.ndarray, TR: np.ndarray) -> None:
         self._R, self._TR = R, TR
+        self._terms = None  # every build ends here: the per-query factors follow its sums
         self._row_scale = (
             float(np.sqrt((np.asarray(TR, dtype=np.float64) ** 2).sum(axis=1).max())) if TR.size else 0.0
         )
@@ -388,26 +390,42 @@ class RunnerSpaceRecommender(RecommenderBase):
         return csr_matrix(self.user_items[np.asarray(users, dtype=np.int64)])
 
     # --- recommending ----------------------------------------------------------------------------
-    def _query(self, row: csr_matrix) -> np.ndarray:
+    def _serving_terms(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(query IDF, popularity damping divisor, diag G, monomial multiplicities): per-item factors every
+        query uses, computed once per engine instead of per request (an engine's sums never change
+        after it is built: an update makes a new engine)."""
+        if self._terms is None:
+            df = np.maximum(self._df, 1).astype(np.float64)
+            idf = df**-self.idf_exponent if self.idf_exponent else np.ones_like(df)
+            damping = df**self.popularity_damping if self.popularity_damping else np.ones_like(df)
+            mult = monomials(self._V.shape[1])[3]
+            self._terms = (idf, damping, np.diag(self._G).astype(np.float64), mult)
+        return self._terms
+
+    def _query(self, cols: np.ndarray, vals: np.ndarray) -> np.ndarray:
         """p = V^T q for this row (zeros when it has no similarity input)."""
-        s = query_values(row.data, "positives", self.neutral_weight, self.query_dislike_weight)
+        s = query_values(vals, "positives", self.neutral_weight, self.query_dislike_weight)
         nz = s != 0
         if not nz.any():
             return np.zeros(self._V.shape[1])
-        cols = row.indices[nz].astype(np.int64)
+        cols = cols[nz]
         q = s[nz] / float(np.sqrt(np.sum(s[nz] * s[nz])))
         if self.idf_exponent:
-            q = q * np.maximum(self._df[cols], 1).astype(np.float64) ** -self.idf_exponent
+            q = q * self._serving_terms()[0][cols]
         return np.asarray(q @ self._V[cols])
 
     def knn_scores(self, userid: int | None, user_items_row: csr_matrix) -> np.ndarray:
         """The runner-KNN component per item (before removing seen items and blending)."""
         self._require_fit()
         row = as_row(user_items_row, self.n_items)
-        p = self._query(row)
+        return self._knn(userid, row.indices.astype(np.int64), row.data)
+
+    def _knn(self, userid: int | None, cols: np.ndarray, vals: np.ndarray) -> np.ndarray:
+        p = self._query(cols, vals)
         if not p.any():
             return np.zeros(self.n_items)
-        a, b, c, mult = monomials(p.size)
+        a, b, c, _ = monomials(p.size)
+        _, damping, _, mult = self._serving_terms()
         phi = (mult * p[a] * p[b] * p[c]).astype(np.float32)
         y = phi @ self._R if self._R.size else phi
         scores = np.asarray(self._TR @ y, dtype=np.float64)
@@ -418,14 +436,14 @@ class RunnerSpaceRecommender(RecommenderBase):
         if userid is not None and X is not None and self._sampled(np.array([userid]))[0]:
             lo, hi = int(X.indptr[userid]), int(X.indptr[userid + 1])  # not their own neighbour
             if hi > lo:
-                cols, vals = X.indices[lo:hi], X.data[lo:hi]
-                s = similarity_values(vals, "positives", self.neutral_weight)
+                own_cols, own_vals = X.indices[lo:hi], X.data[lo:hi]
+                s = similarity_values(own_vals, "positives", self.neutral_weight)
                 norm = float(np.sqrt(np.sum(s * s)))
-                z = (s / (norm if norm > 0 else 1.0) ** self.norm_exponent) @ self._V[cols]
-                agg = aggregation_values(vals, "positives", self.negative_weight)
-                scores[cols] -= float(p @ z) ** 3 * agg
+                z = (s / (norm if norm > 0 else 1.0) ** self.norm_exponent) @ self._V[own_cols]
+                agg = aggregation_values(own_vals, "positives", self.negative_weight)
+                scores[own_cols] -= float(p @ z) ** 3 * agg
         if self.popularity_damping:
-            scores = scores / np.maximum(self._df, 1).astype(np.float64) ** self.popularity_damping
+            scores /= damping
         return scores
 
     def recommend_with_evidence(
@@ -436,15 +454,23 @@ class RunnerSpaceRecommender(RecommenderBase):
         `out_of` runners of whom `liked_by` also liked the item (liked_by 0 and anchor -1 when no
         liked shoe shares a liker with it; -1 everywhere for popularity backfill)."""
         self._require_fit()
+        row = as_row(user_items_row, self.n_items)
+        return self.recommend_scores(userid, row.indices.astype(np.int64), row.data, N)
+
+    def recommend_scores(
+        self, userid: int | None, cols: np.ndarray, vals: np.ndarray, N: int = 10
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """`recommend_with_evidence` for a row given as its sorted, distinct item indices `cols`
+        (int64) and their scores `vals`: the serving path, which builds no sparse matrix."""
+        self._require_fit()
         if userid is not None and not 0 <= int(userid) < self.n_users:
             raise IndexError(f"userid {userid} outside the fitted users (0..{self.n_users - 1})")
-        row = as_row(user_items_row, self.n_items)
-        seen = np.unique(row.indices).astype(np.int64)
-        liked = row.indices[row.data > POSITIVE_THRESHOLD].astype(np.int64)
+        seen = cols
+        liked = cols[vals > POSITIVE_THRESHOLD]
         ids = np.zeros(0, np.int64)
         scores = np.zeros(0)
         if N > 0 and self.n_items:
-            knn = self.knn_scores(userid, row)
+            knn = self._knn(userid, cols, vals)
             knn[seen] = 0.0
             top = float(knn.max())
             item_scores = knn / top if top > 0 else knn
@@ -461,19 +487,21 @@ class RunnerSpaceRecommender(RecommenderBase):
         out_of = np.zeros(ids.size, np.int64)
         anchor = np.full(ids.size, -1, np.int64)
         if ids.size and liked.size:
-            co = self._G[np.ix_(liked, ids)]  # liked x ids
-            share = co / np.maximum(np.diag(self._G)[liked], 1.0)[:, None]
+            g_diag = self._serving_terms()[2][liked]
+            co = self._G[liked[:, None], ids]  # liked x ids
+            share = co / np.maximum(g_diag, 1.0)[:, None]
             best = np.argmax(share, axis=0)  # ties: the first liked shoe (lowest index)
-            has = co[best, np.arange(ids.size)] > 0
+            best_co = co[best, np.arange(ids.size)]
+            has = best_co > 0
             anchor = np.where(has, liked[best], -1)
-            liked_by = np.where(has, co[best, np.arange(ids.size)], 0).astype(np.int64)
-            out_of = np.where(has, np.diag(self._G)[liked][best], 0).astype(np.int64)
+            liked_by = np.where(has, best_co, 0).astype(np.int64)
+            out_of = np.where(has, g_diag[best], 0).astype(np.int64)
         n_fill = N - ids.size
-        fill = np.zeros(0, np.int64)
-        if n_fill > 0:
-            taken = np.concatenate([seen, ids])
-            head = self._pop_order[: n_fill + taken.size]
-            fill = head[~np.isin(head, taken)][:n_fill]
+        if n_fill <= 0:
+            return ids, scores, liked_by, out_of, anchor
+        taken = np.concatenate([seen, ids])
+        head = self._pop_order[: n_fill + taken.size]
+        fill = head[~np.isin(head, taken)][:n_fill]
         minus = np.full(fill.size, -1, np.int64)
         return (
             np.concatenate([ids, fill]),
