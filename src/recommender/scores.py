@@ -60,8 +60,16 @@ def pair_score(liked: bool, stars: int | None) -> float:
 def aggregate_scores(interactions: Iterable[tuple[str, str, int | None]]) -> dict[str, float]:
     """Sum the scores of (shoe_id, action_type, value) triples per shoe, keeping store order."""
     totals: dict[str, float] = {}
+    get = totals.get
     for shoe_id, action_type, value in interactions:
-        totals[shoe_id] = totals.get(shoe_id, 0.0) + score_of(action_type, value)
+        # the two stored kinds inline (a runner's whole history is summed on every write)
+        if action_type == "like":
+            score = LIKE_SCORE
+        elif action_type == "rate" and value in RATING_SCORES:
+            score = RATING_SCORES[value]  # type: ignore[index]
+        else:
+            score = score_of(action_type, value)  # raises, naming what was wrong
+        totals[shoe_id] = get(shoe_id, 0.0) + score
     return totals
 
 

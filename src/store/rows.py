@@ -6,7 +6,7 @@ import hashlib
 import json
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
@@ -42,14 +42,15 @@ class ScoreTriple(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class UserState:
-    """One user's interactions as stored, and the id of their newest event (0 if none)."""
+    """One user's interactions as stored, and the id of their newest event (0 if none); `scores`
+    (summed per shoe) is computed once, with the state: a write's ranking reads it twice."""
 
     rows: list[UserRow]
     last_event_id: int
+    scores: dict[str, float] = field(init=False, repr=False, compare=False)
 
-    @property
-    def scores(self) -> dict[str, float]:
-        return aggregate_scores(self.rows)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "scores", aggregate_scores(self.rows))
 
 
 def user_state_of(rows: Iterable[Sequence[Any]], last_event_id: int) -> UserState:
