@@ -25,6 +25,8 @@ class Dialect:
     retire_missing_shoes: str  # one parameter: the catalog's shoe ids, as `id_list` gives them
     id_list: Callable[[list[str]], Any]
     insert_impression: str
+    # after seeding demo runners: their events do not count towards continuous training
+    uncount_seeded_events: str
 
 
 USER_ROWS_SQL = (
@@ -207,6 +209,7 @@ SQLITE = Dialect(
     "sqlite", "?", ":{}".format, "", _sqlite_time,
     "UPDATE shoes SET status = 'retired' WHERE shoe_id NOT IN (SELECT value FROM json_each(?))", json.dumps,
     INSERT_IMPRESSION_SQL.format(values=", ".join(["?"] * 8), user="?", at="?"),
+    "SELECT 1",  # the counter row counts writes itself; seeding never touched it
 )  # fmt: skip
 POSTGRES = Dialect(
     "postgres", "%s", "%({})s".format, "::jsonb", _postgres_time,
@@ -214,6 +217,8 @@ POSTGRES = Dialect(
     INSERT_IMPRESSION_SQL.format(
         values=", ".join(f"%s::{t}" for t in _PG_IMPRESSION), user="%s::bigint", at="%s::double precision"
     ),
+    # migration 0012: the counter is read off the event ids above counted_from
+    "UPDATE ct_settings SET counted_from = (SELECT COALESCE(MAX(event_id), 0) FROM interaction_events)",
 )  # fmt: skip
 
 # PostgreSQL advisory lock keys (SQLite's single writer serialises these on its own)

@@ -189,9 +189,13 @@ def test_upgrade_from_release_1_keeps_every_row_and_serves(v1_database: Settings
     store.init()
     store.close()
     after = _dump(v1_database)
-    for table in ("favorites", "reviews", "events", "ct", "shoes"):
+    for table in ("favorites", "reviews", "events", "shoes"):
         assert after[table] == before[table], table
-    assert after["ct"] == [(V1_PENDING, V1_CLAIMS)]
+    if store_backend == "postgres":  # migration 0012: the counter is read off the event ids, from
+        # where it stood (the claims start again from 0: the CT compares them with those handled)
+        assert after["ct"] == [(V1_PENDING, 0)]
+    else:
+        assert after["ct"] == before["ct"] == [(V1_PENDING, V1_CLAIMS)]
     assert len(after["events"]) == len(V1_LIKES) + len(V1_RATINGS)
     assert after["version"] == [(str(code_version("postgres" if store_backend == "postgres" else "sqlite")),)]
 

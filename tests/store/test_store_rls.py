@@ -54,7 +54,7 @@ def test_every_table_has_rls_and_client_roles_cannot_touch_data(
             " WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') ORDER BY 1"
         ).fetchall()
         names = {name for name, _ in tables}
-        assert {"shoes", "favorites", "reviews", "interaction_events", "ct_state", "store_meta"} <= names
+        assert {"shoes", "favorites", "reviews", "interaction_events", "ct_settings", "store_meta"} <= names
         assert [name for name, rls in tables if not rls] == []
 
         for role in CLIENT_ROLES:
@@ -64,7 +64,9 @@ def test_every_table_has_rls_and_client_roles_cannot_touch_data(
                     "SELECT count(*) FROM favorites",
                     "INSERT INTO favorites (user_id, shoe_id) VALUES (2, 'R001')",
                     "INSERT INTO reviews (user_id, shoe_id, rating) VALUES (2, 'R001', 5)",
-                    "UPDATE ct_state SET pending = 0",
+                    "UPDATE ct_settings SET threshold = 1",
+                    "SELECT * FROM ct_state",  # the counter's view (migration 0012)
+                    "SELECT newest_settled_event_id()",
                     "SELECT * FROM record_interaction(2, 'R001', 'like', NULL, 50)",
                 ):
                     with pytest.raises(psycopg.errors.InsufficientPrivilege):

@@ -314,6 +314,12 @@ def test_a_request_that_is_not_recorded_fails(supabase_store: MakeStore) -> None
     replay.problems.clear()  # expected here; the fixture would otherwise fail the test
 
 
+def test_newest_event_id_is_the_settled_one_from_the_rpc(supabase_store: MakeStore) -> None:
+    store, replay = supabase_store("newest_event_id")
+    assert store.newest_event_id() == 1234  # not ct_state's MAX: that one may have uncommitted ids below
+    replay.assert_done()
+
+
 def test_forget_user_calls_the_rpc_and_reports_what_was_erased(supabase_store: MakeStore) -> None:
     store, replay = supabase_store("forget_user")
     outcome = store.forget_user(7)

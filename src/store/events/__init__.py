@@ -41,9 +41,9 @@ class EventsJob(StoreCore):
         return [ScoreTriple(u, s, v) for (u, s), v in totals.items()]
 
     def newest_event_id(self) -> int:
-        """The newest committed event id. Events commit in id order (SQLite has one writer;
-        PostgreSQL's record_interaction() takes the ct_state row lock before the insert), so every
-        event at or below it is visible: a safe watermark with no settling delay."""
+        """The newest committed event id with no uncommitted one below it: a safe watermark with no
+        settling delay. SQLite has one writer, so events commit in id order; PostgreSQL overrides
+        this (its writers run side by side)."""
         return self.ct_state().max_event_id
 
     @abstractmethod

@@ -10,6 +10,11 @@ from src.store.rows import InteractionRow
 
 
 class PostgresEvents(SQLEvents, PostgresBackend):
+    def newest_event_id(self) -> int:
+        """Waits for the event writers in flight (migration 0012: they hold a shared lock that this
+        takes exclusively for an instant), so no id below the one returned is still uncommitted."""
+        return int(self._one("SELECT newest_settled_event_id()", ())[0])
+
     def interactions_as_of(
         self, watermark: int, user_ids: Sequence[int] | None = None
     ) -> list[InteractionRow]:

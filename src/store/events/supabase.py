@@ -20,6 +20,10 @@ class SupabaseEvents(SupabaseBackend):
             int(state["pending"]), int(state["rebuilds_claimed"]), int(newest[0]["event_id"]) if newest else 0
         )
 
+    def newest_event_id(self) -> int:
+        """The SQL function of migration 0012: waits for the event writers in flight first."""
+        return int(self._run(self.client.rpc("newest_settled_event_id", {})).data or 0)
+
     def interactions_as_of(
         self, watermark: int, user_ids: Sequence[int] | None = None
     ) -> list[InteractionRow]:
