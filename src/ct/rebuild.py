@@ -95,8 +95,9 @@ def rebuild(
             or not getattr(parent.engine, "has_rows", True)  # a worker's mapped copy: no rows to patch
             or since_full + 1 >= settings.full_rebuild_every
         )
-        # Events commit in id order, so the newest id is an exact watermark: the version holds
-        # every event at or below it and no other, and any replica can rebuild it from the log.
+        # The newest id with no uncommitted one below it (PostgreSQL waits out the writers in
+        # flight) is an exact watermark: the version holds every event at or below it and no
+        # other, and any replica can rebuild it from the log.
         watermark = store.newest_event_id()
         user_index: dict[int, int] | None = None  # a full build indexes its users afresh
         delta: PairDelta | None = None
