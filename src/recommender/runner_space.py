@@ -69,6 +69,7 @@ ITEM_L2_FLOOR: float = 250.0  # the density rule's λ, never below this (see doc
 SMALL_UPDATE_ROWS = 2048  # below this many rows, T's terms are summed per row (an update)
 NOISE_FLOOR = 1e-5  # share of max_j |TR_j| |y| under which a runner-KNN score is rounding
 TENSOR_CHUNK = 8192  # entries per gemm when summing T (a block of pairs is chunk x r^2 float32)
+CO_COUNT_ROWS = 1 << 14  # rows per block of the co-counts (~2M pairs: their temporaries stay ~16 MB)
 
 
 @functools.lru_cache(maxsize=8)
@@ -124,6 +125,67 @@ def replaced_rows(X: csr_matrix, users: np.ndarray, rows: csr_matrix, n_users: i
     merged = csr_matrix((data, indices, indptr), shape=(n_users, X.shape[1]))
     merged.sort_indices()
     return merged
+
+
+def co_counts(
+    indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, n_items: int, chunk_rows: int = CO_COUNT_ROWS
+) -> tuple[np.ndarray, np.ndarray]:
+    """(G, L), items x items float64: G[i, j] counts the rows with a score > POSITIVE_THRESHOLD on
+    both i and j, L the rows with a score > 0 on both (diagonals: on the item). The CSR arrays
+    must be canonical (sorted, distinct columns per row, as `as_user_items` makes them).
+
+    The same counts as the sparse product [P W]^T [P W] (`RunnerSpaceRecommender._co_counts`),
+    taken as one histogram of each row's column pairs i < j: a pair's bin is (type, i, j), with
+    type = how many of the two scores are positives (0-2), and the bins are in upper-triangle
+    order so (i, j) -> f(i) + j and the pair's bin is a sum of one number per entry. Rows are
+    handled by blocks of `chunk_rows` and, inside a block, by row length: a length-k group's
+    pairs are two gathers of a fixed triangle pattern. No temporary grows with the rows."""
+    n = int(n_items)
+    n_tri = n * (n - 1) // 2
+    col = np.arange(n, dtype=np.int64)
+    row_base = col * n - col * (col + 1) // 2 - col - 1  # bin of (i, j), i < j: row_base[i] + j
+    tri = np.zeros(3 * n_tri, dtype=np.int64)
+    diag = np.zeros(2 * n, dtype=np.int64)  # per item: rows with a score > 0 on it, then positives
+    patterns: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    n_rows = indptr.size - 1
+    for r0 in range(0, n_rows, chunk_rows):
+        r1 = min(n_rows, r0 + chunk_rows)
+        lo, hi = int(indptr[r0]), int(indptr[r1])
+        scores = data[lo:hi]
+        keep = scores > 0
+        cols = indices[lo:hi][keep].astype(np.int64)
+        liked = (scores[keep] > POSITIVE_THRESHOLD).astype(np.int64)
+        diag += np.bincount(cols + liked * n, minlength=2 * n)
+        starts = np.concatenate([[0], np.cumsum(keep)])[indptr[r0 : r1 + 1] - lo]
+        lengths = np.diff(starts)
+        first = liked * n_tri + row_base[cols]
+        second = liked * n_tri + cols
+        order = np.argsort(lengths, kind="stable")
+        by_length = lengths[order]
+        edges = np.flatnonzero(np.diff(by_length)) + 1
+        total = int((lengths * (lengths - 1) // 2).sum())
+        pairs = np.empty(total, dtype=np.int64)
+        at = 0
+        for rows in np.split(order, edges):
+            k = int(lengths[rows[0]])
+            if k < 2:
+                continue
+            if k not in patterns:
+                patterns[k] = np.triu_indices(k, 1)
+            left, right = patterns[k]
+            entries = starts[rows][:, None] + np.arange(k)
+            out = pairs[at : at + rows.size * left.size].reshape(rows.size, left.size)
+            np.add(np.take(first[entries], left, axis=1), np.take(second[entries], right, axis=1), out=out)
+            at += out.size
+        tri += np.bincount(pairs, minlength=3 * n_tri)
+    upper = np.zeros((3, n, n))
+    upper[(slice(None), *np.triu_indices(n, 1))] = tri.reshape(3, n_tri)
+    G = upper[2] + upper[2].T
+    L = upper.sum(axis=0)
+    L += L.T
+    G[np.diag_indices(n)] = diag[n:]
+    L[np.diag_indices(n)] = diag[:n] + diag[n:]
+    return G, L
 
 
 def project_rows(T: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -326,7 +388,7 @@ class RunnerSpaceRecommender(RecommenderBase):
         self._X = X
         self._df, self._pos_sum = self._item_stats(X)
         self._pop_order = popularity_order(self._pos_sum)
-        self._G, self._L = self._co_counts(X)
+        self._G, self._L = co_counts(X.indptr, X.indices, X.data, self.n_items)
         # T's runners: a fixed hash sample of at most `tensor_runners` (all of them below that); the
         # basis V is fitted on the same sample (its Gram matrix is the fit's costliest product)
         self.sample_rate = min(1.0, self.tensor_runners / max(self.n_users, 1))
