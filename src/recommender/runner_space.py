@@ -68,7 +68,8 @@ _HASH_SPAN = float(1 << 32)
 ITEM_L2_FLOOR: float = 250.0  # the density rule's λ, never below this (see docs/cf_engine.md)
 SMALL_UPDATE_ROWS = 2048  # below this many rows, T's terms are summed per row (an update)
 NOISE_FLOOR = 1e-5  # share of max_j |TR_j| |y| under which a runner-KNN score is rounding
-TENSOR_CHUNK = 8192  # entries per gemm when summing T (a block of pairs is chunk x r^2 float32)
+TENSOR_CHUNK = 4096  # entries per block of T's sum (its pairs, 4096 x r(r+1)/2 float32, are 8.7 MB)
+CUBE_BLOCK = 16  # values of a per gemm in `cube_sums` (measured: 8 and 32 are slower)
 CO_COUNT_ROWS = 1 << 14  # rows per block of the co-counts (~2M pairs: their temporaries stay ~16 MB)
 
 
@@ -125,6 +126,49 @@ def replaced_rows(X: csr_matrix, users: np.ndarray, rows: csr_matrix, n_users: i
     merged = csr_matrix((data, indices, indptr), shape=(n_users, X.shape[1]))
     merged.sort_indices()
     return merged
+
+
+@functools.lru_cache(maxsize=8)
+def cube_layout(rank: int, block: int) -> tuple[np.ndarray, np.ndarray, tuple[int, ...], np.ndarray]:
+    """(b, c) of every pair b <= c (by b, then c), where each block of `block` values of a starts
+    in that list (its first pair with b >= the block's first a), and where each monomial of
+    `monomials(rank)` sits in the concatenated, flattened block products of `cube_sums`."""
+    a, b, c, _ = monomials(rank)
+    pair_b, pair_c = np.triu_indices(rank)
+    firsts = tuple(range(0, rank, block))
+    starts = tuple(int(np.searchsorted(pair_b, f)) for f in firsts)
+    sizes = [min(block, rank - f) * (pair_b.size - s) for f, s in zip(firsts, starts, strict=True)]
+    offsets = np.concatenate([[0], np.cumsum(sizes)])
+    pair_index = np.zeros((rank, rank), dtype=np.intp)
+    pair_index[pair_b, pair_c] = np.arange(pair_b.size)
+    k = a // block
+    start = np.asarray(starts, dtype=np.intp)[k]
+    where = offsets[k] + (a - k * block) * (pair_b.size - start) + pair_index[b, c] - start
+    out = (pair_b.astype(np.intp), pair_c.astype(np.intp), starts, where.astype(np.intp))
+    for arr in (out[0], out[1], out[3]):
+        arr.flags.writeable = False
+    return out
+
+
+def cube_sums(Z: np.ndarray, w: np.ndarray, block: int = CUBE_BLOCK) -> np.ndarray:
+    """sum_v w_v Z_va Z_vb Z_vc for every monomial a <= b <= c of `monomials` (float64 out, float32
+    products): the pairs Z_vb Z_vc, b <= c, are formed once (r(r+1)/2 columns, not r^2) and each
+    block of `block` values of a is one gemm against only the pairs with b >= a, so about a
+    quarter of the full cube's r^3 multiply-adds per row."""
+    Zt = np.ascontiguousarray(np.asarray(Z, dtype=np.float32).T)  # r x n: rows are contiguous
+    r, n = Zt.shape
+    pair_b, _, starts, where = cube_layout(r, block)
+    pairs = np.empty((pair_b.size, n), dtype=np.float32)
+    at = 0
+    for b in range(r):  # row b times rows b..r-1: long contiguous products, no gather
+        np.multiply(Zt[b], Zt[b:], out=pairs[at : at + r - b])
+        at += r - b
+    Zw = Zt * np.asarray(w, dtype=np.float32)
+    parts = [
+        (Zw[first : first + block] @ pairs[start:].T).ravel()
+        for first, start in zip(range(0, r, block), starts, strict=True)
+    ]
+    return np.concatenate(parts)[where].astype(np.float64)
 
 
 def co_counts(
@@ -315,12 +359,11 @@ class RunnerSpaceRecommender(RecommenderBase):
         """(items, their rows of sum over the rows of X of a_v ⊗ cubic(z_v)): only the items X
         touches (an update's cost follows the changed rows, not items x monomials).
 
-        Per item j, the full cube sum_v a_vj z_v ⊗ z_v ⊗ z_v is one gemm, (Z_j * a_j)^T @ (Z_j ⊙ Z_j)
-        (r x n_j x r^2), and the monomials are read off it: r^3 per entry instead of the
-        items x monomials a dense chunk product would cost (T's fit is 1 % dense in the shoes)."""
+        Per item j, the cube sum_v a_vj z_v ⊗ z_v ⊗ z_v is a few gemms (`cube_sums`), about r^3 / 4
+        per entry instead of the items x monomials a dense chunk product would cost (T's fit is
+        1 % dense in the shoes)."""
         r = self._V.shape[1]
         a, b, c, _ = monomials(r)
-        flat = a * r * r + b * r + c
         if X.nnz == 0 or r == 0:
             return np.zeros(0, np.int64), np.zeros((0, a.size))
         Z = np.asarray(self._neighbour_rows(X) @ self._V, dtype=np.float32)
@@ -334,14 +377,9 @@ class RunnerSpaceRecommender(RecommenderBase):
         out = np.zeros((items.size, a.size))
         for k, j in enumerate(items):
             lo, hi = int(C.indptr[j]), int(C.indptr[j + 1])
-            cube = np.zeros(r * r * r, dtype=np.float64)
             for start in range(lo, hi, TENSOR_CHUNK):
                 stop = min(hi, start + TENSOR_CHUNK)
-                Zj = Z[C.indices[start:stop]]
-                wj = C.data[start:stop].astype(np.float32)
-                pairs = (Zj[:, :, None] * Zj[:, None, :]).reshape(stop - start, r * r)
-                cube += ((Zj * wj[:, None]).T @ pairs).ravel()
-            out[k] = cube[flat]
+                out[k] += cube_sums(Z[C.indices[start:stop]], C.data[start:stop].astype(np.float32))
         return items.astype(np.int64), out
 
     @staticmethod

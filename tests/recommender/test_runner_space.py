@@ -11,6 +11,7 @@ from src.recommender.base import as_user_items
 from src.recommender.runner_space import (
     RunnerSpaceRecommender,
     co_counts,
+    cube_sums,
     cubic_features,
     monomials,
     replaced_rows,
@@ -53,6 +54,16 @@ class MathTest(unittest.TestCase):
         phi_x = mult * x[a] * x[b] * x[c]
         phi_y = cubic_features(y[None, :], a, b, c)[0]
         self.assertAlmostEqual(float(phi_x @ phi_y), float(x @ y) ** 3, places=5)
+
+    def test_cube_sums_are_the_weighted_monomial_sums(self) -> None:
+        # the blocked gemms over the pairs b <= c = sum_v w_v Z_va Z_vb Z_vc, computed directly
+        rng = np.random.default_rng(3)
+        for rank, n, block in ((32, 300, 16), (7, 5, 3), (5, 1, 16), (3, 0, 2), (1, 4, 1)):
+            Z = rng.standard_normal((n, rank)).astype(np.float32)
+            w = rng.choice([1.0, -0.25], size=n).astype(np.float32)
+            a, b, c, _ = monomials(rank)
+            want = (w[:, None].astype(np.float64) * cubic_features(Z, a, b, c)).sum(axis=0)
+            np.testing.assert_allclose(cube_sums(Z, w, block), want, rtol=1e-5, atol=1e-5)
 
     def test_full_rank_is_the_exact_sum_over_runners(self) -> None:
         # rank = n_items: V is a full orthonormal basis, so p . z_v = q . s_v exactly
