@@ -70,7 +70,7 @@ SMALL_UPDATE_ROWS = 2048  # below this many rows, T's terms are summed per row (
 NOISE_FLOOR = 1e-5  # share of max_j |TR_j| |y| under which a runner-KNN score is rounding
 TENSOR_CHUNK = 4096  # entries per block of T's sum (its pairs, 4096 x r(r+1)/2 float32, are 8.7 MB)
 CUBE_BLOCK = 16  # values of a per gemm in `cube_sums` (measured: 8 and 32 are slower)
-CO_COUNT_ROWS = 1 << 14  # rows per block of the co-counts (~2M pairs: their temporaries stay ~16 MB)
+CO_COUNT_ROWS = 1 << 15  # rows per block of the co-counts (~4M pairs, 34 MB, in one reused buffer)
 
 
 @functools.lru_cache(maxsize=8)
@@ -182,15 +182,16 @@ def co_counts(
     taken as one histogram of each row's column pairs i < j: a pair's bin is (type, i, j), with
     type = how many of the two scores are positives (0-2), and the bins are in upper-triangle
     order so (i, j) -> f(i) + j and the pair's bin is a sum of one number per entry. Rows are
-    handled by blocks of `chunk_rows` and, inside a block, by row length: a length-k group's
-    pairs are two gathers of a fixed triangle pattern. No temporary grows with the rows."""
+    handled by blocks of `chunk_rows` and, inside a block, by row length: with a length-k group
+    laid out k x rows, entry i's pairs are one contiguous add of line i to lines i+1..k-1. No
+    temporary grows with the rows."""
     n = int(n_items)
     n_tri = n * (n - 1) // 2
     col = np.arange(n, dtype=np.int64)
     row_base = col * n - col * (col + 1) // 2 - col - 1  # bin of (i, j), i < j: row_base[i] + j
     tri = np.zeros(3 * n_tri, dtype=np.int64)
     diag = np.zeros(2 * n, dtype=np.int64)  # per item: rows with a score > 0 on it, then positives
-    patterns: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    buffer = np.zeros(0, dtype=np.int64)
     n_rows = indptr.size - 1
     for r0 in range(0, n_rows, chunk_rows):
         r1 = min(n_rows, r0 + chunk_rows)
@@ -208,19 +209,20 @@ def co_counts(
         by_length = lengths[order]
         edges = np.flatnonzero(np.diff(by_length)) + 1
         total = int((lengths * (lengths - 1) // 2).sum())
-        pairs = np.empty(total, dtype=np.int64)
+        if buffer.size < total:  # reused: a fresh block of this size would be page-faulted again
+            buffer = np.empty(total, dtype=np.int64)
+        pairs = buffer[:total]
         at = 0
         for rows in np.split(order, edges):
             k = int(lengths[rows[0]])
             if k < 2:
                 continue
-            if k not in patterns:
-                patterns[k] = np.triu_indices(k, 1)
-            left, right = patterns[k]
-            entries = starts[rows][:, None] + np.arange(k)
-            out = pairs[at : at + rows.size * left.size].reshape(rows.size, left.size)
-            np.add(np.take(first[entries], left, axis=1), np.take(second[entries], right, axis=1), out=out)
-            at += out.size
+            entries = starts[rows] + np.arange(k)[:, None]  # k x rows: long contiguous lines
+            left, right = first[entries], second[entries]
+            for i in range(k - 1):  # entry i with entries i+1..k-1 of every row of the group
+                out = pairs[at : at + (k - 1 - i) * rows.size].reshape(k - 1 - i, rows.size)
+                np.add(left[i], right[i + 1 :], out=out)
+                at += out.size
         tri += np.bincount(pairs, minlength=3 * n_tri)
     upper = np.zeros((3, n, n))
     upper[(slice(None), *np.triu_indices(n, 1))] = tri.reshape(3, n_tri)
