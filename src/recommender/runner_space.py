@@ -44,7 +44,7 @@ alternatives and figures: docs/cf_engine.md.
 from __future__ import annotations
 
 import functools
-from typing import Any, Self
+from typing import Any, NamedTuple, Self
 
 import numpy as np
 from scipy.sparse import csr_matrix, vstack
@@ -70,7 +70,7 @@ SMALL_UPDATE_ROWS = 2048  # below this many rows, T's terms are summed per row (
 NOISE_FLOOR = 1e-5  # share of max_j |TR_j| |y| under which a runner-KNN score is rounding
 TENSOR_CHUNK = 4096  # entries per block of T's sum (its pairs, 4096 x r(r+1)/2 float32, are 8.7 MB)
 CUBE_BLOCK = 16  # values of a per gemm in `cube_sums` (measured: 8 and 32 are slower)
-CO_COUNT_ROWS = 1 << 15  # rows per block of the co-counts (~4M pairs, 34 MB, in one reused buffer)
+CO_COUNT_ROWS = 1 << 15  # rows per block of `item_sums` (~4M pairs, 34 MB, in one reused buffer)
 
 
 @functools.lru_cache(maxsize=8)
@@ -171,26 +171,36 @@ def cube_sums(Z: np.ndarray, w: np.ndarray, block: int = CUBE_BLOCK) -> np.ndarr
     return np.concatenate(parts)[where].astype(np.float64)
 
 
-def co_counts(
-    indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, n_items: int, chunk_rows: int = CO_COUNT_ROWS
-) -> tuple[np.ndarray, np.ndarray]:
-    """(G, L), items x items float64: G[i, j] counts the rows with a score > POSITIVE_THRESHOLD on
-    both i and j, L the rows with a score > 0 on both (diagonals: on the item). The CSR arrays
-    must be canonical (sorted, distinct columns per row, as `as_user_items` makes them).
+class ItemSums(NamedTuple):
+    """The per-item sums over runners a full fit takes from the users x items rows."""
 
-    The same counts as the sparse product [P W]^T [P W] (`RunnerSpaceRecommender._co_counts`),
-    taken as one histogram of each row's column pairs i < j: a pair's bin is (type, i, j), with
-    type = how many of the two scores are positives (0-2), and the bins are in upper-triangle
-    order so (i, j) -> f(i) + j and the pair's bin is a sum of one number per entry. Rows are
-    handled by blocks of `chunk_rows` and, inside a block, by row length: with a length-k group
-    laid out k x rows, entry i's pairs are one contiguous add of line i to lines i+1..k-1. No
-    temporary grows with the rows."""
+    G: np.ndarray  # items x items: runners with a score > POSITIVE_THRESHOLD on both (diagonal: df)
+    L: np.ndarray  # items x items: runners with a score > 0 on both
+    df: np.ndarray  # per item: runners with a score > POSITIVE_THRESHOLD on it (int64)
+    pos_sum: np.ndarray  # per item: the sum of its scores > 0
+
+
+def item_sums(
+    indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, n_items: int, chunk_rows: int = CO_COUNT_ROWS
+) -> ItemSums:
+    """G, L, df and pos_sum of a canonical CSR's arrays (sorted, distinct columns per row, as
+    `as_user_items` makes them) in one pass over its entries: G and L (float64) are the counts of
+    the sparse product [P W]^T [P W] (`RunnerSpaceRecommender._co_counts`), df and pos_sum those
+    of `_item_stats` (pos_sum summed by row blocks: equal up to float rounding).
+
+    G and L are one histogram of each row's column pairs i < j: a pair's bin is (type, i, j),
+    with type = how many of the two scores are positives (0-2), and the bins are in
+    upper-triangle order so (i, j) -> f(i) + j and the pair's bin is a sum of one number per
+    entry. Rows are handled by blocks of `chunk_rows` and, inside a block, by row length: with a
+    length-k group laid out k x rows, entry i's pairs are one contiguous add of line i to lines
+    i+1..k-1. No temporary grows with the rows."""
     n = int(n_items)
     n_tri = n * (n - 1) // 2
     col = np.arange(n, dtype=np.int64)
     row_base = col * n - col * (col + 1) // 2 - col - 1  # bin of (i, j), i < j: row_base[i] + j
     tri = np.zeros(3 * n_tri, dtype=np.int64)
-    diag = np.zeros(2 * n, dtype=np.int64)  # per item: rows with a score > 0 on it, then positives
+    diag = np.zeros(2 * n, dtype=np.int64)  # per item: rows with a weak positive on it, then positives
+    pos_sum = np.zeros(n)
     buffer = np.zeros(0, dtype=np.int64)
     n_rows = indptr.size - 1
     for r0 in range(0, n_rows, chunk_rows):
@@ -198,9 +208,10 @@ def co_counts(
         lo, hi = int(indptr[r0]), int(indptr[r1])
         scores = data[lo:hi]
         keep = scores > 0
-        cols = indices[lo:hi][keep].astype(np.int64)
-        liked = (scores[keep] > POSITIVE_THRESHOLD).astype(np.int64)
+        cols, kept = indices[lo:hi][keep].astype(np.int64), scores[keep]
+        liked = (kept > POSITIVE_THRESHOLD).astype(np.int64)
         diag += np.bincount(cols + liked * n, minlength=2 * n)
+        pos_sum += np.bincount(cols, weights=kept, minlength=n)
         starts = np.concatenate([[0], np.cumsum(keep)])[indptr[r0 : r1 + 1] - lo]
         lengths = np.diff(starts)
         first = liked * n_tri + row_base[cols]
@@ -231,7 +242,7 @@ def co_counts(
     L += L.T
     G[np.diag_indices(n)] = diag[n:]
     L[np.diag_indices(n)] = diag[:n] + diag[n:]
-    return G, L
+    return ItemSums(G, L, diag[n:].copy(), pos_sum)
 
 
 def project_rows(T: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -426,9 +437,8 @@ class RunnerSpaceRecommender(RecommenderBase):
         X = as_user_items(user_items)
         self.n_users, self.n_items = X.shape
         self._X = X
-        self._df, self._pos_sum = self._item_stats(X)
+        self._G, self._L, self._df, self._pos_sum = item_sums(X.indptr, X.indices, X.data, self.n_items)
         self._pop_order = popularity_order(self._pos_sum)
-        self._G, self._L = co_counts(X.indptr, X.indices, X.data, self.n_items)
         # T's runners: a fixed hash sample of at most `tensor_runners` (all of them below that); the
         # basis V is fitted on the same sample (its Gram matrix is the fit's costliest product)
         self.sample_rate = min(1.0, self.tensor_runners / max(self.n_users, 1))

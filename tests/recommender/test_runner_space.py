@@ -10,9 +10,9 @@ from scipy.sparse import csr_matrix
 from src.recommender.base import as_user_items
 from src.recommender.runner_space import (
     RunnerSpaceRecommender,
-    co_counts,
     cube_sums,
     cubic_features,
+    item_sums,
     monomials,
     replaced_rows,
 )
@@ -115,19 +115,24 @@ class MathTest(unittest.TestCase):
         self.assertIsNot(updated, model)
         np.testing.assert_array_equal(model.user_items.toarray(), DENSE)  # the parent is untouched
 
-    def test_co_counts_equal_the_straightforward_products(self) -> None:
+    def test_item_sums_equal_the_straightforward_products(self) -> None:
         # the pair histogram by row blocks (fit) = P^T P and Q^T Q (P: positives, Q: any score > 0)
         rng = np.random.default_rng(7)
         for n_users, n_items, chunk in ((200, 9, 16), (57, 30, 1000), (40, 1, 8), (0, 5, 4)):
             dense = rng.choice([0.0, 0.0, 0.0, 2.0, 1.0, 0.1, -1.0, -2.0], size=(n_users, n_items))
             dense[:3] = 0.0  # empty rows
             X = as_user_items(csr_matrix(dense))
-            G, L = co_counts(X.indptr, X.indices, X.data, n_items, chunk_rows=chunk)
+            sums = item_sums(X.indptr, X.indices, X.data, n_items, chunk_rows=chunk)
             P, Q = (dense > 0.5).astype(float), (dense > 0).astype(float)
-            np.testing.assert_array_equal(G, P.T @ P)
-            np.testing.assert_array_equal(L, Q.T @ Q)
-            for got, want in zip((G, L), RunnerSpaceRecommender._co_counts(X), strict=True):
+            np.testing.assert_array_equal(sums.G, P.T @ P)
+            np.testing.assert_array_equal(sums.L, Q.T @ Q)
+            for got, want in zip(sums[:2], RunnerSpaceRecommender._co_counts(X), strict=True):
                 np.testing.assert_array_equal(got, want)  # the update path's one sparse product
+            df, pos_sum = RunnerSpaceRecommender._item_stats(X)
+            np.testing.assert_array_equal(sums.df, df)
+            self.assertEqual(sums.df.dtype, df.dtype)
+            np.testing.assert_allclose(sums.pos_sum, pos_sum, rtol=1e-12)
+            np.testing.assert_allclose(sums.pos_sum, np.maximum(dense, 0).sum(axis=0), rtol=1e-12)
 
     def test_replaced_rows_copies_the_unchanged_stretches(self) -> None:
         X = csr_matrix(np.array([[1.0, 0, 2], [0, 3, 0], [4, 0, 0], [0, 0, 5]]))
