@@ -212,7 +212,8 @@ def item_sums(
         liked = (kept > POSITIVE_THRESHOLD).astype(np.int64)
         diag += np.bincount(cols + liked * n, minlength=2 * n)
         pos_sum += np.bincount(cols, weights=kept, minlength=n)
-        starts = np.concatenate([[0], np.cumsum(keep)])[indptr[r0 : r1 + 1] - lo]
+        bounds = indptr[r0 : r1 + 1] - lo  # the rows' kept entries start where they did, less the
+        starts = bounds - np.searchsorted(np.flatnonzero(~keep), bounds)  # dropped before them
         lengths = np.diff(starts)
         first = liked * n_tri + row_base[cols]
         second = liked * n_tri + cols
