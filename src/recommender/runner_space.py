@@ -70,7 +70,7 @@ SMALL_UPDATE_ROWS = 2048  # below this many rows, T's terms are summed per row (
 NOISE_FLOOR = 1e-5  # share of max_j |TR_j| |y| under which a runner-KNN score is rounding
 TENSOR_CHUNK = 4096  # entries per block of T's sum (its pairs, 4096 x r(r+1)/2 float32, are 8.7 MB)
 CUBE_BLOCK = 16  # values of a per gemm in `cube_sums` (measured: 8 and 32 are slower)
-CO_COUNT_ROWS = 1 << 15  # rows per block of `item_sums` (~4M pairs, 34 MB, in one reused buffer)
+CO_COUNT_ROWS = 1 << 15  # rows per block of `item_sums` (~2M pairs on the shoe workload, 16 MB, one buffer)
 
 
 @functools.lru_cache(maxsize=8)
