@@ -44,7 +44,7 @@ alternatives and figures: docs/cf_engine.md.
 from __future__ import annotations
 
 import functools
-from typing import Any, Self
+from typing import Any, NamedTuple, Self
 
 import numpy as np
 from scipy.sparse import csr_matrix, vstack
@@ -68,7 +68,9 @@ _HASH_SPAN = float(1 << 32)
 ITEM_L2_FLOOR: float = 250.0  # the density rule's λ, never below this (see docs/cf_engine.md)
 SMALL_UPDATE_ROWS = 2048  # below this many rows, T's terms are summed per row (an update)
 NOISE_FLOOR = 1e-5  # share of max_j |TR_j| |y| under which a runner-KNN score is rounding
-TENSOR_CHUNK = 8192  # entries per gemm when summing T (a block of pairs is chunk x r^2 float32)
+TENSOR_CHUNK = 4096  # entries per block of T's sum (its pairs, 4096 x r(r+1)/2 float32, are 8.7 MB)
+CUBE_BLOCK = 16  # values of a per gemm in `cube_sums` (measured: 8 and 32 are slower)
+CO_COUNT_ROWS = 1 << 15  # rows per block of `item_sums` (~2M pairs on the shoe workload, 16 MB, one buffer)
 
 
 @functools.lru_cache(maxsize=8)
@@ -124,6 +126,124 @@ def replaced_rows(X: csr_matrix, users: np.ndarray, rows: csr_matrix, n_users: i
     merged = csr_matrix((data, indices, indptr), shape=(n_users, X.shape[1]))
     merged.sort_indices()
     return merged
+
+
+@functools.lru_cache(maxsize=8)
+def cube_layout(rank: int, block: int) -> tuple[np.ndarray, np.ndarray, tuple[int, ...], np.ndarray]:
+    """(b, c) of every pair b <= c (by b, then c), where each block of `block` values of a starts
+    in that list (its first pair with b >= the block's first a), and where each monomial of
+    `monomials(rank)` sits in the concatenated, flattened block products of `cube_sums`."""
+    a, b, c, _ = monomials(rank)
+    pair_b, pair_c = np.triu_indices(rank)
+    firsts = tuple(range(0, rank, block))
+    starts = tuple(int(np.searchsorted(pair_b, f)) for f in firsts)
+    sizes = [min(block, rank - f) * (pair_b.size - s) for f, s in zip(firsts, starts, strict=True)]
+    offsets = np.concatenate([[0], np.cumsum(sizes)])
+    pair_index = np.zeros((rank, rank), dtype=np.intp)
+    pair_index[pair_b, pair_c] = np.arange(pair_b.size)
+    k = a // block
+    start = np.asarray(starts, dtype=np.intp)[k]
+    where = offsets[k] + (a - k * block) * (pair_b.size - start) + pair_index[b, c] - start
+    out = (pair_b.astype(np.intp), pair_c.astype(np.intp), starts, where.astype(np.intp))
+    for arr in (out[0], out[1], out[3]):
+        arr.flags.writeable = False
+    return out
+
+
+def cube_sums(Z: np.ndarray, w: np.ndarray, block: int = CUBE_BLOCK) -> np.ndarray:
+    """sum_v w_v Z_va Z_vb Z_vc for every monomial a <= b <= c of `monomials` (float64 out, float32
+    products): the pairs Z_vb Z_vc, b <= c, are formed once (r(r+1)/2 columns, not r^2) and each
+    block of `block` values of a is one gemm against only the pairs with b >= a, so about a
+    quarter of the full cube's r^3 multiply-adds per row."""
+    Zt = np.ascontiguousarray(np.asarray(Z, dtype=np.float32).T)  # r x n: rows are contiguous
+    r, n = Zt.shape
+    pair_b, _, starts, where = cube_layout(r, block)
+    pairs = np.empty((pair_b.size, n), dtype=np.float32)
+    at = 0
+    for b in range(r):  # row b times rows b..r-1: long contiguous products, no gather
+        np.multiply(Zt[b], Zt[b:], out=pairs[at : at + r - b])
+        at += r - b
+    Zw = Zt * np.asarray(w, dtype=np.float32)
+    parts = [
+        (Zw[first : first + block] @ pairs[start:].T).ravel()
+        for first, start in zip(range(0, r, block), starts, strict=True)
+    ]
+    return np.concatenate(parts)[where].astype(np.float64)
+
+
+class ItemSums(NamedTuple):
+    """The per-item sums over runners a full fit takes from the users x items rows."""
+
+    G: np.ndarray  # items x items: runners with a score > POSITIVE_THRESHOLD on both (diagonal: df)
+    L: np.ndarray  # items x items: runners with a score > 0 on both
+    df: np.ndarray  # per item: runners with a score > POSITIVE_THRESHOLD on it (int64)
+    pos_sum: np.ndarray  # per item: the sum of its scores > 0
+
+
+def item_sums(
+    indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, n_items: int, chunk_rows: int = CO_COUNT_ROWS
+) -> ItemSums:
+    """G, L, df and pos_sum of a canonical CSR's arrays (sorted, distinct columns per row, as
+    `as_user_items` makes them) in one pass over its entries: G and L (float64) are the counts of
+    the sparse product [P W]^T [P W] (`RunnerSpaceRecommender._co_counts`), df and pos_sum those
+    of `_item_stats` (pos_sum summed by row blocks: equal up to float rounding).
+
+    G and L are one histogram of each row's column pairs i < j: a pair's bin is (type, i, j),
+    with type = how many of the two scores are positives (0-2), and the bins are in
+    upper-triangle order so (i, j) -> f(i) + j and the pair's bin is a sum of one number per
+    entry. Rows are handled by blocks of `chunk_rows` and, inside a block, by row length: with a
+    length-k group laid out k x rows, entry i's pairs are one contiguous add of line i to lines
+    i+1..k-1. No temporary grows with the rows."""
+    n = int(n_items)
+    n_tri = n * (n - 1) // 2
+    col = np.arange(n, dtype=np.int64)
+    row_base = col * n - col * (col + 1) // 2 - col - 1  # bin of (i, j), i < j: row_base[i] + j
+    tri = np.zeros(3 * n_tri, dtype=np.int64)
+    diag = np.zeros(2 * n, dtype=np.int64)  # per item: rows with a weak positive on it, then positives
+    pos_sum = np.zeros(n)
+    buffer = np.zeros(0, dtype=np.int64)
+    n_rows = indptr.size - 1
+    for r0 in range(0, n_rows, chunk_rows):
+        r1 = min(n_rows, r0 + chunk_rows)
+        lo, hi = int(indptr[r0]), int(indptr[r1])
+        scores = data[lo:hi]
+        keep = scores > 0
+        cols, kept = indices[lo:hi][keep].astype(np.int64), scores[keep]
+        liked = (kept > POSITIVE_THRESHOLD).astype(np.int64)
+        diag += np.bincount(cols + liked * n, minlength=2 * n)
+        pos_sum += np.bincount(cols, weights=kept, minlength=n)
+        bounds = indptr[r0 : r1 + 1] - lo  # the rows' kept entries start where they did, less the
+        starts = bounds - np.searchsorted(np.flatnonzero(~keep), bounds)  # dropped before them
+        lengths = np.diff(starts)
+        first = liked * n_tri + row_base[cols]
+        second = liked * n_tri + cols
+        order = np.argsort(lengths, kind="stable")
+        by_length = lengths[order]
+        edges = np.flatnonzero(np.diff(by_length)) + 1
+        total = int((lengths * (lengths - 1) // 2).sum())
+        if buffer.size < total:  # reused: a fresh block of this size would be page-faulted again
+            buffer = np.empty(total, dtype=np.int64)
+        pairs = buffer[:total]
+        at = 0
+        for rows in np.split(order, edges):
+            k = int(lengths[rows[0]])
+            if k < 2:
+                continue
+            entries = starts[rows] + np.arange(k)[:, None]  # k x rows: long contiguous lines
+            left, right = first[entries], second[entries]
+            for i in range(k - 1):  # entry i with entries i+1..k-1 of every row of the group
+                out = pairs[at : at + (k - 1 - i) * rows.size].reshape(k - 1 - i, rows.size)
+                np.add(left[i], right[i + 1 :], out=out)
+                at += out.size
+        tri += np.bincount(pairs, minlength=3 * n_tri)
+    upper = np.zeros((3, n, n))
+    upper[(slice(None), *np.triu_indices(n, 1))] = tri.reshape(3, n_tri)
+    G = upper[2] + upper[2].T
+    L = upper.sum(axis=0)
+    L += L.T
+    G[np.diag_indices(n)] = diag[n:]
+    L[np.diag_indices(n)] = diag[:n] + diag[n:]
+    return ItemSums(G, L, diag[n:].copy(), pos_sum)
 
 
 def project_rows(T: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -254,12 +374,11 @@ class RunnerSpaceRecommender(RecommenderBase):
         """(items, their rows of sum over the rows of X of a_v ⊗ cubic(z_v)): only the items X
         touches (an update's cost follows the changed rows, not items x monomials).
 
-        Per item j, the full cube sum_v a_vj z_v ⊗ z_v ⊗ z_v is one gemm, (Z_j * a_j)^T @ (Z_j ⊙ Z_j)
-        (r x n_j x r^2), and the monomials are read off it: r^3 per entry instead of the
-        items x monomials a dense chunk product would cost (T's fit is 1 % dense in the shoes)."""
+        Per item j, the cube sum_v a_vj z_v ⊗ z_v ⊗ z_v is a few gemms (`cube_sums`), about r^3 / 4
+        per entry instead of the items x monomials a dense chunk product would cost (T's fit is
+        1 % dense in the shoes)."""
         r = self._V.shape[1]
         a, b, c, _ = monomials(r)
-        flat = a * r * r + b * r + c
         if X.nnz == 0 or r == 0:
             return np.zeros(0, np.int64), np.zeros((0, a.size))
         Z = np.asarray(self._neighbour_rows(X) @ self._V, dtype=np.float32)
@@ -273,14 +392,9 @@ class RunnerSpaceRecommender(RecommenderBase):
         out = np.zeros((items.size, a.size))
         for k, j in enumerate(items):
             lo, hi = int(C.indptr[j]), int(C.indptr[j + 1])
-            cube = np.zeros(r * r * r, dtype=np.float64)
             for start in range(lo, hi, TENSOR_CHUNK):
                 stop = min(hi, start + TENSOR_CHUNK)
-                Zj = Z[C.indices[start:stop]]
-                wj = C.data[start:stop].astype(np.float32)
-                pairs = (Zj[:, :, None] * Zj[:, None, :]).reshape(stop - start, r * r)
-                cube += ((Zj * wj[:, None]).T @ pairs).ravel()
-            out[k] = cube[flat]
+                out[k] += cube_sums(Z[C.indices[start:stop]], C.data[start:stop].astype(np.float32))
         return items.astype(np.int64), out
 
     @staticmethod
@@ -325,9 +439,8 @@ class RunnerSpaceRecommender(RecommenderBase):
         X = as_user_items(user_items)
         self.n_users, self.n_items = X.shape
         self._X = X
-        self._df, self._pos_sum = self._item_stats(X)
+        self._G, self._L, self._df, self._pos_sum = item_sums(X.indptr, X.indices, X.data, self.n_items)
         self._pop_order = popularity_order(self._pos_sum)
-        self._G, self._L = self._co_counts(X)
         # T's runners: a fixed hash sample of at most `tensor_runners` (all of them below that); the
         # basis V is fitted on the same sample (its Gram matrix is the fit's costliest product)
         self.sample_rate = min(1.0, self.tensor_runners / max(self.n_users, 1))

@@ -7,7 +7,15 @@ import unittest
 import numpy as np
 from scipy.sparse import csr_matrix
 
-from src.recommender.runner_space import RunnerSpaceRecommender, cubic_features, monomials, replaced_rows
+from src.recommender.base import as_user_items
+from src.recommender.runner_space import (
+    RunnerSpaceRecommender,
+    cube_sums,
+    cubic_features,
+    item_sums,
+    monomials,
+    replaced_rows,
+)
 from tests.plugins.recommender import DENSE, RecommenderTestMixin, tiny_matrix
 
 
@@ -46,6 +54,16 @@ class MathTest(unittest.TestCase):
         phi_x = mult * x[a] * x[b] * x[c]
         phi_y = cubic_features(y[None, :], a, b, c)[0]
         self.assertAlmostEqual(float(phi_x @ phi_y), float(x @ y) ** 3, places=5)
+
+    def test_cube_sums_are_the_weighted_monomial_sums(self) -> None:
+        # the blocked gemms over the pairs b <= c = sum_v w_v Z_va Z_vb Z_vc, computed directly
+        rng = np.random.default_rng(3)
+        for rank, n, block in ((32, 300, 16), (7, 5, 3), (5, 1, 16), (3, 0, 2), (1, 4, 1)):
+            Z = rng.standard_normal((n, rank)).astype(np.float32)
+            w = rng.choice([1.0, -0.25], size=n).astype(np.float32)
+            a, b, c, _ = monomials(rank)
+            want = (w[:, None].astype(np.float64) * cubic_features(Z, a, b, c)).sum(axis=0)
+            np.testing.assert_allclose(cube_sums(Z, w, block), want, rtol=1e-5, atol=1e-5)
 
     def test_full_rank_is_the_exact_sum_over_runners(self) -> None:
         # rank = n_items: V is a full orthonormal basis, so p . z_v = q . s_v exactly
@@ -96,6 +114,25 @@ class MathTest(unittest.TestCase):
         np.testing.assert_array_equal(updated._df, refit._df)
         self.assertIsNot(updated, model)
         np.testing.assert_array_equal(model.user_items.toarray(), DENSE)  # the parent is untouched
+
+    def test_item_sums_equal_the_straightforward_products(self) -> None:
+        # the pair histogram by row blocks (fit) = P^T P and Q^T Q (P: positives, Q: any score > 0)
+        rng = np.random.default_rng(7)
+        for n_users, n_items, chunk in ((200, 9, 16), (57, 30, 1000), (40, 1, 8), (0, 5, 4)):
+            dense = rng.choice([0.0, 0.0, 0.0, 2.0, 1.0, 0.1, -1.0, -2.0], size=(n_users, n_items))
+            dense[:3] = 0.0  # empty rows
+            X = as_user_items(csr_matrix(dense))
+            sums = item_sums(X.indptr, X.indices, X.data, n_items, chunk_rows=chunk)
+            P, Q = (dense > 0.5).astype(float), (dense > 0).astype(float)
+            np.testing.assert_array_equal(sums.G, P.T @ P)
+            np.testing.assert_array_equal(sums.L, Q.T @ Q)
+            for got, want in zip(sums[:2], RunnerSpaceRecommender._co_counts(X), strict=True):
+                np.testing.assert_array_equal(got, want)  # the update path's one sparse product
+            df, pos_sum = RunnerSpaceRecommender._item_stats(X)
+            np.testing.assert_array_equal(sums.df, df)
+            self.assertEqual(sums.df.dtype, df.dtype)
+            np.testing.assert_allclose(sums.pos_sum, pos_sum, rtol=1e-12)
+            np.testing.assert_allclose(sums.pos_sum, np.maximum(dense, 0).sum(axis=0), rtol=1e-12)
 
     def test_replaced_rows_copies_the_unchanged_stretches(self) -> None:
         X = csr_matrix(np.array([[1.0, 0, 2], [0, 3, 0], [4, 0, 0], [0, 0, 5]]))
