@@ -32,7 +32,8 @@ class TrailQuestionnaire(CommonQuestionnaire):
 
 # Highest priority first: direct statements about a feature beat answers that only imply it.
 TRAIL_PRIORITY: tuple[str, ...] = (
-    "foot_width",  # fit first: a shoe not offered in the runner's width is no use at all
+    "foot_width",  # fit first: a shoe not offered in the runner's width is no use at all (Narrow's
+    # must-have ranks below orthotic_usage: see its rule)
     "water_resistance",  # says "membrane or not" outright; beats what the season implies
     "rock_sensitive",
     "orthotic_usage",
@@ -70,7 +71,11 @@ TRAIL_RULES = (
     rule("strike_pattern", "Forefoot", "low drop, forefoot cushion",
          drop_mm=Target(3, 1.5, (0, 6)), forefoot_stack_mm=Target(26, 0.7)),
     # foot width
-    rule("foot_width", "Narrow", "", width_narrow=Target(1, 2.0, ONE)),
+    # a narrow foot laces into a regular shoe, but no lacing adds a membrane, a rock plate or an
+    # insole that comes out: where the catalog cannot meet both, those the runner asked for win and
+    # the narrowest shoes that have them come first (a wide foot never fits a narrow shoe: Wide
+    # stays first)
+    rule("foot_width", "Narrow", "", width_narrow=Target(1, 2.0, ONE), must_have_below="orthotic_usage"),
     rule("foot_width", "Regular", "", width_regular=Target(1, 1.0, ONE)),
     rule("foot_width", "Wide", "", width_wide=Target(1, 2.0, ONE)),
     # season

@@ -196,6 +196,26 @@ def test_pool_widens_when_must_haves_are_rare(trail_model) -> None:
     assert [r.missed for r in recs] == [0] * min(n_stable, 10) + [1] * max(0, 10 - n_stable)
 
 
+def test_narrow_trail_width_yields_to_the_membrane_wide_does_not(trail_model) -> None:
+    """Fewer than ten narrow membrane trail shoes: a narrow runner who wants waterproof gets ten
+    membrane shoes, the narrow ones first; a wide runner gets ten wide shoes, the membrane ones first."""
+    fi = {f: i for i, f in enumerate(trail_model.feature_names)}
+    raw = trail_model.raw
+    membrane = raw[:, fi["water_resistance"]] == 2
+    for width, flag in (("Narrow", "width_narrow"), ("Wide", "width_wide")):
+        both = membrane & (raw[:, fi[flag]] == 1)
+        assert 0 < int(both.sum()) < 10  # the catalog cannot meet both for ten shoes
+        idx = [
+            r.index for r in trail_model.recommend({"foot_width": width, "water_resistance": "Waterproof"})
+        ]
+        first = int(both[idx].sum())
+        assert both[idx[:first]].all()  # those meeting both lead
+        if width == "Narrow":
+            assert membrane[idx].all()
+        else:
+            assert (raw[idx, fi[flag]] == 1).all()
+
+
 # --- artifacts ------------------------------------------------------------------------------
 
 
