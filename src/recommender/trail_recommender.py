@@ -89,8 +89,10 @@ TRAIL_RULES = (
     rule("orthotic_usage", "Yes", "custom orthotics replace the stock insole",
          removable_insole=Target(1, 2.0, ONE)),
     # terrain
+    # lab lug depths run 0.45 mm below the old hand table's on the same shoes (median of 108): 2.5 mm
+    # keeps "shallow" as far below the catalog mean (3.6 mm) as 3 mm was below the hand table's (4.2)
     rule("terrain", "Light", "groomed paths: light, shallow lugs",
-         terrain_light=Target(5, 1.0), lug_depth_mm=Target(3, 1.0), weight_g=Target(260, 0.5)),
+         terrain_light=Target(5, 1.0), lug_depth_mm=Target(2.5, 1.0), weight_g=Target(260, 0.5)),
     rule("terrain", "Mixed", "a bit of everything",
          terrain_mixed=Target(5, 1.0), lug_depth_mm=Target(4, 0.7)),
     rule("terrain", "Rocky", "rocks: protection and a rock plate helps",

@@ -24,6 +24,8 @@ from src.recommender.content_based import (
     routing_penalty,
     version_penalty,
 )
+from src.recommender.questionnaire import resolve
+from src.recommender.trail_recommender import TRAIL_MAPPING
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -214,6 +216,20 @@ def test_narrow_trail_width_yields_to_the_membrane_wide_does_not(trail_model) ->
             assert membrane[idx].all()
         else:
             assert (raw[idx, fi[flag]] == 1).all()
+
+
+def test_light_terrain_asks_for_lugs_well_below_the_catalogs(trail_model) -> None:
+    """Lab lug depths run about 0.5 mm below the old hand table's: the Light target (2.5 mm) sits over
+    1 mm below the catalog mean (3.6) and below the typical Light-rated shoe (3.15), as 3 mm sat below
+    the hand table's 4.2; the list for Light alone is shallower than the catalog."""
+    fi = {f: i for i, f in enumerate(trail_model.feature_names)}
+    lugs = trail_model.raw[:, fi["lug_depth_mm"]]
+    rated_light = trail_model.raw[:, fi["terrain_light"]] == 5
+    target = resolve({"terrain": "Light"}, TRAIL_MAPPING)["lug_depth_mm"].value
+    assert target <= lugs.mean() - 1.0
+    assert target < np.median(lugs[rated_light])
+    idx = [r.index for r in trail_model.recommend({"terrain": "Light"})]
+    assert lugs[idx].mean() < lugs.mean()
 
 
 # --- artifacts ------------------------------------------------------------------------------
