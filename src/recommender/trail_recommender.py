@@ -90,9 +90,12 @@ TRAIL_RULES = (
          removable_insole=Target(1, 2.0, ONE)),
     # terrain
     # lab lug depths run 0.45 mm below the old hand table's on the same shoes (median of 108): 2.5 mm
-    # keeps "shallow" as far below the catalog mean (3.6 mm) as 3 mm was below the hand table's (4.2)
+    # keeps "shallow" as far below the catalog mean (3.6 mm) as 3 mm was below the hand table's (4.2).
+    # No mud or technical outsole (over 4 mm, as mud's is 5 and more) on groomed paths, but below every
+    # other must-have: it only sorts out deep lugs where ten shoes without them meet the rest
     rule("terrain", "Light", "groomed paths: light, shallow lugs",
-         terrain_light=Target(5, 1.0), lug_depth_mm=Target(2.5, 1.0), weight_g=Target(260, 0.5)),
+         terrain_light=Target(5, 1.0), lug_depth_mm=Target(2.5, 1.0, (1, 4)), weight_g=Target(260, 0.5),
+         must_have_below="arch_type"),
     rule("terrain", "Mixed", "a bit of everything",
          terrain_mixed=Target(5, 1.0), lug_depth_mm=Target(4, 0.7)),
     rule("terrain", "Rocky", "rocks: protection and a rock plate helps",

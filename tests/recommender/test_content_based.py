@@ -221,15 +221,30 @@ def test_narrow_trail_width_yields_to_the_membrane_wide_does_not(trail_model) ->
 def test_light_terrain_asks_for_lugs_well_below_the_catalogs(trail_model) -> None:
     """Lab lug depths run about 0.5 mm below the old hand table's: the Light target (2.5 mm) sits over
     1 mm below the catalog mean (3.6) and below the typical Light-rated shoe (3.15), as 3 mm sat below
-    the hand table's 4.2; the list for Light alone is shallower than the catalog."""
+    the hand table's 4.2; the list for Light alone is shallower than the catalog, no lug over 4 mm."""
     fi = {f: i for i, f in enumerate(trail_model.feature_names)}
     lugs = trail_model.raw[:, fi["lug_depth_mm"]]
     rated_light = trail_model.raw[:, fi["terrain_light"]] == 5
-    target = resolve({"terrain": "Light"}, TRAIL_MAPPING)["lug_depth_mm"].value
-    assert target <= lugs.mean() - 1.0
-    assert target < np.median(lugs[rated_light])
+    light = resolve({"terrain": "Light"}, TRAIL_MAPPING)["lug_depth_mm"]
+    assert light.value <= lugs.mean() - 1.0
+    assert light.value < np.median(lugs[rated_light])
+    assert light.hard == (1.0, 4.0)
     idx = [r.index for r in trail_model.recommend({"terrain": "Light"})]
-    assert lugs[idx].mean() < lugs.mean()
+    assert lugs[idx].mean() < lugs.mean() and lugs[idx].max() <= 4.0
+
+
+def test_the_light_lug_cap_yields_to_every_other_must_have(trail_model) -> None:
+    """A rock-sensitive forefoot striker on groomed paths: fewer than ten plated shoes with a drop of
+    6 mm or less have lugs of 4 mm or less; those lead, and the plate and the drop hold for all ten."""
+    fi = {f: i for i, f in enumerate(trail_model.feature_names)}
+    raw = trail_model.raw
+    others = (raw[:, fi["rock_plate"]] == 1) & (raw[:, fi["drop_mm"]] <= 6)
+    shallow = others & (raw[:, fi["lug_depth_mm"]] <= 4)
+    assert int(shallow.sum()) < 10 <= int(others.sum())
+    answers = {"terrain": "Light", "rock_sensitive": "Yes", "strike_pattern": "Forefoot"}
+    idx = [r.index for r in trail_model.recommend(answers)]
+    assert others[idx].all()
+    assert shallow[idx[: int(shallow[idx].sum())]].all()
 
 
 # --- artifacts ------------------------------------------------------------------------------

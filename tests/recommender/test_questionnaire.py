@@ -190,13 +190,31 @@ def test_a_must_have_can_rank_below_a_lower_question() -> None:
 
 def test_trail_narrow_yields_to_what_the_runner_asked_for_and_wide_does_not() -> None:
     """A narrow foot laces into a regular shoe: its width must-have ranks below the membrane, the
-    rock plate and the removable insole, above the must-haves other answers only imply; Wide ranks first."""
+    rock plate and the removable insole, above the must-haves other answers only imply; Wide ranks
+    first. The Light lug cap ranks last."""
     sev = {r.when: severity(TRAIL_MAPPING, r) for r in TRAIL_MAPPING.rules}
     narrow, wide = sev[(("foot_width", "Narrow"),)], sev[(("foot_width", "Wide"),)]
     for stated in (("water_resistance", "Waterproof"), ("rock_sensitive", "Yes"), ("orthotic_usage", "Yes")):
         assert wide > sev[(stated,)] > narrow, stated
     for implied in (("terrain", "Muddy"), ("strike_pattern", "Heel"), ("arch_type", "Flat")):
         assert narrow > sev[(implied,)], implied
+    # groomed paths' lug cap ranks below every other must-have: it never displaces another answer's
+    assert must_have_levels(TRAIL_MAPPING) == [
+        ("foot_width", None),
+        ("water_resistance", None),
+        ("rock_sensitive", None),
+        ("orthotic_usage", None),
+        ("foot_width", "Narrow"),
+        ("terrain", None),
+        ("strike_pattern", None),
+        ("arch_type", None),
+        ("terrain", "Light"),
+        ("pace", None),
+        ("season", None),
+    ]
+    light = sev[(("terrain", "Light"),)]
+    with_must_haves = [r for r in TRAIL_MAPPING.rules if any(t.hard for t in r.targets.values())]
+    assert all(light < sev[r.when] for r in with_must_haves if r.when != (("terrain", "Light"),))
     # road has no such rule: every width is a must-have of the highest question
     road = {r.when: severity(ROAD_MAPPING, r) for r in ROAD_MAPPING.rules}
     assert road[(("foot_width", "Narrow"),)] == road[(("foot_width", "Wide"),)]
