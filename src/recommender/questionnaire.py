@@ -12,7 +12,10 @@ Every target carries:
 - `hard`: an optional inclusive (lo, hi) range in catalog units, a must-have a fitter would not
   compromise on (e.g. Wide -> width_wide in [1, 1]). Shoes outside it are only offered when the
   catalog has too few shoes inside it (see content_based.py); then a miss on a higher-priority
-  question's must-have weighs more than misses on any number of lower-priority ones.
+  question's must-have weighs more than misses on any number of lower-priority ones. A rule may
+  rank its must-haves lower than its question (`Rule.must_have_below`): a narrow foot laces into a
+  regular shoe, so trail's Narrow yields to the membrane, rock plate or removable insole the runner
+  asked for, where Wide (a wide foot never fits a narrow shoe) does not.
 
 Priority: when two answers set the same feature, the answer whose question comes first in the
 mapping's `priority` tuple wins the whole target (value, weight and must-have). Questions that speak
@@ -51,6 +54,9 @@ class Rule:
     when: tuple[tuple[str, str], ...]
     targets: Mapping[str, Target]
     why: str = ""
+    # A question of lower priority: this answer's must-haves weigh as if it ranked right below that
+    # question (its targets keep the question's priority). None = the question's own rank.
+    must_have_below: str | None = None
 
     @property
     def is_combo(self) -> bool:
@@ -69,9 +75,16 @@ class AnswerMapping:
     answers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
-def rule(question: str, answer: str, why: str = "", **targets: Target | float) -> Rule:
+def rule(
+    question: str,
+    answer: str,
+    why: str = "",
+    *,
+    must_have_below: str | None = None,
+    **targets: Target | float,
+) -> Rule:
     """Shorthand for a single-answer rule; bare floats are targets with weight 1 and no must-have."""
-    return Rule(((question, answer),), _targets(targets), why)
+    return Rule(((question, answer),), _targets(targets), why, must_have_below)
 
 
 def combo(when: Mapping[str, str], why: str = "", **targets: Target | float) -> Rule:
@@ -91,6 +104,14 @@ def check_mapping(mapping: AnswerMapping) -> None:
                 raise ValueError(f"{mapping.shoe_type}: rule on unknown question {q!r}")
             if mapping.answers and a not in mapping.answers.get(q, ()):
                 raise ValueError(f"{mapping.shoe_type}: {q}={a!r} is not an accepted answer")
+        if r.must_have_below is not None:
+            below = r.must_have_below
+            if r.is_combo or not any(t.hard for t in r.targets.values()):
+                raise ValueError(f"{mapping.shoe_type}: {r.when} has no must-have of its own to rank lower")
+            if below not in mapping.priority:
+                raise ValueError(f"{mapping.shoe_type}: {r.when} ranks below unknown question {below!r}")
+            if mapping.priority.index(below) <= mapping.priority.index(r.when[0][0]):
+                raise ValueError(f"{mapping.shoe_type}: {r.when} may only rank lower, not below {below!r}")
         for f, t in r.targets.items():
             if f not in known:
                 raise ValueError(f"{mapping.shoe_type}: rule {r.when} sets unknown feature {f!r}")
@@ -160,13 +181,24 @@ def constraint_fail(raw_column: FloatArray, lo: float, hi: float) -> npt.NDArray
     return ((raw_column < lo - 1e-9) | (raw_column > hi + 1e-9)).astype(np.uint8)
 
 
+def must_have_levels(mapping: AnswerMapping) -> list[tuple[str, str | None]]:
+    """The must-have ranks, highest first: (question, None) per question in priority order, and
+    right after a question every (question, answer) whose rule ranks its must-haves below it."""
+    levels: list[tuple[str, str | None]] = []
+    for q in mapping.priority:
+        levels.append((q, None))
+        levels += [r.when[0] for r in mapping.rules if r.must_have_below == q and not r.is_combo]
+    return levels
+
+
 def severity(mapping: AnswerMapping, r: Rule) -> float:
     """Weight of a missed must-have: 2^(levels below the top), so missing one must-have of a
-    higher-priority question outweighs missing any number of lower-priority ones."""
-    levels = len(mapping.priority)
+    higher-ranked level outweighs missing any number of lower-ranked ones."""
+    levels = must_have_levels(mapping)
     if r.is_combo:
-        return float(2**levels)
-    return float(2 ** (levels - 1 - mapping.priority.index(r.when[0][0])))
+        return float(2 ** len(levels))
+    own = r.when[0] if r.must_have_below is not None else (r.when[0][0], None)
+    return float(2 ** (len(levels) - 1 - levels.index(own)))
 
 
 def compile_mapping(

@@ -24,6 +24,8 @@ from src.recommender.content_based import (
     routing_penalty,
     version_penalty,
 )
+from src.recommender.questionnaire import resolve
+from src.recommender.trail_recommender import TRAIL_MAPPING
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -194,6 +196,55 @@ def test_pool_widens_when_must_haves_are_rare(trail_model) -> None:
     recs = trail_model.recommend({"arch_type": "Flat"})
     assert len(recs) == 10
     assert [r.missed for r in recs] == [0] * min(n_stable, 10) + [1] * max(0, 10 - n_stable)
+
+
+def test_narrow_trail_width_yields_to_the_membrane_wide_does_not(trail_model) -> None:
+    """Fewer than ten narrow membrane trail shoes: a narrow runner who wants waterproof gets ten
+    membrane shoes, the narrow ones first; a wide runner gets ten wide shoes, the membrane ones first."""
+    fi = {f: i for i, f in enumerate(trail_model.feature_names)}
+    raw = trail_model.raw
+    membrane = raw[:, fi["water_resistance"]] == 2
+    for width, flag in (("Narrow", "width_narrow"), ("Wide", "width_wide")):
+        both = membrane & (raw[:, fi[flag]] == 1)
+        assert 0 < int(both.sum()) < 10  # the catalog cannot meet both for ten shoes
+        idx = [
+            r.index for r in trail_model.recommend({"foot_width": width, "water_resistance": "Waterproof"})
+        ]
+        first = int(both[idx].sum())
+        assert both[idx[:first]].all()  # those meeting both lead
+        if width == "Narrow":
+            assert membrane[idx].all()
+        else:
+            assert (raw[idx, fi[flag]] == 1).all()
+
+
+def test_light_terrain_asks_for_lugs_well_below_the_catalogs(trail_model) -> None:
+    """Lab lug depths run about 0.5 mm below the old hand table's: the Light target (2.5 mm) sits over
+    1 mm below the catalog mean (3.6) and below the typical Light-rated shoe (3.15), as 3 mm sat below
+    the hand table's 4.2; the list for Light alone is shallower than the catalog, no lug over 4 mm."""
+    fi = {f: i for i, f in enumerate(trail_model.feature_names)}
+    lugs = trail_model.raw[:, fi["lug_depth_mm"]]
+    rated_light = trail_model.raw[:, fi["terrain_light"]] == 5
+    light = resolve({"terrain": "Light"}, TRAIL_MAPPING)["lug_depth_mm"]
+    assert light.value <= lugs.mean() - 1.0
+    assert light.value < np.median(lugs[rated_light])
+    assert light.hard == (1.0, 4.0)
+    idx = [r.index for r in trail_model.recommend({"terrain": "Light"})]
+    assert lugs[idx].mean() < lugs.mean() and lugs[idx].max() <= 4.0
+
+
+def test_the_light_lug_cap_yields_to_every_other_must_have(trail_model) -> None:
+    """A rock-sensitive forefoot striker on groomed paths: fewer than ten plated shoes with a drop of
+    6 mm or less have lugs of 4 mm or less; those lead, and the plate and the drop hold for all ten."""
+    fi = {f: i for i, f in enumerate(trail_model.feature_names)}
+    raw = trail_model.raw
+    others = (raw[:, fi["rock_plate"]] == 1) & (raw[:, fi["drop_mm"]] <= 6)
+    shallow = others & (raw[:, fi["lug_depth_mm"]] <= 4)
+    assert int(shallow.sum()) < 10 <= int(others.sum())
+    answers = {"terrain": "Light", "rock_sensitive": "Yes", "strike_pattern": "Forefoot"}
+    idx = [r.index for r in trail_model.recommend(answers)]
+    assert others[idx].all()
+    assert shallow[idx[: int(shallow[idx].sum())]].all()
 
 
 # --- artifacts ------------------------------------------------------------------------------

@@ -15,8 +15,10 @@ from src.recommender.questionnaire import (
     build_query,
     check_mapping,
     compile_mapping,
+    must_have_levels,
     resolve,
     rule,
+    severity,
 )
 from src.recommender.road_recommender import ROAD_MAPPING, RoadQuestionnaire
 from src.recommender.trail_recommender import TRAIL_MAPPING, TrailQuestionnaire
@@ -154,3 +156,66 @@ def test_check_mapping_rejects_bad_tables() -> None:
     )
     with pytest.raises(ValueError, match="not an accepted answer"):
         check_mapping(bad)
+    must = Target(1, 1, (1, 1))
+    for below, match in (("a", "may only rank lower"), ("z", "unknown question")):
+        bad = AnswerMapping(
+            "road", ["weight_g"], ("a", "b"), (rule("b", "x", weight_g=must, must_have_below=below),)
+        )
+        with pytest.raises(ValueError, match=match):
+            check_mapping(bad)
+    bad = AnswerMapping(
+        "road", ["weight_g"], ("a", "b"), (rule("a", "x", weight_g=1.0, must_have_below="b"),)
+    )
+    with pytest.raises(ValueError, match="no must-have"):
+        check_mapping(bad)
+
+
+def test_a_must_have_can_rank_below_a_lower_question() -> None:
+    """Questions a > b > c; a=x ranks its must-have right below b: levels a, b, a=x, c."""
+    one = (1.0, 1.0)
+    x = rule("a", "x", f1=Target(1, 1, one), must_have_below="b")
+    y = rule("a", "y", f1=Target(0, 1, (0, 0)))
+    b = rule("b", "x", f2=Target(1, 1, one))
+    c = rule("c", "x", f3=Target(1, 1, one))
+    mapping = AnswerMapping("trail", ["f1", "f2", "f3"], ("a", "b", "c"), (x, y, b, c))
+    check_mapping(mapping)
+    assert must_have_levels(mapping) == [("a", None), ("b", None), ("a", "x"), ("c", None)]
+    assert [severity(mapping, r) for r in (y, b, x, c)] == [8.0, 4.0, 2.0, 1.0]
+    # the compiled fail rows carry them: a shoe missing a=x and c weighs less than one missing b
+    compiled = compile_mapping(mapping, np.ones(3), np.zeros(3), np.eye(3))
+    q = build_query({"a": "x", "b": "x", "c": "x"}, compiled)
+    weighted = (compiled.fail[q.hard_ids] * compiled.severity[q.hard_ids, None]).sum(axis=0)
+    assert weighted.tolist() == [5.0, 3.0, 6.0]  # shoe 0 meets only f1, shoe 1 only f2, shoe 2 only f3
+
+
+def test_trail_narrow_yields_to_what_the_runner_asked_for_and_wide_does_not() -> None:
+    """A narrow foot laces into a regular shoe: its width must-have ranks below the membrane, the
+    rock plate and the removable insole, above the must-haves other answers only imply; Wide ranks
+    first. The Light lug cap ranks last."""
+    sev = {r.when: severity(TRAIL_MAPPING, r) for r in TRAIL_MAPPING.rules}
+    narrow, wide = sev[(("foot_width", "Narrow"),)], sev[(("foot_width", "Wide"),)]
+    for stated in (("water_resistance", "Waterproof"), ("rock_sensitive", "Yes"), ("orthotic_usage", "Yes")):
+        assert wide > sev[(stated,)] > narrow, stated
+    for implied in (("terrain", "Muddy"), ("strike_pattern", "Heel"), ("arch_type", "Flat")):
+        assert narrow > sev[(implied,)], implied
+    # groomed paths' lug cap ranks below every other must-have: it never displaces another answer's
+    assert must_have_levels(TRAIL_MAPPING) == [
+        ("foot_width", None),
+        ("water_resistance", None),
+        ("rock_sensitive", None),
+        ("orthotic_usage", None),
+        ("foot_width", "Narrow"),
+        ("terrain", None),
+        ("strike_pattern", None),
+        ("arch_type", None),
+        ("terrain", "Light"),
+        ("pace", None),
+        ("season", None),
+    ]
+    light = sev[(("terrain", "Light"),)]
+    with_must_haves = [r for r in TRAIL_MAPPING.rules if any(t.hard for t in r.targets.values())]
+    assert all(light < sev[r.when] for r in with_must_haves if r.when != (("terrain", "Light"),))
+    # road has no such rule: every width is a must-have of the highest question
+    road = {r.when: severity(ROAD_MAPPING, r) for r in ROAD_MAPPING.rules}
+    assert road[(("foot_width", "Narrow"),)] == road[(("foot_width", "Wide"),)]
+    assert must_have_levels(ROAD_MAPPING) == [(q, None) for q in ROAD_MAPPING.priority]
