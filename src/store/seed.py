@@ -90,6 +90,7 @@ def seed(tx: Any, settings: Settings, d: Dialect) -> None:
                 DEMO_RATE_SQL.format(p=d.mark), [(u, s, v, t) for u, s, a, v, t in demo if a == "rate"]
             )
             cur.executemany(INSERT_EVENT_SQL.format(p=d.mark), demo)
-        tx.execute(d.uncount_seeded_events)
+        if d.uncount_seeded_events is not None:
+            tx.execute(d.uncount_seeded_events)
         tx.execute(set_meta, ("demo_seeded", now_iso()))
         log.info("demo interactions seeded: %d", len(demo))

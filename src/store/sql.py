@@ -25,8 +25,9 @@ class Dialect:
     retire_missing_shoes: str  # one parameter: the catalog's shoe ids, as `id_list` gives them
     id_list: Callable[[list[str]], Any]
     insert_impression: str
-    # after seeding demo runners: their events do not count towards continuous training
-    uncount_seeded_events: str
+    # after seeding demo runners, so their events do not count towards continuous training; None
+    # where the counter is a row that seeding never bumps (SQLite)
+    uncount_seeded_events: str | None
 
 
 USER_ROWS_SQL = (
@@ -209,7 +210,7 @@ SQLITE = Dialect(
     "sqlite", "?", ":{}".format, "", _sqlite_time,
     "UPDATE shoes SET status = 'retired' WHERE shoe_id NOT IN (SELECT value FROM json_each(?))", json.dumps,
     INSERT_IMPRESSION_SQL.format(values=", ".join(["?"] * 8), user="?", at="?"),
-    "SELECT 1",  # the counter row counts writes itself; seeding never touched it
+    None,
 )  # fmt: skip
 POSTGRES = Dialect(
     "postgres", "%s", "%({})s".format, "::jsonb", _postgres_time,
