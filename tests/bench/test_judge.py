@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -9,6 +11,8 @@ import pytest
 from bench.judge import knowledge as k
 from bench.judge.rules import CASES, at_least, at_most, every, judge_case, split_label, version_problems
 from bench.judge.sweep import run_sweep
+
+ROOT = Path(__file__).resolve().parents[2]
 
 BRANDS = ["Nike", "New Balance", "ASICS", "Hoka", "Saucony"]
 
@@ -89,6 +93,19 @@ def test_knowledge_names_the_models_issue_22_added() -> None:
     assert k.WIDE_KNOWN.search("Altra Lone Peak 9") and not k.NARROW_TRAIL.search("Altra Lone Peak 9")
     # the classic Cloudsurfer stays a classic daily trainer
     assert k.CLASSIC_DAILY.search("On Cloudsurfer 7") and not k.MAX_OR_LIFESTYLE.search("On Cloudsurfer 7")
+
+
+def test_narrow_trail_knowledge_covers_every_lab_measured_narrow_toe_box() -> None:
+    """The judge calls a trail shoe snug when the lab measured its toe box narrow; a model the data
+    marks so but the knowledge misses would fail a right answer (Speedgoat 6 GTX did)."""
+    rows = list(csv.DictReader((ROOT / "data" / "trail_dataset.csv").open(encoding="utf-8")))
+    measured_narrow = [
+        f"{r['brand']} {r['name']}" for r in rows if r["status"] == "active" and r["toebox_width"] == "1"
+    ]
+    assert len(measured_narrow) >= 10  # the data still carries the measurement
+    assert [s for s in measured_narrow if not k.NARROW_TRAIL.search(s)] == []
+    # a shoe sold in a narrow width but with a foot-shaped toe box stays out (Altra's Lone Peak)
+    assert not k.NARROW_TRAIL.search("Altra Lone Peak 7")
 
 
 def test_judge_case_collects_every_failure() -> None:
