@@ -81,7 +81,7 @@ bench-cf: $(VENV)/.dev-installed
 	$(BIN)/python bench/cf_bench.py --users 10000,100000,1000000
 
 bench-cf-10m: $(VENV)/.dev-installed
-	$(BIN)/python bench/cf_bench.py --users 10000000 --requests 300 --out bench/results/cf_bench_shoes_10m.json
+	$(BIN)/python bench/cf_bench.py --users 10000000 --out bench/results/cf_bench_shoes_10m.json
 
 bench-cf-synthetic: $(VENV)/.dev-installed
 	$(BIN)/python bench/cf_bench.py --workload synthetic

@@ -10,7 +10,9 @@ a 5/4/3/2/1★ rating (+2/+1/+0.1/-1/-2), repeated pairs summed. Per size: the C
 artifact (bytes, pack) and a cold start from it (fetch + host-cache write + map); an incremental
 version of 50 interactions (CT update + delta pack) and a worker following it (apply the delta
 to the mapped base, write, map; checksums verified); query-after-a-write p50/p99 on the mapped
-serving copy (one thread, the runner's row plus one new interaction, top 20 with evidence);
+serving copy (one thread, the runner's row plus one new interaction, top 20 with evidence), beside
+a fixed reference job timed before each write (its p50/p99: the machine's own jitter), the queries
+preempted (an involuntary context switch) and the steal time reported during them;
 top-20 overlap with an exhaustive computation (every runner's exact (q . s_v)^3, no low rank, no
 sample, same EASE blend); and, in W worker processes mapping the same host cache, RSS and PSS
 per worker and the host's model memory (sum of the workers' PSS growth) vs one copy.
@@ -281,6 +283,33 @@ def after_a_write(X: csr_matrix, u: int, item: int, value: float = 1.0) -> csr_m
     return csr_matrix((vals, cols, np.array([0, cols.size])), shape=(1, X.shape[1]))
 
 
+REFERENCE_X = np.linspace(0.0, 1.0, SHOE_ITEMS)
+
+
+def reference_work() -> float:
+    """A fixed CPU job of the query's kind (small numpy calls on shoe-sized arrays, ~0.1 ms), timed
+    beside every query: it reads nothing of the model, so its p99 against its p50 is the machine's
+    own jitter at that moment (a slow or noisy machine inflates both; a slow engine only the query)."""
+    x = REFERENCE_X
+    for _ in range(10):
+        x = np.sort(np.sqrt(x * x + 1.0))[::-1] / 2.0
+    return float(x[0])
+
+
+def involuntary_switches() -> int:
+    """This thread's involuntary context switches so far (a query that grows it was preempted)."""
+    return resource.getrusage(getattr(resource, "RUSAGE_THREAD", resource.RUSAGE_SELF)).ru_nivcsw
+
+
+def steal_seconds() -> float:
+    """The machine's stolen CPU time so far (all CPUs, /proc/stat), 0.0 where not reported."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()
+        return int(fields[8]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 WORKER_SCRIPT = """
 import json, os, sys, time
 for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -417,17 +446,26 @@ def bench_shoes(n_users: int, n_requests: int, workers: int, seed: int = 0) -> d
         # queries after a write, on the mapped serving copy (what a worker runs)
         qrng = np.random.default_rng(seed + 2)
         asked = qrng.choice(n_users, size=min(n_requests, n_users), replace=False)
-        lat, cpu = [], []
+        lat, cpu, ref = [], [], []
         written = []
+        preempted = 0
+        steal_before = steal_seconds()
         for u in asked:
+            r0 = time.perf_counter()
+            reference_work()  # before the write: the write -> query sequence stays as it was
+            ref.append(time.perf_counter() - r0)
             row = after_a_write(X, int(u), int(qrng.integers(SHOE_ITEMS)))
             written.append(row)
+            switches = involuntary_switches()
             c0, t0 = time.process_time(), time.perf_counter()
             followed.recommend_with_evidence(None, row, 20)
             lat.append(time.perf_counter() - t0)
             cpu.append(time.process_time() - c0)
+            preempted += involuntary_switches() > switches
+        steal_s = steal_seconds() - steal_before
         lat_ms = 1000.0 * np.array(lat)
         cpu_ms = 1000.0 * np.array(cpu)  # this process's CPU time: what the load does not inflate
+        ref_ms = 1000.0 * np.array(ref)  # the same fixed job every time: the machine's own jitter
 
         # overlap with the exhaustive computation (the fitted model, exact sum over every runner)
         S = engine._neighbour_rows(engine.user_items)
@@ -464,6 +502,10 @@ def bench_shoes(n_users: int, n_requests: int, workers: int, seed: int = 0) -> d
         "max_ms": float(lat_ms.max()),
         "cpu_p50_ms": float(np.percentile(cpu_ms, 50)),
         "cpu_p99_ms": float(np.percentile(cpu_ms, 99)),
+        "ref_p50_ms": float(np.percentile(ref_ms, 50)),
+        "ref_p99_ms": float(np.percentile(ref_ms, 99)),
+        "queries_preempted": preempted,
+        "steal_s": steal_s,
         "overlap_at_20": float(np.mean(overlaps)) if overlaps else float("nan"),
         "overlap_min": float(np.min(overlaps)) if overlaps else float("nan"),
         "model_copy_mb": copy_mb,
@@ -487,13 +529,15 @@ def shoes_main(sizes: list[int], n_requests: int, workers: int, out: Path) -> in
     print(f"Load average (1/5/15 min) before {info.get('load_before')}, after {info.get('load_after')}")
     print("Engine:", json.dumps(RunnerSpaceRecommender().get_params()))
     head = ["runners", "nnz", "fit s", "artifact MB", "cold start s", "delta KB", "follow ms", "p50 ms",
-            "p99 ms", "CPU p99 ms", "overlap@20", "RSS/worker MB", "host model MB (copy MB)"]  # fmt: skip
+            "p99 ms", "CPU p99 ms", "reference p50 / p99 ms", "preempted", "overlap@20", "RSS/worker MB",
+            "host model MB (copy MB)"]  # fmt: skip
     print("| " + " | ".join(head) + " |")
     print("|" + "---:|" * len(head))
     for r in results:
         print(
             f"| {r['users']:,} | {r['nnz']:,} | {r['fit_s']:.1f} | {r['artifact_mb']:.1f} | {r['cold_start_s']:.2f} | "
             f"{r['delta_kb']:.1f} | {r['follow_ms']:.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['cpu_p99_ms']:.2f} | "
+            f"{r['ref_p50_ms']:.2f} / {r['ref_p99_ms']:.2f} | {r['queries_preempted']} | "
             f"{r['overlap_at_20']:.3f} | {r['rss_per_worker_mb']:.0f} | {r['host_model_mb']:.0f} ({r['model_copy_mb']:.0f}) |"
         )
     out.parent.mkdir(parents=True, exist_ok=True)
