@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import math
+import sys
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -56,8 +60,85 @@ class UserState:
 def user_state_of(rows: Iterable[Sequence[Any]], last_event_id: int) -> UserState:
     """A UserState from (shoe_id, like | rate, stars) rows."""
     return UserState(
-        [UserRow(str(s), str(a), None if v is None else int(v)) for s, a, v in rows], int(last_event_id)
+        [UserRow(sys.intern(str(s)), str(a), None if v is None else int(v)) for s, a, v in rows],
+        int(last_event_id),
     )
+
+
+def _row_order(row: UserRow) -> tuple[bool, str]:
+    return row.action != "like", row.shoe_id  # likes, then ratings, each by shoe id (the stores' order)
+
+
+def state_after_write(
+    state: UserState, shoe_id: str, action: str, value: int | None, event_id: int
+) -> UserState:
+    """The runner's state after one changed write (like, rate, unlike, unrate), applied to `state`,
+    their state as of the event just before it: the rows a read would return, in the stores' order."""
+    kind = "like" if action in ("like", "unlike") else "rate"
+    rows = [r for r in state.rows if r.shoe_id != shoe_id or r.action != kind]
+    if action in ("like", "rate"):
+        row = UserRow(shoe_id, kind, value)
+        rows.insert(bisect.bisect(rows, _row_order(row), key=_row_order), row)
+    return UserState(rows, event_id)
+
+
+class RunnerStates:
+    """The newest state this process read or wrote for each of its recent runners, the least
+    recently used dropped while they hold more than `max_rows` rows in all (0: none kept). An entry
+    stands for the store only while the store says the runner's newest event id is still the
+    entry's: a runner's rows change only with an event, so a read that finds the same id needs no
+    rows, and a write that finds its runner's previous newest event to be the entry's applies
+    itself to it (`state_after_write`). A heavy runner's hundreds of rows are then read once, not on
+    every like."""
+
+    def __init__(self, max_rows: int) -> None:
+        self.max_rows = max_rows
+        self.rows = 0  # held in all
+        self._states: OrderedDict[int, UserState] = OrderedDict()
+        self._lock = threading.Lock()  # a write may run on the thread pool
+
+    def get(self, user_id: int, last_event_id: int) -> UserState | None:
+        """The kept state of `user_id` if it is as of `last_event_id`, the store's newest."""
+        with self._lock:
+            state = self._states.get(user_id)
+            if state is None or state.last_event_id != last_event_id:
+                return None
+            self._states.move_to_end(user_id)
+            return state
+
+    def put(self, user_id: int, state: UserState) -> UserState:
+        if len(state.rows) <= self.max_rows:
+            with self._lock:
+                old = self._states.pop(user_id, None)
+                self.rows += len(state.rows) - (len(old.rows) if old is not None else 0)
+                self._states[user_id] = state
+                while self.rows > self.max_rows:
+                    _, dropped = self._states.popitem(last=False)
+                    self.rows -= len(dropped.rows)
+        return state
+
+    def after_write(
+        self, user_id: int, previous_event_id: int, event_id: int, write: tuple[str, str, int | None]
+    ) -> UserState | None:
+        """The runner's state after a committed write, from the kept one, or None if none is kept as
+        of `previous_event_id` (their newest event before the write). `event_id` 0: nothing changed."""
+        state = self.get(user_id, previous_event_id)
+        if state is None or event_id == 0:
+            return state
+        return self.put(user_id, state_after_write(state, *write, event_id))
+
+    def drop(self, user_id: int) -> None:
+        with self._lock:
+            old = self._states.pop(user_id, None)
+            self.rows -= len(old.rows) if old is not None else 0
+
+    def clear(self) -> None:
+        with self._lock:
+            self._states.clear()
+            self.rows = 0
+
+    def __len__(self) -> int:
+        return len(self._states)
 
 
 @dataclass(frozen=True, slots=True)

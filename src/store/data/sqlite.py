@@ -14,6 +14,7 @@ from src.store.rows import (
     ForgetOutcome,
     InteractionRow,
     RecordOutcome,
+    RunnerStates,
     SavedQuestionnaire,
     UserState,
     now_iso,
@@ -23,9 +24,24 @@ from src.store.sql import ALL_ROWS_SQL, INSERT_EVENT_SQL, USER_LAST_EVENT_SQL, U
 
 _INSERT_EVENT = INSERT_EVENT_SQL.format(p="?")
 _PENDING = "SELECT pending FROM ct_state WHERE id = 1"
+_USER_LAST_EVENT = USER_LAST_EVENT_SQL.format(p="?")
+_USER_ROWS = USER_ROWS_SQL.format(p="?")
 
 
 class SQLiteData(SQLData, SQLiteBackend):
+    _states: RunnerStates | None = None
+
+    @property
+    def runner_states(self) -> RunnerStates:
+        """This process's recent runners' states, each valid while their newest event id is."""
+        if self._states is None:
+            self._states = RunnerStates(self.settings.runner_state_cache_rows)
+        return self._states
+
+    def init(self) -> None:
+        super().init()
+        self.runner_states.clear()  # a reseed may rewrite rows
+
     def _record(self, user_id: int, shoe_id: str, action: str, value: int | None) -> RecordOutcome:
         # The catalog is cached per process (it changes only when the store is seeded), so an unknown
         # shoe is refused before taking the single writer's turn; the foreign key still guards it.
@@ -33,6 +49,7 @@ class SQLiteData(SQLData, SQLiteBackend):
             raise UnknownShoeError(shoe_id)
         now = now_iso()
         with self._tx(write=True) as tx:
+            previous = tx.execute(_USER_LAST_EVENT, (user_id,)).fetchone()[0]
             if action == "like":
                 cur = tx.execute(
                     "INSERT OR IGNORE INTO favorites (user_id, shoe_id, created_at) VALUES (?, ?, ?)",
@@ -47,9 +64,22 @@ class SQLiteData(SQLData, SQLiteBackend):
                 )
             changed = cur.rowcount == 1
             event_id, pending, claimed = self._event(tx, changed, (user_id, shoe_id, action, value, now))
-        # Read the user's rows after the commit, outside the write lock: WAL readers never block,
-        # so the single writer's turn stays as short as possible.
-        return RecordOutcome(event_id, changed, pending, claimed, self.user_state(user_id))
+        return RecordOutcome(
+            event_id,
+            changed,
+            pending,
+            claimed,
+            self._state_after(user_id, previous, event_id, (shoe_id, action, value)),
+        )
+
+    def _state_after(
+        self, user_id: int, previous: int, event_id: int, write: tuple[str, str, int | None]
+    ) -> UserState:
+        """The runner's state after a committed write: applied to the kept state when that is as of
+        `previous`, their newest event before it; else read back after the commit, outside the write
+        lock (WAL readers never block, so the single writer's turn stays short)."""
+        state = self.runner_states.after_write(user_id, previous, event_id, write)
+        return state if state is not None else self.user_state(user_id)
 
     def _event(
         self, tx: sqlite3.Connection, changed: bool, event: tuple[int, str, str, int | None, str]
@@ -76,6 +106,7 @@ class SQLiteData(SQLData, SQLiteBackend):
     def _delete(self, user_id: int, shoe_id: str, action: str) -> RecordOutcome:
         now = now_iso()
         with self._tx(write=True) as tx:
+            previous = tx.execute(_USER_LAST_EVENT, (user_id,)).fetchone()[0]
             if action == "unlike":
                 value = None
                 changed = (
@@ -91,7 +122,13 @@ class SQLiteData(SQLData, SQLiteBackend):
                 ).fetchone()
                 changed, value = row is not None, (int(row[0]) if row is not None else None)
             event_id, pending, claimed = self._event(tx, changed, (user_id, shoe_id, action, value, now))
-        return RecordOutcome(event_id, changed, pending, claimed, self.user_state(user_id))
+        return RecordOutcome(
+            event_id,
+            changed,
+            pending,
+            claimed,
+            self._state_after(user_id, previous, event_id, (shoe_id, action, value)),
+        )
 
     def forget_user(self, user_id: int) -> ForgetOutcome:
         now = now_iso()
@@ -113,6 +150,7 @@ class SQLiteData(SQLData, SQLiteBackend):
             if favorites + reviews:
                 tx.execute(_INSERT_EVENT, (user_id, "", "forget", None, now))  # no shoe: the runner
                 _, claimed = self._bump_ct(tx, now)
+        self.runner_states.drop(user_id)
         return ForgetOutcome(favorites, reviews, events, questionnaires, claimed)
 
     def save_questionnaire(self, user_id: int, saved: SavedQuestionnaire) -> None:
@@ -125,9 +163,12 @@ class SQLiteData(SQLData, SQLiteBackend):
 
     def user_state(self, user_id: int) -> UserState:
         with self._tx() as tx:
-            rows = tx.execute(USER_ROWS_SQL.format(p="?"), (user_id, user_id)).fetchall()
-            last = tx.execute(USER_LAST_EVENT_SQL.format(p="?"), (user_id,)).fetchone()[0]
-        return user_state_of(rows, last)
+            last = tx.execute(_USER_LAST_EVENT, (user_id,)).fetchone()[0]
+            kept = self.runner_states.get(user_id, last)
+            if kept is not None:
+                return kept
+            rows = tx.execute(_USER_ROWS, (user_id, user_id)).fetchall()
+        return self.runner_states.put(user_id, user_state_of(rows, last))
 
     def interaction_rows(self, user_ids: Sequence[int] | None = None) -> list[InteractionRow]:
         with self._tx() as tx:
