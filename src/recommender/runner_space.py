@@ -37,7 +37,9 @@ sharing the most likes with it ("liked by G[i, j] of the G[i, i] runners who lik
 Every fitted statistic is a sum over runners (T R, G, df, positive sums), so `with_updated_rows`
 equals a fit on the updated matrix except for the bases V and R and the hash sample rate, which
 stay those of the last full build (V is exact whatever the data when rank >= the number of items); the
-EASE weights are re-inverted from the updated G (one items x items inverse). Measured
+EASE weights are re-inverted from the updated G (one items x items inverse). That update runs once,
+in the CT process; serving workers apply its item-level result (`item_delta`, `with_item_delta`:
+the changed rows of TR and cells of G and L, assigned). Measured
 alternatives and figures: docs/cf_engine.md.
 """
 
@@ -706,8 +708,9 @@ class RunnerSpaceRecommender(RecommenderBase):
         item_weights: np.ndarray | None = None,
     ) -> RunnerSpaceRecommender:
         """A NEW engine (without rows) whose sums have the `old_rows` of user indices `users` (empty
-        rows for new users) replaced by `new_rows`: what a serving worker applies from a delta
-        artifact, no users x items matrix needed. Exact for T, G, df and the popularity sums; the
+        rows for new users) replaced by `new_rows`: the CT's incremental update, and what a serving
+        worker applies from a delta artifact of format 1 (rows only; format 2 carries this method's
+        result, `item_delta` / `with_item_delta`), no users x items matrix needed. Exact for T, G, df and the popularity sums; the
         EASE weights are `item_weights` when given (the CT process inverted them already: a worker
         then does no items x items inverse), else re-inverted from the updated G."""
         users = np.asarray(users, dtype=np.int64)
