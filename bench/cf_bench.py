@@ -8,8 +8,10 @@
 popularity, interactions per runner log-normal (median 14) clipped to 5..60, each a like (+1) or
 a 5/4/3/2/1★ rating (+2/+1/+0.1/-1/-2), repeated pairs summed. Per size: the CT fit; the full
 artifact (bytes, pack) and a cold start from it (fetch + host-cache write + map); an incremental
-version of 50 interactions (CT update + delta pack) and a worker following it (apply the delta
-to the mapped base, write, map; checksums verified); query-after-a-write p50/p99 on the mapped
+version of 50 interactions (CT update + delta pack; the delta's size and what it holds) and a
+worker following it (apply the delta to the mapped base, write, map; checksums verified: the first
+follow and the median of 5, the application alone, and whether the followed arrays are the CT's
+bit for bit); query-after-a-write p50/p99 on the mapped
 serving copy (one thread, the runner's row plus one new interaction, top 20 with evidence), beside
 a fixed reference job timed before each write (its p50/p99: the machine's own jitter), the queries
 preempted (an involuntary context switch) and the steal time reported during them;
@@ -211,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
 
 # --- the shoe-shaped workload (issue 21) ---------------------------------------------------------
 SHOE_ITEMS = 540
+FOLLOW_REPEATS = 5  # follows of the delta timed per size (the first one, and the median, reported)
 SHOE_SCORES = np.array([1.0, 2.0, 1.0, 0.1, -1.0, -2.0])  # like, 5★, 4★, 3★, 2★, 1★
 SHOE_SCORE_P = np.array([0.35, 0.22, 0.20, 0.10, 0.08, 0.05])
 
@@ -378,11 +381,13 @@ def bench_shoes(n_users: int, n_requests: int, workers: int, seed: int = 0) -> d
 
     from src.engine import cf_artifacts
     from src.engine.cf_artifacts import (
+        apply_delta,
         artifact_id_of,
         delta_blob,
         full_blob,
         load_served,
         materialise,
+        unpack,
     )
     from src.recommender.cf_snapshot import CFSnapshot
 
@@ -434,10 +439,33 @@ def bench_shoes(n_users: int, n_requests: int, workers: int, seed: int = 0) -> d
         delta_pack_s = time.perf_counter() - t0
         delta_id = artifact_id_of(dblob)
         store.put_cf_artifact(delta_id, "delta", full_id, dblob)
+        d_arrays, d_meta = unpack(dblob)
+        rows_bytes = sum(
+            v.nbytes for k, v in d_arrays.items() if k == "users" or k.startswith(("old_", "new_"))
+        )
+        item_bytes = sum(v.nbytes for v in d_arrays.values()) - rows_bytes - d_arrays["B"].nbytes
         t0 = time.perf_counter()
         follow_dir = materialise(store, settings, delta_id)  # type: ignore[arg-type]
         followed, _ = load_served(follow_dir)
         follow_s = time.perf_counter() - t0
+        follows = [follow_s]
+        for _ in range(FOLLOW_REPEATS - 1):  # the same follow again, the host cache emptied of it
+            shutil.rmtree(follow_dir)
+            t0 = time.perf_counter()
+            follow_dir = materialise(store, settings, delta_id)  # type: ignore[arg-type]
+            followed, _ = load_served(follow_dir)
+            follows.append(time.perf_counter() - t0)
+        applies = []
+        for _ in range(FOLLOW_REPEATS):  # the delta applied to the mapped base alone (no fetch, no write)
+            t0 = time.perf_counter()
+            apply_delta(_served, d_arrays, d_meta)
+            applies.append(time.perf_counter() - t0)
+        mine, theirs = followed.to_arrays()[0], updated.to_arrays()[0]
+        identical = all(  # the CT's own numbers, bit for bit (B: its float32 rounding)
+            np.ascontiguousarray(mine[k]).tobytes()
+            == np.ascontiguousarray(theirs[k], dtype=mine[k].dtype).tobytes()
+            for k in RunnerSpaceRecommender.ARRAYS
+        )
         cf_artifacts._verified.clear()  # another worker of the host: it verifies what it maps
         t0 = time.perf_counter()
         load_served(follow_dir)  # the host's other workers: map what the first one wrote
@@ -494,8 +522,17 @@ def bench_shoes(n_users: int, n_requests: int, workers: int, seed: int = 0) -> d
         "cold_start_s": cold_s,
         "ct_update_ms": 1000.0 * ct_update_s,
         "delta_kb": len(dblob) / 1024,
+        "delta_format": int(d_meta.get("delta_format", 1)),
+        "delta_item_kb": item_bytes / 1024,  # TR rows, G/L cells, df, pos_sum, pop_order
+        "delta_weights_kb": d_arrays["B"].nbytes / 1024,  # the EASE weights
+        "delta_rows_kb": rows_bytes / 1024,  # the changed runners' rows (format 1's content)
+        "delta_tr_items": int(d_arrays["tr_items"].size) if "tr_items" in d_arrays else -1,
+        "delta_cells": int(d_arrays["cells"].size) if "cells" in d_arrays else -1,
+        "follow_identical": identical,
         "delta_pack_ms": 1000.0 * delta_pack_s,
         "follow_ms": 1000.0 * follow_s,
+        "follow_median_ms": 1000.0 * float(np.median(follows)),
+        "follow_apply_median_ms": 1000.0 * float(np.median(applies)),
         "follow_other_worker_ms": 1000.0 * follow_other_s,
         "p50_ms": float(np.percentile(lat_ms, 50)),
         "p99_ms": float(np.percentile(lat_ms, 99)),
@@ -528,7 +565,7 @@ def shoes_main(sizes: list[int], n_requests: int, workers: int, out: Path) -> in
     print(f"Machine: {info['platform']} · {info['cpu']} · {info['cores']} cores · Python {info['python']}")
     print(f"Load average (1/5/15 min) before {info.get('load_before')}, after {info.get('load_after')}")
     print("Engine:", json.dumps(RunnerSpaceRecommender().get_params()))
-    head = ["runners", "nnz", "fit s", "artifact MB", "cold start s", "delta KB", "follow ms", "p50 ms",
+    head = ["runners", "nnz", "fit s", "artifact MB", "cold start s", "delta KB (B / items / rows)", "follow ms (median of 5; apply)", "p50 ms",
             "p99 ms", "CPU p99 ms", "reference p50 / p99 ms", "preempted", "overlap@20", "RSS/worker MB",
             "host model MB (copy MB)"]  # fmt: skip
     print("| " + " | ".join(head) + " |")
@@ -536,7 +573,7 @@ def shoes_main(sizes: list[int], n_requests: int, workers: int, out: Path) -> in
     for r in results:
         print(
             f"| {r['users']:,} | {r['nnz']:,} | {r['fit_s']:.1f} | {r['artifact_mb']:.1f} | {r['cold_start_s']:.2f} | "
-            f"{r['delta_kb']:.1f} | {r['follow_ms']:.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['cpu_p99_ms']:.2f} | "
+            f"{r['delta_kb']:.1f} ({r['delta_weights_kb']:.0f} / {r['delta_item_kb']:.1f} / {r['delta_rows_kb']:.1f}) | {r['follow_ms']:.0f} ({r['follow_median_ms']:.0f}; {r['follow_apply_median_ms']:.1f}) | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['cpu_p99_ms']:.2f} | "
             f"{r['ref_p50_ms']:.2f} / {r['ref_p99_ms']:.2f} | {r['queries_preempted']} | "
             f"{r['overlap_at_20']:.3f} | {r['rss_per_worker_mb']:.0f} | {r['host_model_mb']:.0f} ({r['model_copy_mb']:.0f}) |"
         )

@@ -3,11 +3,16 @@ serving arrays into the store, and API workers memory-map them instead of rebuil
 
 - **Publish** (CT, `publish_version_artifact`): a full build stores every serving array of the
   engine (`RunnerSpaceRecommender.to_arrays`: items x items matrices and per-item vectors, a few
-  MB whatever the number of runners) as one blob; an incremental build stores a *delta*: the
-  changed runners' old and new rows, which turn the parent's arrays into the new ones exactly
-  (`RunnerSpaceRecommender.with_row_terms`). A blob is named by its SHA-256 and stored before the
-  version row that names it (in the row's figures), so a published version always has a complete
-  artifact.
+  MB whatever the number of runners) as one blob; an incremental build stores a *delta* on the
+  parent's artifact: the item-level result of the change, the CT's own numbers (the rows of TR
+  and the cells of G and L that differ, the per-item vectors, the EASE weights;
+  `RunnerSpaceRecommender.item_delta`), so a worker applies it by assignments alone
+  (`with_item_delta`: no per-runner math, no inverse). A delta also keeps the changed runners'
+  old and new rows, which is all a delta of format 1 held: a worker of the previous release
+  follows a new delta from them, and a new worker still follows a format-1 delta by the rows'
+  terms (`with_row_terms`), so a deployment upgrading mid-chain keeps following. A blob is named
+  by its SHA-256 and stored before the version row that names it (in the row's figures), so a
+  published version always has a complete artifact.
 - **Host cache** (`materialise`): the first process of a host that needs a version fetches its blob,
   checks the SHA-256, applies a delta to its base (materialised the same way), and writes the
   arrays as .npy files plus a manifest with a SHA-256 per file into a hidden directory renamed
@@ -40,12 +45,27 @@ from scipy.sparse import csr_matrix
 from src.artifacts import MANIFEST, ArtifactError, read_manifest, sha256_file
 from src.config import Settings
 from src.recommender.cf_snapshot import CFSnapshot
-from src.recommender.runner_space import RunnerSpaceRecommender
+from src.recommender.runner_space import ItemDelta, RunnerSpaceRecommender
 from src.store import CFVersion, Store
 
 log = logging.getLogger(__name__)
 
 HOST_DIR = "cf_host"
+# a delta's format (its meta's "delta_format"; absent: 1): 1 = the changed runners' rows only;
+# 2 = those rows plus the item-level result (`ItemDelta`), which a worker applies by assignments
+DELTA_FORMAT = 2
+# the `ItemDelta` fields as a delta blob stores them (`n_users`, `fitted_item_l2` in its meta)
+_ITEM_ARRAYS = {
+    "tr_items": "tr_items",
+    "tr_rows": "tr_rows",
+    "cells": "cells",
+    "g_cells": "G_cells",
+    "l_cells": "L_cells",
+    "df": "df",
+    "pos_sum": "pos_sum",
+    "pop_order": "pop_order",
+    "B": "B",
+}
 _TMP = ".tmp-"
 # host-cache directories this process has hashed (written, or verified on load), by manifest
 # identity: a worker re-mapping one (a delta applied to the base it serves) does not hash it again
@@ -100,9 +120,16 @@ def _csr_from(prefix: str, arrays: dict[str, np.ndarray], n_items: int) -> csr_m
 
 
 def delta_blob(parent: CFSnapshot, candidate: CFSnapshot, user_ids: Sequence[int]) -> bytes:
-    """What turns the parent's serving arrays into the candidate's: the rows of `user_ids` (every
-    runner whose row may differ) before and after, by their row in the candidate, and the
-    candidate's EASE weights."""
+    """What turns the parent's serving arrays into the candidate's (format `DELTA_FORMAT`): the
+    item-level result of the change (`RunnerSpaceRecommender.item_delta`: the rows of TR and the
+    cells of G and L that differ, df, pos_sum, pop_order and the EASE weights, the candidate's
+    own numbers) plus, for workers of format 1, the rows of `user_ids` (every runner whose row may
+    differ) before and after, by their row in the candidate. Raises ValueError when the candidate
+    is not an incremental build of the parent (then it is published whole)."""
+    engine, base = candidate.engine, parent.engine
+    if not isinstance(engine, RunnerSpaceRecommender) or not isinstance(base, RunnerSpaceRecommender):
+        raise ValueError("a delta needs two RunnerSpaceRecommender engines")
+    items = engine.item_delta(base)
     ids = sorted({int(u) for u in user_ids if int(u) in candidate.user_index})
     rows = np.asarray([candidate.user_index[u] for u in ids], dtype=np.int64)
     n_parent = len(parent.user_ids)
@@ -110,33 +137,58 @@ def delta_blob(parent: CFSnapshot, candidate: CFSnapshot, user_ids: Sequence[int
     n_items = len(candidate.shoe_ids)
     old = csr_matrix((rows.size, n_items))
     if known.any():
-        parent_rows = parent.engine.user_rows(rows[known])
+        parent_rows = base.user_rows(rows[known])
         old = csr_matrix(
             (parent_rows.data, parent_rows.indices, _spread(parent_rows.indptr, known)),
             shape=(rows.size, n_items),
         )
-    new = candidate.engine.user_rows(rows)
-    engine = candidate.engine
-    weights = (
-        engine._B
-        if isinstance(engine, RunnerSpaceRecommender) and engine._B is not None
-        else np.zeros((0, 0))
-    )
+    new = engine.user_rows(rows)
     meta = {
         "kind": "delta",
+        "delta_format": DELTA_FORMAT,
         "n_new_users": int(len(candidate.user_ids) - n_parent),
         "n_items": n_items,
+        "n_users": items.n_users,
+        "fitted_item_l2": items.fitted_item_l2,
         "shoe_ids": [str(s) for s in candidate.shoe_ids],
     }
-    # the EASE weights ride along (items x items float32, ~1 MiB at 540 shoes): workers apply the
-    # changed rows' terms and never invert a matrix
+    # the EASE weights (items x items float32, ~1.1 MiB at 540 shoes) are most of it: workers never
+    # invert a matrix
     arrays: dict[str, np.ndarray] = {
+        **{stored: getattr(items, field) for field, stored in _ITEM_ARRAYS.items()},
         "users": rows,
-        "B": np.asarray(weights, dtype=np.float32),
         **_csr_arrays("old", old),
         **_csr_arrays("new", new),
     }
     return pack(arrays, meta)
+
+
+def apply_delta(
+    base: RunnerSpaceRecommender, arrays: dict[str, np.ndarray], meta: dict[str, Any]
+) -> RunnerSpaceRecommender:
+    """The engine a delta blob's arrays and meta make of `base` (its base artifact, as served):
+    format 2 by assignments (`with_item_delta`), format 1 (rows only, from a CT of the previous
+    release) by the changed rows' terms (`with_row_terms`), as such deltas always were. A format
+    this code does not know raises ArtifactError (the worker keeps what it serves)."""
+    fmt = int(meta.get("delta_format", 1))
+    if fmt == 1:
+        n_items = int(meta["n_items"])
+        return base.with_row_terms(
+            arrays["users"],
+            _csr_from("old", arrays, n_items),
+            _csr_from("new", arrays, n_items),
+            int(meta["n_new_users"]),
+            item_weights=arrays.get("B"),
+        )
+    if fmt == 2:
+        l2 = meta.get("fitted_item_l2")
+        delta = ItemDelta(
+            n_users=int(meta["n_users"]),
+            fitted_item_l2=None if l2 is None else float(l2),
+            **{field: arrays[stored] for field, stored in _ITEM_ARRAYS.items()},
+        )
+        return base.with_item_delta(delta)
+    raise ArtifactError(f"delta format {fmt} is newer than this code's ({DELTA_FORMAT})")
 
 
 def _spread(indptr: np.ndarray, present: np.ndarray) -> np.ndarray:
@@ -164,8 +216,14 @@ def publish_version_artifact(
         # chain the replicas hold, and the tensor's runner sample is by row: start a new chain
         base = None
     started = time.perf_counter()
+    blob = None
     if changed_users is not None and base is not None and parent is not None:
-        kind, blob = "delta", delta_blob(parent, candidate, changed_users)
+        try:
+            blob = delta_blob(parent, candidate, changed_users)
+        except ValueError as exc:  # not an incremental build of the parent after all
+            log.warning("CF artifact published whole, not as a delta: %s", exc)
+    if blob is not None:
+        kind = "delta"
     else:
         kind, blob, base = "full", full_blob(candidate), None
     artifact_id = artifact_id_of(blob)
@@ -247,14 +305,7 @@ def materialise(store: Store, settings: Settings, artifact_id: str, _depth: int 
         if found.base_id is None:
             raise ArtifactError(f"delta artifact {artifact_id} names no base")
         base, _ = load_served(materialise(store, settings, found.base_id, _depth + 1))
-        n_items = int(meta["n_items"])
-        engine = base.with_row_terms(
-            arrays["users"],
-            _csr_from("old", arrays, n_items),
-            _csr_from("new", arrays, n_items),
-            int(meta["n_new_users"]),
-            item_weights=arrays.get("B"),
-        )
+        engine = apply_delta(base, arrays, meta)
         arrays, engine_meta = engine.to_arrays()
         meta = {**engine_meta, "kind": "full", "shoe_ids": meta["shoe_ids"], "from_delta_on": found.base_id}
     with _host_lock(root):

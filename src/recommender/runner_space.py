@@ -37,7 +37,9 @@ sharing the most likes with it ("liked by G[i, j] of the G[i, i] runners who lik
 Every fitted statistic is a sum over runners (T R, G, df, positive sums), so `with_updated_rows`
 equals a fit on the updated matrix except for the bases V and R and the hash sample rate, which
 stay those of the last full build (V is exact whatever the data when rank >= the number of items); the
-EASE weights are re-inverted from the updated G (one items x items inverse). Measured
+EASE weights are re-inverted from the updated G (one items x items inverse). That update runs once,
+in the CT process; serving workers apply its item-level result (`item_delta`, `with_item_delta`:
+the changed rows of TR and cells of G and L, assigned). Measured
 alternatives and figures: docs/cf_engine.md.
 """
 
@@ -169,6 +171,35 @@ def cube_sums(Z: np.ndarray, w: np.ndarray, block: int = CUBE_BLOCK) -> np.ndarr
         for first, start in zip(range(0, r, block), starts, strict=True)
     ]
     return np.concatenate(parts)[where].astype(np.float64)
+
+
+class ItemDelta(NamedTuple):
+    """An incremental version's serving arrays as changes to its parent's (`item_delta`): the
+    version's own numbers wherever they differ, so applying it (`with_item_delta`) is a few
+    assignments, with no per-runner math and no inverse."""
+
+    n_users: int
+    fitted_item_l2: float | None
+    tr_items: np.ndarray  # int64: the items whose row of TR differs from the parent's
+    tr_rows: np.ndarray  # float32, tr_items x k: those rows of TR
+    cells: np.ndarray  # int64: flat indices i * n_items + j of the entries of G or L that differ
+    g_cells: np.ndarray  # float64: G at those cells
+    l_cells: np.ndarray  # float64: L at those cells
+    df: np.ndarray  # int64, per item (whole: 8 bytes a shoe)
+    pos_sum: np.ndarray  # float64, per item
+    pop_order: np.ndarray  # int64, the items by popularity
+    B: np.ndarray  # the EASE weights (float32; empty: none)
+
+
+def _differs(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Elementwise: whether the bits of a and b differ (so -0.0 and 0.0 do, NaNs of one pattern do not)."""
+    a, b = np.ascontiguousarray(a), np.ascontiguousarray(b)
+    kind = {4: np.uint32, 8: np.uint64}[a.dtype.itemsize]
+    return np.asarray(a.view(kind) != b.view(kind))
+
+
+def _identical(a: np.ndarray, b: np.ndarray) -> bool:
+    return a is b or (a.shape == b.shape and a.dtype == b.dtype and not _differs(a, b).any())
 
 
 class ItemSums(NamedTuple):
@@ -677,8 +708,9 @@ class RunnerSpaceRecommender(RecommenderBase):
         item_weights: np.ndarray | None = None,
     ) -> RunnerSpaceRecommender:
         """A NEW engine (without rows) whose sums have the `old_rows` of user indices `users` (empty
-        rows for new users) replaced by `new_rows`: what a serving worker applies from a delta
-        artifact, no users x items matrix needed. Exact for T, G, df and the popularity sums; the
+        rows for new users) replaced by `new_rows`: the CT's incremental update, and what a serving
+        worker applies from a delta artifact of format 1 (rows only; format 2 carries this method's
+        result, `item_delta` / `with_item_delta`), no users x items matrix needed. Exact for T, G, df and the popularity sums; the
         EASE weights are `item_weights` when given (the CT process inverted them already: a worker
         then does no items x items inverse), else re-inverted from the updated G."""
         users = np.asarray(users, dtype=np.int64)
@@ -711,6 +743,76 @@ class RunnerSpaceRecommender(RecommenderBase):
         else:
             eng._fit_item_weights(invert=False)
             eng._B = None if item_weights.size == 0 else item_weights
+        return eng
+
+    # --- item-level deltas (what a serving worker applies) ----------------------------------------
+    def item_delta(self, parent: RunnerSpaceRecommender) -> ItemDelta:
+        """What turns `parent`'s serving arrays into this engine's, an incremental build of it (same
+        parameters, basis V and R and sample rate): the rows of TR and the entries of G and L whose
+        bits differ, the per-item vectors and the EASE weights, all this engine's own numbers.
+        Raises ValueError when this engine is not such a build (a full fit: publish it whole)."""
+        self._require_fit()
+        parent._require_fit()
+        if (
+            self.n_items != parent.n_items
+            or self.get_params() != parent.get_params()
+            or self.sample_rate != parent.sample_rate
+            or self._TR.shape != parent._TR.shape
+            or not (_identical(self._V, parent._V) and _identical(self._R, parent._R))
+        ):
+            raise ValueError("not an incremental build of the parent (another basis, sample or parameters)")
+        TR = np.asarray(self._TR, dtype=np.float32)
+        tr_items = np.flatnonzero(_differs(TR, np.asarray(parent._TR, dtype=np.float32)).any(axis=1))
+        G, L = np.asarray(self._G, dtype=np.float64), np.asarray(self._L, dtype=np.float64)
+        cells = np.flatnonzero(
+            _differs(G, np.asarray(parent._G, dtype=np.float64))
+            | _differs(L, np.asarray(parent._L, dtype=np.float64))
+        ).astype(np.int64)
+        return ItemDelta(
+            n_users=int(self.n_users),
+            fitted_item_l2=self.fitted_item_l2,
+            tr_items=tr_items.astype(np.int64),
+            tr_rows=TR[tr_items],
+            cells=cells,
+            g_cells=G.ravel()[cells],
+            l_cells=L.ravel()[cells],
+            df=np.asarray(self._df, dtype=np.int64),
+            pos_sum=np.asarray(self._pos_sum, dtype=np.float64),
+            pop_order=np.asarray(self._pop_order, dtype=np.int64),
+            B=np.zeros((0, 0), np.float32) if self._B is None else np.asarray(self._B, dtype=np.float32),
+        )
+
+    def with_item_delta(self, delta: ItemDelta) -> RunnerSpaceRecommender:
+        """A NEW engine (without rows): this one with `delta` (`item_delta` of the CT's build on this
+        version) applied. Only copies and assignments: the rows of TR and the cells of G and L
+        replaced, the per-item vectors and EASE weights taken as given. Equal to the CT's engine
+        bit for bit wherever this engine equals its parent (TR in float32, as it built it)."""
+        self._require_fit()
+        n, k = self.n_items, self._TR.shape[1]
+        if (
+            delta.tr_rows.shape != (delta.tr_items.size, k)
+            or delta.g_cells.shape != delta.cells.shape
+            or delta.l_cells.shape != delta.cells.shape
+            or any(v.shape != (n,) for v in (delta.df, delta.pos_sum, delta.pop_order))
+            or (delta.B.size and delta.B.shape != (n, n))
+            or (delta.tr_items.size and not 0 <= int(delta.tr_items.min()) <= int(delta.tr_items.max()) < n)
+            or (delta.cells.size and not 0 <= int(delta.cells.min()) <= int(delta.cells.max()) < n * n)
+        ):
+            raise ValueError("the item delta does not fit this engine (shapes or indices)")
+        eng = RunnerSpaceRecommender(**self.get_params())
+        eng.n_users, eng.n_items = int(delta.n_users), n
+        eng._V, eng.sample_rate = self._V, self.sample_rate
+        eng._df, eng._pos_sum, eng._pop_order = delta.df, delta.pos_sum, delta.pop_order
+        G = np.array(self._G, dtype=np.float64)  # copies: the parent's (maybe mapped) arrays are untouched
+        L = np.array(self._L, dtype=np.float64)
+        G.reshape(-1)[delta.cells] = delta.g_cells
+        L.reshape(-1)[delta.cells] = delta.l_cells
+        eng._G, eng._L = G, L
+        TR = np.array(self._TR, dtype=np.float32)
+        TR[delta.tr_items] = delta.tr_rows
+        eng._set_tensor(self._R, TR)
+        eng.fitted_item_l2 = None if delta.fitted_item_l2 is None else float(delta.fitted_item_l2)
+        eng._B = None if delta.B.size == 0 else delta.B
         return eng
 
     # --- serving arrays (the published artifact) -------------------------------------------------

@@ -22,3 +22,7 @@ def test_bench_shoes_reports_the_reference_beside_the_queries() -> None:
     assert 0 < res["ref_p50_ms"] <= res["ref_p99_ms"]
     assert 0 <= res["queries_preempted"] <= 40
     assert res["steal_s"] >= 0.0
+    # a worker follows the delta by assignments and holds the CT's arrays bit for bit
+    assert res["delta_format"] == 2 and res["follow_identical"] is True
+    assert 0 < res["delta_item_kb"] < res["delta_weights_kb"]
+    assert 0 < res["follow_apply_median_ms"] <= res["follow_median_ms"]

@@ -17,7 +17,7 @@ from src.artifacts import MANIFEST, ArtifactError
 from src.config import Settings
 from src.ct.loop import CTLoop
 from src.engine import cf_artifacts
-from src.engine.cf_artifacts import artifact_id_of, host_dir, load_served, materialise, pack
+from src.engine.cf_artifacts import artifact_id_of, host_dir, load_served, materialise, pack, unpack
 from src.engine.versions import follow_served, sync_cache
 from src.recommender.runner_space import RunnerSpaceRecommender
 from src.store import Store, create_store
@@ -133,7 +133,11 @@ def test_a_replica_starts_from_the_published_artifact_with_an_empty_event_log_wi
     assert result is not None and result.outcome == "published", result.reason
     latest = store.latest_cf_version()
     assert latest is not None and latest.figures["artifact"]["kind"] == "delta"
-    assert latest.figures["artifact"]["bytes"] < 20_000  # the changed rows, not the arrays
+    # the changed items' rows of TR (here unprojected: 20 shoes are fewer than tensor_rank, so a
+    # row is T's 1,540 monomials), the changed cells of G and L, the rows; not the whole arrays
+    arrays, meta = unpack(store.cf_artifact(latest.figures["artifact"]["id"]).blob)  # type: ignore[union-attr]
+    assert meta["delta_format"] == 2 and arrays["tr_items"].size < len(store.all_shoes())
+    assert latest.figures["artifact"]["bytes"] < 20_000 + arrays["tr_rows"].nbytes
 
     # another host: its own ARTIFACTS_DIR, and a store whose event log must not be read
     other = ct_settings.model_copy(update={"artifacts_dir": tmp_path / "other-host"})
@@ -152,6 +156,9 @@ def test_a_replica_starts_from_the_published_artifact_with_an_empty_event_log_wi
 
     ct = loop.snapshot
     assert ct is not None
+    mine, theirs = worker.engine.to_arrays()[0], ct.engine.to_arrays()[0]  # type: ignore[union-attr]
+    for name in ("TR", "G", "L", "df", "pos_sum", "pop_order"):  # the CT's own numbers, bit for bit
+        assert mine[name].tobytes() == np.ascontiguousarray(theirs[name]).tobytes(), name
     for user_id in (1, 2, 300, 777):
         scores = store.user_state(user_id).scores
         mine = served_feed(worker, user_id, scores)
