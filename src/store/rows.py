@@ -58,15 +58,62 @@ class UserState:
 
 
 def user_state_of(rows: Iterable[Sequence[Any]], last_event_id: int) -> UserState:
-    """A UserState from (shoe_id, like | rate, stars) rows."""
-    return UserState(
-        [UserRow(sys.intern(str(s)), str(a), None if v is None else int(v)) for s, a, v in rows],
-        int(last_event_id),
-    )
+    """A UserState from (shoe_id, like | rate, stars) rows, put in the stores' order (likes, then
+    ratings, each by shoe id: what `state_after_write` keeps)."""
+    kept = [UserRow(sys.intern(str(s)), str(a), None if v is None else int(v)) for s, a, v in rows]
+    kept.sort(key=_row_order)  # a no-op pass on rows the store already ordered so
+    return UserState(kept, int(last_event_id))
 
 
 def _row_order(row: UserRow) -> tuple[bool, str]:
-    return row.action != "like", row.shoe_id  # likes, then ratings, each by shoe id (the stores' order)
+    return row.action != "like", row.shoe_id
+
+
+_KIND = {"like": "like", "unlike": "like", "rate": "rate", "unrate": "rate"}  # the row an event sets
+
+
+def _find(rows: list[UserRow], is_rate: bool, shoe_id: str) -> int:
+    """Where the (kind, shoe) row is, or would go, in rows in the stores' order (a bisection)."""
+    return bisect.bisect_left(rows, (is_rate, shoe_id), key=_row_order)
+
+
+def _holds(rows: list[UserRow], i: int, is_rate: bool, shoe_id: str) -> bool:
+    return i < len(rows) and rows[i].shoe_id == shoe_id and (rows[i].action != "like") == is_rate
+
+
+def _state(rows: list[UserRow], last_event_id: int, scores: dict[str, float]) -> UserState:
+    """A UserState whose summed scores are already known (not summed again over every row)."""
+    state = object.__new__(UserState)
+    object.__setattr__(state, "rows", rows)
+    object.__setattr__(state, "last_event_id", last_event_id)
+    object.__setattr__(state, "scores", scores)
+    return state
+
+
+def _apply(state: UserState, shoe_id: str, action: str, value: int | None, event_id: int) -> UserState:
+    """One event on a state, in O(log rows) lookups plus a list and a dict copy: a heavy runner's
+    write costs little more than a new runner's."""
+    if action == "forget":
+        return _state([], event_id, {})
+    kind = _KIND.get(action)
+    if kind is None:
+        raise ValueError(f"unknown interaction event {action!r}")
+    is_rate, rows = kind == "rate", state.rows
+    i = _find(rows, is_rate, shoe_id)
+    held = _holds(rows, i, is_rate, shoe_id)
+    if action in ("like", "rate"):
+        rows = [*rows[:i], UserRow(sys.intern(shoe_id), kind, value), *rows[i + held :]]
+    elif held:
+        rows = rows[:i] + rows[i + 1 :]
+    # the shoe's score from its rows, summed as aggregate_scores sums them (the like first)
+    like_at, rate_at = _find(rows, False, shoe_id), _find(rows, True, shoe_id)
+    liked, rated = _holds(rows, like_at, False, shoe_id), _holds(rows, rate_at, True, shoe_id)
+    scores = dict(state.scores)
+    if liked or rated:
+        scores[shoe_id] = pair_score(liked, rows[rate_at].value if rated else None)
+    else:
+        scores.pop(shoe_id, None)
+    return _state(rows, event_id, scores)
 
 
 def state_after_write(
@@ -74,12 +121,18 @@ def state_after_write(
 ) -> UserState:
     """The runner's state after one changed write (like, rate, unlike, unrate), applied to `state`,
     their state as of the event just before it: the rows a read would return, in the stores' order."""
-    kind = "like" if action in ("like", "unlike") else "rate"
-    rows = [r for r in state.rows if r.shoe_id != shoe_id or r.action != kind]
-    if action in ("like", "rate"):
-        row = UserRow(shoe_id, kind, value)
-        rows.insert(bisect.bisect(rows, _row_order(row), key=_row_order), row)
-    return UserState(rows, event_id)
+    return _apply(state, shoe_id, action, value, event_id)
+
+
+def state_after_events(state: UserState, events: Iterable[Sequence[Any]]) -> UserState:
+    """`state` brought up to date with the runner's events after it, (event_id, shoe_id, action,
+    value) in id order. Exact on a compacted log too: compaction only drops an event that a later
+    one of the same action on the same shoe follows, and the last of a shoe's like/unlike (and of
+    its rate/unrate) events decides its row; a `forget` clears the runner (it deletes their older
+    events, so nothing before it is replayed)."""
+    for event_id, shoe_id, action, value in events:
+        state = _apply(state, str(shoe_id), str(action), None if value is None else int(value), int(event_id))
+    return state
 
 
 class RunnerStates:
@@ -87,15 +140,21 @@ class RunnerStates:
     recently used dropped while they hold more than `max_rows` rows in all (0: none kept). An entry
     stands for the store only while the store says the runner's newest event id is still the
     entry's: a runner's rows change only with an event, so a read that finds the same id needs no
-    rows, and a write that finds its runner's previous newest event to be the entry's applies
-    itself to it (`state_after_write`). A heavy runner's hundreds of rows are then read once, not on
-    every like."""
+    rows, a write that finds its runner's previous newest event to be the entry's applies itself to
+    it (`state_after_write`), and an entry that is behind (another worker wrote) is brought up to
+    date with the few events after it (`state_after_events`). A heavy runner's hundreds of rows are
+    then read once, not on every like."""
 
     def __init__(self, max_rows: int) -> None:
         self.max_rows = max_rows
         self.rows = 0  # held in all
         self._states: OrderedDict[int, UserState] = OrderedDict()
         self._lock = threading.Lock()  # a write may run on the thread pool
+
+    def newest(self, user_id: int) -> UserState | None:
+        """The kept state of `user_id`, as of whatever event it is."""
+        with self._lock:
+            return self._states.get(user_id)
 
     def get(self, user_id: int, last_event_id: int) -> UserState | None:
         """The kept state of `user_id` if it is as of `last_event_id`, the store's newest."""

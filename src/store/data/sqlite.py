@@ -18,6 +18,7 @@ from src.store.rows import (
     SavedQuestionnaire,
     UserState,
     now_iso,
+    state_after_events,
     user_state_of,
 )
 from src.store.sql import ALL_ROWS_SQL, INSERT_EVENT_SQL, USER_LAST_EVENT_SQL, USER_ROWS_SQL
@@ -26,6 +27,11 @@ _INSERT_EVENT = INSERT_EVENT_SQL.format(p="?")
 _PENDING = "SELECT pending FROM ct_state WHERE id = 1"
 _USER_LAST_EVENT = USER_LAST_EVENT_SQL.format(p="?")
 _USER_ROWS = USER_ROWS_SQL.format(p="?")
+_USER_EVENTS_AFTER = (
+    "SELECT event_id, shoe_id, action_type, value FROM interaction_events"
+    " WHERE user_id = ? AND event_id > ? ORDER BY event_id LIMIT ?"
+)
+_REPLAY_MAX = 32  # events replayed onto a kept state before the rows are read instead
 
 
 class SQLiteData(SQLData, SQLiteBackend):
@@ -162,11 +168,21 @@ class SQLiteData(SQLData, SQLiteBackend):
             )
 
     def user_state(self, user_id: int) -> UserState:
+        kept = self.runner_states.newest(user_id)
         with self._tx() as tx:
-            last = tx.execute(_USER_LAST_EVENT, (user_id,)).fetchone()[0]
-            kept = self.runner_states.get(user_id, last)
             if kept is not None:
-                return kept
+                # A runner's events commit in id order, so those after the kept state's are all
+                # that changed since; past a few, reading the rows is cheaper than replaying them.
+                events = tx.execute(
+                    _USER_EVENTS_AFTER, (user_id, kept.last_event_id, _REPLAY_MAX + 1)
+                ).fetchall()
+                if len(events) <= _REPLAY_MAX:
+                    return (
+                        kept
+                        if not events
+                        else self.runner_states.put(user_id, state_after_events(kept, events))
+                    )
+            last = tx.execute(_USER_LAST_EVENT, (user_id,)).fetchone()[0]
             rows = tx.execute(_USER_ROWS, (user_id, user_id)).fetchall()
         return self.runner_states.put(user_id, user_state_of(rows, last))
 
