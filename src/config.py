@@ -216,6 +216,9 @@ class Settings(BaseSettings):
     # writes show at once); 0 = on every call
     health_cache_s: float = Field(1.0, ge=0)
     ct_poll_s: float = Field(1.0, gt=0)  # how often the CT process looks for pending claims
+    # the CT process's nice value: on a host it shares with API workers, its rebuilds and metrics job
+    # take the cores the requests leave (0: same priority as the workers)
+    ct_nice: int = Field(10, ge=0, le=19)
     # CT paces itself: at most one rebuild per this many seconds (pending claims are answered together)
     ct_min_interval_s: float = Field(5.0, ge=0)
     # a rebuild running longer is abandoned: the CT process records the failure and exits (restarted)

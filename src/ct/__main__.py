@@ -35,6 +35,17 @@ def check(settings: Settings) -> int:
     return 0 if alive else 1
 
 
+def lower_priority(nice: int) -> int:
+    """Lower this process's CPU priority by `nice` (never raise it): the requests of the API workers
+    on the same cores come first. Returns the process's nice value after."""
+    if nice > 0:
+        try:
+            return os.nice(nice)
+        except OSError as exc:  # e.g. a container without the capability: keep the priority
+            log.warning("CT process: cannot lower its priority (%s)", exc)
+    return os.nice(0)
+
+
 def main() -> int:
     if "--check" in sys.argv[1:]:
         return check(get_settings())
@@ -48,6 +59,7 @@ def main() -> int:
 
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_json)
+    lower_priority(settings.ct_nice)
     store = create_store(settings)
     stop = threading.Event()
 

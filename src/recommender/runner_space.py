@@ -793,7 +793,11 @@ class RunnerSpaceRecommender(RecommenderBase):
             delta.tr_rows.shape != (delta.tr_items.size, k)
             or delta.g_cells.shape != delta.cells.shape
             or delta.l_cells.shape != delta.cells.shape
-            or any(v.shape != (n,) for v in (delta.df, delta.pos_sum, delta.pop_order))
+            or any(v.shape != (n,) for v in (delta.df, delta.pos_sum))
+            # the popularity order lists only the shoes with a positive sum: up to n of them
+            or delta.pop_order.ndim != 1
+            or delta.pop_order.size > n
+            or (delta.pop_order.size and not 0 <= int(delta.pop_order.min()) <= int(delta.pop_order.max()) < n)
             or (delta.B.size and delta.B.shape != (n, n))
             or (delta.tr_items.size and not 0 <= int(delta.tr_items.min()) <= int(delta.tr_items.max()) < n)
             or (delta.cells.size and not 0 <= int(delta.cells.min()) <= int(delta.cells.max()) < n * n)

@@ -167,6 +167,18 @@ def test_a_worker_following_deltas_holds_the_ct_engine_bit_for_bit(
     assert_same_rankings(worker, chain.ct.engine)
 
 
+def test_a_catalog_with_shoes_nobody_likes_yet_is_followed(tmp_path: Path) -> None:
+    """The popularity order lists only shoes with a positive sum, so it can be shorter than the
+    catalog (a small or new deployment): a delta carrying it must still be followed."""
+    X = workload(400, seed=5).tolil()
+    X[:, N_ITEMS - 40 :] = -1.0 * (X[:, N_ITEMS - 40 :] != 0).toarray()  # 40 shoes only disliked
+    chain = Chain(tmp_path, csr_matrix(X))
+    assert chain.ct.engine._pop_order.size < N_ITEMS
+    chain.follow()
+    chain.step(1)
+    assert_identical(chain.follow(), chain.ct.engine)
+
+
 def test_the_worker_path_does_no_per_runner_math_and_no_inverse(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

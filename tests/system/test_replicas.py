@@ -226,6 +226,8 @@ def test_embedded_default_serves_retrains_and_restarts_a_killed_ct(
         second = version()
 
         pid = wait_until(ct_pid, 30, "the CT process's heartbeat")
+        # its rebuilds take the cores the requests leave (CT_NICE, default 10)
+        assert os.getpriority(os.PRIO_PROCESS, pid) == os.getpriority(os.PRIO_PROCESS, 0) + 10
         os.kill(pid, signal.SIGKILL)
         assert httpx.get(f"{base}/recommend/feed/5000").status_code == 200  # the API keeps answering
         wait_until(lambda: (ct_pid() or pid) != pid, 60, "the supervisor restarts the CT process")
