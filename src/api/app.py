@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
@@ -22,6 +23,7 @@ log = logging.getLogger("sonix")
 
 # Run in a thread with the worker's store before anything is loaded from it (see `create_api`).
 StartupHook = Callable[[Store], None]
+GIL_SWITCH_INTERVAL_S = 0.001
 
 
 def create_api(settings: Settings | None = None, *, before_start: StartupHook | None = None) -> FastAPI:
@@ -39,6 +41,10 @@ def create_api(settings: Settings | None = None, *, before_start: StartupHook | 
         from src.store import StoreError, create_store
 
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threadpool_size
+        # A worker's other threads (the impression writer, store calls on the thread pool) may hold
+        # the store's write lock while they wait for the GIL behind the event loop: hand it over
+        # after 1 ms instead of Python's 5, so a lock held that way is held for less.
+        sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
         store = create_store(settings)
         if before_start is not None:
             await asyncio.to_thread(before_start, store)

@@ -797,7 +797,9 @@ class RunnerSpaceRecommender(RecommenderBase):
             # the popularity order lists only the shoes with a positive sum: up to n of them
             or delta.pop_order.ndim != 1
             or delta.pop_order.size > n
-            or (delta.pop_order.size and not 0 <= int(delta.pop_order.min()) <= int(delta.pop_order.max()) < n)
+            or (
+                delta.pop_order.size and not 0 <= int(delta.pop_order.min()) <= int(delta.pop_order.max()) < n
+            )
             or (delta.B.size and delta.B.shape != (n, n))
             or (delta.tr_items.size and not 0 <= int(delta.tr_items.min()) <= int(delta.tr_items.max()) < n)
             or (delta.cells.size and not 0 <= int(delta.cells.min()) <= int(delta.cells.max()) < n * n)

@@ -125,6 +125,17 @@ PRUNE_CF_ARTIFACTS_SQL = (
     " WHERE a.base_id IS NOT NULL)"
     " DELETE FROM cf_artifacts WHERE base_id IS NULL AND artifact_id NOT IN (SELECT id FROM chain)"
 )
+# every artifact PRUNE_CF_ARTIFACTS_SQL would drop (a chain root nothing kept is on, and the deltas
+# built on it), with its chunk count (named parameter keep)
+PRUNABLE_CF_ARTIFACTS_SQL = (
+    "WITH RECURSIVE chain (id) AS (SELECT artifact_id FROM cf_artifacts WHERE artifact_id IN ({keep})"
+    " UNION SELECT a.base_id FROM cf_artifacts a JOIN chain c ON a.artifact_id = c.id"
+    " WHERE a.base_id IS NOT NULL),"
+    " doomed (id) AS (SELECT artifact_id FROM cf_artifacts WHERE base_id IS NULL"
+    " AND artifact_id NOT IN (SELECT id FROM chain)"
+    " UNION SELECT a.artifact_id FROM cf_artifacts a JOIN doomed d ON a.base_id = d.id)"
+    " SELECT a.artifact_id, a.n_chunks FROM cf_artifacts a JOIN doomed d ON a.artifact_id = d.id"
+)
 ARTIFACT_CHUNKS_PER_TX = 4  # chunks per write transaction: the embedded store's lock is held ~10 ms
 
 
@@ -147,6 +158,7 @@ EXPIRE_IMPRESSIONS_SQL = (
     " WHERE shown_at < {before} ORDER BY shown_at LIMIT {n})"
 )
 # one page, unless its runner was forgotten after it was shown (it waited in a worker's buffer)
+IMPRESSIONS_PER_TX = 16  # impressions per write transaction (see SQLOnline.record_impressions)
 INSERT_IMPRESSION_SQL = (
     f"INSERT INTO impressions ({IMPRESSION_COLS}, page_key) SELECT {{values}} WHERE NOT EXISTS ("
     "SELECT 1 FROM forgotten_runners f WHERE f.user_id = {user} AND f.forgotten_at >= {at})"

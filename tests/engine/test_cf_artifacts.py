@@ -73,6 +73,22 @@ def test_pruning_keeps_the_chains_of_the_kept_artifacts_only(store: Store) -> No
     assert store.prune_cf_artifacts([]) == 0  # nothing named: nothing is dropped
 
 
+def test_pruning_a_chain_of_many_chunks_leaves_none_behind(store: Store) -> None:
+    """A chain's chunks go a few per transaction (the writer lock is never held for a whole
+    chain): every chunk of the dropped chain goes, every chunk of the kept one stays."""
+    big = bytes(range(256)) * (4096 * 11)  # 11 MiB: 11 chunks, more than one transaction's worth
+    store.put_cf_artifact("e" * 64, "full", None, big)
+    store.put_cf_artifact("e1" + "0" * 62, "delta", "e" * 64, big[: 3 << 20])
+    store.put_cf_artifact("f" * 64, "full", None, big[::-1])
+    assert store.prune_cf_artifacts(["f" * 64]) == 2
+    assert store.cf_artifact("e" * 64) is None and store.cf_artifact("e1" + "0" * 62) is None
+    kept = store.cf_artifact("f" * 64)
+    assert kept is not None and kept.blob == big[::-1]
+    with store._tx() as tx:  # type: ignore[attr-defined]
+        left = tx.execute("SELECT DISTINCT artifact_id FROM cf_artifact_chunks").fetchall()
+    assert [r[0] for r in left] == ["f" * 64]
+
+
 def test_an_artifact_cut_short_is_written_again_whole(settings_factory: Callable[..., Settings]) -> None:
     # the CT process killed between the chunk transactions of the embedded store: the head is
     # there, the chunks are not all; readers take it for absent and the next publication completes it

@@ -10,6 +10,7 @@ import pytest
 from src.recommender.online_metrics import Impression
 from src.serving.impressions import ImpressionBuffer
 from src.store import Store
+from src.store.sql import IMPRESSIONS_PER_TX
 from tests.plugins.waiting import wait_until
 
 
@@ -29,6 +30,12 @@ def test_impressions_are_recorded_and_read_back_in_order(store: Store) -> None:
     assert store.impressions_since(0.0) == rows
     assert store.impressions_since(150.0) == rows[1:]  # by time shown
     assert store.record_impressions([]) == 0
+
+
+def test_a_large_flush_is_written_whole_over_several_transactions(store: Store) -> None:
+    rows = [imp(1 + i % 7, 1000.0 + i, (f"R{1 + i % 12:03d}",)) for i in range(3 * IMPRESSIONS_PER_TX + 5)]
+    assert store.record_impressions(rows) == len(rows)
+    assert store.impressions_since(0.0) == rows
 
 
 def test_forgetting_a_runner_erases_their_impressions(store: Store) -> None:

@@ -17,17 +17,23 @@ from src.store.sql import (
     EXPIRE_IMPRESSIONS_SQL,
     IMPRESSION_COLS,
     IMPRESSION_COMPACTION_LOCK_KEY,
+    IMPRESSIONS_PER_TX,
     POSITIVE_EVENTS_WHERE,
 )
 
 
 class SQLOnline(SQLBackend):
     def record_impressions(self, rows: Sequence[Impression]) -> int:
-        if not rows:
-            return 0
-        with self._tx(write=True) as tx, closing(tx.cursor()) as cur:
-            cur.executemany(self.dialect.insert_impression, [impression_params(r) for r in rows])
-            return int(cur.rowcount)
+        # Written from a background thread of a worker: every row's statement hands the GIL back and
+        # forth with the event loop while the write lock is held, so the rows are prepared before it
+        # and written a batch per transaction (one flush of 170 ms held every request's write).
+        params = [impression_params(r) for r in rows]
+        written = 0
+        for start in range(0, len(params), IMPRESSIONS_PER_TX):
+            with self._tx(write=True) as tx, closing(tx.cursor()) as cur:
+                cur.executemany(self.dialect.insert_impression, params[start : start + IMPRESSIONS_PER_TX])
+                written += int(cur.rowcount)
+        return written
 
     def impressions_since(self, since: float) -> list[Impression]:
         with self._tx() as tx:

@@ -6,7 +6,12 @@ from collections.abc import Sequence
 
 from src.store.backends.sql import SQLBackend
 from src.store.rows import CFArtifact, CFVersion, CTPoll, cf_version_row
-from src.store.sql import CF_VERSION_COLS, PRUNE_CF_ARTIFACTS_SQL
+from src.store.sql import (
+    ARTIFACT_CHUNKS_PER_TX,
+    CF_VERSION_COLS,
+    PRUNABLE_CF_ARTIFACTS_SQL,
+    PRUNE_CF_ARTIFACTS_SQL,
+)
 
 
 class SQLRegistry(SQLBackend):
@@ -36,7 +41,24 @@ class SQLRegistry(SQLBackend):
     def prune_cf_artifacts(self, keep: Sequence[str]) -> int:
         if not keep:
             return 0
-        marks = ", ".join([self.dialect.mark] * len(keep))
+        m = self.dialect.mark
+        marks = ", ".join([m] * len(keep))
+        with self._tx() as tx:
+            doomed = [
+                (str(a), int(n))
+                for a, n in tx.execute(PRUNABLE_CF_ARTIFACTS_SQL.format(keep=marks), tuple(keep))
+            ]
+        # A chain is tens of MB: its chunks go a few per write transaction (the embedded store's
+        # writer lock held ~10 ms each, as when they were written), then the rows in one. A reader
+        # meanwhile finds an artifact short of its chunks and takes it for absent; none is kept.
+        for artifact_id, n_chunks in doomed:
+            for start in range(0, n_chunks, ARTIFACT_CHUNKS_PER_TX):
+                with self._tx(write=True) as tx:
+                    tx.execute(
+                        f"DELETE FROM cf_artifact_chunks WHERE artifact_id = {m}"
+                        f" AND chunk_no >= {m} AND chunk_no < {m}",
+                        (artifact_id, start, start + ARTIFACT_CHUNKS_PER_TX),
+                    )
         with self._tx(write=True) as tx:
             before = int(tx.execute("SELECT COUNT(*) FROM cf_artifacts").fetchone()[0])
             tx.execute(PRUNE_CF_ARTIFACTS_SQL.format(keep=marks), tuple(keep))
