@@ -35,15 +35,14 @@ def check(settings: Settings) -> int:
     return 0 if alive else 1
 
 
-def lower_priority(nice: int) -> int:
+def lower_priority(nice: int) -> None:
     """Lower this process's CPU priority by `nice` (never raise it): the requests of the API workers
-    on the same cores come first. Returns the process's nice value after."""
+    on the same cores come first."""
     if nice > 0:
         try:
-            return os.nice(nice)
+            os.nice(nice)
         except OSError as exc:  # e.g. a container without the capability: keep the priority
             log.warning("CT process: cannot lower its priority (%s)", exc)
-    return os.nice(0)
 
 
 def main() -> int:

@@ -90,9 +90,13 @@ def _state(rows: list[UserRow], last_event_id: int, scores: dict[str, float]) ->
     return state
 
 
-def _apply(state: UserState, shoe_id: str, action: str, value: int | None, event_id: int) -> UserState:
-    """One event on a state, in O(log rows) lookups plus a list and a dict copy: a heavy runner's
-    write costs little more than a new runner's."""
+def state_after_write(
+    state: UserState, shoe_id: str, action: str, value: int | None, event_id: int
+) -> UserState:
+    """The runner's state after one changed write or event (like, rate, unlike, unrate, forget),
+    applied to `state`, their state as of the event just before it: the rows a read would return,
+    in the stores' order. O(log rows) lookups plus a list and a dict copy: a heavy runner's write
+    costs little more than a new runner's."""
     if action == "forget":
         return _state([], event_id, {})
     kind = _KIND.get(action)
@@ -116,14 +120,6 @@ def _apply(state: UserState, shoe_id: str, action: str, value: int | None, event
     return _state(rows, event_id, scores)
 
 
-def state_after_write(
-    state: UserState, shoe_id: str, action: str, value: int | None, event_id: int
-) -> UserState:
-    """The runner's state after one changed write (like, rate, unlike, unrate), applied to `state`,
-    their state as of the event just before it: the rows a read would return, in the stores' order."""
-    return _apply(state, shoe_id, action, value, event_id)
-
-
 def state_after_events(state: UserState, events: Iterable[Sequence[Any]]) -> UserState:
     """`state` brought up to date with the runner's events after it, (event_id, shoe_id, action,
     value) in id order. Exact on a compacted log too: compaction only drops an event that a later
@@ -131,7 +127,9 @@ def state_after_events(state: UserState, events: Iterable[Sequence[Any]]) -> Use
     its rate/unrate) events decides its row; a `forget` clears the runner (it deletes their older
     events, so nothing before it is replayed)."""
     for event_id, shoe_id, action, value in events:
-        state = _apply(state, str(shoe_id), str(action), None if value is None else int(value), int(event_id))
+        state = state_after_write(
+            state, str(shoe_id), str(action), None if value is None else int(value), int(event_id)
+        )
     return state
 
 

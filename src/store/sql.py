@@ -119,19 +119,20 @@ BEAT_COLS = "host, pid, role, cf_version, state, started_at, last_seen"
 
 # The full artifacts none of the given ids (named parameter list {keep}) descends from: each kept
 # id's chain is walked back to its root through base_id; dropping a root cascades to its deltas.
-PRUNE_CF_ARTIFACTS_SQL = (
+# the artifacts the kept ones ({keep}) are built on, themselves included
+_KEPT_CHAINS = (
     "WITH RECURSIVE chain (id) AS (SELECT artifact_id FROM cf_artifacts WHERE artifact_id IN ({keep})"
     " UNION SELECT a.base_id FROM cf_artifacts a JOIN chain c ON a.artifact_id = c.id"
     " WHERE a.base_id IS NOT NULL)"
-    " DELETE FROM cf_artifacts WHERE base_id IS NULL AND artifact_id NOT IN (SELECT id FROM chain)"
 )
-# every artifact PRUNE_CF_ARTIFACTS_SQL would drop (a chain root nothing kept is on, and the deltas
-# built on it), with its chunk count (named parameter keep)
+PRUNE_CF_ARTIFACTS_SQL = (
+    _KEPT_CHAINS
+    + " DELETE FROM cf_artifacts WHERE base_id IS NULL AND artifact_id NOT IN (SELECT id FROM chain)"
+)
+# every artifact PRUNE_CF_ARTIFACTS_SQL drops (a chain root no kept artifact is built on, and the
+# deltas built on it), with its chunk count
 PRUNABLE_CF_ARTIFACTS_SQL = (
-    "WITH RECURSIVE chain (id) AS (SELECT artifact_id FROM cf_artifacts WHERE artifact_id IN ({keep})"
-    " UNION SELECT a.base_id FROM cf_artifacts a JOIN chain c ON a.artifact_id = c.id"
-    " WHERE a.base_id IS NOT NULL),"
-    " doomed (id) AS (SELECT artifact_id FROM cf_artifacts WHERE base_id IS NULL"
+    _KEPT_CHAINS + ", doomed (id) AS (SELECT artifact_id FROM cf_artifacts WHERE base_id IS NULL"
     " AND artifact_id NOT IN (SELECT id FROM chain)"
     " UNION SELECT a.artifact_id FROM cf_artifacts a JOIN doomed d ON a.base_id = d.id)"
     " SELECT a.artifact_id, a.n_chunks FROM cf_artifacts a JOIN doomed d ON a.artifact_id = d.id"
@@ -157,8 +158,8 @@ EXPIRE_IMPRESSIONS_SQL = (
     "DELETE FROM impressions WHERE impression_id IN (SELECT impression_id FROM impressions"
     " WHERE shown_at < {before} ORDER BY shown_at LIMIT {n})"
 )
-# one page, unless its runner was forgotten after it was shown (it waited in a worker's buffer)
 IMPRESSIONS_PER_TX = 16  # impressions per write transaction (see SQLOnline.record_impressions)
+# one page, unless its runner was forgotten after it was shown (it waited in a worker's buffer)
 INSERT_IMPRESSION_SQL = (
     f"INSERT INTO impressions ({IMPRESSION_COLS}, page_key) SELECT {{values}} WHERE NOT EXISTS ("
     "SELECT 1 FROM forgotten_runners f WHERE f.user_id = {user} AND f.forgotten_at >= {at})"

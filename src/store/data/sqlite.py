@@ -70,22 +70,23 @@ class SQLiteData(SQLData, SQLiteBackend):
                 )
             changed = cur.rowcount == 1
             event_id, pending, claimed = self._event(tx, changed, (user_id, shoe_id, action, value, now))
-        return RecordOutcome(
-            event_id,
-            changed,
-            pending,
-            claimed,
-            self._state_after(user_id, previous, event_id, (shoe_id, action, value)),
+        return self._outcome(
+            user_id, previous, (event_id, changed, pending, claimed), (shoe_id, action, value)
         )
 
-    def _state_after(
-        self, user_id: int, previous: int, event_id: int, write: tuple[str, str, int | None]
-    ) -> UserState:
-        """The runner's state after a committed write: applied to the kept state when that is as of
-        `previous`, their newest event before it; else read back after the commit, outside the write
-        lock (WAL readers never block, so the single writer's turn stays short)."""
-        state = self.runner_states.after_write(user_id, previous, event_id, write)
-        return state if state is not None else self.user_state(user_id)
+    def _outcome(
+        self,
+        user_id: int,
+        previous: int,
+        written: tuple[int, bool, int, bool],
+        write: tuple[str, str, int | None],
+    ) -> RecordOutcome:
+        """A committed write's outcome (`written`: event id, changed, pending, claimed) with the
+        runner's state after it: applied to the kept state when that is as of `previous`, their
+        newest event before it; else read back after the commit, outside the write lock (WAL
+        readers never block, so the single writer's turn stays short)."""
+        state = self.runner_states.after_write(user_id, previous, written[0], write)
+        return RecordOutcome(*written, state if state is not None else self.user_state(user_id))
 
     def _event(
         self, tx: sqlite3.Connection, changed: bool, event: tuple[int, str, str, int | None, str]
@@ -128,12 +129,8 @@ class SQLiteData(SQLData, SQLiteBackend):
                 ).fetchone()
                 changed, value = row is not None, (int(row[0]) if row is not None else None)
             event_id, pending, claimed = self._event(tx, changed, (user_id, shoe_id, action, value, now))
-        return RecordOutcome(
-            event_id,
-            changed,
-            pending,
-            claimed,
-            self._state_after(user_id, previous, event_id, (shoe_id, action, value)),
+        return self._outcome(
+            user_id, previous, (event_id, changed, pending, claimed), (shoe_id, action, value)
         )
 
     def forget_user(self, user_id: int) -> ForgetOutcome:
