@@ -77,6 +77,15 @@ def _status_kib(pid: int, field: str) -> int | None:
     return None
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds a process has used (0 if it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 def _is_ct(pid: int) -> bool:
     try:
         return b"src.ct" in Path(f"/proc/{pid}/cmdline").read_bytes()
@@ -98,6 +107,9 @@ def sample(supervisor: int, sqlite_path: Path) -> dict[str, Any]:
         "worker_rss_max_mib": round(max(rss.values(), default=0.0), 1),
         "ct_rss_mib": round(sum((_status_kib(p, "VmRSS") or 0) for p in ct) / 1024, 1),
         "worker_fds_max": max(fds.values(), default=0),
+        # cumulative; the loop turns them into each window's share of one core
+        "worker_cpu_s": round(sum(cpu_seconds(p) for p in workers), 2),
+        "ct_cpu_s": round(sum(cpu_seconds(p) for p in ct), 2),
         "store_mib": round(store_bytes(sqlite_path) / 2**20, 2),
     }
 
@@ -188,13 +200,15 @@ def markdown(report: dict[str, Any]) -> str:
         "",
         f"Machine: {report['machine'].get('cpu_model')}, {report['machine'].get('cores')} cores (shared).",
         "",
-        "| window | end (s) | RPS | p99 ms | errors | max worker RSS MiB | max worker fds | store MiB |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| window | end (s) | RPS | p99 ms | errors | max worker RSS MiB | max worker fds | store MiB"
+        " | workers' CPU (cores) | CT CPU (cores) |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for i, w in enumerate(report["windows"], 1):
         lines.append(
             f"| {i} | {w['end_s']:.0f} | {w['rps']:.0f} | {w['p99_ms']:.1f} | {w['errors']} |"
             f" {w['worker_rss_max_mib']} | {w['worker_fds_max']} | {w['store_mib']} |"
+            f" {w.get('worker_cpu_cores', '')} | {w.get('ct_cpu_cores', '')} |"
         )
     lines += ["", "```", json.dumps(s, indent=2), "```"]
     return "\n".join(lines) + "\n"
@@ -247,8 +261,13 @@ def main(argv: list[str] | None = None) -> int:
         wait_up(server, 300)
         n = max(1, round(args.minutes * 60 / args.window))
         started = time.monotonic()
-        print("window  end_s     RPS   p99_ms  errors  rss_max_MiB  fds  store_MiB", flush=True)
+        print(
+            "window  end_s     RPS   p99_ms  errors  rss_max_MiB  fds  store_MiB  workers_cpu  ct_cpu",
+            flush=True,
+        )
+        before = sample(server.proc.pid, sqlite_path)
         for i in range(n):
+            window_started = time.monotonic()
             run = run_wrk(wrk, server.base, args.mode, args.window, args, ids_file, SERVICE_API_PREFIX)
             w = {
                 "end_s": round(time.monotonic() - started, 1),
@@ -258,10 +277,15 @@ def main(argv: list[str] | None = None) -> int:
                 "issued": run["issued"],
                 **sample(server.proc.pid, sqlite_path),
             }
+            took = time.monotonic() - window_started
+            for key in ("worker_cpu", "ct_cpu"):  # cores busy on average over the window
+                w[f"{key}_cores"] = round((w[f"{key}_s"] - before[f"{key}_s"]) / took, 2)
+            before = w
             windows.append(w)
             print(
                 f"{i + 1:>6} {w['end_s']:>6.0f} {w['rps']:>7.0f} {w['p99_ms']:>8.1f} {w['errors']:>7}"
-                f" {w['worker_rss_max_mib']:>12} {w['worker_fds_max']:>4} {w['store_mib']:>10}",
+                f" {w['worker_rss_max_mib']:>12} {w['worker_fds_max']:>4} {w['store_mib']:>10}"
+                f" {w['worker_cpu_cores']:>12} {w['ct_cpu_cores']:>7}",
                 flush=True,
             )
     finally:

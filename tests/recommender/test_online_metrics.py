@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import random
 from collections import Counter
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -11,6 +13,7 @@ from src.config import Settings
 from src.engine.arms import ArmAssigner, check_arms, engine_for_arm, engine_params_for_arm
 from src.engine.snapshots import make_engine
 from src.recommender.online_metrics import (
+    SOURCES,
     Feedback,
     Impression,
     compare_arms,
@@ -34,11 +37,12 @@ def test_wilson_and_the_z_test_match_the_textbook_values() -> None:
 
 def test_outcomes_count_only_feedback_after_the_shoe_was_shown() -> None:
     out = runner_outcomes([i for i in LOG if i.arm == "A"], LIKES)
-    assert out.user_ids == [1, 2]
-    assert out.shown == [4, 1]  # S1..S4 once each (S3 twice on pages); S5
-    assert out.positives == [1, 1]  # S2 only (S4 liked before it was shown, S9 never shown); S5
-    assert out.hit_at_k == [True, False]  # S5 was at position 11
-    assert sorted(out.hit_positions) == [2, 11]
+    assert out.user_ids.tolist() == [1, 2]
+    assert out.shown.tolist() == [4, 1]  # S1..S4 once each (S3 twice on pages); S5
+    assert out.positives.tolist() == [1, 1]  # S2 only (S4 liked before it was shown, S9 never shown); S5
+    assert out.hit_at_k.tolist() == [True, False]  # S5 was at position 11
+    assert sorted(out.hit_positions.tolist()) == [2, 11]
+    assert out.pair_runners.tolist() == [0, 0, 0, 0, 1]  # four pairs of runner 1, one of runner 2
     assert out.pages == 3 and out.pages_by_source == {"collaborative": 2, "popular": 1}
 
 
@@ -132,3 +136,73 @@ def test_arm_settings_are_validated_and_build_engines() -> None:
         Settings(experiment_arms={"bad name!": {}})
     with pytest.raises(ValidationError, match="at least one arm"):
         Settings(experiment_arms={})
+
+
+def _by_definition(
+    pages: list[Impression], likes: list[Feedback], top_k: int = 10
+) -> dict[str, float | int | None]:
+    """One group's counts straight from the definitions, a runner and a shoe at a time."""
+    first: dict[tuple[int, str], tuple[float, int]] = {}
+    for page in pages:
+        for offset, shoe in enumerate(page.shoe_ids):
+            t, pos = first.get((page.user_id, shoe), (page.shown_at, page.first_position + offset))
+            first[page.user_id, shoe] = (min(t, page.shown_at), min(pos, page.first_position + offset))
+    positive = {
+        pair: pos
+        for pair, (t, pos) in first.items()
+        if any((fb.user_id, fb.shoe_id) == pair and fb.at >= t for fb in likes)
+    }
+    runners = {u for u, _ in first}
+    hits = {u for (u, _), pos in positive.items() if pos <= top_k}
+    return {
+        "runners": len(runners),
+        "pages": len(pages),
+        "shown_pairs": len(first),
+        "positive_pairs": len(positive),
+        "hit_rate": round(len(hits) / len(runners), 6),
+        "hit_position": round(sum(positive.values()) / len(positive), 6) if positive else None,
+        "coverage": round(len({s for _, s in first}) / 12, 6),
+    }
+
+
+def _reported(group: dict[str, Any]) -> dict[str, float | int | None]:
+    return {
+        "runners": group["runners"],
+        "pages": group["pages"],
+        "shown_pairs": group["shown_pairs"],
+        "positive_pairs": group["positive_pairs"],
+        "hit_rate": group["hit_rate_at_10"]["value"],
+        "hit_position": group["hit_position"]["value"],
+        "coverage": group["catalog_coverage"]["value"],
+    }
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_report_counts_match_the_definitions_on_a_random_log(seed: int) -> None:
+    """Repeated pages, second pages (positions from 21), likes before and after a showing, arms
+    and versions interleaved: every group's counts agree with the definitions applied one by one."""
+    rng = random.Random(seed)
+    shoes = [f"S{i}" for i in range(12)]
+    pages = [
+        Impression(
+            user_id=rng.randint(1, 15),
+            shown_at=float(rng.randint(0, 100)),
+            source=rng.choice(SOURCES),
+            model_version=rng.choice(["v1", "v2", None]),
+            arm=rng.choice(["A", "B"]),
+            shoe_ids=tuple(rng.sample(shoes, rng.randint(1, 6))),
+            first_position=rng.choice([1, 1, 21]),
+        )
+        for _ in range(60)
+    ]
+    likes = [Feedback(rng.randint(1, 18), rng.choice(shoes), float(rng.randint(0, 120))) for _ in range(80)]
+    report = online_report(pages, likes, catalog_size=12, min_runners=1)
+    for arm in ("A", "B"):
+        expected = _by_definition([p for p in pages if p.arm == arm], likes)
+        assert _reported(report["arms"][arm]) == expected
+    assert len(report["versions"]) == len({(p.arm, p.model_version) for p in pages})
+    for group in report["versions"]:
+        version = None if group["model_version"] == "none" else group["model_version"]
+        rows = [p for p in pages if p.arm == group["arm"] and p.model_version == version]
+        assert _reported(group) == _by_definition(rows, likes)
+    assert sum(g["pages"] for g in report["arms"].values()) == len(pages)

@@ -118,15 +118,17 @@ def test_a_kept_runners_write_reads_no_rows(settings_factory: SettingsFactory) -
     other.close()
 
 
-def test_writes_from_two_workers_give_what_a_fresh_read_gives(settings_factory: SettingsFactory) -> None:
-    """Random likes, ratings, take-backs and forgets from two store instances on one file: every
+def test_writes_from_two_workers_give_what_a_fresh_read_gives(
+    backend_settings_factory: SettingsFactory,
+) -> None:
+    """Random likes, ratings, take-backs and forgets from two store instances on one store: every
     returned state equals what an instance that keeps nothing reads."""
-    workers = [create_store(settings_factory()) for _ in range(2)]
+    workers = [create_store(backend_settings_factory()) for _ in range(2)]
     workers[0].init()
-    fresh = create_store(settings_factory(runner_state_cache_rows=0))
+    fresh = create_store(backend_settings_factory(runner_state_cache_rows=0))
     rng = random.Random(21)
     shoes = [f"R{i:03d}" for i in range(1, 9)]
-    for step in range(600):
+    for step in range(400):
         store = rng.choice(workers)
         user, shoe = rng.randint(1, 4), rng.choice(shoes)
         roll = rng.random()
@@ -150,3 +152,37 @@ def test_writes_from_two_workers_give_what_a_fresh_read_gives(settings_factory: 
             fresh.compact_events(fresh.user_last_event(user))  # what CT does below its watermark
     for store in (*workers, fresh):
         store.close()
+
+
+@pytest.mark.postgres
+def test_postgres_sends_a_kept_runners_rows_only_when_another_worker_wrote(
+    pg_url: str, settings_factory: SettingsFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import src.store.data.postgres as pg
+
+    store = create_store(settings_factory(database_url=pg_url))
+    store.init()
+    for shoe in ("R001", "R002", "R003"):
+        store.record_like(1, shoe)
+    built: list[int] = []
+    real = pg._user_state
+    monkeypatch.setattr(pg, "_user_state", lambda last, *rows: built.append(last) or real(last, *rows))
+    out = store.record_rating(1, "R002", 5)
+    assert built == []  # applied to the kept state: no rows came back
+    assert out.user.scores == {"R001": 1.0, "R002": 3.0, "R003": 1.0}
+    assert store.user_state(1) is out.user and built == []
+
+    other = create_store(settings_factory(database_url=pg_url))  # another worker or replica
+    other.record_like(1, "R004")
+    built.clear()  # (the other store reads its own rows through the same function)
+    out = store.record_like(1, "R005")
+    assert built == [out.user.last_event_id]  # behind: the store sent the rows as of the write
+    assert out.user.scores == {"R001": 1.0, "R002": 3.0, "R003": 1.0, "R004": 1.0, "R005": 1.0}
+    other.remove_rating(1, "R002")
+    built.clear()
+    assert set(store.user_state(1).scores) == {"R001", "R002", "R003", "R004", "R005"}
+    assert store.user_state(1).scores["R002"] == 1.0 and len(built) == 1  # read once, then kept
+    other.forget_user(1)
+    assert store.user_state(1).rows == [] and len(built) == 2
+    store.close()
+    other.close()

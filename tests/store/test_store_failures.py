@@ -274,7 +274,7 @@ def test_postgres_interaction_is_one_statement_and_returns_the_rows(
     monkeypatch.setattr(psycopg.Connection, "execute", counting_execute)
     outcome = store.record_rating(1, "R002", 5)
     # one statement: no BEGIN/COMMIT, no liveness query on checkout, no separate read-back
-    assert len(sent) == 1 and "record_interaction_returning_user" in sent[0]
+    assert len(sent) == 1 and "record_interaction_unless" in sent[0]
     assert outcome.changed and outcome.event_id > 0
     assert outcome.user.scores == {"R001": 1.0, "R002": 2.0}  # like +1, 5 stars +2
     assert outcome.user.last_event_id == outcome.event_id

@@ -24,15 +24,26 @@ def _user_state(last_event_id: int, liked: list[str], rated: list[str], ratings:
     return user_state_of(likes + [(s, "rate", v) for s, v in zip(rated, ratings, strict=True)], last_event_id)
 
 
+def _known(state: UserState | None) -> int:
+    """The newest event id a kept state is as of (-1 without one: no runner's newest id is -1)."""
+    return -1 if state is None else state.last_event_id
+
+
 class PostgresData(SQLData, PostgresBackend):
     def _record(self, user_id: int, shoe_id: str, action: str, value: int | None) -> RecordOutcome:
-        # One statement (migration 0002): the write transaction of record_interaction() and the
-        # runner's rows read back after it, committed before this returns.
-        event_id, changed, pending, claimed, *user = self._one(
-            "SELECT * FROM record_interaction_returning_user(%s, %s, %s, %s, %s)",
-            (user_id, shoe_id, action, value, self.threshold),
+        # One statement (migration 0013), committed before this returns: the write transaction of
+        # record_interaction() and the runner's newest event id before it; their rows only if the
+        # state this worker keeps is not as of that id, else the write applies itself to that state.
+        event_id, changed, pending, claimed, previous, *rows = self._one(
+            "SELECT * FROM record_interaction_unless(%s, %s, %s, %s, %s, %s)",
+            (user_id, shoe_id, action, value, self.threshold, _known(self.runner_states.newest(user_id))),
         )
-        return RecordOutcome(int(event_id), bool(changed), int(pending), bool(claimed), _user_state(*user))
+        written = (int(event_id), bool(changed), int(pending), bool(claimed))
+        if rows[0] is not None:
+            return RecordOutcome(*written, self.runner_states.put(user_id, _user_state(*rows)))
+        state = self.runner_states.after_write(user_id, int(previous), written[0], (shoe_id, action, value))
+        # None: another thread of this worker replaced the kept state meanwhile
+        return RecordOutcome(*written, state if state is not None else self.user_state(user_id))
 
     def _delete(self, user_id: int, shoe_id: str, action: str) -> RecordOutcome:
         with self._tx() as conn:
@@ -48,6 +59,7 @@ class PostgresData(SQLData, PostgresBackend):
             fav, rev, evt, q, _, _, claimed = conn.execute(
                 "SELECT * FROM forget_user(%s, %s)", (user_id, self.threshold)
             ).fetchone()
+        self.runner_states.drop(user_id)
         return ForgetOutcome(int(fav), int(rev), int(evt), int(q), bool(claimed))
 
     def save_questionnaire(self, user_id: int, saved: SavedQuestionnaire) -> None:
@@ -60,7 +72,11 @@ class PostgresData(SQLData, PostgresBackend):
             )
 
     def user_state(self, user_id: int) -> UserState:
-        return _user_state(*self._one("SELECT * FROM user_interactions(%s)", (user_id,)))
+        kept = self.runner_states.newest(user_id)
+        last, *rows = self._one("SELECT * FROM user_interactions_unless(%s, %s)", (user_id, _known(kept)))
+        if rows[0] is None and kept is not None:  # the store's newest event is the kept state's
+            return self.runner_states.get(user_id, last) or kept
+        return self.runner_states.put(user_id, _user_state(last, *rows))
 
     def interaction_rows(self, user_ids: Sequence[int] | None = None) -> list[InteractionRow]:
         with self._tx() as conn:

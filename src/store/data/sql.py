@@ -7,11 +7,24 @@ from datetime import datetime
 from typing import Any
 
 from src.store.backends.sql import SQLBackend
-from src.store.rows import Overview, SavedQuestionnaire, rank_nearest, shoe_record
+from src.store.rows import Overview, RunnerStates, SavedQuestionnaire, rank_nearest, shoe_record
 from src.store.sql import NEAREST_RUNNERS_SQL, OVERVIEW_SQL, SHOE_COLS, SHOES_SQL, USER_LAST_EVENT_SQL
 
 
 class SQLData(SQLBackend):
+    _states: RunnerStates | None = None
+
+    @property
+    def runner_states(self) -> RunnerStates:
+        """This process's recent runners' states, each valid while their newest event id is."""
+        if self._states is None:
+            self._states = RunnerStates(self.settings.runner_state_cache_rows)
+        return self._states
+
+    def init(self) -> None:
+        super().init()
+        self.runner_states.clear()  # a reseed may rewrite rows
+
     def _fetch_shoes(self) -> list[dict[str, Any]]:
         with self._tx() as tx:
             rows = tx.execute(SHOES_SQL).fetchall()

@@ -14,7 +14,6 @@ from src.store.rows import (
     ForgetOutcome,
     InteractionRow,
     RecordOutcome,
-    RunnerStates,
     SavedQuestionnaire,
     UserState,
     now_iso,
@@ -35,19 +34,6 @@ _REPLAY_MAX = 32  # events replayed onto a kept state before the rows are read i
 
 
 class SQLiteData(SQLData, SQLiteBackend):
-    _states: RunnerStates | None = None
-
-    @property
-    def runner_states(self) -> RunnerStates:
-        """This process's recent runners' states, each valid while their newest event id is."""
-        if self._states is None:
-            self._states = RunnerStates(self.settings.runner_state_cache_rows)
-        return self._states
-
-    def init(self) -> None:
-        super().init()
-        self.runner_states.clear()  # a reseed may rewrite rows
-
     def _record(self, user_id: int, shoe_id: str, action: str, value: int | None) -> RecordOutcome:
         # The catalog is cached per process (it changes only when the store is seeded), so an unknown
         # shoe is refused before taking the single writer's turn; the foreign key still guards it.
