@@ -159,6 +159,7 @@ EXPIRE_IMPRESSIONS_SQL = (
     " WHERE shown_at < {before} ORDER BY shown_at LIMIT {n})"
 )
 IMPRESSIONS_PER_TX = 16  # impressions per write transaction (see SQLOnline.record_impressions)
+READ_BATCH = 20_000  # rows per read transaction where a job reads a whole window (SQLOnline._keyset)
 # one page, unless its runner was forgotten after it was shown (it waited in a worker's buffer)
 INSERT_IMPRESSION_SQL = (
     f"INSERT INTO impressions ({IMPRESSION_COLS}, page_key) SELECT {{values}} WHERE NOT EXISTS ("

@@ -38,6 +38,27 @@ def test_a_large_flush_is_written_whole_over_several_transactions(store: Store) 
     assert store.impressions_since(0.0) == rows
 
 
+def test_a_window_is_read_whole_a_batch_per_transaction(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import src.store.online.sql as online_sql
+
+    rows = [imp(1 + i % 5, 1000.0 + i, (f"R{1 + i % 9:03d}",)) for i in range(11)]
+    store.record_impressions(rows)
+    for i in range(1, 8):
+        store.record_like(i, f"R{i:03d}")
+    store.record_rating(8, "R001", 5)
+    store.record_rating(9, "R001", 3)  # not positive
+    whole = store.positive_feedback_since(0.0)
+    monkeypatch.setattr(online_sql, "READ_BATCH", 3)  # 11 rows: 4 batches, the last one short
+    assert store.impressions_since(0.0) == rows
+    assert store.impressions_since(1004.0) == rows[4:]
+    assert store.positive_feedback_since(0.0) == whole
+    assert sorted(fb.user_id for fb in whole) == [1, 2, 3, 4, 5, 6, 7, 8]
+    monkeypatch.setattr(online_sql, "READ_BATCH", 4)  # 8 events: two full batches, then an empty one
+    assert store.positive_feedback_since(0.0) == whole
+
+
 def test_forgetting_a_runner_erases_their_impressions(store: Store) -> None:
     store.record_like(5, "R001")
     store.record_impressions([imp(5, 1.0, ("R002",)), imp(6, 1.0, ("R002",))])

@@ -19,6 +19,7 @@ from src.store.sql import (
     IMPRESSION_COMPACTION_LOCK_KEY,
     IMPRESSIONS_PER_TX,
     POSITIVE_EVENTS_WHERE,
+    READ_BATCH,
 )
 
 
@@ -36,22 +37,37 @@ class SQLOnline(SQLBackend):
         return written
 
     def impressions_since(self, since: float) -> list[Impression]:
-        with self._tx() as tx:
-            rows = tx.execute(
-                f"SELECT {IMPRESSION_COLS} FROM impressions WHERE shown_at >= {self.dialect.mark}"
-                " ORDER BY impression_id",
-                (since,),
-            ).fetchall()
-        return [impression_row(r) for r in rows]
+        m = self.dialect.mark
+        rows = self._keyset(
+            f"SELECT impression_id, {IMPRESSION_COLS} FROM impressions WHERE shown_at >= {m}"
+            f" AND impression_id > {m} ORDER BY impression_id LIMIT {m}",
+            since,
+        )
+        return [impression_row(r[1:]) for r in rows]
 
     def positive_feedback_since(self, since: float) -> list[Feedback]:
-        with self._tx() as tx:
-            rows = tx.execute(
-                "SELECT user_id, shoe_id, created_at FROM interaction_events"
-                f" WHERE created_at >= {self.dialect.mark} AND {POSITIVE_EVENTS_WHERE}",
-                (self.dialect.time(datetime.fromtimestamp(since, UTC)),),
-            ).fetchall()
-        return [Feedback(int(u), str(s), epoch_of(t)) for u, s, t in rows]
+        m = self.dialect.mark
+        rows = self._keyset(
+            "SELECT event_id, user_id, shoe_id, created_at FROM interaction_events"
+            f" WHERE created_at >= {m} AND event_id > {m} AND {POSITIVE_EVENTS_WHERE}"
+            f" ORDER BY event_id LIMIT {m}",
+            self.dialect.time(datetime.fromtimestamp(since, UTC)),
+        )
+        return [Feedback(int(u), str(s), epoch_of(t)) for _, u, s, t in rows]
+
+    def _keyset(self, sql: str, since: Any) -> list[Any]:
+        """Every row of `sql` (parameters: since, the last id read, a batch size; ordered by that id,
+        the first column), a batch per read transaction: one long read would keep the embedded
+        store's WAL from being checkpointed while every writer's commit tried."""
+        out: list[Any] = []
+        after = 0
+        while True:
+            with self._tx() as tx:
+                rows = tx.execute(sql, (since, after, READ_BATCH)).fetchall()
+            out.extend(rows)
+            if len(rows) < READ_BATCH:
+                return out
+            after = int(rows[-1][0])
 
     def compact_impressions(self, older_than: float) -> int:
         m = self.dialect.mark
