@@ -73,15 +73,17 @@ SHOE_COLS = [
 # both count) exists at or below the watermark. Only
 # superseding events newer than the previous compaction can supersede an event still present, so
 # each compaction touches just the pairs changed since the last one (named parameters w, prev).
-COMPACT_EVENTS_SQL = (
-    "DELETE FROM interaction_events WHERE event_id IN ("
+SUPERSEDED_EVENTS_SQL = (
     "SELECT o.event_id FROM interaction_events n JOIN interaction_events o ON o.user_id = n.user_id"
     " AND o.shoe_id = n.shoe_id AND o.action_type = n.action_type AND o.event_id < n.event_id"
-    " WHERE n.event_id > {prev} AND n.event_id <= {w})"
+    " WHERE n.event_id > {prev} AND n.event_id <= {w}"
 )
-# events per compaction transaction: the work is the window's events (a range scan) and one pair
-# index seek each, never the whole log, and the write lock is never held long
+# ids per compaction window: the work is the window's rows (a range scan) and one index seek each,
+# never the whole log; what goes is found in a read transaction, without the writer's lock
 COMPACTION_BATCH = 5_000
+# rows deleted per write transaction by a compaction: a few milliseconds of the writer's lock, so a
+# compaction in the niced CT process that loses its core mid-transaction holds up no request for long
+DELETE_BATCH = 100
 # The pairs with an event in (after, upto], each with its like state and stars as of upto
 # (named parameters after, upto): the newest like/unlike and the newest rate/unrate event at or below
 # upto decide, found by a backward seek on interaction_events_pair_idx (user_id, shoe_id, event_id)
@@ -145,13 +147,13 @@ IMPRESSION_COLS = "user_id, shown_at, source, model_version, arm, first_position
 # only each pair's first showing, so the repeat carries nothing (named parameters prev, upto). The
 # older copy is found by its page key on impressions_page_idx, one probe per new row; the columns
 # are compared too, so a hash collision never deletes a page.
-COMPACT_IMPRESSIONS_SQL = (
-    "DELETE FROM impressions WHERE impression_id IN (SELECT n.impression_id FROM impressions n"
+REPEATED_IMPRESSIONS_SQL = (
+    "SELECT n.impression_id FROM impressions n"
     " WHERE n.impression_id > {prev} AND n.impression_id <= {upto} AND n.page_key IS NOT NULL"
     " AND EXISTS (SELECT 1 FROM impressions o WHERE o.user_id = n.user_id AND o.page_key = n.page_key"
     " AND o.impression_id < n.impression_id AND o.shoe_ids = n.shoe_ids"
     " AND o.first_position = n.first_position AND o.source = n.source AND o.arm = n.arm"
-    " AND COALESCE(o.model_version, '') = COALESCE(n.model_version, '')))"
+    " AND COALESCE(o.model_version, '') = COALESCE(n.model_version, ''))"
 )
 # impressions past the retention, oldest first, a batch per transaction (named parameters before, n)
 EXPIRE_IMPRESSIONS_SQL = (

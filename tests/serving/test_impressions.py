@@ -234,7 +234,7 @@ def test_a_repeated_page_is_found_through_the_page_index(tmp_path: object) -> No
     from pathlib import Path
 
     from src.store.migrate import migrate_sqlite
-    from src.store.sql import COMPACT_IMPRESSIONS_SQL
+    from src.store.sql import REPEATED_IMPRESSIONS_SQL
 
     path = Path(tmp_path) / "plan.sqlite3"
     migrate_sqlite(path)
@@ -242,7 +242,7 @@ def test_a_repeated_page_is_found_through_the_page_index(tmp_path: object) -> No
     plan = " | ".join(
         str(r[-1])
         for r in conn.execute(
-            "EXPLAIN QUERY PLAN " + COMPACT_IMPRESSIONS_SQL.format(prev=":prev", upto=":upto"),
+            "EXPLAIN QUERY PLAN " + REPEATED_IMPRESSIONS_SQL.format(prev=":prev", upto=":upto"),
             {"prev": 0, "upto": 9},
         )
     )

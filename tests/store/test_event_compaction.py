@@ -98,14 +98,14 @@ def test_compaction_reads_the_window_not_the_whole_log(tmp_path: Any) -> None:
     import sqlite3
 
     from src.store.migrate import migrate_sqlite
-    from src.store.sql import COMPACT_EVENTS_SQL
+    from src.store.sql import SUPERSEDED_EVENTS_SQL
 
     migrate_sqlite(tmp_path / "plan.sqlite3")
     conn = sqlite3.connect(tmp_path / "plan.sqlite3")
     steps = [
         str(r[-1])
         for r in conn.execute(
-            "EXPLAIN QUERY PLAN " + COMPACT_EVENTS_SQL.format(prev=":p", w=":w"), {"p": 0, "w": 9}
+            "EXPLAIN QUERY PLAN " + SUPERSEDED_EVENTS_SQL.format(prev=":p", w=":w"), {"p": 0, "w": 9}
         )
     ]
     assert any("SEARCH n USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)" in s for s in steps), steps
@@ -117,6 +117,7 @@ def test_compaction_in_small_batches_removes_what_one_pass_would(store: Store, m
     import src.store.sql
 
     monkeypatch.setattr(src.store.sql, "COMPACTION_BATCH", 3)
+    monkeypatch.setattr(src.store.sql, "DELETE_BATCH", 2)  # and a window's rows over 2 write transactions
     for stars in (4, 5, 4, 5, 4, 5, 3):  # 7 ratings of one pair: 6 superseded, across 3 batches
         store.record_rating(1, "R001", stars)
     store.record_like(2, "R002")

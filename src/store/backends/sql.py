@@ -43,24 +43,34 @@ class SQLBackend(Store):
         self._read_one("SELECT 1 FROM ct_state WHERE id = 1")
 
     def _compact_windows(
-        self, meta_key: str, lock_key: int, newest: Callable[[Any], int], delete: str
+        self, meta_key: str, lock_key: int, newest: Callable[[Any], int], doomed: str, table: str, key: str
     ) -> int:
-        """Run `delete` (named parameters prev, upto) over the ids after the checkpoint `meta_key` up
-        to `newest(tx)`, `sql.COMPACTION_BATCH` ids per write transaction, moving the checkpoint
-        with each (the lock is never held long); returns the rows removed."""
+        """Delete from `table` the rows whose `key` the query `doomed` (named parameters prev, upto)
+        returns, over the ids after the checkpoint `meta_key` up to `newest(tx)`,
+        `sql.COMPACTION_BATCH` ids per window: each window's rows are found in a read transaction
+        and deleted `sql.DELETE_BATCH` per write transaction, the last one moving the checkpoint
+        (the writer's lock is never held long). Deleting a row again is a no-op, so a second
+        compactor at the same window only finds less to do. Returns the rows removed."""
         get_meta, set_meta = (
             sql.GET_META_SQL.format(p=self.dialect.mark),
             sql.SET_META_SQL.format(p=self.dialect.mark),
         )
         removed = 0
         while True:
-            with self._tx(write=True) as tx:
-                self._serialise(tx, lock_key)  # one compaction at a time; readers never wait
+            with self._tx() as tx:
                 row = tx.execute(get_meta, (meta_key,)).fetchone()
                 prev = int(row[0]) if row else 0
                 target = newest(tx)
                 if target <= prev:
                     return removed
                 upto = min(target, prev + sql.COMPACTION_BATCH)
-                removed += tx.execute(delete, {"prev": prev, "upto": upto}).rowcount
-                tx.execute(set_meta, (meta_key, str(upto)))
+                ids = sorted({int(r[0]) for r in tx.execute(doomed, {"prev": prev, "upto": upto}).fetchall()})
+            chunks = [ids[i : i + sql.DELETE_BATCH] for i in range(0, len(ids), sql.DELETE_BATCH)] or [[]]
+            for n, chunk in enumerate(chunks, 1):
+                with self._tx(write=True) as tx:
+                    self._serialise(tx, lock_key)  # one compaction at a time; readers never wait
+                    if chunk:
+                        marks = ",".join([self.dialect.mark] * len(chunk))
+                        removed += tx.execute(f"DELETE FROM {table} WHERE {key} IN ({marks})", chunk).rowcount
+                    if n == len(chunks):
+                        tx.execute(set_meta, (meta_key, str(upto)))

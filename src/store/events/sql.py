@@ -5,10 +5,10 @@ from __future__ import annotations
 from src.store.backends.sql import SQLBackend
 from src.store.rows import CTState, PairDelta, pair_delta_from_rows
 from src.store.sql import (
-    COMPACT_EVENTS_SQL,
     CT_STATE_SQL,
     EVENT_COMPACTION_LOCK_KEY,
     PAIR_SCORES_CHANGED_SQL,
+    SUPERSEDED_EVENTS_SQL,
     USERS_CHANGED_SQL,
 )
 
@@ -36,5 +36,7 @@ class SQLEvents(SQLBackend):
             "events_compacted_through",
             EVENT_COMPACTION_LOCK_KEY,
             lambda tx: through_event_id,
-            COMPACT_EVENTS_SQL.format(prev=named("prev"), w=named("upto")),
+            SUPERSEDED_EVENTS_SQL.format(prev=named("prev"), w=named("upto")),
+            "interaction_events",
+            "event_id",
         )

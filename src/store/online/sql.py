@@ -13,13 +13,13 @@ from src.recommender.online_metrics import Feedback, Impression
 from src.store.backends.sql import SQLBackend
 from src.store.rows import epoch_of, impression_params, impression_row
 from src.store.sql import (
-    COMPACT_IMPRESSIONS_SQL,
     EXPIRE_IMPRESSIONS_SQL,
     IMPRESSION_COLS,
     IMPRESSION_COMPACTION_LOCK_KEY,
     IMPRESSIONS_PER_TX,
     POSITIVE_EVENTS_WHERE,
     READ_BATCH,
+    REPEATED_IMPRESSIONS_SQL,
 )
 
 
@@ -88,7 +88,9 @@ class SQLOnline(SQLBackend):
             lambda tx: int(
                 tx.execute("SELECT COALESCE(MAX(impression_id), 0) FROM impressions").fetchone()[0]
             ),
-            COMPACT_IMPRESSIONS_SQL.format(prev=named("prev"), upto=named("upto")),
+            REPEATED_IMPRESSIONS_SQL.format(prev=named("prev"), upto=named("upto")),
+            "impressions",
+            "impression_id",
         )
 
     def save_online_report(self, body: dict[str, Any], keep: int = 500) -> None:
