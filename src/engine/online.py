@@ -46,9 +46,18 @@ def compute_online_report(store: Store, settings: Settings, now: float | None = 
 def refresh_online_metrics(store: Store, settings: Settings, now: float | None = None) -> dict[str, Any]:
     """Compute and store a report, then compact the impression log (older than the retention)."""
     now = time.time() if now is None else now
+    started = time.monotonic()
     report = compute_online_report(store, settings, now)
     store.save_online_report(report)
+    computed = time.monotonic()
     removed = store.compact_impressions(now - settings.impression_retention_days * DAY_S)
-    if removed:
-        log.info("impression log compacted: %d rows removed", removed)
+    log.info(
+        "online metrics: %d impressions, %d positive events, report in %.1f s; impression log"
+        " compacted in %.1f s (%d rows removed)",
+        report["impressions"],
+        report["positive_feedback_events"],
+        computed - started,
+        time.monotonic() - computed,
+        removed,
+    )
     return report
