@@ -199,8 +199,8 @@ class Settings(BaseSettings):
     # per worker; a cached ranking with its rendered first page takes 7-12 KB, so the bound is
     # what the cache adds to a worker's RSS (~20 MB at 2,000)
     feed_cache_max_entries: int = Field(2_000, ge=1)
-    # per worker (embedded store): the rows of the recent runners a write applies itself to instead
-    # of reading them back, ~120 B each (so ~12 MB of RSS at the default)
+    # per worker (embedded store and PostgreSQL): the rows of the recent runners a write applies
+    # itself to instead of reading them back, ~120 B each (so ~12 MB of RSS at the default)
     runner_state_cache_rows: int = Field(100_000, ge=0)
     ct_threshold: int = Field(50, ge=1)
     full_rebuild_every: int = Field(20, ge=1)  # every Nth CT rebuild reloads the whole table

@@ -291,7 +291,7 @@ class _ShownLog:
 
     def __init__(self, impressions: Sequence[Impression], feedback: Iterable[Feedback]) -> None:
         self.groups: dict[tuple[str, str], int] = {}
-        page_group = np.fromiter(
+        self.page_group = np.fromiter(
             (
                 self.groups.setdefault((i.arm, i.model_version or "none"), len(self.groups))
                 for i in impressions
@@ -299,7 +299,6 @@ class _ShownLog:
             np.int64,
             len(impressions),
         )
-        self.page_group = page_group
         source_code: dict[str, int] = {}
         self.page_source = np.fromiter(
             (source_code.setdefault(i.source, len(source_code)) for i in impressions),
@@ -320,7 +319,7 @@ class _ShownLog:
         self.n_shoes = max(1, len(shoe_code))
         page_start = np.cumsum(lengths) - lengths
         first_position = np.fromiter((i.first_position for i in impressions), np.int64, len(impressions))
-        self.group = np.repeat(page_group, lengths)
+        self.group = np.repeat(self.page_group, lengths)
         self.user = np.repeat(page_user_code.ravel(), lengths)
         self.shown_at = np.repeat(np.fromiter((i.shown_at for i in impressions), np.float64), lengths)
         self.position = np.repeat(first_position - page_start, lengths) + np.arange(self.shoe.size)
