@@ -109,6 +109,9 @@ def create_api(settings: Settings | None = None, *, before_start: StartupHook | 
         generate_unique_id_function=operation_id,
         docs_url=None,  # served from the service itself, with a CSP (src/api/docs.py)
         redoc_url=None,
+        # Metrics and logs are the service's own (src/metrics.py, src/logs.py); without this FastAPI
+        # asks OpenTelemetry on every request whether a provider has been configured meanwhile.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     from src.api.slow_clients import BodyReadTimeoutMiddleware
     from src.serving.catalog import CatalogHolder

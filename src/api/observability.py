@@ -12,6 +12,7 @@ import re
 import time
 import uuid
 
+from prometheus_client import Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from src.api.errors import PROBLEM_JSON, problem_body
@@ -47,6 +48,8 @@ class ObservabilityMiddleware:
     def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        # the labelled children, looked up once per (route, method, status) instead of per request
+        self._series: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -123,15 +126,18 @@ class ObservabilityMiddleware:
             self._observe(scope, status_holder[0], started)
             request_id_var.reset(token)
 
-    @staticmethod
-    def _observe(scope: Scope, status: int, started: float) -> None:
+    def _observe(self, scope: Scope, status: int, started: float) -> None:
         route = scope.get("route")
         template = getattr(route, "path", None) or (
             "/static/*" if scope.get("path", "").startswith("/static/") else "unmatched"
         )
-        method = scope.get("method", "")
-        HTTP_REQUESTS.labels(template, method, str(status)).inc()
-        HTTP_LATENCY.labels(template, method).observe(time.perf_counter() - started)
+        key = (template, scope.get("method", ""), status)
+        series = self._series.get(key)
+        if series is None:  # route templates x methods x statuses: a few hundred at most
+            series = (HTTP_REQUESTS.labels(key[0], key[1], str(status)), HTTP_LATENCY.labels(key[0], key[1]))
+            self._series[key] = series
+        series[0].inc()
+        series[1].observe(time.perf_counter() - started)
 
 
 class _BodyTooLarge(Exception):
