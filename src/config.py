@@ -200,8 +200,9 @@ class Settings(BaseSettings):
     # what the cache adds to a worker's RSS (~20 MB at 2,000)
     feed_cache_max_entries: int = Field(2_000, ge=1)
     # per worker (embedded store and PostgreSQL): the rows of the recent runners a write applies
-    # itself to instead of reading them back, ~120 B each (so ~12 MB of RSS at the default)
-    runner_state_cache_rows: int = Field(100_000, ge=0)
+    # itself to instead of reading them back, packed at ~9 B each, a runner counting as their rows
+    # plus 24 (so ~9 MB of RSS at the default)
+    runner_state_cache_rows: int = Field(1_000_000, ge=0)
     ct_threshold: int = Field(50, ge=1)
     full_rebuild_every: int = Field(20, ge=1)  # every Nth CT rebuild reloads the whole table
     quality_gate_tolerance: float = Field(0.02, ge=0)

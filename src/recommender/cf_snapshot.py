@@ -17,6 +17,7 @@ from scipy.sparse import csr_matrix
 
 from src.recommender.collaborative_filtering import UserCollaborativeRecommender, row_ids
 from src.recommender.runner_space import RunnerSpaceRecommender
+from src.recommender.scores import PAIR_CODE_SCORES
 
 CFEngine = UserCollaborativeRecommender | RunnerSpaceRecommender
 # (shoe_id, score, liked_by, out_of, anchor shoe id): liked_by of the out_of runners (who also
@@ -61,6 +62,22 @@ def row_arrays(scores: Mapping[str, float], shoe_index: Mapping[str, int]) -> tu
     pairs = sorted((shoe_index[s], v) for s, v in scores.items() if v != 0.0 and s in shoe_index)
     cols = np.fromiter((c for c, _ in pairs), dtype=np.int64, count=len(pairs))
     vals = np.fromiter((v for _, v in pairs), dtype=np.float64, count=len(pairs))
+    return cols, vals
+
+
+def packed_row_arrays(
+    shoes: Sequence[str], codes: bytes, shoe_index: Mapping[str, int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """`row_arrays` of a packed runner state (sorted shoe ids, one `scores.pair_code` each): the
+    same arrays, from a table lookup instead of a dict of scores."""
+    get = shoe_index.get
+    cols = np.fromiter((get(s, -1) for s in shoes), dtype=np.int64, count=len(shoes))
+    vals = PAIR_CODE_SCORES[np.frombuffer(codes, dtype=np.uint8)]
+    keep = (cols >= 0) & (vals != 0.0)
+    cols, vals = cols[keep], vals[keep]
+    if cols.size > 1 and bool((cols[1:] < cols[:-1]).any()):  # columns in another order than the ids
+        order = np.argsort(cols)
+        cols, vals = cols[order], vals[order]
     return cols, vals
 
 
@@ -126,9 +143,14 @@ class CFSnapshot:
     ) -> tuple[list[EvidenceItem], int]:
         """Top-n evidence items (`EvidenceItem`) and the number of similar runners consulted (0 for
         the item-space engine, whose evidence names an anchor shoe per item instead)."""
+        return self.recommend_row(user_id, *row_arrays(scores, self.shoe_index), n)
+
+    def recommend_row(
+        self, user_id: int, cols: np.ndarray, scored: np.ndarray, n: int
+    ) -> tuple[list[EvidenceItem], int]:
+        """`recommend_with_evidence` for the runner's row as `row_arrays` gives it."""
         userid = self.user_index.get(user_id)
         if isinstance(self.engine, RunnerSpaceRecommender):
-            cols, scored = row_arrays(scores, self.shoe_index)
             ids, vals, liked_by, out_of, anchor = self.engine.recommend_scores(userid, cols, scored, N=n)
             shoes = self.shoe_ids
             items: list[EvidenceItem] = [
@@ -143,7 +165,9 @@ class CFSnapshot:
                 )
             ]
             return items, 0
-        row = row_from_scores(scores, self.shoe_index)
+        row = csr_matrix(
+            (scored, cols.astype(np.int32), np.array([0, cols.size])), shape=(1, len(self.shoe_index))
+        )
         ids, vals, liked, n_neighbours = self.engine.recommend_with_evidence(userid, row, N=n)
         items = [
             (str(self.shoe_ids[i]), float(v), int(b), n_neighbours, None)

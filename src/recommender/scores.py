@@ -79,3 +79,28 @@ def stars_to_score(stars: float | np.ndarray) -> np.ndarray:
     whole = np.clip(np.floor(np.asarray(stars, dtype=np.float64) + 0.5), 1, 5).astype(np.int64)
     table = np.array([0.0] + [RATING_SCORES[k] for k in range(1, 6)])
     return table[whole]
+
+
+# A runner's live like and rating on one shoe, packed in one byte: bit 0 the like, bits 1-3 the
+# stars (0: not rated). A kept runner state holds one such code per shoe instead of rows and a
+# dict (src/store/rows.py), and the ranking reads their scores from this table in one step.
+PAIR_LIKED = 1
+
+
+def pair_code(liked: bool, stars: int | None) -> int:
+    """The code of a pair with a live like (or not) and a live rating of `stars` (None: none)."""
+    if stars is not None:
+        score_from_rating(stars)  # raises for anything but 1-5
+    return (PAIR_LIKED if liked else 0) | ((stars or 0) << 1)
+
+
+def code_stars(code: int) -> int | None:
+    return (code >> 1) or None
+
+
+# per code: the pair's score (`pair_score`), and how many stored rows (a like, a rating) it stands for
+PAIR_CODE_SCORES: np.ndarray = np.array(
+    [pair_score(bool(c & PAIR_LIKED), code_stars(c)) if (c >> 1) <= 5 else 0.0 for c in range(16)]
+)
+PAIR_CODE_SCORES.flags.writeable = False
+PAIR_CODE_ROWS: tuple[int, ...] = tuple((c & PAIR_LIKED) + (c > 1) for c in range(16))

@@ -17,7 +17,7 @@ import orjson
 
 from src.config import Settings
 from src.metrics import FEED_CACHE, INTERACTIONS
-from src.recommender.cf_snapshot import CFSnapshot
+from src.recommender.cf_snapshot import CFSnapshot, packed_row_arrays
 from src.serving.ct_progress import CTProgress
 from src.serving.feed_pages import NOTICE_NO_VERSION_YET, FeedPage, page_envelope, record_page, render_ranking
 from src.serving.follower import VersionFollower
@@ -79,7 +79,8 @@ class FeedService:
             )
         n_shoes = len(snapshot.shoe_ids)
         n = n_shoes if depth is None else min(depth, n_shoes)
-        items, n_neighbours = snapshot.recommend_with_evidence(user_id, state.scores, n)
+        cols, scored = packed_row_arrays(state.shoes, state.codes, snapshot.shoe_index)
+        items, n_neighbours = snapshot.recommend_row(user_id, cols, scored, n)
         # asked for every shoe: complete whatever came back (depth past the catalog says so)
         depth_asked = n_shoes + 1 if n == n_shoes else n
         return Ranking(
@@ -87,7 +88,7 @@ class FeedService:
             n_neighbours,
             snapshot.version,
             state.last_event_id,
-            frozenset(state.scores),
+            frozenset(state.shoes),
             depth_asked,
             arm=arm,
         )
@@ -111,7 +112,7 @@ class FeedService:
             return entry.body
         FEED_CACHE.labels("miss").inc()
         state = self.store.user_state(user_id)
-        if not state.rows:
+        if not state.shoes:
             return None
         ranking = self.rank(user_id, state, max(depth, self.default_depth) if depth is not None else None)
         self.cache.put(user_id, state.last_event_id, ranking)

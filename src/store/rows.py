@@ -10,13 +10,13 @@ import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from src.config import METADATA_COLUMNS, ShoeType
 from src.recommender.online_metrics import Impression
-from src.recommender.scores import aggregate_scores, pair_score
+from src.recommender.scores import PAIR_CODE_SCORES, PAIR_LIKED, pair_code, pair_score
 
 
 class UserRow(NamedTuple):
@@ -44,80 +44,109 @@ class ScoreTriple(NamedTuple):
     score: float
 
 
-@dataclass(frozen=True, slots=True)
 class UserState:
-    """One user's interactions as stored, and the id of their newest event (0 if none); `scores`
-    (summed per shoe) is computed once, with the state: a write's ranking reads it twice."""
+    """One runner's live likes and ratings, and the id of their newest event (0 if none).
 
-    rows: list[UserRow]
+    Packed: the shoes they liked or rated, sorted, and one code per shoe (`scores.pair_code`: the
+    like and the stars in one byte), so a worker can keep many runners' states (`RunnerStates`) and
+    the ranking reads their scores without a dict (`cf_snapshot.packed_row_arrays`). `rows` and
+    `scores` give the stored rows and the summed scores, built when asked."""
+
+    __slots__ = ("codes", "last_event_id", "n_rows", "shoes")
+
+    shoes: tuple[str, ...]
+    codes: bytes
     last_event_id: int
-    scores: dict[str, float] = field(init=False, repr=False, compare=False)
+    n_rows: int  # stored rows: a like and a rating of one shoe are two
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "scores", aggregate_scores(self.rows))
+    def __init__(self, rows: Iterable[Sequence[Any]], last_event_id: int) -> None:
+        """From stored (shoe_id, like | rate, stars) rows in any order."""
+        codes: dict[str, int] = {}
+        for shoe_id, action, value in rows:
+            shoe = sys.intern(str(shoe_id))
+            code = codes.get(shoe, 0)
+            if action == "like":
+                codes[shoe] = code | PAIR_LIKED
+            elif action == "rate" and value is not None:
+                codes[shoe] = pair_code(bool(code & PAIR_LIKED), int(value))
+            else:
+                raise ValueError(f"unknown interaction {action!r} with value {value!r}")
+        shoes = tuple(sorted(codes))
+        self._set(shoes, bytes([codes[s] for s in shoes]), int(last_event_id))
+
+    def _set(self, shoes: tuple[str, ...], codes: bytes, last_event_id: int) -> None:
+        self.shoes, self.codes, self.last_event_id = shoes, codes, last_event_id
+        # a code stands for two rows only when it holds a like and stars: 3, 5, 7, 9, 11
+        self.n_rows = len(shoes) + sum(codes.count(c) for c in (3, 5, 7, 9, 11))
+
+    @classmethod
+    def packed(cls, shoes: tuple[str, ...], codes: bytes, last_event_id: int) -> UserState:
+        """A state from its packed parts (sorted shoes, one nonzero code each), as kept."""
+        state = cls.__new__(cls)
+        state._set(shoes, codes, last_event_id)
+        return state
+
+    @property
+    def rows(self) -> list[UserRow]:
+        """The rows a store read returns, in the stores' order: likes, then ratings, each by shoe."""
+        pairs = list(zip(self.shoes, self.codes, strict=True))
+        likes = [UserRow(s, "like", None) for s, c in pairs if c & PAIR_LIKED]
+        return likes + [UserRow(s, "rate", c >> 1) for s, c in pairs if c >> 1]
+
+    @property
+    def scores(self) -> dict[str, float]:
+        """Summed score per shoe (`aggregate_scores` of `rows`, in its order: liked shoes first)."""
+        pairs = list(zip(self.shoes, self.codes, strict=True))
+        ordered = [p for p in pairs if p[1] & PAIR_LIKED] + [p for p in pairs if not p[1] & PAIR_LIKED]
+        return {s: float(PAIR_CODE_SCORES[c]) for s, c in ordered}
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, UserState):
+            return NotImplemented
+        return (self.shoes, self.codes, self.last_event_id) == (other.shoes, other.codes, other.last_event_id)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"UserState(rows={self.rows!r}, last_event_id={self.last_event_id})"
 
 
 def user_state_of(rows: Iterable[Sequence[Any]], last_event_id: int) -> UserState:
-    """A UserState from (shoe_id, like | rate, stars) rows, put in the stores' order (likes, then
-    ratings, each by shoe id: what `state_after_write` keeps)."""
-    kept = [UserRow(sys.intern(str(s)), str(a), None if v is None else int(v)) for s, a, v in rows]
-    kept.sort(key=_row_order)  # a no-op pass on rows the store already ordered so
-    return UserState(kept, int(last_event_id))
+    """A UserState from (shoe_id, like | rate, stars) rows."""
+    return UserState(rows, last_event_id)
 
 
-def _row_order(row: UserRow) -> tuple[bool, str]:
-    return row.action != "like", row.shoe_id
-
-
-_KIND = {"like": "like", "unlike": "like", "rate": "rate", "unrate": "rate"}  # the row an event sets
-
-
-def _find(rows: list[UserRow], is_rate: bool, shoe_id: str) -> int:
-    """Where the (kind, shoe) row is, or would go, in rows in the stores' order (a bisection)."""
-    return bisect.bisect_left(rows, (is_rate, shoe_id), key=_row_order)
-
-
-def _holds(rows: list[UserRow], i: int, is_rate: bool, shoe_id: str) -> bool:
-    return i < len(rows) and rows[i].shoe_id == shoe_id and (rows[i].action != "like") == is_rate
-
-
-def _state(rows: list[UserRow], last_event_id: int, scores: dict[str, float]) -> UserState:
-    """A UserState whose summed scores are already known (not summed again over every row)."""
-    state = object.__new__(UserState)
-    object.__setattr__(state, "rows", rows)
-    object.__setattr__(state, "last_event_id", last_event_id)
-    object.__setattr__(state, "scores", scores)
-    return state
+_CHANGES = {  # the code an event leaves, from the code before it and the event's stars
+    "like": lambda code, _stars: code | PAIR_LIKED,
+    "unlike": lambda code, _stars: code & ~PAIR_LIKED,
+    "rate": lambda code, stars: pair_code(bool(code & PAIR_LIKED), int(stars)),
+    "unrate": lambda code, _stars: code & PAIR_LIKED,
+}
 
 
 def state_after_write(
     state: UserState, shoe_id: str, action: str, value: int | None, event_id: int
 ) -> UserState:
     """The runner's state after one changed write or event (like, rate, unlike, unrate, forget),
-    applied to `state`, their state as of the event just before it: the rows a read would return,
-    in the stores' order. O(log rows) lookups plus a list and a dict copy: a heavy runner's write
-    costs little more than a new runner's."""
+    applied to `state`, their state as of the event just before it: what a read would return. One
+    bisection and a copy of the packed parts (C-level), so a heavy runner's write costs about what
+    a new runner's does."""
     if action == "forget":
-        return _state([], event_id, {})
-    kind = _KIND.get(action)
-    if kind is None:
+        return UserState.packed((), b"", event_id)
+    change = _CHANGES.get(action)
+    if change is None:
         raise ValueError(f"unknown interaction event {action!r}")
-    is_rate, rows = kind == "rate", state.rows
-    i = _find(rows, is_rate, shoe_id)
-    held = _holds(rows, i, is_rate, shoe_id)
-    if action in ("like", "rate"):
-        rows = [*rows[:i], UserRow(sys.intern(shoe_id), kind, value), *rows[i + held :]]
+    shoes, codes = state.shoes, state.codes
+    i = bisect.bisect_left(shoes, shoe_id)
+    held = i < len(shoes) and shoes[i] == shoe_id
+    code = change(codes[i] if held else 0, value)
+    if code:
+        if not held:
+            shoes = (*shoes[:i], sys.intern(shoe_id), *shoes[i:])
+        codes = codes[:i] + bytes((code,)) + codes[i + held :]
     elif held:
-        rows = rows[:i] + rows[i + 1 :]
-    # the shoe's score from its rows, summed as aggregate_scores sums them (the like first)
-    like_at, rate_at = _find(rows, False, shoe_id), _find(rows, True, shoe_id)
-    liked, rated = _holds(rows, like_at, False, shoe_id), _holds(rows, rate_at, True, shoe_id)
-    scores = dict(state.scores)
-    if liked or rated:
-        scores[shoe_id] = pair_score(liked, rows[rate_at].value if rated else None)
-    else:
-        scores.pop(shoe_id, None)
-    return _state(rows, event_id, scores)
+        shoes, codes = shoes[:i] + shoes[i + 1 :], codes[:i] + codes[i + 1 :]
+    return UserState.packed(shoes, codes, event_id)
 
 
 def state_after_events(state: UserState, events: Iterable[Sequence[Any]]) -> UserState:
@@ -133,9 +162,17 @@ def state_after_events(state: UserState, events: Iterable[Sequence[Any]]) -> Use
     return state
 
 
+KEPT_RUNNER_ROWS = 24  # what a kept runner costs besides their rows (~220 B) in packed rows (~9 B)
+
+
+def _weight(state: UserState) -> int:
+    return state.n_rows + KEPT_RUNNER_ROWS
+
+
 class RunnerStates:
     """The newest state this process read or wrote for each of its recent runners, the least
-    recently used dropped while they hold more than `max_rows` rows in all (0: none kept). An entry
+    recently used dropped while they weigh more than `max_rows` rows in all (0: none kept): a runner
+    weighs their rows plus KEPT_RUNNER_ROWS, what their entry costs besides them. An entry
     stands for the store only while the store says the runner's newest event id is still the
     entry's: a runner's rows change only with an event, so a read that finds the same id needs no
     rows, a write that finds its runner's previous newest event to be the entry's applies itself to
@@ -145,7 +182,7 @@ class RunnerStates:
 
     def __init__(self, max_rows: int) -> None:
         self.max_rows = max_rows
-        self.rows = 0  # held in all
+        self.rows = 0  # weight held in all
         self._states: OrderedDict[int, UserState] = OrderedDict()
         self._lock = threading.Lock()  # a write may run on the thread pool
 
@@ -164,14 +201,14 @@ class RunnerStates:
             return state
 
     def put(self, user_id: int, state: UserState) -> UserState:
-        if len(state.rows) <= self.max_rows:
+        if _weight(state) <= self.max_rows:
             with self._lock:
                 old = self._states.pop(user_id, None)
-                self.rows += len(state.rows) - (len(old.rows) if old is not None else 0)
+                self.rows += _weight(state) - (_weight(old) if old is not None else 0)
                 self._states[user_id] = state
                 while self.rows > self.max_rows:
                     _, dropped = self._states.popitem(last=False)
-                    self.rows -= len(dropped.rows)
+                    self.rows -= _weight(dropped)
         return state
 
     def after_write(
@@ -187,7 +224,7 @@ class RunnerStates:
     def drop(self, user_id: int) -> None:
         with self._lock:
             old = self._states.pop(user_id, None)
-            self.rows -= len(old.rows) if old is not None else 0
+            self.rows -= _weight(old) if old is not None else 0
 
     def clear(self) -> None:
         with self._lock:

@@ -7,8 +7,11 @@ import pytest
 
 from src.recommender.scores import (
     DISLIKE_THRESHOLD,
+    PAIR_CODE_ROWS,
+    PAIR_CODE_SCORES,
     POSITIVE_THRESHOLD,
     aggregate_scores,
+    pair_code,
     score_from_rating,
     score_of,
     stars_to_score,
@@ -107,3 +110,35 @@ def test_positive_and_dislike_thresholds(
     total = sum(score_of(action, value) for action, value in events)
     assert (total > POSITIVE_THRESHOLD) is positive
     assert (total < DISLIKE_THRESHOLD) is dislike
+
+
+@pytest.mark.parametrize(
+    ("liked", "stars", "code", "score"),
+    [(True, None, 1, 1.0), (False, 5, 10, 2.0), (True, 5, 11, 3.0), (True, 2, 5, 0.0), (False, 3, 6, 0.1)],
+)
+def test_a_pair_code_holds_the_like_and_the_stars(
+    liked: bool, stars: int | None, code: int, score: float
+) -> None:
+    assert pair_code(liked, stars) == code
+    assert PAIR_CODE_SCORES[code] == pytest.approx(score)
+    assert PAIR_CODE_ROWS[code] == int(liked) + (stars is not None)
+
+
+def test_a_pair_code_refuses_stars_outside_one_to_five() -> None:
+    with pytest.raises(ValueError, match="1-5"):
+        pair_code(True, 6)
+
+
+def test_a_packed_state_gives_back_the_rows_and_the_summed_scores_in_store_order() -> None:
+    rng = np.random.default_rng(3)
+    shoes = [f"R{i:03d}" for i in range(40)] + [f"T{i:03d}" for i in range(20)]
+    for _ in range(200):
+        liked = rng.choice(shoes, size=rng.integers(0, 12), replace=False)
+        rated = rng.choice(shoes, size=rng.integers(0, 12), replace=False)
+        rows = [(s, "like", None) for s in liked] + [(s, "rate", int(rng.integers(1, 6))) for s in rated]
+        rng.shuffle(rows)  # type: ignore[arg-type]
+        state = UserState(rows, 9)
+        in_store_order = sorted(rows, key=lambda r: (r[1] != "like", r[0]))
+        assert state.rows == in_store_order and state.n_rows == len(rows)
+        want = aggregate_scores(in_store_order)
+        assert list(state.scores.items()) == list(want.items())  # same keys, same order, same floats

@@ -12,6 +12,7 @@ import pytest
 from src.config import Settings
 from src.store import Store, create_store
 from src.store.rows import (
+    KEPT_RUNNER_ROWS,
     RunnerStates,
     UserRow,
     UserState,
@@ -63,7 +64,8 @@ def test_state_after_events_replays_in_order_and_a_forget_clears() -> None:
 
 
 def test_runner_states_answer_only_for_the_newest_event_and_stay_bounded() -> None:
-    states = RunnerStates(max_rows=3)
+    w = KEPT_RUNNER_ROWS  # what a runner weighs besides their rows
+    states = RunnerStates(max_rows=3 + 2 * w)
     a, b, c = (UserState([UserRow("R001", "like", None)], e) for e in (5, 6, 7))
     states.put(1, a)
     assert states.get(1, 5) is a
@@ -72,15 +74,15 @@ def test_runner_states_answer_only_for_the_newest_event_and_stay_bounded() -> No
     after = states.after_write(1, 5, 10, ("R002", "like", None))
     assert after is not None and after.last_event_id == 10 and states.get(1, 10) is after
     assert states.after_write(1, 10, 0, ("R002", "like", None)) is after  # no change: same state
-    assert states.rows == 2  # the state it replaced no longer counts
+    assert states.rows == 2 + w  # the state it replaced no longer counts
     states.put(2, b)
     states.put(1, after)  # 1 used last
-    states.put(3, c)  # 4 rows held: the least recently used (2) goes
+    states.put(3, c)  # 4 rows and 3 runners held: the least recently used (2) goes
     assert states.get(2, 6) is None and states.get(1, 10) is after and states.get(3, 7) is c
-    assert len(states) == 2 and states.rows == 3
+    assert len(states) == 2 and states.rows == 3 + 2 * w
     states.drop(1)
-    assert states.rows == 1 and states.get(1, 10) is None
-    big = UserState([UserRow(f"R{i:03d}", "like", None) for i in range(4)], 8)
+    assert states.rows == 1 + w and states.get(1, 10) is None
+    big = UserState([UserRow(f"R{i:03d}", "like", None) for i in range(w + 4)], 8)
     assert states.put(4, big) is big and states.get(4, 8) is None  # larger than the whole budget
     assert RunnerStates(0).put(1, a) is a and len(RunnerStates(0)) == 0
 
