@@ -1,4 +1,5 @@
-"""Slow clients: a request must arrive in time, and one worker holds a bounded number of connections.
+"""Slow clients and connections: a request must arrive in time, one worker holds a bounded number
+of connections, and the workers share the connections opened together.
 
 Three guards, all per worker process:
 - **headers**: `GuardedHttpToolsProtocol` closes a connection whose request line and headers have
@@ -10,6 +11,11 @@ Three guards, all per worker process:
 - **connections**: beyond MAX_CONNECTIONS_PER_WORKER open connections, a new one is answered 503
   with `Retry-After` and closed at once, before any request is parsed.
 Idle keep-alive connections are closed after KEEPALIVE_TIMEOUT_S (gunicorn's `keepalive`).
+The workers of one service accept from the socket the gunicorn master opened. uvloop's server takes
+every connection waiting there at once, so a client opening its pool of 32 connections together could
+get all of them from the worker that woke first, which then served them alone while the other
+idled (seen in the realistic soak: 1 or 2 windows in 20 at 0.97 cores of 2, at 0.6x the throughput).
+`TurnTakingServer` accepts one connection per event-loop turn instead: a busy worker takes fewer.
 A reverse proxy in front (nginx, a cloud load balancer) is still expected to buffer requests and
 cap connections per client; these guards keep one worker alive when it is not.
 """
@@ -17,18 +23,26 @@ cap connections per client; these guards keep one worker alive when it is not.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import signal
+import socket
+import sys
 from asyncio import TimerHandle
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 import orjson
+from gunicorn.arbiter import Arbiter
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from uvicorn.server import Server
 from uvicorn_worker import UvicornWorker
 
 from src.config import Settings
+
+log = logging.getLogger("sonix")
 
 
 def _raw_response(status: int, reason: str, detail: str, extra_headers: str = "") -> bytes:
@@ -100,7 +114,73 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         super().connection_lost(exc)
 
 
+ACCEPT_RETRY_S = 1.0  # after an accept failed for want of descriptors (as asyncio's own server waits)
 MASTER_CHECK_S = 1  # seconds; how often a worker checks that its gunicorn master is still there
+
+
+class OneConnectionPerTurn:
+    """A listening socket this worker accepts from one connection per event-loop turn; closed like
+    an asyncio server (uvicorn's shutdown calls `close` and `wait_closed`)."""
+
+    def __init__(
+        self, loop: asyncio.AbstractEventLoop, sock: socket.socket, protocol: Callable[[], asyncio.Protocol]
+    ) -> None:
+        self._loop, self._sock, self._protocol = loop, sock, protocol
+        self._opening: set[asyncio.Task[None]] = set()
+        self._open = True
+        sock.setblocking(False)
+        loop.add_reader(sock.fileno(), self._accept_one)
+
+    def _accept_one(self) -> None:
+        try:
+            conn, _ = self._sock.accept()
+        except (BlockingIOError, InterruptedError, ConnectionAbortedError):
+            return  # another worker took it
+        except OSError as exc:  # out of descriptors or buffers: stop listening for a second
+            log.warning("accept failed (%s); retrying in %g s", exc, ACCEPT_RETRY_S)
+            self._loop.remove_reader(self._sock.fileno())
+            self._loop.call_later(ACCEPT_RETRY_S, self._listen_again)
+            return
+        if conn.family in (socket.AF_INET, socket.AF_INET6):
+            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # as uvloop's own server does
+        task = self._loop.create_task(self._open_connection(conn))
+        self._opening.add(task)
+        task.add_done_callback(self._opening.discard)
+
+    async def _open_connection(self, conn: socket.socket) -> None:
+        try:
+            await self._loop.connect_accepted_socket(self._protocol, conn)
+        except OSError:  # the client left before its transport was made
+            conn.close()
+
+    def _listen_again(self) -> None:
+        if self._open:
+            self._loop.add_reader(self._sock.fileno(), self._accept_one)
+
+    def close(self) -> None:
+        if self._open:
+            self._open = False
+            self._loop.remove_reader(self._sock.fileno())
+
+    async def wait_closed(self) -> None:
+        await asyncio.gather(*self._opening, return_exceptions=True)
+
+
+class TurnTakingServer(Server):
+    """uvicorn's server, accepting from the inherited sockets one connection per event-loop turn."""
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=[] if sockets else sockets)  # the lifespan; no listener yet
+        if not sockets or not self.started:
+            return
+        loop = asyncio.get_running_loop()
+
+        def protocol() -> asyncio.Protocol:
+            return self.config.http_protocol_class(  # type: ignore[call-arg]
+                config=self.config, server_state=self.server_state, app_state=self.lifespan.state, _loop=loop
+            )
+
+        self.servers = [OneConnectionPerTurn(loop, sock, protocol) for sock in sockets]  # type: ignore[misc]
 
 
 class GuardedUvicornWorker(UvicornWorker):
@@ -123,6 +203,15 @@ class GuardedUvicornWorker(UvicornWorker):
             os.kill(os.getpid(), signal.SIGTERM)  # uvicorn's own graceful exit: in-flight requests finish
             return
         self.notify()
+
+    async def _serve(self) -> None:
+        # uvicorn_worker's own, with the turn-taking server
+        self.config.app = self.wsgi
+        server = TurnTakingServer(config=self.config)
+        self._install_sigquit_handler()
+        await server.serve(sockets=self.sockets)
+        if not server.started:
+            sys.exit(Arbiter.WORKER_BOOT_ERROR)
 
 
 def configure(settings: Settings) -> None:
