@@ -307,6 +307,21 @@ def item_weights(positives: csr_matrix, l2: float) -> np.ndarray:
     return B
 
 
+# Past this share of the items liked, one matrix-vector product reads the EASE weights faster than
+# their liked rows are gathered and summed (471 of 628 liked: 38 against 133 µs; even at ~21 %)
+LIKED_SHARE_FOR_GEMV = 0.2
+
+
+def liked_rows_sum(B: np.ndarray, liked: np.ndarray) -> np.ndarray:
+    """B[liked].sum(axis=0) for distinct row indices `liked`: a runner's EASE scores. The two ways
+    differ only in float rounding (~1e-15 of the scores), and one runner always takes the same."""
+    if liked.size > LIKED_SHARE_FOR_GEMV * B.shape[0]:
+        x = np.zeros(B.shape[0], dtype=B.dtype)
+        x[liked] = 1.0
+        return np.asarray(x @ B)
+    return np.asarray(B[liked].sum(axis=0))
+
+
 def blend_scores(user_scores: np.ndarray, item_scores: np.ndarray, item_weight: float) -> np.ndarray:
     """(1 - w) * user_scores / max(user_scores) + w * item_scores / max(item_scores).
 
@@ -542,7 +557,7 @@ class UserCollaborativeRecommender(RecommenderBase):
         liked = row.indices[row.data > POSITIVE_THRESHOLD]
         if self._item_B is None or liked.size == 0:
             return np.zeros(self.n_items)
-        return self._item_B[liked].sum(axis=0)
+        return liked_rows_sum(self._item_B, liked)
 
     def _workspace(self) -> tuple[np.ndarray, np.ndarray]:
         """Per-thread scratch arrays of n_users (kept zeroed) so a request never scans n_users."""

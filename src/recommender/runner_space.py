@@ -58,6 +58,7 @@ from src.recommender.collaborative_filtering import (
     blend_scores,
     check_blend,
     item_l2_for_density,
+    liked_rows_sum,
     popularity_order,
     query_values,
     row_norms,
@@ -619,7 +620,7 @@ class RunnerSpaceRecommender(RecommenderBase):
             top = float(knn.max())
             item_scores = knn / top if top > 0 else knn
             if self._B is not None and self.item_weight > 0 and liked.size:
-                ease = self._B[liked].sum(axis=0)
+                ease = liked_rows_sum(self._B, liked)
                 ease[seen] = 0.0
                 item_scores = blend_scores(knn, ease, self.item_weight)
             # T R is float32 and summed in another order when updated than when fitted: rounding to
@@ -632,7 +633,7 @@ class RunnerSpaceRecommender(RecommenderBase):
         anchor = np.full(ids.size, -1, np.int64)
         if ids.size and liked.size:
             g_diag = self._serving_terms()[2][liked]
-            co = self._G[liked[:, None], ids]  # liked x ids
+            co = self._G[ids][:, liked].T  # liked x ids; G is symmetric, and its rows of ids are contiguous
             share = co / np.maximum(g_diag, 1.0)[:, None]
             best = np.argmax(share, axis=0)  # ties: the first liked shoe (lowest index)
             best_co = co[best, np.arange(ids.size)]

@@ -14,6 +14,7 @@ from src.recommender.collaborative_filtering import (
     aggregation_values,
     blend_scores,
     item_l2_for_density,
+    liked_rows_sum,
     popularity_order,
     similarity_values,
 )
@@ -622,3 +623,16 @@ class QueryBudgetTest(unittest.TestCase):
         self.assertEqual(old.query_budget, 100_000)
         with self.assertRaises(ValueError):
             UserCollaborativeRecommender(query_budget=0)
+
+
+def test_liked_rows_sum_by_hand_and_on_both_sides_of_the_switch() -> None:
+    B = np.arange(20, dtype=np.float64).reshape(5, 4)  # 5 items: the switch is past 1 liked
+    np.testing.assert_array_equal(liked_rows_sum(B, np.array([1])), [4.0, 5.0, 6.0, 7.0])  # gathered
+    np.testing.assert_array_equal(liked_rows_sum(B, np.array([0, 3])), [12.0, 14.0, 16.0, 18.0])  # product
+    rng = np.random.default_rng(11)
+    B = rng.normal(size=(300, 300))
+    for n_liked in (0, 1, 30, 59, 61, 200, 300):
+        liked = np.sort(rng.choice(300, size=n_liked, replace=False))
+        got = liked_rows_sum(B, liked)
+        assert got.shape == (300,)
+        np.testing.assert_allclose(got, B[liked].sum(axis=0), rtol=0, atol=1e-12)

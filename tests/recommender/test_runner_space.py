@@ -111,6 +111,7 @@ class MathTest(unittest.TestCase):
                 updated.knn_scores(u, row), refit.knn_scores(u, row), rtol=1e-4, atol=1e-6
             )
         np.testing.assert_array_equal(updated._G, refit._G)
+        np.testing.assert_array_equal(updated._G, updated._G.T)  # the evidence reads G by rows
         np.testing.assert_array_equal(updated._df, refit._df)
         self.assertIsNot(updated, model)
         np.testing.assert_array_equal(model.user_items.toarray(), DENSE)  # the parent is untouched
