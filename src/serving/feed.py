@@ -88,7 +88,7 @@ class FeedService:
             n_neighbours,
             snapshot.version,
             state.last_event_id,
-            frozenset(state.shoes),
+            state.shoes,
             depth_asked,
             arm=arm,
         )

@@ -163,7 +163,7 @@ def _render(ranking: Ranking, page: FeedPage, feed: FeedSource) -> bytes:
         everything = {
             s["shoe_id"] for s in feed.store.all_shoes() if page.shoe_type in (None, s["shoe_type"])
         }
-        notice = NOTICE_EXHAUSTED if everything <= ranking.seen else NOTICE_NO_SIGNAL
+        notice = NOTICE_EXHAUSTED if everything.issubset(ranking.seen) else NOTICE_NO_SIGNAL
     elif window and all(item[2] < 0 for item in window):
         notice = NOTICE_POPULAR
     has_more = len(items) > page.offset + page.limit

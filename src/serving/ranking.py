@@ -24,7 +24,9 @@ class Ranking:
     n_neighbours: int
     cf_version: str | None
     last_event_id: int
-    seen: frozenset[str]  # the shoes the runner has interacted with (never in `items`)
+    # the shoes the runner has interacted with (never in `items`), sorted: their kept state's own
+    # tuple, shared rather than copied into a set (a heavy runner's 600 shoes are ~30 KB as a set)
+    seen: tuple[str, ...]
     depth: int
     pages: dict[tuple[int, int, str | None], bytes] = field(default_factory=dict)  # rendered, per page
     # per page: (source, shoe ids) as the impression records them, computed once like the body

@@ -7,7 +7,7 @@ from src.serving.ranking import FeedCache, Ranking
 
 
 def _ranking(last_event_id: int) -> Ranking:
-    return Ranking([("R001", 1.0, 3)], 5, "v000001", last_event_id, frozenset({"R002"}), 21)
+    return Ranking([("R001", 1.0, 3)], 5, "v000001", last_event_id, ("R002",), 21)
 
 
 def test_an_entry_is_served_until_its_ttl_then_forgotten() -> None:
