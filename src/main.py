@@ -26,6 +26,7 @@ from fastapi import FastAPI
 from pydantic import ValidationError
 
 from src.config import SHOE_TYPES, Settings, get_settings
+from src.memory import keep_mmap_threshold
 
 log = logging.getLogger("sonix")
 
@@ -234,6 +235,7 @@ def main() -> None:
         from src.ct.__main__ import main as ct_main
 
         sys.exit(ct_main())
+    keep_mmap_threshold()  # the API workers, forked from here, inherit it (src/memory.py)
     # Prometheus multiprocess mode: one fresh directory shared by this run's processes (the API
     # workers and the CT process). It must be set before prometheus_client is first imported.
     metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR")

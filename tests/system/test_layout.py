@@ -7,7 +7,7 @@ included (lazy ones inside functions, `TYPE_CHECKING` blocks and relative import
     engine/                      published CF versions, shared by serving/ and ct/
     store/                       data access
     recommender/                 the models and the evaluation protocol
-    config, catalog, artifacts, metrics, logs, progress, demo_data    the ground floor (imports no package)
+    config, catalog, artifacts, metrics, logs, progress, demo_data, memory    the ground floor (imports no package)
 
     training/                    offline (TensorFlow): imports the store and the recommender, and
                                  nothing that serves imports it
@@ -35,7 +35,9 @@ NEVER: dict[str, frozenset[str]] = {
     "training": frozenset({"api", "web", "serving", "ct", "engine"}),
 }
 TOP = frozenset({"main", "app"})  # only each other import them
-GROUND_FLOOR = frozenset({"config", "catalog", "artifacts", "metrics", "logs", "progress", "demo_data"})
+GROUND_FLOOR = frozenset(
+    {"config", "catalog", "artifacts", "metrics", "logs", "progress", "demo_data", "memory"}
+)
 
 # Module-level import cycles that remain, each with why. FeedService renders its pages through
 # feed_pages, which reads the service back (its store, cache and impression buffer): splitting the
