@@ -84,10 +84,14 @@ def packed_row_arrays(
     return cols, vals
 
 
+def csr_row(cols: np.ndarray, vals: np.ndarray, n_shoes: int) -> csr_matrix:
+    """A row's arrays (`row_arrays`, `packed_row_arrays`) as a 1 x shoes CSR row."""
+    return csr_matrix((vals, cols.astype(np.int32), np.array([0, cols.size])), shape=(1, n_shoes))
+
+
 def row_from_scores(scores: Mapping[str, float], shoe_index: Mapping[str, int]) -> csr_matrix:
     """`row_arrays` as a 1 x shoes CSR row."""
-    cols, vals = row_arrays(scores, shoe_index)
-    return csr_matrix((vals, cols.astype(np.int32), np.array([0, cols.size])), shape=(1, len(shoe_index)))
+    return csr_row(*row_arrays(scores, shoe_index), len(shoe_index))
 
 
 @dataclass(frozen=True)
@@ -168,9 +172,7 @@ class CFSnapshot:
                 )
             ]
             return items, 0
-        row = csr_matrix(
-            (scored, cols.astype(np.int32), np.array([0, cols.size])), shape=(1, len(self.shoe_index))
-        )
+        row = csr_row(cols, scored, len(self.shoe_index))
         ids, vals, liked, n_neighbours = self.engine.recommend_with_evidence(userid, row, N=n)
         items = [
             (str(self.shoe_ids[i]), float(v), int(b), n_neighbours, None)

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 from src.config import METADATA_COLUMNS, ShoeType
 from src.recommender.online_metrics import Impression
-from src.recommender.scores import PAIR_CODE_SCORES, PAIR_LIKED, pair_code, pair_score
+from src.recommender.scores import PAIR_CODE_ROWS, PAIR_CODE_SCORES, PAIR_LIKED, pair_code, pair_score
 
 
 class UserRow(NamedTuple):
@@ -42,6 +42,10 @@ class ScoreTriple(NamedTuple):
     user_id: int
     shoe_id: str
     score: float
+
+
+# the codes that stand for two stored rows (a like and a rating): every other kept code stands for one
+_TWO_ROW_CODES = tuple(code for code, rows in enumerate(PAIR_CODE_ROWS) if rows == 2)
 
 
 class UserState:
@@ -76,8 +80,7 @@ class UserState:
 
     def _set(self, shoes: tuple[str, ...], codes: bytes, last_event_id: int) -> None:
         self.shoes, self.codes, self.last_event_id = shoes, codes, last_event_id
-        # a code stands for two rows only when it holds a like and stars: 3, 5, 7, 9, 11
-        self.n_rows = len(shoes) + sum(codes.count(c) for c in (3, 5, 7, 9, 11))
+        self.n_rows = len(shoes) + sum(codes.count(c) for c in _TWO_ROW_CODES)
 
     @classmethod
     def packed(cls, shoes: tuple[str, ...], codes: bytes, last_event_id: int) -> UserState:
