@@ -1,11 +1,12 @@
 """POST /interact and GET /recommend/feed/{user_id}.
 
-Both block on the store. On a store reached over the network (PostgreSQL, Supabase) they run in the
-thread pool so the event loop stays free while a statement waits; on the embedded store a
-statement is a sub-millisecond local call and the ranking is CPU work that holds the GIL either
-way, so they run on the event loop and skip the hop (`Store.in_process`). Responses are
-pre-serialised bytes (no jsonable_encoder pass).
-"""
+Both block on the store. On a store reached over the network (PostgreSQL, Supabase) the store's
+work runs in the thread pool so the event loop stays free while a statement waits; on the embedded
+store a statement is a sub-millisecond local call and the ranking is CPU work that holds the GIL
+either way, so it runs on the event loop and skips the hop (`Store.in_process`). The writes of one
+event-loop turn share a transaction (`serving.group_commit`); each write's answer is ranked on the
+event loop from the rows its write returned. Responses are pre-serialised bytes (no
+jsonable_encoder pass)."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ from src.serving.feed_pages import (
     etag_of,
     feed_body,
 )
-from src.store import UnknownShoeError, WriteWouldWait, first_write_must_not_wait
+from src.store import UnknownShoeError, Write, WriteWouldWait, first_write_must_not_wait
 
 router = APIRouter(tags=["collaborative"], route_class=StrictJSONRoute)
 
@@ -59,14 +60,19 @@ async def _on_store(feed: FeedService, work: Callable[..., T], *args: Any) -> T:
 )
 async def interact(body: Interaction, feed: FeedDep, _key: RunnerKey, _limit: WriteLimit) -> Response:
     """Store a like or rating (committed before answering), then return the refreshed top feed."""
-    value = None if isinstance(body, LikeInteraction) else body.value
+    write = Write(
+        body.user_id,
+        body.shoe_id,
+        body.action_type,
+        None if isinstance(body, LikeInteraction) else body.value,
+    )
     try:
-        payload = await _on_store(feed, feed.record, body.user_id, body.shoe_id, body.action_type, value)
+        outcome = await feed.writes.record(write)
     except UnknownShoeError:
         raise HTTPException(
             404, detail=f"shoe_id: unknown shoe {body.shoe_id!r} (catalog ids look like R001 or T001)"
         ) from None
-    return Response(payload, media_type=JSON)
+    return Response(feed.answer(write, outcome), media_type=JSON)
 
 
 @router.get(

@@ -12,6 +12,7 @@ Correct under several workers and several replicas without shared memory or disk
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 import orjson
 
@@ -21,9 +22,10 @@ from src.recommender.cf_snapshot import CFSnapshot, packed_row_arrays
 from src.serving.ct_progress import CTProgress
 from src.serving.feed_pages import NOTICE_NO_VERSION_YET, FeedPage, page_envelope, record_page, render_ranking
 from src.serving.follower import VersionFollower
+from src.serving.group_commit import GroupCommit
 from src.serving.impressions import ImpressionBuffer
 from src.serving.ranking import FeedCache, Ranking
-from src.store import Store, StoreUnavailable, UserState
+from src.store import RecordOutcome, Store, StoreUnavailable, UserState, Write
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +41,7 @@ class FeedService:
         self.versions = VersionFollower(settings, store, snapshot)
         self.cache = FeedCache(settings.feed_cache_ttl_s, settings.feed_cache_max_entries)
         self.progress = CTProgress(settings.health_cache_s)
+        self.writes = GroupCommit(self.record_many, inline=store.in_process)
         self._catalog: dict[str, bytes] = {}
         self.impressions: ImpressionBuffer | None = (
             ImpressionBuffer(store, settings.impression_buffer_max, settings.impression_flush_s)
@@ -120,23 +123,33 @@ class FeedService:
 
     def record(self, user_id: int, shoe_id: str, action: str, value: int | None = None) -> bytes:
         """Record a like (`action` like) or a 1-5 star rating (`action` rate, `value` the stars),
-        committed before this returns, and the runner's refreshed first page from the rows the write
-        returned. Raises UnknownShoeError for a shoe not in the catalog, StoreUnavailable when the
-        store cannot take it (and /health says degraded without asking the store again)."""
+        committed before this returns, and the runner's refreshed first page. Raises
+        UnknownShoeError for a shoe not in the catalog, StoreUnavailable when the store cannot take
+        it. The API records through `writes` instead, which commits a turn's writes together."""
+        write = Write(user_id, shoe_id, action, value)
+        outcome = self.record_many([write])[0]
+        if isinstance(outcome, Exception):
+            raise outcome
+        return self.answer(write, outcome)
+
+    def record_many(self, writes: Sequence[Write]) -> list[RecordOutcome | Exception]:
+        """`Store.record_many`, counted: a write the store could not take tells /health it is
+        degraded (without asking the store again)."""
+        outcomes = self.store.record_many(writes)
+        for write, outcome in zip(writes, outcomes, strict=True):
+            if isinstance(outcome, RecordOutcome):
+                self.progress.observe_write(outcome)
+                INTERACTIONS.labels(write.action, "true" if outcome.changed else "false").inc()
+            elif isinstance(outcome, StoreUnavailable):
+                self.progress.observe_failure(outcome)
+        return outcomes
+
+    def answer(self, write: Write, outcome: RecordOutcome) -> bytes:
+        """The answer to a committed write: the runner's refreshed first page, from the rows the
+        write returned (or, before the first CF version, the acknowledgement and why no feed)."""
         try:
-            if action == "like":
-                outcome = self.store.record_like(user_id, shoe_id)
-            else:
-                outcome = self.store.record_rating(user_id, shoe_id, int(value or 0))
-        except StoreUnavailable as exc:
-            self.progress.observe_failure(exc)
-            raise
-        self.progress.observe_write(outcome)
-        INTERACTIONS.labels(action, "true" if outcome.changed else "false").inc()
-        try:
-            return self.after_write(user_id, outcome.user)
+            return self.after_write(write.user_id, outcome.user)
         except FeedUnavailable:
-            # the write is committed: acknowledge it, and say why there is no feed yet
             page = FeedPage(self.settings.feed_size)
             return page_envelope([], page, 0, False, NOTICE_NO_VERSION_YET, "collaborative", None)
 

@@ -35,6 +35,7 @@ from src.store.rows import (
     ScoreTriple,
     UserRow,
     UserState,
+    Write,
 )
 
 __all__ = [
@@ -59,6 +60,7 @@ __all__ = [
     "UnknownShoeError",
     "UserRow",
     "UserState",
+    "Write",
     "WriteWouldWait",
     "create_store",
     "first_write_must_not_wait",

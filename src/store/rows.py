@@ -239,6 +239,16 @@ class RunnerStates:
 
 
 @dataclass(frozen=True, slots=True)
+class Write:
+    """One like (`action` like, no value) or star rating (`action` rate, `value` 1-5) to record."""
+
+    user_id: int
+    shoe_id: str
+    action: str
+    value: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class RecordOutcome:
     """What one write did: whether anything changed, the CT counter after it, and the user's rows."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from abc import abstractmethod
 from collections.abc import Sequence
 from datetime import datetime
@@ -10,6 +11,7 @@ from typing import Any
 from src.config import ShoeType
 from src.recommender.scores import score_of
 from src.store.core import StoreCore
+from src.store.errors import UnknownShoeError, WriteWouldWait
 from src.store.rows import (
     ForgetOutcome,
     InteractionRow,
@@ -18,8 +20,11 @@ from src.store.rows import (
     SavedQuestionnaire,
     ScoreTriple,
     UserState,
+    Write,
     rank_nearest,
 )
+
+log = logging.getLogger(__name__)
 
 
 class DataJob(StoreCore):
@@ -61,6 +66,56 @@ class DataJob(StoreCore):
 
     @abstractmethod
     def _record(self, user_id: int, shoe_id: str, action: str, value: int | None) -> RecordOutcome: ...
+
+    def record_many(self, writes: Sequence[Write]) -> list[RecordOutcome | Exception]:
+        """Record several likes and ratings, each committed before this returns, in one transaction
+        where the backend has one (group commit: the writer's turn, the commit and the round trip
+        are paid once for all of them). The outcomes come in the writes' order; a write that cannot
+        be recorded gets its own error in its place (an unknown shoe, stars outside 1-5, the store
+        unavailable) and the others still commit. Writes of one runner apply in the order given.
+        Raises only WriteWouldWait, before anything is written (inside
+        `first_write_must_not_wait()`)."""
+        outcomes: list[RecordOutcome | Exception | None] = [self._refusal(w) for w in writes]
+        todo = [i for i, refused in enumerate(outcomes) if refused is None]
+        if len(todo) > 1:
+            try:
+                together = self._record_together([writes[i] for i in todo])
+            except WriteWouldWait:
+                raise
+            except Exception:  # rolled back: each write is tried alone below
+                log.warning("a write of a batch of %d failed it; recording them one at a time", len(todo))
+                together = None
+            if together is not None:
+                for i, outcome in zip(todo, together, strict=True):
+                    outcomes[i] = outcome
+                return [o for o in outcomes if o is not None]
+        for i in todo:
+            w = writes[i]
+            try:
+                outcomes[i] = self._record(w.user_id, w.shoe_id, w.action, w.value)
+            except WriteWouldWait:
+                raise  # only the first write may refuse to wait, and nothing is written before it
+            except Exception as exc:  # this write's own answer
+                outcomes[i] = exc
+        return [o for o in outcomes if o is not None]
+
+    def _refusal(self, write: Write) -> Exception | None:
+        """Why `write` cannot be recorded, known before touching the store (the catalog is cached
+        per process), or None."""
+        if write.action not in ("like", "rate"):
+            return ValueError(f"action: {write.action!r} is not one of like, rate")
+        try:
+            score_of(write.action, write.value)  # stars 1-5 for a rating
+        except ValueError as exc:
+            return exc
+        if self.shoe(write.shoe_id) is None:
+            return UnknownShoeError(write.shoe_id)
+        return None
+
+    def _record_together(self, writes: Sequence[Write]) -> list[RecordOutcome] | None:
+        """The outcomes of `writes` (all valid) recorded in one transaction, or None where the
+        backend has no multi-statement transaction (they are then recorded one at a time)."""
+        return None
 
     def remove_like(self, user_id: int, shoe_id: str) -> RecordOutcome:
         """Take back a like (an `unlike` event, counted towards CT); changed=False if there was none."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import Any
 
 from src.store.backends.postgres import PostgresBackend
 from src.store.data.sql import SQLData
@@ -13,9 +14,12 @@ from src.store.rows import (
     RecordOutcome,
     SavedQuestionnaire,
     UserState,
+    Write,
     user_state_of,
 )
 from src.store.sql import ALL_ROWS_SQL
+
+_RECORD = "SELECT * FROM record_interaction_unless(%s, %s, %s, %s, %s, %s)"
 
 
 def _user_state(last_event_id: int, liked: list[str], rated: list[str], ratings: list[int]) -> UserState:
@@ -34,16 +38,37 @@ class PostgresData(SQLData, PostgresBackend):
         # One statement (migration 0013), committed before this returns: the write transaction of
         # record_interaction() and the runner's newest event id before it; their rows only if the
         # state this worker keeps is not as of that id, else the write applies itself to that state.
-        event_id, changed, pending, claimed, previous, *rows = self._one(
-            "SELECT * FROM record_interaction_unless(%s, %s, %s, %s, %s, %s)",
-            (user_id, shoe_id, action, value, self.threshold, _known(self.runner_states.newest(user_id))),
-        )
+        write = Write(user_id, shoe_id, action, value)
+        return self._outcome(write, self._one(_RECORD, self._record_params(write)))
+
+    def _record_together(self, writes: Sequence[Write]) -> list[RecordOutcome]:
+        # One transaction, the statements pipelined (one round trip). Each write holds its runner's
+        # advisory lock until the commit, so every batch takes them in runner order: two batches
+        # never wait for each other in a cycle. One runner's writes keep their given order.
+        order = sorted(range(len(writes)), key=lambda i: writes[i].user_id)
+        with self._tx() as conn:
+            with conn.pipeline():
+                cursors = [conn.execute(_RECORD, self._record_params(writes[i])) for i in order]
+            rows = [cur.fetchone() for cur in cursors]
+        outcomes: dict[int, RecordOutcome] = {}
+        for i, row in zip(order, rows, strict=True):  # in commit order: each runner's states chain
+            outcomes[i] = self._outcome(writes[i], row)
+        return [outcomes[i] for i in range(len(writes))]
+
+    def _record_params(self, w: Write) -> tuple[Any, ...]:
+        known = _known(self.runner_states.newest(w.user_id))
+        return (w.user_id, w.shoe_id, w.action, w.value, self.threshold, known)
+
+    def _outcome(self, w: Write, row: Sequence[Any]) -> RecordOutcome:
+        event_id, changed, pending, claimed, previous, *rows = row
         written = (int(event_id), bool(changed), int(pending), bool(claimed))
         if rows[0] is not None:
-            return RecordOutcome(*written, self.runner_states.put(user_id, _user_state(*rows)))
-        state = self.runner_states.after_write(user_id, int(previous), written[0], (shoe_id, action, value))
+            return RecordOutcome(*written, self.runner_states.put(w.user_id, _user_state(*rows)))
+        state = self.runner_states.after_write(
+            w.user_id, int(previous), written[0], (w.shoe_id, w.action, w.value)
+        )
         # None: another thread of this worker replaced the kept state meanwhile
-        return RecordOutcome(*written, state if state is not None else self.user_state(user_id))
+        return RecordOutcome(*written, state if state is not None else self.user_state(w.user_id))
 
     def _delete(self, user_id: int, shoe_id: str, action: str) -> RecordOutcome:
         with self._tx() as conn:

@@ -16,6 +16,7 @@ from src.store.rows import (
     RecordOutcome,
     SavedQuestionnaire,
     UserState,
+    Write,
     now_iso,
     state_after_events,
     user_state_of,
@@ -39,26 +40,39 @@ class SQLiteData(SQLData, SQLiteBackend):
         # shoe is refused before taking the single writer's turn; the foreign key still guards it.
         if self.shoe(shoe_id) is None:
             raise UnknownShoeError(shoe_id)
+        write = Write(user_id, shoe_id, action, value)
+        with self._tx(write=True) as tx:
+            previous, written = self._write(tx, write, now_iso())
+        return self._outcome(user_id, previous, written, (shoe_id, action, value))
+
+    def _record_together(self, writes: Sequence[Write]) -> list[RecordOutcome]:
         now = now_iso()
         with self._tx(write=True) as tx:
-            previous = tx.execute(_USER_LAST_EVENT, (user_id,)).fetchone()[0]
-            if action == "like":
-                cur = tx.execute(
-                    "INSERT OR IGNORE INTO favorites (user_id, shoe_id, created_at) VALUES (?, ?, ?)",
-                    (user_id, shoe_id, now),
-                )
-            else:
-                cur = tx.execute(
-                    "INSERT INTO reviews (user_id, shoe_id, rating, created_at) VALUES (?, ?, ?, ?)"
-                    " ON CONFLICT (user_id, shoe_id) DO UPDATE SET rating = excluded.rating,"
-                    " created_at = excluded.created_at WHERE reviews.rating IS NOT excluded.rating",
-                    (user_id, shoe_id, value, now),
-                )
-            changed = cur.rowcount == 1
-            event_id, pending, claimed = self._event(tx, changed, (user_id, shoe_id, action, value, now))
-        return self._outcome(
-            user_id, previous, (event_id, changed, pending, claimed), (shoe_id, action, value)
-        )
+            written = [self._write(tx, w, now) for w in writes]
+        return [
+            self._outcome(w.user_id, previous, done, (w.shoe_id, w.action, w.value))
+            for w, (previous, done) in zip(writes, written, strict=True)
+        ]
+
+    def _write(self, tx: sqlite3.Connection, w: Write, now: str) -> tuple[int, tuple[int, bool, int, bool]]:
+        """One like or rating inside the writer's transaction: (the runner's newest event id before
+        it, (event id, changed, pending, claimed))."""
+        previous = tx.execute(_USER_LAST_EVENT, (w.user_id,)).fetchone()[0]
+        if w.action == "like":
+            cur = tx.execute(
+                "INSERT OR IGNORE INTO favorites (user_id, shoe_id, created_at) VALUES (?, ?, ?)",
+                (w.user_id, w.shoe_id, now),
+            )
+        else:
+            cur = tx.execute(
+                "INSERT INTO reviews (user_id, shoe_id, rating, created_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (user_id, shoe_id) DO UPDATE SET rating = excluded.rating,"
+                " created_at = excluded.created_at WHERE reviews.rating IS NOT excluded.rating",
+                (w.user_id, w.shoe_id, w.value, now),
+            )
+        changed = cur.rowcount == 1
+        event_id, pending, claimed = self._event(tx, changed, (w.user_id, w.shoe_id, w.action, w.value, now))
+        return previous, (event_id, changed, pending, claimed)
 
     def _outcome(
         self,
