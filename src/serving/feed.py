@@ -22,7 +22,7 @@ from src.recommender.cf_snapshot import CFSnapshot, packed_row_arrays
 from src.serving.ct_progress import CTProgress
 from src.serving.feed_pages import NOTICE_NO_VERSION_YET, FeedPage, page_envelope, record_page, render_ranking
 from src.serving.follower import VersionFollower
-from src.serving.group_commit import GroupCommit
+from src.serving.group_commit import MAX_BATCH, GroupCommit
 from src.serving.impressions import ImpressionBuffer
 from src.serving.ranking import FeedCache, Ranking
 from src.store import RecordOutcome, Store, StoreUnavailable, UserState, Write
@@ -41,7 +41,9 @@ class FeedService:
         self.versions = VersionFollower(settings, store, snapshot)
         self.cache = FeedCache(settings.feed_cache_ttl_s, settings.feed_cache_max_entries)
         self.progress = CTProgress(settings.health_cache_s)
-        self.writes = GroupCommit(self.record_many, inline=store.in_process)
+        self.writes = GroupCommit(
+            self.record_many, inline=store.in_process, max_batch=MAX_BATCH if store.records_together else 1
+        )
         self._catalog: dict[str, bytes] = {}
         self.impressions: ImpressionBuffer | None = (
             ImpressionBuffer(store, settings.impression_buffer_max, settings.impression_flush_s)

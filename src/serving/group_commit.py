@@ -26,11 +26,14 @@ RecordMany = Callable[[Sequence[Write]], list[RecordOutcome | Exception]]
 class GroupCommit:
     """One per worker. `record_many` records a batch (raising only WriteWouldWait, and only inside
     `first_write_must_not_wait()`); `inline` says whether it may run on the event loop (an embedded
-    store, whose statements are sub-millisecond local calls) or must go to the thread pool."""
+    store, whose statements are sub-millisecond local calls) or must go to the thread pool;
+    `max_batch` 1 sends each write on its own (a store with no multi-statement transaction, where a
+    batch would only queue them)."""
 
-    def __init__(self, record_many: RecordMany, inline: bool) -> None:
+    def __init__(self, record_many: RecordMany, inline: bool, max_batch: int = MAX_BATCH) -> None:
         self._record_many = record_many
         self._inline = inline
+        self._max_batch = max_batch
         self._waiting: list[tuple[Write, asyncio.Future[RecordOutcome]]] = []
         self._in_flight: set[asyncio.Task[None]] = set()
         self.batches = 0  # transactions run, for tests and the curious
@@ -48,8 +51,8 @@ class GroupCommit:
 
     def _flush(self) -> None:
         waiting, self._waiting = self._waiting, []
-        for start in range(0, len(waiting), MAX_BATCH):
-            batch = waiting[start : start + MAX_BATCH]
+        for start in range(0, len(waiting), self._max_batch):
+            batch = waiting[start : start + self._max_batch]
             if self._inline and self._run_inline(batch):
                 continue
             task = asyncio.get_running_loop().create_task(self._run_in_thread(batch))

@@ -146,3 +146,21 @@ def test_an_unexpected_error_reaches_every_request_of_the_batch(inline: bool) ->
 
     results = asyncio.wait_for(main(), timeout=10)
     assert [type(r) for r in asyncio.run(results)] == [RuntimeError, RuntimeError]
+
+
+def test_a_store_without_transactions_gets_each_write_on_its_own(store: Store) -> None:
+    """max_batch 1 (the Supabase REST store): a batch would only queue its writes one after another,
+    so each goes to the store by itself, side by side."""
+    sizes: list[int] = []
+
+    def record_many(writes: Sequence[Write]) -> list[RecordOutcome | Exception]:
+        sizes.append(len(writes))
+        return store.record_many(writes)
+
+    group = GroupCommit(record_many, inline=False, max_batch=1)
+
+    async def main() -> None:
+        await asyncio.gather(*(group.record(Write(u, "R001", "like")) for u in range(1, 5)))
+
+    asyncio.run(main())
+    assert sizes == [1, 1, 1, 1]

@@ -112,6 +112,10 @@ class DataJob(StoreCore):
             return UnknownShoeError(write.shoe_id)
         return None
 
+    # True where `_record_together` records a batch in one transaction; elsewhere a batch would only
+    # queue its writes one after another, so the API sends them one at a time, side by side
+    records_together = False
+
     def _record_together(self, writes: Sequence[Write]) -> list[RecordOutcome] | None:
         """The outcomes of `writes` (all valid) recorded in one transaction, or None where the
         backend has no multi-statement transaction (they are then recorded one at a time)."""

@@ -34,6 +34,8 @@ def _known(state: UserState | None) -> int:
 
 
 class PostgresData(SQLData, PostgresBackend):
+    records_together = True
+
     def _record(self, user_id: int, shoe_id: str, action: str, value: int | None) -> RecordOutcome:
         # One statement (migration 0013), committed before this returns: the write transaction of
         # record_interaction() and the runner's newest event id before it; their rows only if the
