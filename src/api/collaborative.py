@@ -28,6 +28,8 @@ from src.serving.feed_pages import (
     etag_matches,
     etag_of,
     feed_body,
+    page_depth,
+    ranking_body,
 )
 from src.store import UnknownShoeError, Write, WriteWouldWait, first_write_must_not_wait
 
@@ -52,6 +54,15 @@ async def _on_store(feed: FeedService, work: Callable[..., T], *args: Any) -> T:
     return await run_in_threadpool(work, *args)
 
 
+async def _newest_event_if_cached(feed: FeedService, user_id: int, depth: int | None) -> int | None:
+    """On a network store, when this worker holds a ranking for the page, the runner's newest event
+    id (which says whether it is still theirs): the checks of one event-loop turn share one round
+    trip, and a page still theirs needs no thread. None otherwise (the embedded store checks inline)."""
+    if feed.store.in_process or feed.cached(user_id, depth) is None:
+        return None
+    return await feed.newest_events.submit(user_id)
+
+
 @router.post(
     "/interact",
     response_model=FeedResponse,
@@ -67,7 +78,7 @@ async def interact(body: Interaction, feed: FeedDep, _key: RunnerKey, _limit: Wr
         None if isinstance(body, LikeInteraction) else body.value,
     )
     try:
-        outcome = await feed.writes.record(write)
+        outcome = await feed.writes.submit(write)
     except UnknownShoeError:
         raise HTTPException(
             404, detail=f"shoe_id: unknown shoe {body.shoe_id!r} (catalog ids look like R001 or T001)"
@@ -101,7 +112,12 @@ async def get_feed(
     page = FeedPage(limit or settings.feed_size, offset, shoe_type)
     content = getattr(request.app.state, "content", None) or {}
     try:
-        payload = await _on_store(feed, feed_body, feed, content, user_id, page)
+        newest = await _newest_event_if_cached(feed, user_id, page_depth(page))
+        cached = feed.fresh_cached(user_id, page_depth(page), newest) if newest is not None else None
+        if cached is not None:
+            payload: bytes | None = ranking_body(feed, user_id, cached, page)
+        else:
+            payload = await _on_store(feed, feed_body, feed, content, user_id, page, newest)
     except FeedUnavailable as exc:
         raise HTTPException(503, detail=str(exc)) from exc
     if payload is None:

@@ -20,11 +20,11 @@ from src.config import Settings
 from src.metrics import FEED_CACHE, INTERACTIONS
 from src.recommender.cf_snapshot import CFSnapshot, packed_row_arrays
 from src.serving.ct_progress import CTProgress
-from src.serving.feed_pages import NOTICE_NO_VERSION_YET, FeedPage, page_envelope, record_page, render_ranking
+from src.serving.feed_pages import NOTICE_NO_VERSION_YET, FeedPage, page_envelope, ranking_body
 from src.serving.follower import VersionFollower
-from src.serving.group_commit import MAX_BATCH, GroupCommit
 from src.serving.impressions import ImpressionBuffer
 from src.serving.ranking import FeedCache, Ranking
+from src.serving.turn_batch import MAX_BATCH, TurnBatch
 from src.store import RecordOutcome, Store, StoreUnavailable, UserState, Write
 
 log = logging.getLogger(__name__)
@@ -41,8 +41,12 @@ class FeedService:
         self.versions = VersionFollower(settings, store, snapshot)
         self.cache = FeedCache(settings.feed_cache_ttl_s, settings.feed_cache_max_entries)
         self.progress = CTProgress(settings.health_cache_s)
-        self.writes = GroupCommit(
-            self.record_many, inline=store.in_process, max_batch=MAX_BATCH if store.records_together else 1
+        # the calls of one event-loop turn share one store call (serving.turn_batch): the writes one
+        # transaction; on a network store, the freshness checks of cached feeds one round trip
+        batch = MAX_BATCH if store.batches_at_once else 1
+        self.writes: TurnBatch[Write, RecordOutcome] = TurnBatch(self.record_many, store.in_process, batch)
+        self.newest_events: TurnBatch[int, int] = TurnBatch(
+            store.users_last_events, inline=False, max_batch=batch
         )
         self._catalog: dict[str, bytes] = {}
         self.impressions: ImpressionBuffer | None = (
@@ -98,23 +102,35 @@ class FeedService:
             arm=arm,
         )
 
-    def ranking(self, user_id: int, depth: int | None = None) -> Ranking | None:
-        """At least the first `depth` items (None: all) of the runner's ranking, cached while their
-        newest event and the CF version are unchanged; None if they have no interactions."""
+    def cached(self, user_id: int, depth: int | None) -> Ranking | None:
+        """The runner's cached ranking if it reaches `depth` (None: the whole ranking) under the
+        serving version and their arm; it still has to be checked against their newest event id."""
         entry = self.cache.get(user_id)
-        arm, snapshot = self.snapshot_for(user_id) if entry is not None else ("", None)
+        if entry is None:
+            return None
+        arm, snapshot = self.snapshot_for(user_id)
+        body = entry.body
         if (
-            entry is not None
-            and snapshot is not None
-            and entry.body.cf_version == snapshot.version
-            and entry.body.arm == arm
-            and (
-                len(entry.body.items) < entry.body.depth or (depth is not None and entry.body.depth >= depth)
-            )
-            and self.store.user_last_event(user_id) == entry.last_event_id
+            snapshot is not None
+            and body.cf_version == snapshot.version
+            and body.arm == arm
+            and (len(body.items) < body.depth or (depth is not None and body.depth >= depth))
+        ):
+            return body
+        return None
+
+    def ranking(
+        self, user_id: int, depth: int | None = None, newest_event: int | None = None
+    ) -> Ranking | None:
+        """At least the first `depth` items (None: all) of the runner's ranking, cached while their
+        newest event and the CF version are unchanged; None if they have no interactions.
+        `newest_event`: their newest event id if already read (else it is read here)."""
+        cached = self.cached(user_id, depth)
+        if cached is not None and cached.last_event_id == (
+            self.store.user_last_event(user_id) if newest_event is None else newest_event
         ):
             FEED_CACHE.labels("hit").inc()
-            return entry.body
+            return cached
         FEED_CACHE.labels("miss").inc()
         state = self.store.user_state(user_id)
         if not state.shoes:
@@ -122,6 +138,14 @@ class FeedService:
         ranking = self.rank(user_id, state, max(depth, self.default_depth) if depth is not None else None)
         self.cache.put(user_id, state.last_event_id, ranking)
         return ranking
+
+    def fresh_cached(self, user_id: int, depth: int | None, newest_event: int) -> Ranking | None:
+        """The cached ranking if it is still the runner's as of `newest_event` (no store call)."""
+        cached = self.cached(user_id, depth)
+        if cached is None or cached.last_event_id != newest_event:
+            return None
+        FEED_CACHE.labels("hit").inc()
+        return cached
 
     def record(self, user_id: int, shoe_id: str, action: str, value: int | None = None) -> bytes:
         """Record a like (`action` like) or a 1-5 star rating (`action` rate, `value` the stars),
@@ -159,10 +183,7 @@ class FeedService:
         """Feed straight from the rows the write transaction returned; refreshes this worker's cache."""
         ranking = self.rank(user_id, state, self.default_depth)
         self.cache.put(user_id, state.last_event_id, ranking)
-        page = FeedPage(self.settings.feed_size)
-        body = render_ranking(ranking, page, self)
-        record_page(self, user_id, ranking, page)
-        return body
+        return ranking_body(self, user_id, ranking, FeedPage(self.settings.feed_size))
 
     def close(self) -> None:
         """Flush the impressions left (the worker holds no rebuild: the CT process does them)."""

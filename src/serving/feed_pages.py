@@ -34,7 +34,9 @@ class FeedSource(Protocol):
 
     def shoe_prefix(self, shoe_id: str) -> bytes: ...
 
-    def ranking(self, user_id: int, depth: int | None = None) -> Ranking | None: ...
+    def ranking(
+        self, user_id: int, depth: int | None = None, newest_event: int | None = None
+    ) -> Ranking | None: ...
 
 
 NOTICE_POPULAR = (
@@ -208,15 +210,32 @@ def etag_matches(if_none_match: str | None, etag: str) -> bool:
     return any(tag.strip().removeprefix("W/") == etag for tag in if_none_match.split(","))
 
 
-def feed_body(feed: FeedSource, content: Mapping[str, Any], user_id: int, page: FeedPage) -> bytes | None:
+def page_depth(page: FeedPage) -> int | None:
+    """How much of the ranking a page needs: a type filter needs all of it (None); otherwise one item
+    past the page tells has_more."""
+    return None if page.shoe_type else page.offset + page.limit + 1
+
+
+def ranking_body(feed: FeedSource, user_id: int, ranking: Ranking, page: FeedPage) -> bytes:
+    """The page of `ranking` to serve (rendered once per ranking), its impression recorded."""
+    body = render_ranking(ranking, page, feed)
+    record_page(feed, user_id, ranking, page)
+    return body
+
+
+def feed_body(
+    feed: FeedSource,
+    content: Mapping[str, Any],
+    user_id: int,
+    page: FeedPage,
+    newest_event: int | None = None,
+) -> bytes | None:
     """The page to serve: the collaborative ranking, else a cold start from a saved questionnaire
-    (when its content model is loaded), else None (the API answers 404)."""
-    # a type filter needs the whole ranking; otherwise one item past the page tells has_more
-    ranking = feed.ranking(user_id, None if page.shoe_type else page.offset + page.limit + 1)
+    (when its content model is loaded), else None (the API answers 404). `newest_event`: the
+    runner's newest event id if already read."""
+    ranking = feed.ranking(user_id, page_depth(page), newest_event)
     if ranking is not None:
-        body = render_ranking(ranking, page, feed)
-        record_page(feed, user_id, ranking, page)
-        return body
+        return ranking_body(feed, user_id, ranking, page)
     saved = feed.store.load_questionnaire(user_id)
     model = content.get(saved.shoe_type) if saved is not None else None
     if saved is None or model is None:

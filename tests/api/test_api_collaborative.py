@@ -237,18 +237,18 @@ def test_a_write_waiting_for_the_store_does_not_stall_the_worker(
     # like waits for it off the event loop, and the worker answers other requests meanwhile
     import threading
 
-    from src.serving import group_commit
+    from src.serving import turn_batch
 
     settings = settings_factory(ct_threshold=1000)
     seed_groups(settings)
     hopped = threading.Event()
-    real_hop = group_commit.run_in_threadpool
+    real_hop = turn_batch.run_in_threadpool
 
     async def hop(work: Any, *args: Any) -> Any:
         hopped.set()
         return await real_hop(work, *args)
 
-    monkeypatch.setattr(group_commit, "run_in_threadpool", hop)
+    monkeypatch.setattr(turn_batch, "run_in_threadpool", hop)
     other_writer = create_store(settings)
     release, holding = threading.Event(), threading.Event()
 

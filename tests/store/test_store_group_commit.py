@@ -1,4 +1,5 @@
-"""Several likes and ratings in one transaction (`Store.record_many`), on SQLite and PostgreSQL.
+"""Several likes and ratings in one transaction (`Store.record_many`), and several runners' newest
+event ids in one statement (`Store.users_last_events`), on SQLite and PostgreSQL.
 
 The batch must leave the store, the CT counter and each runner's state exactly as the same writes
 recorded one at a time would, and a write that cannot be recorded must fail alone.
@@ -141,3 +142,18 @@ def test_batches_of_the_same_runners_in_opposite_orders_never_wait_in_a_cycle(
             t.join(timeout=120)
     assert not errors, errors
     assert "one at a time" not in caplog.text  # no batch was rolled back
+
+
+def test_the_newest_events_of_several_runners_in_one_call(store: Store) -> None:
+    written = _outcomes(
+        store.record_many([Write(1, "R001", "like"), Write(2, "R002", "like"), Write(1, "R003", "rate", 5)])
+    )
+    asked = [2, 99, 1, 2]  # in any order, unknown runners and repeats included
+    assert store.users_last_events(asked) == [
+        written[1].event_id,
+        0,
+        written[2].event_id,
+        written[1].event_id,
+    ]
+    assert store.users_last_events(asked) == [store.user_last_event(u) for u in asked]
+    assert store.users_last_events([]) == []

@@ -112,9 +112,10 @@ class DataJob(StoreCore):
             return UnknownShoeError(write.shoe_id)
         return None
 
-    # True where `_record_together` records a batch in one transaction; elsewhere a batch would only
-    # queue its writes one after another, so the API sends them one at a time, side by side
-    records_together = False
+    # True where a batch goes to the store at once (`_record_together` in one transaction,
+    # `users_last_events` in one statement); elsewhere a batch would only queue its calls one after
+    # another, so the API sends them one at a time, side by side
+    batches_at_once = False
 
     def _record_together(self, writes: Sequence[Write]) -> list[RecordOutcome] | None:
         """The outcomes of `writes` (all valid) recorded in one transaction, or None where the
@@ -150,6 +151,11 @@ class DataJob(StoreCore):
 
     @abstractmethod
     def user_last_event(self, user_id: int) -> int: ...
+
+    def users_last_events(self, user_ids: Sequence[int]) -> list[int]:
+        """`user_last_event` of each runner, in order (0 for a runner with no events). This default
+        asks once per runner; PostgreSQL answers in one statement."""
+        return [self.user_last_event(u) for u in user_ids]
 
     @abstractmethod
     def interaction_rows(self, user_ids: Sequence[int] | None = None) -> list[InteractionRow]:

@@ -20,6 +20,11 @@ from src.store.rows import (
 from src.store.sql import ALL_ROWS_SQL
 
 _RECORD = "SELECT * FROM record_interaction_unless(%s, %s, %s, %s, %s, %s)"
+# each runner's newest event id (0 without one), in the order asked, as one array: one row, one round trip
+_USERS_LAST_EVENTS = (
+    "SELECT ARRAY(SELECT COALESCE((SELECT MAX(e.event_id) FROM interaction_events e WHERE e.user_id = u.id), 0)"
+    " FROM unnest(%s::bigint[]) WITH ORDINALITY AS u (id, n) ORDER BY u.n)"
+)
 
 
 def _user_state(last_event_id: int, liked: list[str], rated: list[str], ratings: list[int]) -> UserState:
@@ -34,7 +39,7 @@ def _known(state: UserState | None) -> int:
 
 
 class PostgresData(SQLData, PostgresBackend):
-    records_together = True
+    batches_at_once = True
 
     def _record(self, user_id: int, shoe_id: str, action: str, value: int | None) -> RecordOutcome:
         # One statement (migration 0013), committed before this returns: the write transaction of
@@ -97,6 +102,10 @@ class PostgresData(SQLData, PostgresBackend):
                 " answers = EXCLUDED.answers, saved_at = now()",
                 (user_id, saved.shoe_type, json.dumps(saved.answers, sort_keys=True)),
             )
+
+    def users_last_events(self, user_ids: Sequence[int]) -> list[int]:
+        (newest,) = self._read_one(_USERS_LAST_EVENTS, (list(user_ids),))
+        return [int(n) for n in newest]
 
     def user_state(self, user_id: int) -> UserState:
         kept = self.runner_states.newest(user_id)

@@ -35,7 +35,7 @@ _REPLAY_MAX = 32  # events replayed onto a kept state before the rows are read i
 
 
 class SQLiteData(SQLData, SQLiteBackend):
-    records_together = True
+    batches_at_once = True
 
     def _record(self, user_id: int, shoe_id: str, action: str, value: int | None) -> RecordOutcome:
         # The catalog is cached per process (it changes only when the store is seeded), so an unknown

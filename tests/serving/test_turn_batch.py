@@ -1,4 +1,4 @@
-"""Group commit (`serving.group_commit`): the writes of one event-loop turn share one transaction,
+"""Group commit (`serving.turn_batch`): the writes of one event-loop turn share one transaction,
 on the embedded store (inline) and on PostgreSQL (through the thread pool)."""
 
 from __future__ import annotations
@@ -9,20 +9,20 @@ from collections.abc import Sequence
 
 import pytest
 
-from src.serving.group_commit import MAX_BATCH, GroupCommit
+from src.serving.turn_batch import MAX_BATCH, TurnBatch
 from src.store import RecordOutcome, Store, UnknownShoeError, Write, create_store
 from tests.plugins.store import SettingsFactory, stored_events
 
 
-def _group(store: Store) -> tuple[GroupCommit, list[int]]:
-    """A GroupCommit over `store`, and the sizes of the batches it handed the store."""
+def _group(store: Store) -> tuple[TurnBatch, list[int]]:
+    """A TurnBatch over `store`, and the sizes of the batches it handed the store."""
     sizes: list[int] = []
 
     def record_many(writes: Sequence[Write]) -> list[RecordOutcome | Exception]:
         sizes.append(len(writes))
         return store.record_many(writes)
 
-    return GroupCommit(record_many, inline=store.in_process), sizes
+    return TurnBatch(record_many, inline=store.in_process), sizes
 
 
 def test_the_writes_of_one_turn_share_a_transaction(store: Store) -> None:
@@ -30,7 +30,7 @@ def test_the_writes_of_one_turn_share_a_transaction(store: Store) -> None:
     writes = [Write(u, f"R{u:03d}", "like") for u in range(1, 9)]
 
     async def main() -> list[RecordOutcome]:
-        return await asyncio.gather(*(group.record(w) for w in writes))
+        return await asyncio.gather(*(group.submit(w) for w in writes))
 
     outcomes = asyncio.run(main())
     assert sizes == [8]
@@ -42,9 +42,9 @@ def test_writes_of_later_turns_get_their_own_transactions(store: Store) -> None:
     group, sizes = _group(store)
 
     async def main() -> None:
-        first = await group.record(Write(1, "R001", "like"))  # alone: flushed at the next turn
+        first = await group.submit(Write(1, "R001", "like"))  # alone: flushed at the next turn
         assert first.changed
-        await asyncio.gather(group.record(Write(2, "R002", "like")), group.record(Write(3, "R003", "like")))
+        await asyncio.gather(group.submit(Write(2, "R002", "like")), group.submit(Write(3, "R003", "like")))
 
     asyncio.run(main())
     assert sizes == [1, 2]
@@ -55,7 +55,7 @@ def test_a_turn_bigger_than_a_batch_is_split(store: Store) -> None:
     writes = [Write(1000 + i, "R001", "like") for i in range(MAX_BATCH + 3)]
 
     async def main() -> None:
-        await asyncio.gather(*(group.record(w) for w in writes))
+        await asyncio.gather(*(group.submit(w) for w in writes))
 
     asyncio.run(main())
     assert sizes == [MAX_BATCH, 3]
@@ -67,9 +67,9 @@ def test_a_failing_write_fails_its_own_request_only(store: Store) -> None:
 
     async def main() -> list[RecordOutcome | BaseException]:
         return await asyncio.gather(
-            group.record(Write(1, "R001", "like")),
-            group.record(Write(1, "R999", "like")),
-            group.record(Write(2, "R002", "rate", 4)),
+            group.submit(Write(1, "R001", "like")),
+            group.submit(Write(1, "R999", "like")),
+            group.submit(Write(2, "R002", "rate", 4)),
             return_exceptions=True,
         )
 
@@ -83,8 +83,8 @@ def test_a_cancelled_request_leaves_its_write_and_the_others_answered(store: Sto
     group, _ = _group(store)
 
     async def main() -> RecordOutcome:
-        leaving = asyncio.ensure_future(group.record(Write(1, "R001", "like")))
-        staying = asyncio.ensure_future(group.record(Write(2, "R002", "like")))
+        leaving = asyncio.ensure_future(group.submit(Write(1, "R001", "like")))
+        staying = asyncio.ensure_future(group.submit(Write(2, "R002", "like")))
         await asyncio.sleep(0)  # both queued their writes
         leaving.cancel()
         return await staying
@@ -113,7 +113,7 @@ def test_a_batch_that_would_wait_for_another_writer_waits_off_the_event_loop(
 
     async def main() -> tuple[list[RecordOutcome], int]:
         writes = asyncio.gather(
-            group.record(Write(1, "R001", "like")), group.record(Write(2, "R002", "like"))
+            group.submit(Write(1, "R001", "like")), group.submit(Write(2, "R002", "like"))
         )
         turns = 0
         while turns < 20:  # the loop keeps turning while the writes wait for the lock
@@ -135,12 +135,12 @@ def test_an_unexpected_error_reaches_every_request_of_the_batch(inline: bool) ->
     def broken(writes: Sequence[Write]) -> list[RecordOutcome | Exception]:
         raise RuntimeError("a bug")
 
-    group = GroupCommit(broken, inline=inline)
+    group = TurnBatch(broken, inline=inline)
 
     async def main() -> list[RecordOutcome | BaseException]:
         return await asyncio.gather(
-            group.record(Write(1, "R001", "like")),
-            group.record(Write(2, "R002", "like")),
+            group.submit(Write(1, "R001", "like")),
+            group.submit(Write(2, "R002", "like")),
             return_exceptions=True,
         )
 
@@ -157,10 +157,10 @@ def test_a_store_without_transactions_gets_each_write_on_its_own(store: Store) -
         sizes.append(len(writes))
         return store.record_many(writes)
 
-    group = GroupCommit(record_many, inline=False, max_batch=1)
+    group = TurnBatch(record_many, inline=False, max_batch=1)
 
     async def main() -> None:
-        await asyncio.gather(*(group.record(Write(u, "R001", "like")) for u in range(1, 5)))
+        await asyncio.gather(*(group.submit(Write(u, "R001", "like")) for u in range(1, 5)))
 
     asyncio.run(main())
     assert sizes == [1, 1, 1, 1]
