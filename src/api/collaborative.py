@@ -31,7 +31,7 @@ from src.serving.feed_pages import (
     page_depth,
     ranking_body,
 )
-from src.store import UnknownShoeError, Write, WriteWouldWait, first_write_must_not_wait
+from src.store import UnknownShoeError, Write
 
 router = APIRouter(tags=["collaborative"], route_class=StrictJSONRoute)
 
@@ -41,16 +41,10 @@ T = TypeVar("T")
 
 
 async def _on_store(feed: FeedService, work: Callable[..., T], *args: Any) -> T:
-    """Run `work`, which calls the store: inline on the embedded store, in the thread pool on a
-    network store (see the module docstring). Inline, a write never waits for another writer (the
-    CT process, the other workers, this worker's impression writer): the work is repeated in the
-    thread pool instead, so the event loop keeps serving while the write waits its turn."""
+    """Run `work`, which reads the store: inline on the embedded store, in the thread pool on a
+    network store (see the module docstring)."""
     if feed.store.in_process:
-        try:
-            with first_write_must_not_wait():
-                return work(*args)
-        except WriteWouldWait:
-            pass  # nothing was written
+        return work(*args)
     return await run_in_threadpool(work, *args)
 
 

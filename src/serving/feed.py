@@ -1,11 +1,13 @@
 """The collaborative feed in one worker: rankings from the served snapshot, the per-user cache,
-and the write path (`record`); following the published versions is `serving.follower`'s.
+and the write path (`writes`, whose calls of one event-loop turn share a transaction, then
+`answer`); following the published versions is `serving.follower`'s.
 
 Correct under several workers and several replicas without shared memory or disk:
 - the feed is always computed from the user's rows read from the store (whichever worker or
   replica recorded them), injected into the snapshot's engine;
 - a cached feed remembers the user's newest event id and is served only while the store still
-  says so (one indexed lookup per hit), so a like recorded anywhere invalidates it at once;
+  says so (one indexed lookup per hit; on a network store one statement for a turn's hits), so a
+  like recorded anywhere invalidates it at once;
 - API workers never rebuild: they map the versions the CT process publishes (`VersionFollower`).
 """
 
@@ -146,17 +148,6 @@ class FeedService:
             return None
         FEED_CACHE.labels("hit").inc()
         return cached
-
-    def record(self, user_id: int, shoe_id: str, action: str, value: int | None = None) -> bytes:
-        """Record a like (`action` like) or a 1-5 star rating (`action` rate, `value` the stars),
-        committed before this returns, and the runner's refreshed first page. Raises
-        UnknownShoeError for a shoe not in the catalog, StoreUnavailable when the store cannot take
-        it. The API records through `writes` instead, which commits a turn's writes together."""
-        write = Write(user_id, shoe_id, action, value)
-        outcome = self.record_many([write])[0]
-        if isinstance(outcome, Exception):
-            raise outcome
-        return self.answer(write, outcome)
 
     def record_many(self, writes: Sequence[Write]) -> list[RecordOutcome | Exception]:
         """`Store.record_many`, counted: a write the store could not take tells /health it is
