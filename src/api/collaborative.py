@@ -4,7 +4,7 @@ Both block on the store. On a store reached over the network (PostgreSQL, Supaba
 work runs in the thread pool so the event loop stays free while a statement waits; on the embedded
 store a statement is a sub-millisecond local call and the ranking is CPU work that holds the GIL
 either way, so it runs on the event loop and skips the hop (`Store.in_process`). The writes of one
-event-loop turn share a transaction (`serving.group_commit`); each write's answer is ranked on the
+event-loop turn share a transaction (`serving.turn_batch`); each write's answer is ranked on the
 event loop from the rows its write returned. Responses are pre-serialised bytes (no
 jsonable_encoder pass)."""
 
@@ -106,8 +106,9 @@ async def get_feed(
     page = FeedPage(limit or settings.feed_size, offset, shoe_type)
     content = getattr(request.app.state, "content", None) or {}
     try:
-        newest = await _newest_event_if_cached(feed, user_id, page_depth(page))
-        cached = feed.fresh_cached(user_id, page_depth(page), newest) if newest is not None else None
+        depth = page_depth(page)
+        newest = await _newest_event_if_cached(feed, user_id, depth)
+        cached = feed.fresh_cached(user_id, depth, newest) if newest is not None else None
         if cached is not None:
             payload: bytes | None = ranking_body(feed, user_id, cached, page)
         else:

@@ -27,6 +27,14 @@ from src.store.rows import (
 log = logging.getLogger(__name__)
 
 
+def _every_answered(outcomes: list[RecordOutcome | Exception | None]) -> list[RecordOutcome | Exception]:
+    """The outcomes once every write has one (refused, recorded or failed)."""
+    answered = [o for o in outcomes if o is not None]
+    if len(answered) != len(outcomes):
+        raise AssertionError("a write of the batch was left without an outcome")
+    return answered
+
+
 class DataJob(StoreCore):
     """Catalog and interactions: what the routes read and write."""
 
@@ -88,7 +96,7 @@ class DataJob(StoreCore):
             if together is not None:
                 for i, outcome in zip(todo, together, strict=True):
                     outcomes[i] = outcome
-                return [o for o in outcomes if o is not None]
+                return _every_answered(outcomes)
         for i in todo:
             w = writes[i]
             try:
@@ -97,7 +105,7 @@ class DataJob(StoreCore):
                 raise  # only the first write may refuse to wait, and nothing is written before it
             except Exception as exc:  # this write's own answer
                 outcomes[i] = exc
-        return [o for o in outcomes if o is not None]
+        return _every_answered(outcomes)
 
     def _refusal(self, write: Write) -> Exception | None:
         """Why `write` cannot be recorded, known before touching the store (the catalog is cached

@@ -42,10 +42,7 @@ class SQLiteData(SQLData, SQLiteBackend):
         # shoe is refused before taking the single writer's turn; the foreign key still guards it.
         if self.shoe(shoe_id) is None:
             raise UnknownShoeError(shoe_id)
-        write = Write(user_id, shoe_id, action, value)
-        with self._tx(write=True) as tx:
-            previous, written = self._write(tx, write, now_iso())
-        return self._outcome(user_id, previous, written, (shoe_id, action, value))
+        return self._record_together([Write(user_id, shoe_id, action, value)])[0]
 
     def _record_together(self, writes: Sequence[Write]) -> list[RecordOutcome]:
         now = now_iso()
