@@ -157,3 +157,34 @@ def test_the_newest_events_of_several_runners_in_one_call(store: Store) -> None:
     ]
     assert store.users_last_events(asked) == [store.user_last_event(u) for u in asked]
     assert store.users_last_events([]) == []
+
+
+def test_on_postgresql_a_batch_is_one_statement_and_its_arrays_must_agree(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if store.backend != "postgres":
+        pytest.skip("record_interactions_unless() is PostgreSQL's (migration 0014)")
+    import psycopg
+
+    from src.store.postgres import PostgresStore
+
+    assert isinstance(store, PostgresStore)
+    statements: list[str] = []
+    run = PostgresStore._all
+
+    def counted(self: PostgresStore, sql: str, params: object = ()) -> list[object]:
+        statements.append(sql)
+        return run(self, sql, params)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(PostgresStore, "_all", counted)
+    _outcomes(store.record_many(WRITES))
+    assert len(statements) == 1 and "record_interactions_unless" in statements[0]
+    monkeypatch.undo()
+
+    before = stored_events(store)
+    with pytest.raises(psycopg.errors.InvalidParameterValue, match="differ in length"):
+        store._all(  # one shoe short: nothing of the batch is written
+            "SELECT * FROM record_interactions_unless(%s::bigint[], %s::text[], %s::text[], %s::int[], %s, %s::bigint[])",
+            ([7, 8], ["R001"], ["like", "like"], [None, None], 50, [-1, -1]),
+        )
+    assert stored_events(store) == before

@@ -3,9 +3,9 @@ too): statements on the pool of `pg_pool`, retried where that is safe, in transa
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from src.config import Settings
 from src.store.backends.pg_pool import OutagePool
@@ -13,6 +13,8 @@ from src.store.backends.pg_url import check_database_url, describe_database_url
 from src.store.backends.sql import SQLBackend
 from src.store.errors import StoreConfigError, StoreUnavailable
 from src.store.sql import POSTGRES
+
+T = TypeVar("T")
 
 
 class PostgresBackend(SQLBackend):
@@ -51,9 +53,17 @@ class PostgresBackend(SQLBackend):
         A connection that dies between the checkout check and the statement (a server restart, an
         idle reaper) is retried on another connection, at most once per pooled connection (after a
         restart every one of them can be dead; each such failure is immediate). Safe because every
-        statement sent here is a read or record_interaction(), which is idempotent: a repeated like
-        or the same rating again changes nothing (at worst that retry reports changed=false for a
-        write whose answer was lost, and its rebuild claim rides on the next threshold crossing)."""
+        statement sent here is a read or records likes and ratings (record_interaction()), which
+        is idempotent: a repeated like or the same rating again changes nothing (at worst that retry
+        reports changed=false for a write whose answer was lost, and its rebuild claim rides on the
+        next threshold crossing)."""
+        return self._retried(lambda conn: conn.execute(sql, params).fetchone())
+
+    def _all(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        """One statement, one round trip (autocommit), all its rows; retried as `_one`."""
+        return self._retried(lambda conn: conn.execute(sql, params).fetchall())
+
+    def _retried(self, statement: Callable[[Any], T]) -> T:
         import psycopg
         from psycopg_pool import PoolTimeout
 
@@ -61,7 +71,7 @@ class PostgresBackend(SQLBackend):
         for attempt in range(1, attempts + 1):
             try:
                 with self._connection() as conn:
-                    return conn.execute(sql, params).fetchone()
+                    return statement(conn)
             except StoreUnavailable as exc:
                 cause = exc.__cause__
                 if (

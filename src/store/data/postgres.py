@@ -20,6 +20,7 @@ from src.store.rows import (
 from src.store.sql import ALL_ROWS_SQL
 
 _RECORD = "SELECT * FROM record_interaction_unless(%s, %s, %s, %s, %s, %s)"
+_RECORD_MANY = "SELECT * FROM record_interactions_unless(%s::bigint[], %s::text[], %s::text[], %s::int[], %s, %s::bigint[])"
 # each runner's newest event id (0 without one), in the order asked, as one array: one row, one round trip
 _USERS_LAST_EVENTS = (
     "SELECT ARRAY(SELECT COALESCE((SELECT MAX(e.event_id) FROM interaction_events e WHERE e.user_id = u.id), 0)"
@@ -49,17 +50,29 @@ class PostgresData(SQLData, PostgresBackend):
         return self._outcome(write, self._one(_RECORD, self._record_params(write)))
 
     def _record_together(self, writes: Sequence[Write]) -> list[RecordOutcome]:
-        # One transaction, the statements pipelined (one round trip). Each write holds its runner's
-        # advisory lock until the commit, so every batch takes them in runner order: two batches
-        # never wait for each other in a cycle. One runner's writes keep their given order.
+        # One statement (migration 0014), so one round trip and one transaction. Each write holds its
+        # runner's advisory lock until the commit, so every batch takes them in runner order: two
+        # batches never wait for each other in a cycle. One runner's writes keep their given order.
         order = sorted(range(len(writes)), key=lambda i: writes[i].user_id)
-        with self._tx() as conn:
-            with conn.pipeline():
-                cursors = [conn.execute(_RECORD, self._record_params(writes[i])) for i in order]
-            rows = [cur.fetchone() for cur in cursors]
+        batch = [writes[i] for i in order]
+        rows = self._all(
+            _RECORD_MANY,
+            (
+                [w.user_id for w in batch],
+                [w.shoe_id for w in batch],
+                [w.action for w in batch],
+                [w.value for w in batch],
+                self.threshold,
+                [_known(self.runner_states.newest(w.user_id)) for w in batch],
+            ),
+        )
+        if len(rows) != len(batch):
+            raise RuntimeError(
+                f"record_interactions_unless returned {len(rows)} rows for {len(batch)} writes"
+            )
         outcomes: dict[int, RecordOutcome] = {}
-        for i, row in zip(order, rows, strict=True):  # in commit order: each runner's states chain
-            outcomes[i] = self._outcome(writes[i], row)
+        for i, w, row in zip(order, batch, rows, strict=True):  # in commit order: each runner's states chain
+            outcomes[i] = self._outcome(w, row)
         return [outcomes[i] for i in range(len(writes))]
 
     def _record_params(self, w: Write) -> tuple[Any, ...]:
