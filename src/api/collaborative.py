@@ -1,20 +1,17 @@
 """POST /interact and GET /recommend/feed/{user_id}.
 
-Both block on the store. On a store reached over the network (PostgreSQL, Supabase) the store's
-work runs in the thread pool so the event loop stays free while a statement waits; on the embedded
-store a statement is a sub-millisecond local call and the ranking is CPU work that holds the GIL
-either way, so it runs on the event loop and skips the hop (`Store.in_process`). The writes of one
-event-loop turn share a transaction (`serving.turn_batch`); each write's answer is ranked on the
-event loop from the rows its write returned. Responses are pre-serialised bytes (no
+Both read or write the store through the worker's feed service (`serving.feed`): the writes of one
+event-loop turn share one transaction, and on PostgreSQL the feed reads of one turn share one
+statement (`serving.turn_batch`), awaited on the event loop; the embedded store's statements are
+local calls made on the loop; Supabase's calls run in the thread pool. Each write's answer is ranked
+on the event loop from the rows its write returned. Responses are pre-serialised bytes (no
 jsonable_encoder pass)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, HTTPException, Path, Query, Request, Response
-from fastapi.concurrency import run_in_threadpool
 
 from src.api.deps import FeedDep, SettingsDep
 from src.api.errors import problem_responses
@@ -22,39 +19,13 @@ from src.api.ratelimit import WriteLimit
 from src.api.schemas import MAX_USER_ID, FeedResponse, Interaction, LikeInteraction
 from src.api.security import RunnerKey
 from src.api.strict_json import StrictJSONRoute
-from src.serving.feed import FeedService, FeedUnavailable
-from src.serving.feed_pages import (
-    FeedPage,
-    etag_matches,
-    etag_of,
-    feed_body,
-    page_depth,
-    ranking_body,
-)
+from src.serving.feed import FeedUnavailable
+from src.serving.feed_pages import FeedPage, etag_matches, etag_of
 from src.store import UnknownShoeError, Write
 
 router = APIRouter(tags=["collaborative"], route_class=StrictJSONRoute)
 
 JSON = "application/json"
-
-T = TypeVar("T")
-
-
-async def _on_store(feed: FeedService, work: Callable[..., T], *args: Any) -> T:
-    """Run `work`, which reads the store: inline on the embedded store, in the thread pool on a
-    network store (see the module docstring)."""
-    if feed.store.in_process:
-        return work(*args)
-    return await run_in_threadpool(work, *args)
-
-
-async def _newest_event_if_cached(feed: FeedService, user_id: int, depth: int | None) -> int | None:
-    """On a network store, when this worker holds a ranking for the page, the runner's newest event
-    id (which says whether it is still theirs): the checks of one event-loop turn share one round
-    trip, and a page still theirs needs no thread. None otherwise (the embedded store checks inline)."""
-    if feed.store.in_process or feed.cached(user_id, depth) is None:
-        return None
-    return await feed.newest_events.submit(user_id)
 
 
 @router.post(
@@ -106,13 +77,7 @@ async def get_feed(
     page = FeedPage(limit or settings.feed_size, offset, shoe_type)
     content = getattr(request.app.state, "content", None) or {}
     try:
-        depth = page_depth(page)
-        newest = await _newest_event_if_cached(feed, user_id, depth)
-        cached = feed.fresh_cached(user_id, depth, newest) if newest is not None else None
-        if cached is not None:
-            payload: bytes | None = ranking_body(feed, user_id, cached, page)
-        else:
-            payload = await _on_store(feed, feed_body, feed, content, user_id, page, newest)
+        payload = await feed.page(content, user_id, page)
     except FeedUnavailable as exc:
         raise HTTPException(503, detail=str(exc)) from exc
     if payload is None:

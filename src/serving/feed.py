@@ -14,15 +14,25 @@ Correct under several workers and several replicas without shared memory or disk
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import orjson
+from fastapi.concurrency import run_in_threadpool
 
 from src.config import Settings
 from src.metrics import FEED_CACHE, INTERACTIONS
 from src.recommender.cf_snapshot import CFSnapshot, packed_row_arrays
 from src.serving.ct_progress import CTProgress
-from src.serving.feed_pages import NOTICE_NO_VERSION_YET, FeedPage, page_envelope, ranking_body
+from src.serving.feed_pages import (
+    NOTICE_NO_VERSION_YET,
+    FeedPage,
+    cold_start_body,
+    feed_body,
+    page_depth,
+    page_envelope,
+    ranking_body,
+)
 from src.serving.follower import VersionFollower
 from src.serving.impressions import ImpressionBuffer
 from src.serving.ranking import FeedCache, Ranking
@@ -46,7 +56,16 @@ class FeedService:
         # the calls of one event-loop turn share one store call (serving.turn_batch): the writes one
         # transaction; on a network store, the freshness checks of cached feeds one round trip
         batch = MAX_BATCH if store.batches_at_once else 1
-        self.writes: TurnBatch[Write, RecordOutcome] = TurnBatch(self.record_many, store.in_process, batch)
+        native = store.awaits_natively  # PostgreSQL: awaited on the event loop, no thread
+        self.writes: TurnBatch[Write, RecordOutcome] = TurnBatch(
+            self.record_many, store.in_process, batch, run_async=self.record_many_async if native else None
+        )
+        self.states: TurnBatch[int, UserState] = TurnBatch(
+            store.users_states,
+            inline=False,
+            max_batch=batch,
+            run_async=store.users_states_async if native else None,
+        )
         self.newest_events: TurnBatch[int, int] = TurnBatch(
             store.users_last_events, inline=False, max_batch=batch
         )
@@ -149,10 +168,48 @@ class FeedService:
         FEED_CACHE.labels("hit").inc()
         return cached
 
+    def ranking_of_state(self, user_id: int, depth: int | None, state: UserState) -> Ranking | None:
+        """`ranking` from the runner's state already read (their cached ranking while it is as of
+        the state's newest event); None if they have no interactions."""
+        cached = self.cached(user_id, depth)
+        if cached is not None and cached.last_event_id == state.last_event_id:
+            FEED_CACHE.labels("hit").inc()
+            return cached
+        FEED_CACHE.labels("miss").inc()
+        if not state.shoes:
+            return None
+        ranking = self.rank(user_id, state, max(depth, self.default_depth) if depth is not None else None)
+        self.cache.put(user_id, state.last_event_id, ranking)
+        return ranking
+
+    async def page(self, content: Mapping[str, Any], user_id: int, page: FeedPage) -> bytes | None:
+        """The body of a feed page (`feed_pages.feed_body`), read the cheapest way the store allows."""
+        if self.store.in_process:  # embedded: its statements are local calls, made on the event loop
+            return feed_body(self, content, user_id, page)
+        depth = page_depth(page)
+        if self.store.awaits_natively:  # the runner's state: one statement for the reads of a turn
+            ranking = self.ranking_of_state(user_id, depth, await self.states.submit(user_id))
+            if ranking is not None:
+                return ranking_body(self, user_id, ranking, page)
+            return await run_in_threadpool(cold_start_body, self, content, user_id, page)
+        # one call at a time (Supabase): a page cached here costs one, the runner's newest event id
+        newest = await self.newest_events.submit(user_id) if self.cached(user_id, depth) is not None else None
+        cached = self.fresh_cached(user_id, depth, newest) if newest is not None else None
+        if cached is not None:
+            return ranking_body(self, user_id, cached, page)
+        return await run_in_threadpool(feed_body, self, content, user_id, page, newest)
+
     def record_many(self, writes: Sequence[Write]) -> list[RecordOutcome | Exception]:
         """`Store.record_many`, counted: a write the store could not take tells /health it is
         degraded (without asking the store again)."""
-        outcomes = self.store.record_many(writes)
+        return self._counted(writes, self.store.record_many(writes))
+
+    async def record_many_async(self, writes: Sequence[Write]) -> list[RecordOutcome | Exception]:
+        return self._counted(writes, await self.store.record_many_async(writes))
+
+    def _counted(
+        self, writes: Sequence[Write], outcomes: list[RecordOutcome | Exception]
+    ) -> list[RecordOutcome | Exception]:
         for write, outcome in zip(writes, outcomes, strict=True):
             if isinstance(outcome, RecordOutcome):
                 self.progress.observe_write(outcome)

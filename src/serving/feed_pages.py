@@ -236,6 +236,14 @@ def feed_body(
     ranking = feed.ranking(user_id, page_depth(page), newest_event)
     if ranking is not None:
         return ranking_body(feed, user_id, ranking, page)
+    return cold_start_body(feed, content, user_id, page)
+
+
+def cold_start_body(
+    feed: FeedSource, content: Mapping[str, Any], user_id: int, page: FeedPage
+) -> bytes | None:
+    """A runner without interactions: a page from their saved questionnaire (when its content model
+    is loaded), else None (the API answers 404)."""
     saved = feed.store.load_questionnaire(user_id)
     model = content.get(saved.shoe_type) if saved is not None else None
     if saved is None or model is None:

@@ -11,7 +11,7 @@ write is still committed before its request is answered, and a call that fails, 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Generic, TypeVar
 
 from fastapi.concurrency import run_in_threadpool
@@ -29,14 +29,22 @@ class TurnBatch(Generic[T, R]):
     item (raising only WriteWouldWait, and only inside `first_write_must_not_wait()`); `inline`
     says whether it may run on the event loop (an embedded store, whose statements are
     sub-millisecond local calls) or must go to the thread pool; `max_batch` 1 sends each call on its
-    own (a store with no multi-statement transaction, where a batch would only queue them)."""
+    own (a store with no multi-statement transaction, where a batch would only queue them).
+    `run_async`, where the store has an async driver (PostgreSQL), is awaited on the event loop
+    instead, one batch at a time: while one is in flight the calls of the next turns gather."""
 
     def __init__(
-        self, run: Callable[[Sequence[T]], Sequence[R | Exception]], inline: bool, max_batch: int = MAX_BATCH
+        self,
+        run: Callable[[Sequence[T]], Sequence[R | Exception]],
+        inline: bool,
+        max_batch: int = MAX_BATCH,
+        run_async: Callable[[Sequence[T]], Awaitable[Sequence[R | Exception]]] | None = None,
     ) -> None:
         self._run = run
         self._inline = inline
         self._max_batch = max_batch
+        self._run_async = run_async
+        self._sending = False
         self._waiting: list[tuple[T, asyncio.Future[R]]] = []
         self._in_flight: set[asyncio.Task[None]] = set()
 
@@ -51,6 +59,9 @@ class TurnBatch(Generic[T, R]):
         return await done
 
     def _flush(self) -> None:
+        if self._run_async is not None:
+            self._send_next()
+            return
         waiting, self._waiting = self._waiting, []
         for start in range(0, len(waiting), self._max_batch):
             batch = waiting[start : start + self._max_batch]
@@ -73,6 +84,30 @@ class TurnBatch(Generic[T, R]):
             return True
         _settle(batch, results)
         return True
+
+    def _send_next(self) -> None:
+        if self._sending or not self._waiting:
+            return
+        batch, self._waiting = self._waiting[: self._max_batch], self._waiting[self._max_batch :]
+        self._sending = True
+        task = asyncio.get_running_loop().create_task(self._send(batch))
+        self._in_flight.add(task)
+        task.add_done_callback(self._in_flight.discard)
+
+    async def _send(self, batch: list[tuple[T, asyncio.Future[R]]]) -> None:
+        assert self._run_async is not None
+        try:
+            results: Sequence[R | Exception] = await self._run_async([item for item, _ in batch])
+        except asyncio.CancelledError:  # the worker is stopping: its requests stop too
+            for _, done in batch:
+                done.cancel()
+            raise
+        except Exception as exc:  # a bug: every waiting request gets it rather than waiting forever
+            results = [exc] * len(batch)
+        finally:
+            self._sending = False
+        _settle(batch, results)
+        self._send_next()  # what gathered meanwhile
 
     async def _run_in_thread(self, batch: list[tuple[T, asyncio.Future[R]]]) -> None:
         try:

@@ -164,3 +164,54 @@ def test_a_store_without_transactions_gets_each_write_on_its_own(store: Store) -
 
     asyncio.run(main())
     assert sizes == [1, 1, 1, 1]
+
+
+def _awaited(store: Store) -> tuple[TurnBatch, list[int]]:
+    """A TurnBatch awaiting `store.record_many_async` (PostgreSQL's own driver on the event loop,
+    a thread elsewhere), and the sizes of the batches it sent."""
+    sizes: list[int] = []
+
+    async def record_many_async(writes: Sequence[Write]) -> list[RecordOutcome | Exception]:
+        sizes.append(len(writes))
+        return await store.record_many_async(writes)
+
+    return TurnBatch(store.record_many, False, run_async=record_many_async), sizes
+
+
+def test_awaited_batches_go_one_at_a_time_and_the_calls_meanwhile_gather(store: Store) -> None:
+    group, sizes = _awaited(store)
+
+    async def main() -> list[RecordOutcome]:
+        first = asyncio.ensure_future(group.submit(Write(1, "R001", "like")))
+        await asyncio.sleep(0)  # the first batch leaves with its one write
+        later = [asyncio.ensure_future(group.submit(Write(u, "R002", "like"))) for u in range(2, 6)]
+        for _ in range(3):
+            await asyncio.sleep(0)  # later turns, the first batch still in flight
+            later.append(asyncio.ensure_future(group.submit(Write(len(later) + 2, "R003", "rate", 4))))
+        return [await first, *[await f for f in later]]
+
+    outcomes = asyncio.run(main())
+    assert sizes[0] == 1 and sum(sizes) == 8 and len(sizes) < 8  # the rest went together
+    assert all(isinstance(o, RecordOutcome) and o.changed for o in outcomes)
+    assert sorted({e[1] for e in stored_events(store)}) == list(range(1, 9))
+
+
+def test_an_awaited_batch_that_fails_fails_its_requests_and_the_next_batch_still_goes() -> None:
+    calls: list[list[int]] = []
+
+    async def flaky(items: Sequence[int]) -> list[int | Exception]:
+        calls.append(list(items))
+        await asyncio.sleep(0)
+        if len(calls) == 1:
+            raise RuntimeError("the driver broke")
+        return [i * 10 for i in items]
+
+    group: TurnBatch[int, int] = TurnBatch(lambda items: [], False, run_async=flaky)
+
+    async def main() -> tuple[list[int | BaseException], list[int]]:
+        first = await asyncio.gather(group.submit(1), group.submit(2), return_exceptions=True)
+        return first, await asyncio.gather(group.submit(3), group.submit(4))
+
+    first, second = asyncio.run(main())
+    assert all(isinstance(r, RuntimeError) for r in first)
+    assert second == [30, 40] and calls == [[1, 2], [3, 4]]

@@ -7,12 +7,13 @@ recorded one at a time would, and a write that cannot be recorded must fail alon
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 
 import pytest
 
-from src.store import RecordOutcome, Store, UnknownShoeError, UserRow, Write
+from src.store import RecordOutcome, Store, UnknownShoeError, UserRow, UserState, Write
 from tests.plugins.store import StoreFactory, stored_events
 
 WRITES = [
@@ -188,3 +189,46 @@ def test_on_postgresql_a_batch_is_one_statement_and_its_arrays_must_agree(
             ([7, 8], ["R001"], ["like", "like"], [None, None], 50, [-1, -1]),
         )
     assert stored_events(store) == before
+
+
+def test_the_awaited_batch_leaves_the_store_as_the_batch_in_a_thread(store: Store) -> None:
+    """`record_many_async` (on PostgreSQL its own driver on the event loop) against `record_many`:
+    the same writes, by runners 1-3 in a thread's batch and by runners 101-103 awaited."""
+    by_thread = _outcomes(store.record_many(WRITES))
+    shifted = [Write(w.user_id + 100, w.shoe_id, w.action, w.value) for w in WRITES]
+    by_loop = _outcomes(asyncio.run(store.record_many_async(shifted)))
+    assert [o.changed for o in by_loop] == [o.changed for o in by_thread] == [True] * 4 + [False, True]
+    for w, a, t in zip(WRITES, by_loop, by_thread, strict=True):
+        assert a.user.rows == t.user.rows and UserRow(w.shoe_id, w.action, w.value) in a.user.rows
+    events = [e[1:] for e in stored_events(store)]
+    for u in (1, 2, 3):
+        assert [rest for user, *rest in events if user == u + 100] == [
+            rest for user, *rest in events if user == u
+        ]
+        assert store.user_state(u + 100).rows == store.user_state(u).rows
+
+
+def test_an_awaited_batch_the_store_rejects_is_recorded_one_at_a_time(
+    store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    writes = [Write(1, "R001", "like"), Write(0, "R002", "rate", 3), Write(2, "R003", "rate", 4)]
+    with caplog.at_level(logging.WARNING, logger="src.store.data"):
+        results = asyncio.run(store.record_many_async(writes))
+    assert isinstance(results[0], RecordOutcome) and isinstance(results[2], RecordOutcome)
+    assert isinstance(results[1], Exception) and not isinstance(results[1], RecordOutcome)
+    assert [e[1:] for e in stored_events(store)] == [(1, "R001", "like", None), (2, "R003", "rate", 4)]
+
+
+def test_several_runners_states_in_one_call_match_one_at_a_time(store: Store) -> None:
+    _outcomes(store.record_many(WRITES))
+    asked = [3, 1, 99, 2, 1]  # 99 never acted; runner 1 twice
+
+    async def both() -> tuple[list[UserState], list[UserState]]:
+        cold = await store.users_states_async(asked)  # what this worker keeps, or the rows
+        return cold, await store.users_states_async(asked)  # now kept: ids only on PostgreSQL
+
+    first, again = asyncio.run(both())
+    expected = [store.user_state(u) for u in asked]
+    for got in (first, again, store.users_states(asked)):
+        assert [(s.last_event_id, s.rows) for s in got] == [(s.last_event_id, s.rows) for s in expected]
+    assert not first[2].rows and first[2].last_event_id == 0

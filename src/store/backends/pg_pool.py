@@ -51,7 +51,7 @@ class OutagePool:
         self._down_lock = threading.Lock()
         self._prober: threading.Thread | None = None
 
-    def _connect_kwargs(self) -> dict[str, Any]:
+    def connect_kwargs(self) -> dict[str, Any]:
         kwargs: dict[str, Any] = {
             "connect_timeout": max(1, int(self.settings.db_timeout_s)),
             # autocommit: a single statement (every request path) is its own transaction,
@@ -66,10 +66,10 @@ class OutagePool:
         # Opened lazily, in the process that uses it: a pool must never cross a fork.
         if self._pool is None:
             with self._pool_lock:
-                # _mark_down sets the reason before taking this lock to drop the pool: a pool opened
+                # mark_down sets the reason before taking this lock to drop the pool: a pool opened
                 # here either sees the reason or is dropped (and closed) right after
                 if self._down_reason is not None:
-                    raise self._unavailable(self._down_reason)
+                    raise self.unavailable(self._down_reason)
                 if self._pool is None:
                     from psycopg_pool import ConnectionPool
 
@@ -80,7 +80,7 @@ class OutagePool:
                         max_size=self.settings.db_pool_size,
                         # dead connections are replaced on checkout by _live_connection
                         timeout=self.settings.db_timeout_s,
-                        kwargs=self._connect_kwargs(),
+                        kwargs=self.connect_kwargs(),
                         open=False,
                     )
                     pool.open(wait=False)
@@ -101,7 +101,7 @@ class OutagePool:
                 try:
                     return super().connect(*args, **kwargs)
                 except psycopg.OperationalError as exc:
-                    store._mark_down(first_line(exc))
+                    store.mark_down(first_line(exc))
                     raise
 
         return ReportingConnection
@@ -121,7 +121,11 @@ class OutagePool:
     def known_down(self) -> bool:
         return self._down_reason is not None
 
-    def _mark_down(self, reason: str) -> None:
+    @property
+    def down_reason(self) -> str | None:
+        return self._down_reason
+
+    def mark_down(self, reason: str) -> None:
         with self._down_lock:
             if self._down_reason is None:
                 log.warning(
@@ -145,7 +149,7 @@ class OutagePool:
             self._prober = None
         log.warning("PostgreSQL is back; serving from a fresh connection pool")
 
-    def _unavailable(self, reason: str) -> StoreUnavailable:
+    def unavailable(self, reason: str) -> StoreUnavailable:
         return StoreUnavailable(
             f"PostgreSQL at {describe_database_url(self.url)} is unreachable: {reason}",
             retry_after_s=max(1.0, self.settings.db_reprobe_s),
@@ -159,7 +163,7 @@ class OutagePool:
 
         down = self._down_reason
         if down is not None:
-            raise self._unavailable(down)
+            raise self.unavailable(down)
         try:
             pool = self._get_pool()
             with self._live_connection(pool) as conn:
@@ -173,8 +177,8 @@ class OutagePool:
                 # fails on an established connection does not mark the store down by itself (one
                 # backend terminated by an idle reaper or pg_terminate_backend is not an outage);
                 # the retry's fresh connection tells, as a refused connect marks it down.
-                self._mark_down(reason)
-            raise self._unavailable(reason) from exc
+                self.mark_down(reason)
+            raise self.unavailable(reason) from exc
 
     @contextmanager
     def _live_connection(self, pool: Any) -> Iterator[Any]:
@@ -198,7 +202,7 @@ class OutagePool:
             finally:
                 pool.putconn(conn)
             return
-        raise self._unavailable("no pooled connection answers")
+        raise self.unavailable("no pooled connection answers")
 
     def close(self) -> None:
         with self._pool_lock:

@@ -8,6 +8,7 @@ from contextlib import AbstractContextManager, contextmanager
 from typing import Any, TypeVar
 
 from src.config import Settings
+from src.store.backends.pg_async import AsyncStatements
 from src.store.backends.pg_pool import OutagePool
 from src.store.backends.pg_url import check_database_url, describe_database_url
 from src.store.backends.sql import SQLBackend
@@ -24,6 +25,9 @@ class PostgresBackend(SQLBackend):
     def __init__(self, settings: Settings, url: str | None = None) -> None:
         super().__init__(settings)
         self._pool = OutagePool(check_database_url(url or settings.database_url or ""), settings)
+        # the request path's batched calls, awaited on the event loop: one connection per kind
+        self._async_writes = AsyncStatements(self._pool)
+        self._async_reads = AsyncStatements(self._pool)
 
     @property
     def url(self) -> str:
@@ -109,4 +113,6 @@ class PostgresBackend(SQLBackend):
         tx.execute("SELECT pg_advisory_xact_lock(%s)", (key,))
 
     def close(self) -> None:
+        self._async_writes.drop()
+        self._async_reads.drop()
         self._pool.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from abc import abstractmethod
 from collections.abc import Sequence
@@ -83,8 +84,7 @@ class DataJob(StoreCore):
         unavailable) and the others still commit. Writes of one runner apply in the order given.
         Raises only WriteWouldWait, before anything is written (inside
         `first_write_must_not_wait()`)."""
-        outcomes: list[RecordOutcome | Exception | None] = [self._refusal(w) for w in writes]
-        todo = [i for i, refused in enumerate(outcomes) if refused is None]
+        outcomes, todo = self._refusals(writes)
         if len(todo) > 1:
             try:
                 together = self._record_together([writes[i] for i in todo])
@@ -107,6 +107,16 @@ class DataJob(StoreCore):
                 outcomes[i] = exc
         return _every_answered(outcomes)
 
+    async def record_many_async(self, writes: Sequence[Write]) -> list[RecordOutcome | Exception]:
+        """`record_many` for the event loop: awaited on it where the backend has an async driver
+        (PostgreSQL), else run in a thread."""
+        return await asyncio.to_thread(self.record_many, writes)
+
+    def _refusals(self, writes: Sequence[Write]) -> tuple[list[RecordOutcome | Exception | None], list[int]]:
+        """Each write's refusal or None, and the indices of the writes to record."""
+        outcomes: list[RecordOutcome | Exception | None] = [self._refusal(w) for w in writes]
+        return outcomes, [i for i, refused in enumerate(outcomes) if refused is None]
+
     def _refusal(self, write: Write) -> Exception | None:
         """Why `write` cannot be recorded, known before touching the store (the catalog is cached
         per process), or None."""
@@ -121,9 +131,12 @@ class DataJob(StoreCore):
         return None
 
     # True where a batch goes to the store at once (`_record_together` in one transaction,
-    # `users_last_events` in one statement); elsewhere a batch would only queue its calls one after
+    # `users_states` in one statement); elsewhere a batch would only queue its calls one after
     # another, so the API sends them one at a time, side by side
     batches_at_once = False
+    # True where the request path's batched calls (`record_many_async`, `users_states_async`) are
+    # awaited on the event loop by an async driver instead of run in the thread pool
+    awaits_natively = False
 
     def _record_together(self, writes: Sequence[Write]) -> list[RecordOutcome] | None:
         """The outcomes of `writes` (all valid) recorded in one transaction, or None where the
@@ -161,9 +174,17 @@ class DataJob(StoreCore):
     def user_last_event(self, user_id: int) -> int: ...
 
     def users_last_events(self, user_ids: Sequence[int]) -> list[int]:
-        """`user_last_event` of each runner, in order (0 for a runner with no events). This default
-        asks once per runner; PostgreSQL answers in one statement."""
+        """`user_last_event` of each runner, in order (0 for a runner with no events)."""
         return [self.user_last_event(u) for u in user_ids]
+
+    def users_states(self, user_ids: Sequence[int]) -> list[UserState]:
+        """`user_state` of each runner, in order. This default asks once per runner; PostgreSQL
+        answers in one statement."""
+        return [self.user_state(u) for u in user_ids]
+
+    async def users_states_async(self, user_ids: Sequence[int]) -> list[UserState]:
+        """`users_states` for the event loop (see `record_many_async`)."""
+        return await asyncio.to_thread(self.users_states, user_ids)
 
     @abstractmethod
     def interaction_rows(self, user_ids: Sequence[int] | None = None) -> list[InteractionRow]:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Sequence
 from typing import Any
 
 from src.store.backends.postgres import PostgresBackend
+from src.store.data import _every_answered
 from src.store.data.sql import SQLData
+from src.store.errors import StoreUnavailable
 from src.store.rows import (
     ForgetOutcome,
     InteractionRow,
@@ -19,12 +22,15 @@ from src.store.rows import (
 )
 from src.store.sql import ALL_ROWS_SQL
 
+log = logging.getLogger("src.store.data")
+
 _RECORD = "SELECT * FROM record_interaction_unless(%s, %s, %s, %s, %s, %s)"
 _RECORD_MANY = "SELECT * FROM record_interactions_unless(%s::bigint[], %s::text[], %s::text[], %s::int[], %s, %s::bigint[])"
-# each runner's newest event id (0 without one), in the order asked, as one array: one row, one round trip
-_USERS_LAST_EVENTS = (
-    "SELECT ARRAY(SELECT COALESCE((SELECT MAX(e.event_id) FROM interaction_events e WHERE e.user_id = u.id), 0)"
-    " FROM unnest(%s::bigint[]) WITH ORDINALITY AS u (id, n) ORDER BY u.n)"
+# each runner's state unless their newest event id is the one given (user_interactions_unless, per
+# row), in the order asked: one statement for a turn's feed reads
+_USERS_STATES = (
+    "SELECT s.* FROM unnest(%s::bigint[], %s::bigint[]) WITH ORDINALITY AS q (user_id, known, n)"
+    " CROSS JOIN LATERAL user_interactions_unless(q.user_id, q.known) AS s ORDER BY q.n"
 )
 
 
@@ -41,6 +47,7 @@ def _known(state: UserState | None) -> int:
 
 class PostgresData(SQLData, PostgresBackend):
     batches_at_once = True
+    awaits_natively = True
 
     def _record(self, user_id: int, shoe_id: str, action: str, value: int | None) -> RecordOutcome:
         # One statement (migration 0013), committed before this returns: the write transaction of
@@ -53,27 +60,62 @@ class PostgresData(SQLData, PostgresBackend):
         # One statement (migration 0014), so one round trip and one transaction. Each write holds its
         # runner's advisory lock until the commit, so every batch takes them in runner order: two
         # batches never wait for each other in a cycle. One runner's writes keep their given order.
+        order, params = self._record_many_params(writes)
+        return self._outcomes_in_order(writes, order, self._all(_RECORD_MANY, params))
+
+    async def _record_together_async(self, writes: Sequence[Write]) -> list[RecordOutcome]:
+        order, params = self._record_many_params(writes)
+        return self._outcomes_in_order(writes, order, await self._async_writes.rows(_RECORD_MANY, params))
+
+    def _record_many_params(self, writes: Sequence[Write]) -> tuple[list[int], tuple[Any, ...]]:
         order = sorted(range(len(writes)), key=lambda i: writes[i].user_id)
         batch = [writes[i] for i in order]
-        rows = self._all(
-            _RECORD_MANY,
-            (
-                [w.user_id for w in batch],
-                [w.shoe_id for w in batch],
-                [w.action for w in batch],
-                [w.value for w in batch],
-                self.threshold,
-                [_known(self.runner_states.newest(w.user_id)) for w in batch],
-            ),
+        return order, (
+            [w.user_id for w in batch],
+            [w.shoe_id for w in batch],
+            [w.action for w in batch],
+            [w.value for w in batch],
+            self.threshold,
+            [_known(self.runner_states.newest(w.user_id)) for w in batch],
         )
-        if len(rows) != len(batch):
+
+    def _outcomes_in_order(
+        self, writes: Sequence[Write], order: list[int], rows: list[Any]
+    ) -> list[RecordOutcome]:
+        if len(rows) != len(order):
             raise RuntimeError(
-                f"record_interactions_unless returned {len(rows)} rows for {len(batch)} writes"
+                f"record_interactions_unless returned {len(rows)} rows for {len(order)} writes"
             )
         outcomes: dict[int, RecordOutcome] = {}
-        for i, w, row in zip(order, batch, rows, strict=True):  # in commit order: each runner's states chain
-            outcomes[i] = self._outcome(w, row)
+        for i, row in zip(order, rows, strict=True):  # in commit order: each runner's states chain
+            outcomes[i] = self._outcome(writes[i], row)
         return [outcomes[i] for i in range(len(writes))]
+
+    async def record_many_async(self, writes: Sequence[Write]) -> list[RecordOutcome | Exception]:
+        """`record_many` awaited on the event loop (`backends/pg_async.py`): the batch in one
+        statement; if the store rejects one of its writes, each is recorded on its own."""
+        outcomes, todo = self._refusals(writes)
+        if todo:
+            together: Sequence[RecordOutcome | Exception]
+            try:
+                together = await self._record_together_async([writes[i] for i in todo])
+            except StoreUnavailable as exc:  # the store is gone: no write of the batch can go
+                together = [exc] * len(todo)
+            except Exception as exc:  # rolled back as a whole
+                if len(todo) == 1:
+                    together = [exc]
+                else:
+                    log.warning("a write of a batch of %d failed it; recording them one at a time", len(todo))
+                    together = [await self._record_alone_async(writes[i]) for i in todo]
+            for i, outcome in zip(todo, together, strict=True):
+                outcomes[i] = outcome
+        return _every_answered(outcomes)
+
+    async def _record_alone_async(self, write: Write) -> RecordOutcome | Exception:
+        try:
+            return (await self._record_together_async([write]))[0]
+        except Exception as exc:  # this write's own answer
+            return exc
 
     def _record_params(self, w: Write) -> tuple[Any, ...]:
         known = _known(self.runner_states.newest(w.user_id))
@@ -116,13 +158,23 @@ class PostgresData(SQLData, PostgresBackend):
                 (user_id, saved.shoe_type, json.dumps(saved.answers, sort_keys=True)),
             )
 
-    def users_last_events(self, user_ids: Sequence[int]) -> list[int]:
-        (newest,) = self._read_one(_USERS_LAST_EVENTS, (list(user_ids),))
-        return [int(n) for n in newest]
-
     def user_state(self, user_id: int) -> UserState:
         kept = self.runner_states.newest(user_id)
-        last, *rows = self._one("SELECT * FROM user_interactions_unless(%s, %s)", (user_id, _known(kept)))
+        row = self._one("SELECT * FROM user_interactions_unless(%s, %s)", (user_id, _known(kept)))
+        return self._state_of(user_id, kept, row)
+
+    async def users_states_async(self, user_ids: Sequence[int]) -> list[UserState]:
+        """Each runner's state in one statement, awaited on the event loop: a runner whose state this
+        worker keeps as of their newest event costs an indexed lookup and no rows."""
+        kept = [self.runner_states.newest(u) for u in user_ids]
+        rows = await self._async_reads.rows(_USERS_STATES, (list(user_ids), [_known(k) for k in kept]))
+        if len(rows) != len(kept):
+            raise RuntimeError(f"user_interactions_unless returned {len(rows)} rows for {len(kept)} runners")
+        return [self._state_of(u, k, row) for u, k, row in zip(user_ids, kept, rows, strict=True)]
+
+    def _state_of(self, user_id: int, kept: UserState | None, row: Sequence[Any]) -> UserState:
+        """A row of user_interactions_unless() as the runner's state, kept for the next call."""
+        last, *rows = row
         if rows[0] is None and kept is not None:  # the store's newest event is the kept state's
             return self.runner_states.get(user_id, last) or kept
         return self.runner_states.put(user_id, _user_state(last, *rows))
