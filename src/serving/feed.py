@@ -29,6 +29,7 @@ from src.serving.feed_pages import (
     FeedPage,
     cold_start_body,
     feed_body,
+    name_of,
     page_depth,
     page_envelope,
     ranking_body,
@@ -70,6 +71,7 @@ class FeedService:
             store.users_last_events, inline=False, max_batch=batch
         )
         self._catalog: dict[str, bytes] = {}
+        self._names: dict[str, bytes] = {}
         self.impressions: ImpressionBuffer | None = (
             ImpressionBuffer(store, settings.impression_buffer_max, settings.impression_flush_s)
             if settings.impressions_enabled
@@ -91,6 +93,13 @@ class FeedService:
             )
             self._catalog[shoe_id] = prefix
         return prefix
+
+    def name_json(self, shoe_id: str) -> bytes:
+        """The shoe's name as the evidence names it, JSON-escaped without the quotes, once per shoe."""
+        name = self._names.get(shoe_id)
+        if name is None:
+            name = self._names[shoe_id] = orjson.dumps(name_of(shoe_id, self))[1:-1]
+        return name
 
     @property
     def default_depth(self) -> int:

@@ -34,6 +34,8 @@ class FeedSource(Protocol):
 
     def shoe_prefix(self, shoe_id: str) -> bytes: ...
 
+    def name_json(self, shoe_id: str) -> bytes: ...
+
     def ranking(
         self, user_id: int, depth: int | None = None, newest_event: int | None = None
     ) -> Ranking | None: ...
@@ -72,9 +74,47 @@ def evidence(liked_by: int, n_neighbours: int, anchor: str | None = None) -> tup
     return "similar_runners", f"liked by {liked_by} of the {n_neighbours} runners most like you"
 
 
-def _name_of(shoe_id: str, feed: FeedSource) -> str:
+def name_of(shoe_id: str, feed: FeedSource) -> str:
+    """A shoe's name as the evidence names it (its id when it has none)."""
     shoe = feed.store.shoe(shoe_id)
     return shoe_id if shoe is None else str(shoe.get("name") or shoe_id)
+
+
+def _reason_json(liked_by: int, n_neighbours: int) -> bytes:
+    """`,"reason":...,"evidence":...}` for the evidence kinds without numbers, from `evidence`."""
+    reason, why = evidence(liked_by, n_neighbours)
+    return b"," + orjson.dumps({"reason": reason, "evidence": why})[1:]
+
+
+_POPULAR_JSON = _reason_json(-1, 0)
+_TOGETHER_JSON = _reason_json(0, 0)
+
+
+def item_json(
+    prefix: bytes, score: float, liked_by: int, out_of: int, anchor_name_json: bytes | None
+) -> bytes:
+    """One feed item, byte for byte `prefix` + orjson of {match_score, reason, evidence} with the
+    texts of `evidence` (tests/serving check both agree), formatted without building a dict: a page
+    is rendered for every write's answer."""
+    head = prefix + b'"match_score":' + orjson.dumps(round(score, 4))
+    if liked_by < 0:
+        return head + _POPULAR_JSON
+    if liked_by == 0:
+        return head + _TOGETHER_JSON
+    if anchor_name_json is not None:
+        return (
+            head
+            + b',"reason":"similar_runners","evidence":"liked by %d of the %d runners who also liked %s"}'
+            % (
+                liked_by,
+                out_of,
+                anchor_name_json,
+            )
+        )
+    return head + b',"reason":"similar_runners","evidence":"liked by %d of the %d runners most like you"}' % (
+        liked_by,
+        out_of,
+    )
 
 
 def page_envelope(
@@ -153,13 +193,16 @@ def _render(ranking: Ranking, page: FeedPage, feed: FeedSource) -> bytes:
     if page.shoe_type is not None:
         items = [it for it in items if _type_of(it[0], feed) == page.shoe_type]
     window = items[page.offset : page.offset + page.limit]
-    parts = []
-    for shoe_id, score, liked_by, out_of, anchor in window:
-        reason, why = evidence(liked_by, out_of, None if anchor is None else _name_of(anchor, feed))
-        parts.append(
-            feed.shoe_prefix(shoe_id)
-            + orjson.dumps({"match_score": round(score, 4), "reason": reason, "evidence": why})[1:]
+    parts = [
+        item_json(
+            feed.shoe_prefix(shoe_id),
+            score,
+            liked_by,
+            out_of,
+            None if anchor is None else feed.name_json(anchor),
         )
+        for shoe_id, score, liked_by, out_of, anchor in window
+    ]
     notice = None
     if not items:
         everything = {

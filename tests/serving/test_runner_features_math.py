@@ -4,12 +4,13 @@ hand-checkable arrays."""
 from __future__ import annotations
 
 import numpy as np
+import orjson
 import pytest
 from scipy.sparse import csr_matrix
 
 from src.recommender.explain import answer_phrase, rule_met, spec_phrase
 from src.serving.catalog import CatalogQuery, catalog_mask, sorted_positions
-from src.serving.feed_pages import etag_matches, etag_of, evidence
+from src.serving.feed_pages import etag_matches, etag_of, evidence, item_json
 from src.serving.similar import co_like_cosine, co_like_counts, latent_cosine, top_k_rows
 
 
@@ -125,3 +126,26 @@ def test_a_partly_missed_answer_says_which_specs_missed() -> None:
         sentence("purpose: Race", phrases, [True, False, False])
         == "purpose: Race (not met: weight 230 g, softness 6 of 10; met: racer)"
     )
+
+
+@pytest.mark.parametrize(
+    ("score", "liked_by", "out_of", "anchor"),
+    [
+        (0.98765432, 7, 40, None),
+        (1.0, 12, 310, 'Speedgoat "5" — Wide\\Trail'),  # quotes, a backslash and non-ASCII in the name
+        (0.5, 3, 9, "Ghost 16"),
+        (0.0, -1, -1, None),  # popular backfill
+        (0.31, 0, 0, None),  # ranked by the item component alone
+        (1e-05, 1, 1, "Nova"),
+    ],
+)
+def test_an_item_renders_as_the_orjson_of_its_evidence(
+    score: float, liked_by: int, out_of: int, anchor: str | None
+) -> None:
+    prefix = orjson.dumps({"shoe_id": "R001", "name": "Pegasus", "brand": "Nike"})[:-1] + b","
+    reason, why = evidence(liked_by, out_of, anchor)
+    expected = prefix + orjson.dumps({"match_score": round(score, 4), "reason": reason, "evidence": why})[1:]
+    name_json = None if anchor is None else orjson.dumps(anchor)[1:-1]
+    got = item_json(prefix, score, liked_by, out_of, name_json)
+    assert got == expected
+    assert orjson.loads(b"[" + got + b"]")[0]["evidence"] == why
