@@ -15,7 +15,9 @@ The workers of one service accept from the socket the gunicorn master opened. uv
 every connection waiting there at once, so a client opening its pool of 32 connections together could
 get all of them from the worker that woke first, which then served them alone while the other
 idled (seen in the realistic soak: 1 or 2 windows in 20 at 0.97 cores of 2, at 0.6x the throughput).
-`TurnTakingServer` accepts one connection per event-loop turn instead: a busy worker takes fewer.
+`TurnTakingServer` accepts one connection per event-loop turn instead: a busy worker takes fewer;
+and a worker holding more connections than another live worker leaves the next to it for a moment
+(`ConnectionShares`), so a burst that arrives while one worker is busy still spreads.
 A reverse proxy in front (nginx, a cloud load balancer) is still expected to buffer requests and
 cap connections per client; these guards keep one worker alive when it is not.
 The same protocol class sends a response's status line, headers and body in one write at the end of
@@ -99,6 +101,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
     read_timeout_s: ClassVar[float] = 10.0
     max_connections: ClassVar[int] = 1000
     retry_after_s: ClassVar[int] = 1
+    shares: ClassVar[ConnectionShares | None] = None  # set in the gunicorn master (`configure`)
 
     _header_timer: TimerHandle | None = None
 
@@ -106,6 +109,8 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         super().connection_made(transport)
         # the request cycles write through it; flow control (FlowControl) keeps the real transport
         self.transport = TurnWriteTransport(transport, self.loop)  # type: ignore[assignment]
+        if self.shares is not None:
+            self.shares.set_open(len(self.connections))
         if len(self.connections) > self.max_connections:
             transport.write(
                 _raw_response(
@@ -153,10 +158,72 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
     def connection_lost(self, exc: Exception | None) -> None:
         self._cancel_header_timer()
         super().connection_lost(exc)
+        if self.shares is not None:
+            self.shares.set_open(len(self.connections))
 
 
 ACCEPT_RETRY_S = 1.0  # after an accept failed for want of descriptors (as asyncio's own server waits)
 MASTER_CHECK_S = 1  # seconds; how often a worker checks that its gunicorn master is still there
+SHARE_SLACK = 2  # open connections a worker may hold above the least-loaded live worker before yielding
+YIELD_S = 0.002  # how long a worker ahead stops listening, so the others take what is waiting
+MAX_YIELD_S = 0.05  # a worker yields no longer than this in a row (the others may be busy or stuck)
+
+
+class ConnectionShares:
+    """Each worker's open connections, in memory the gunicorn master shares with the workers it forks.
+
+    Taking one connection per turn spreads a burst only while every worker is free to accept: a
+    worker busy for a few tens of milliseconds (following a new CF version, a long ranking) lets the
+    other take a whole client pool of 64 connections opened together, which it then serves alone on
+    one core for as long as they stay open (seen in 10 s benchmark runs: 0.99 of 2 cores, ~55 % of
+    the throughput). A worker holding more than SHARE_SLACK above the least-loaded live worker stops
+    listening for YIELD_S, so a waiting connection goes to another, but never for more than MAX_YIELD_S
+    in a row. A slot whose process is gone counts for nothing."""
+
+    SLOTS = 128
+
+    def __init__(self) -> None:
+        import ctypes
+        import multiprocessing
+
+        self._pids = multiprocessing.RawArray(ctypes.c_long, self.SLOTS)
+        self._open = multiprocessing.RawArray(ctypes.c_long, self.SLOTS)
+        self._lock = multiprocessing.Lock()
+        self._slot = -1
+
+    def join(self, member: int | None = None) -> None:
+        """Take a slot for this process (`member`: its pid), reusing one whose process is gone."""
+        member = os.getpid() if member is None else member
+        with self._lock:
+            for i in range(self.SLOTS):
+                if self._pids[i] in (0, member) or not self._alive(self._pids[i]):
+                    self._pids[i], self._open[i], self._slot = member, 0, i
+                    return
+
+    def set_open(self, n: int) -> None:
+        if self._slot >= 0:
+            self._open[self._slot] = n
+
+    def ahead_by(self) -> int:
+        """This worker's open connections minus the fewest of another live worker (0 alone)."""
+        if self._slot < 0:
+            return 0
+        others = [
+            self._open[i]
+            for i in range(self.SLOTS)
+            if i != self._slot and self._pids[i] != 0 and self._alive(self._pids[i])
+        ]
+        return self._open[self._slot] - min(others) if others else 0
+
+    @staticmethod
+    def _alive(pid: int) -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
 
 
 class OneConnectionPerTurn:
@@ -164,15 +231,23 @@ class OneConnectionPerTurn:
     an asyncio server (uvicorn's shutdown calls `close` and `wait_closed`)."""
 
     def __init__(
-        self, loop: asyncio.AbstractEventLoop, sock: socket.socket, protocol: Callable[[], asyncio.Protocol]
+        self,
+        loop: asyncio.AbstractEventLoop,
+        sock: socket.socket,
+        protocol: Callable[[], asyncio.Protocol],
+        shares: ConnectionShares | None = None,
     ) -> None:
         self._loop, self._sock, self._protocol = loop, sock, protocol
+        self._shares = shares
+        self._yielding_since: float | None = None
         self._opening: set[asyncio.Task[None]] = set()
         self._open = True
         sock.setblocking(False)
         loop.add_reader(sock.fileno(), self._accept_one)
 
     def _accept_one(self) -> None:
+        if self._leaves_it_to_another():
+            return
         try:
             conn, _ = self._sock.accept()
         except (BlockingIOError, InterruptedError, ConnectionAbortedError):
@@ -193,6 +268,22 @@ class OneConnectionPerTurn:
             await self._loop.connect_accepted_socket(self._protocol, conn)
         except OSError:  # the client left before its transport was made
             conn.close()
+
+    def _leaves_it_to_another(self) -> bool:
+        """Whether this worker, ahead of another live one (`ConnectionShares`), stops listening for
+        YIELD_S instead of accepting."""
+        if self._shares is None or self._shares.ahead_by() <= SHARE_SLACK:
+            self._yielding_since = None
+            return False
+        now = self._loop.time()
+        if self._yielding_since is None:
+            self._yielding_since = now
+        elif now - self._yielding_since >= MAX_YIELD_S:
+            self._yielding_since = None  # the others did not take it: this worker does
+            return False
+        self._loop.remove_reader(self._sock.fileno())
+        self._loop.call_later(YIELD_S, self._listen_again)
+        return True
 
     def _listen_again(self) -> None:
         if self._open:
@@ -221,7 +312,8 @@ class TurnTakingServer(Server):
                 config=self.config, server_state=self.server_state, app_state=self.lifespan.state, _loop=loop
             )
 
-        self.servers = [OneConnectionPerTurn(loop, sock, protocol) for sock in sockets]  # type: ignore[misc]
+        shares = GuardedHttpToolsProtocol.shares
+        self.servers = [OneConnectionPerTurn(loop, sock, protocol, shares) for sock in sockets]  # type: ignore[misc]
 
 
 class GuardedUvicornWorker(UvicornWorker):
@@ -237,6 +329,11 @@ class GuardedUvicornWorker(UvicornWorker):
         super().__init__(*args, **kwargs)
         # uvicorn calls callback_notify every timeout_notify seconds from its main loop's tick
         self.config.timeout_notify = min(self.config.timeout_notify, MASTER_CHECK_S)
+
+    def init_process(self) -> None:
+        if GuardedHttpToolsProtocol.shares is not None:  # forked: this process's own slot
+            GuardedHttpToolsProtocol.shares.join()
+        super().init_process()
 
     async def callback_notify(self) -> None:
         if os.getppid() != self.ppid:
@@ -259,6 +356,7 @@ def configure(settings: Settings) -> None:
     """Apply the settings to the protocol class; called in the gunicorn master, before forking."""
     GuardedHttpToolsProtocol.read_timeout_s = settings.request_read_timeout_s
     GuardedHttpToolsProtocol.max_connections = settings.max_connections_per_worker
+    GuardedHttpToolsProtocol.shares = ConnectionShares()
 
 
 class BodyReadTimeout(HTTPException):
