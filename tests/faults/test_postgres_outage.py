@@ -60,8 +60,13 @@ def outage_and_recovery(client: TestClient, cluster: ThrowawayCluster, how: str)
             started = time.monotonic()
             r = _like(client, shoe)
             answers.append((r, time.monotonic() - started))
+        started = time.monotonic()
+        feed = client.get(f"/recommend/feed/{RUNNER}")  # a turn's feed reads, awaited on the event loop
+        feed_s = time.monotonic() - started
         ready = client.get("/health/ready")
         assert ready.status_code == 503 and "data store is unavailable" in ready.json()["detail"]
+        assert feed.status_code == 503 and "store is unavailable" in feed.json()["detail"], feed.text
+        assert int(feed.headers["Retry-After"]) >= 1 and feed_s < FAST_503_S
         for r, _ in answers:
             assert r.status_code == 503, r.text
             assert "store is unavailable" in r.json()["detail"]
@@ -79,6 +84,7 @@ def outage_and_recovery(client: TestClient, cluster: ThrowawayCluster, how: str)
         assert time.monotonic() - accepting_at < 30, "no recovery in 30 s"
         time.sleep(0.01)
     assert client.get("/health/ready").status_code == 200
+    assert client.get(f"/recommend/feed/{RUNNER}").status_code == 200  # the feed's connection is new too
     # nothing refused was written; the acknowledged writes are there, once
     assert _stored(client) == {"R001", "R007"}
     return recovered_at - accepting_at
