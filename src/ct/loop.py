@@ -238,7 +238,6 @@ class CTLoop:
                 if self.online_metrics_due():
                     self.online_metrics()
                 self.heartbeat()
-                self.store.checkpoint()  # the embedded store's WAL, off every writer's commit
             except StoreError as exc:  # store down: keep the served version, retry next poll
                 log.warning("CT poll failed: %s", exc)
             stop.wait(self.settings.ct_poll_s)

@@ -103,7 +103,6 @@ class VersionFollower:
             swapped = snapshot is not None and self.swap(snapshot)
         self.sync_arms()
         self.heartbeat(force=swapped or reload_seen)  # the dashboard counts the workers that reloaded
-        self.store.checkpoint()  # the embedded store's WAL, in this poll's thread, off the request path
         return swapped
 
     def sync_arms(self) -> None:

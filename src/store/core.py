@@ -30,10 +30,6 @@ class StoreCore(ABC):
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release connections."""
 
-    def checkpoint(self) -> None:  # noqa: B027 - optional hook
-        """Housekeeping a long-running process does off the request path, every few seconds (the
-        embedded store's WAL checkpoint); nothing elsewhere."""
-
     @property
     def threshold(self) -> int:
         return self.settings.ct_threshold

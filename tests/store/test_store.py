@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import multiprocessing
-import sqlite3
 import threading
-from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -471,24 +469,3 @@ def test_nearest_runners_are_ranked_by_the_cosine_of_their_liked_shoes(store: St
     assert StoreBase.nearest_runners(store, 1) == expected  # the row-reading default agrees
     assert store.nearest_runners(1, limit=1) == expected[:1]
     assert store.nearest_runners(99) == []
-
-
-def test_sqlite_commits_leave_the_wal_to_checkpoint(store_factory: StoreFactory) -> None:
-    """No commit copies the WAL into the database (a worker's write would otherwise do it on the
-    event loop, holding the writer's turn, after a long read let it grow); `checkpoint`, called from
-    background threads, does, and the next write starts the WAL over."""
-    store = store_factory()
-    if store.backend != "sqlite":
-        pytest.skip("the WAL is the embedded store's")
-    wal = Path(f"{store.path}-wal")  # type: ignore[attr-defined]
-    for i in range(400):  # well past the default auto-checkpoint (1,000 pages, 4 MB)
-        store.record_rating(10_000 + i, "R001", i % 5 + 1)
-        store.record_like(10_000 + i, "R002")
-    grown = wal.stat().st_size
-    assert grown > 4 * 1024 * 1024, grown
-    store.checkpoint()
-    store.record_like(1, "R003")  # everything was copied: this write starts the WAL over from its head
-    with closing(sqlite3.connect(store.path)) as other:  # type: ignore[attr-defined]
-        busy, frames, copied = other.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-    assert busy == 0 and frames == copied and frames < 50, (frames, grown)
-    assert store.user_state(10_399).scores == {"R001": 2.0, "R002": 1.0}  # 5 stars +2, a like +1

@@ -67,11 +67,6 @@ class SQLiteBackend(SQLBackend):
                 # the WAL file is cut back to this after a checkpoint (it only grows past the
                 # 4 MB auto-checkpoint while a long read holds it, and would otherwise stay that big)
                 conn.execute("PRAGMA journal_size_limit=33554432")
-                # no checkpoint inside a commit: after the CT process's long read (a full rebuild,
-                # seconds) the WAL holds hundreds of MB, and the commit that crossed the threshold
-                # would copy them on an API worker's event loop, holding the writer's turn (~100 ms
-                # for 138 MB in page cache); `checkpoint` runs them from background threads instead
-                conn.execute("PRAGMA wal_autocheckpoint=0")
             except (sqlite3.Error, OSError) as exc:  # OSError: the parent cannot be created
                 raise StoreUnavailable(f"cannot open SQLite store {self.path}: {exc}") from exc
             self._local.conn = conn
@@ -148,14 +143,6 @@ class SQLiteBackend(SQLBackend):
         from src.store.migrate import ensure_schema  # start-up only: keep yoyo off the request path
 
         ensure_schema(self.settings, sqlite_path=self.path)
-
-    def checkpoint(self) -> None:
-        """Copy the WAL's committed pages into the database file, waiting for no reader or writer
-        (PASSIVE); called by the workers' version poll and the CT loop, in their own threads."""
-        try:
-            self._conn().execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-        except sqlite3.Error as exc:
-            raise StoreUnavailable(f"SQLite store {self.path}: checkpoint failed: {exc}") from exc
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)
