@@ -161,13 +161,7 @@ class FeedService:
         ):
             FEED_CACHE.labels("hit").inc()
             return cached
-        FEED_CACHE.labels("miss").inc()
-        state = self.store.user_state(user_id)
-        if not state.shoes:
-            return None
-        ranking = self.rank(user_id, state, max(depth, self.default_depth) if depth is not None else None)
-        self.cache.put(user_id, state.last_event_id, ranking)
-        return ranking
+        return self._ranked(user_id, depth, self.store.user_state(user_id))
 
     def fresh_cached(self, user_id: int, depth: int | None, newest_event: int) -> Ranking | None:
         """The cached ranking if it is still the runner's as of `newest_event` (no store call)."""
@@ -180,10 +174,10 @@ class FeedService:
     def ranking_of_state(self, user_id: int, depth: int | None, state: UserState) -> Ranking | None:
         """`ranking` from the runner's state already read (their cached ranking while it is as of
         the state's newest event); None if they have no interactions."""
-        cached = self.cached(user_id, depth)
-        if cached is not None and cached.last_event_id == state.last_event_id:
-            FEED_CACHE.labels("hit").inc()
-            return cached
+        return self.fresh_cached(user_id, depth, state.last_event_id) or self._ranked(user_id, depth, state)
+
+    def _ranked(self, user_id: int, depth: int | None, state: UserState) -> Ranking | None:
+        """A cache miss: the ranking ranked from `state` and kept; None without interactions."""
         FEED_CACHE.labels("miss").inc()
         if not state.shoes:
             return None

@@ -1,5 +1,7 @@
-"""Several likes and ratings in one transaction (`Store.record_many`), and several runners' newest
-event ids in one statement (`Store.users_last_events`), on SQLite and PostgreSQL.
+"""Several likes and ratings in one transaction (`Store.record_many`, and awaited on the event loop
+`record_many_async`), and several runners' newest event ids or states in one call
+(`Store.users_last_events`, `Store.users_states`: one statement on PostgreSQL), on SQLite and
+PostgreSQL.
 
 The batch must leave the store, the CT counter and each runner's state exactly as the same writes
 recorded one at a time would, and a write that cannot be recorded must fail alone.

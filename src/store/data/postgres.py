@@ -45,6 +45,10 @@ def _known(state: UserState | None) -> int:
     return -1 if state is None else state.last_event_id
 
 
+def _states_params(user_ids: Sequence[int], kept: list[UserState | None]) -> tuple[list[int], list[int]]:
+    return list(user_ids), [_known(k) for k in kept]
+
+
 class PostgresData(SQLData, PostgresBackend):
     batches_at_once = True
     awaits_natively = True
@@ -163,11 +167,21 @@ class PostgresData(SQLData, PostgresBackend):
         row = self._one("SELECT * FROM user_interactions_unless(%s, %s)", (user_id, _known(kept)))
         return self._state_of(user_id, kept, row)
 
-    async def users_states_async(self, user_ids: Sequence[int]) -> list[UserState]:
-        """Each runner's state in one statement, awaited on the event loop: a runner whose state this
-        worker keeps as of their newest event costs an indexed lookup and no rows."""
+    def users_states(self, user_ids: Sequence[int]) -> list[UserState]:
+        """Each runner's state in one statement: a runner whose state this worker keeps as of their
+        newest event costs an indexed lookup and no rows."""
         kept = [self.runner_states.newest(u) for u in user_ids]
-        rows = await self._async_reads.rows(_USERS_STATES, (list(user_ids), [_known(k) for k in kept]))
+        return self._states_of(user_ids, kept, self._all(_USERS_STATES, _states_params(user_ids, kept)))
+
+    async def users_states_async(self, user_ids: Sequence[int]) -> list[UserState]:
+        """`users_states` awaited on the event loop (`backends/pg_async.py`)."""
+        kept = [self.runner_states.newest(u) for u in user_ids]
+        rows = await self._async_reads.rows(_USERS_STATES, _states_params(user_ids, kept))
+        return self._states_of(user_ids, kept, rows)
+
+    def _states_of(
+        self, user_ids: Sequence[int], kept: list[UserState | None], rows: list[Any]
+    ) -> list[UserState]:
         if len(rows) != len(kept):
             raise RuntimeError(f"user_interactions_unless returned {len(rows)} rows for {len(kept)} runners")
         return [self._state_of(u, k, row) for u, k, row in zip(user_ids, kept, rows, strict=True)]
