@@ -2,36 +2,72 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from src.store.backends.sqlite import SQLiteBackend
 from src.store.events.sql import SQLEvents
 from src.store.rows import InteractionRow
+
+# the newest event per (runner, shoe, like-or-rating) decides; a newest unlike/unrate means the
+# interaction is gone; a forget marker has no shoe
+_NEWEST = (
+    "SELECT MAX(event_id) AS m FROM interaction_events WHERE event_id <= ?{scope}"
+    " AND action_type <> 'forget' GROUP BY user_id, shoe_id, replace(action_type, 'un', '')"
+)
+_REPLAY = (
+    "SELECT e.user_id, e.shoe_id, e.action_type, e.value FROM interaction_events e"
+    " JOIN (" + _NEWEST + ") x ON e.event_id = x.m WHERE e.action_type IN ('like', 'rate')"
+)
+# the user id REPLAY_CHUNK_EVENTS events into the index after a given one: the next chunk's end
+_CHUNK_END = "SELECT user_id FROM interaction_events WHERE user_id > ? ORDER BY user_id LIMIT 1 OFFSET ?"
+_FIRST_CHUNK_END = "SELECT user_id FROM interaction_events ORDER BY user_id LIMIT 1 OFFSET ?"
+
+# Events per read transaction of a whole replay (~20 ms each on a 600 k-event log). While a read
+# transaction is open the WAL cannot restart: a replay read in one transaction (seconds, under
+# load) let the workers' commits grow it by hundreds of MB, and the commit that then checkpointed
+# it stalled an API worker. A runner's events are always read together, in one transaction.
+REPLAY_CHUNK_EVENTS = 5_000
+# SQLite caps bound parameters per statement
+USERS_PER_STATEMENT = 500
 
 
 class SQLiteEvents(SQLEvents, SQLiteBackend):
     def interactions_as_of(
         self, watermark: int, user_ids: Sequence[int] | None = None
     ) -> list[InteractionRow]:
-        # the newest event per (runner, shoe, like-or-rating) decides; a newest unlike/unrate means
-        # the interaction is gone; a forget marker has no shoe
-        newest = (
-            "SELECT MAX(event_id) AS m FROM interaction_events WHERE event_id <= ?{scope}"
-            " AND action_type <> 'forget' GROUP BY user_id, shoe_id, replace(action_type, 'un', '')"
-        )
-        sql = (
-            "SELECT e.user_id, e.shoe_id, e.action_type, e.value FROM interaction_events e"
-            " JOIN ({newest}) x ON e.event_id = x.m WHERE e.action_type IN ('like', 'rate')"
-        )
-        with self._tx() as tx:
-            if user_ids is None:
-                query = sql.format(newest=newest.format(scope=""))
-                return [InteractionRow(*r) for r in tx.execute(query, (watermark,))]
-            out: list[InteractionRow] = []
+        return [row for chunk in self.replay_chunks(watermark, user_ids) for row in chunk]
+
+    def replay_chunks(
+        self, watermark: int, user_ids: Sequence[int] | None = None
+    ) -> Iterator[list[InteractionRow]]:
+        """`interactions_as_of` in chunks of whole runners, each read in its own short transaction.
+        Events at or below the watermark never change but by compaction (which keeps the replay's
+        result) or a forget (which removes the runner at once, in one chunk), so the chunks add up
+        to the replay as of the watermark."""
+        if user_ids is not None:
             ids = list(user_ids)
-            for i in range(0, len(ids), 500):  # SQLite caps bound parameters per statement
-                chunk = ids[i : i + 500]
-                scope = f" AND user_id IN ({','.join('?' * len(chunk))})"
-                query = sql.format(newest=newest.format(scope=scope))
-                out.extend(InteractionRow(*r) for r in tx.execute(query, [watermark, *chunk]))
-            return out
+            for i in range(0, len(ids), USERS_PER_STATEMENT):
+                chunk = ids[i : i + USERS_PER_STATEMENT]
+                yield self._replayed(f" AND user_id IN ({','.join('?' * len(chunk))})", [watermark, *chunk])
+            return
+        after: int | None = None  # runners in (after, end]; None: from the first
+        while True:
+            with self._tx() as tx:
+                if after is None:
+                    row = tx.execute(_FIRST_CHUNK_END, (REPLAY_CHUNK_EVENTS,)).fetchone()
+                else:
+                    row = tx.execute(_CHUNK_END, (after, REPLAY_CHUNK_EVENTS)).fetchone()
+            end = None if row is None else int(row[0])
+            scope = "" if after is None else " AND user_id > ?"
+            params: list[Any] = [watermark] if after is None else [watermark, after]
+            if end is not None:
+                scope, params = scope + " AND user_id <= ?", [*params, end]
+            yield self._replayed(scope, params)
+            if end is None:
+                return
+            after = end
+
+    def _replayed(self, scope: str, params: Sequence[Any]) -> list[InteractionRow]:
+        with self._tx() as tx:
+            return [InteractionRow(*r) for r in tx.execute(_REPLAY.format(scope=scope), params)]
