@@ -220,8 +220,17 @@ class Settings(BaseSettings):
     # the CT process's nice value: on a host it shares with API workers, its rebuilds and metrics job
     # take the cores the requests leave (0: same priority as the workers)
     ct_nice: int = Field(10, ge=0, le=19)
-    # CT paces itself: at most one rebuild per this many seconds (pending claims are answered together)
+    # CT paces itself: at most one rebuild per this many seconds (pending claims are answered
+    # together); 0 = no pacing at all
     ct_min_interval_s: float = Field(5.0, ge=0)
+    # ... and by its CPU: after an incremental rebuild that took c seconds of the CT process's CPU,
+    # the next starts no sooner than c / CT_CPU_SHARE seconds after it started. Rebuilds cost more
+    # as the store grows; on a host the CT shares with API workers, its versions then space out
+    # instead of taking more of the workers' cores (0 = CT_MIN_INTERVAL_S alone), but never more than
+    # CT_MAX_INTERVAL_S apart: the bound on how far the served version trails the writes (a rebuild's
+    # CPU grows with the events it answers, so a pause without a bound could only grow)
+    ct_cpu_share: float = Field(0.05, ge=0, le=1)
+    ct_max_interval_s: float = Field(30.0, gt=0)
     # a rebuild running longer is abandoned: the CT process records the failure and exits (restarted)
     ct_rebuild_timeout_s: float = Field(300.0, gt=0)
     heartbeat_s: float = Field(5.0, gt=0)  # API workers and CT record what they serve this often

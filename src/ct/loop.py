@@ -4,9 +4,14 @@
   advisory lock, or a file lock on the embedded store); a second one waits as a standby. The lock
   dies with the process, so a `kill -9` hands it over at once.
 - **Claims**: every `CT_THRESHOLD` changed interactions the store counts a claim. Each poll
-  (`CT_POLL_S`) compares the claims with those handled; when some are pending, and at least
-  `CT_MIN_INTERVAL_S` passed since the last rebuild (the loop paces itself, whatever the write
-  rate), one rebuild answers all of them: it reads every event up to the moment it starts.
+  (`CT_POLL_S`) compares the claims with those handled; when some are pending, and the pause after
+  the last rebuild is over, one rebuild answers all of them: it reads every event up to the moment
+  it starts.
+- **Pace**: the pause is `CT_MIN_INTERVAL_S`, whatever the write rate, or longer when the last
+  incremental rebuild's CPU would otherwise exceed `CT_CPU_SHARE` of a core, up to
+  `CT_MAX_INTERVAL_S` (`rebuild_pause`). Incremental rebuilds cost more as the store grows; paced by
+  their CPU, the CT process's share of a host it shares with API workers stays flat, and its
+  versions space out instead, never further apart than the bound.
 - **Publish**: the version row and the claims it answers are recorded in one transaction; API
   replicas follow that row. A process that dies before the commit published nothing, and the
   claims it was answering are answered by its successor.
@@ -72,6 +77,7 @@ class CTLoop:
         self.arm_snapshots: dict[str, CFSnapshot] = {}  # the A/B arms' engines at self.snapshot
         self.leadership: Leadership | None = None
         self.last_rebuild_at: float | None = None
+        self.pause_s = settings.ct_min_interval_s  # after the last rebuild, before the next
         self.state = "idle"
         self._heartbeat = Heartbeat(store, "ct", settings.heartbeat_s)
         self._last_compaction = time.monotonic()
@@ -100,16 +106,14 @@ class CTLoop:
             self.arm_snapshots = {}  # the arms of that version are fitted afresh by the next rebuild
         if poll.rebuilds_claimed <= poll.claims_handled:
             return None
-        if (
-            self.last_rebuild_at is not None
-            and time.monotonic() - self.last_rebuild_at < self.settings.ct_min_interval_s
-        ):
+        if self.last_rebuild_at is not None and time.monotonic() - self.last_rebuild_at < self.pause_s:
             return None
         return self._rebuild(poll.rebuilds_claimed)
 
     def _rebuild(self, claims_through: int) -> RebuildResult:
         self.state = "rebuilding"
         self.heartbeat(force=True)
+        cpu_started, wall_started = time.process_time(), time.monotonic()
         watchdog = threading.Timer(
             self.settings.ct_rebuild_timeout_s, self._timed_out, kwargs={"claims_through": claims_through}
         )
@@ -142,12 +146,23 @@ class CTLoop:
             )
         CT_REBUILDS.labels(result.mode, result.outcome).inc()
         CT_REBUILD_SECONDS.labels(result.mode).observe(result.duration_s)
+        cpu_s = time.process_time() - cpu_started
+        if result.mode == "incremental":  # a full rebuild's cost is FULL_REBUILD_EVERY's to bound
+            self.pause_s = rebuild_pause(
+                cpu_s,
+                time.monotonic() - wall_started,
+                self.settings.ct_min_interval_s,
+                self.settings.ct_cpu_share,
+                self.settings.ct_max_interval_s,
+            )
         log.info(
-            "CT rebuild %s (%s, %.2fs, claims through %d)%s",
+            "CT rebuild %s (%s, %.2fs, %.2fs of CPU, claims through %d, next in %.1fs or more)%s",
             result.outcome,
             result.mode,
             result.duration_s,
+            cpu_s,
             claims_through,
+            self.pause_s,
             f": {result.reason}" if result.reason else "",
         )
         self.heartbeat(force=True)
@@ -241,6 +256,20 @@ class CTLoop:
             except StoreError as exc:  # store down: keep the served version, retry next poll
                 log.warning("CT poll failed: %s", exc)
             stop.wait(self.settings.ct_poll_s)
+
+
+def rebuild_pause(
+    cpu_s: float, wall_s: float, min_interval_s: float, cpu_share: float, max_interval_s: float
+) -> float:
+    """Seconds from the end of a rebuild that took `cpu_s` of CPU over `wall_s` to the next:
+    `min_interval_s`, or longer so that its CPU is at most `cpu_share` of the time from its start
+    to the next one's, but at most `max_interval_s` (`cpu_share` 0: `min_interval_s` alone;
+    `min_interval_s` 0: no pause)."""
+    if min_interval_s <= 0:
+        return 0.0
+    if cpu_share <= 0:
+        return min_interval_s
+    return max(min_interval_s, min(cpu_s / cpu_share - wall_s, max_interval_s))
 
 
 def compact_event_log(store: Store, watermark: int) -> None:

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from src.config import Settings
-from src.ct.loop import CTLoop
+from src.ct.loop import CTLoop, rebuild_pause
 from src.ct.rebuild import RebuildResult, bootstrap, rebuild
 from src.engine.versions import follow, snapshot_at
 from src.recommender.cf_snapshot import CFSnapshot
@@ -175,6 +175,45 @@ def test_the_loop_paces_itself(ct_settings: Settings) -> None:
     assert store.ct_poll().rebuilds_claimed > store.ct_poll().claims_handled
     assert loop.step() is None  # a claim is pending, but the last rebuild was just now
     loop.last_rebuild_at = time.monotonic() - 3601
+    assert loop.step() is not None
+
+
+def test_rebuild_pause_keeps_the_rebuilds_cpu_to_its_share() -> None:
+    assert rebuild_pause(0.1, 0.3, 5.0, 0.05, 30.0) == 5.0  # cheap: 0.1 / 0.05 = 2 s < the minimum
+    # 0.6 s of CPU in 12 s from its start
+    assert rebuild_pause(0.6, 1.0, 5.0, 0.05, 30.0) == pytest.approx(11.0)
+    assert rebuild_pause(3.0, 2.0, 5.0, 0.05, 30.0) == 30.0  # 58 s would leave the version too stale
+    assert rebuild_pause(0.6, 1.0, 0.0, 0.05, 30.0) == 0.0  # CT_MIN_INTERVAL_S 0: no pacing at all
+    assert rebuild_pause(0.6, 1.0, 5.0, 0.0, 30.0) == 5.0  # CT_CPU_SHARE 0: the minimum alone
+
+
+def test_the_loop_waits_longer_after_an_incremental_rebuild_that_took_more_cpu(ct_settings: Settings) -> None:
+    settings = ct_settings.model_copy(update={"ct_min_interval_s": 0.001, "ct_cpu_share": 0.01})
+    store = create_store(settings)
+    store.init()
+    like_many(store, 6, first_user=1)
+    loop = CTLoop(store, settings)
+    loop.start()
+    assert loop.pause_s == 0.001
+
+    def costly(*args: Any, **kwargs: Any) -> RebuildResult:
+        started = time.process_time()
+        while time.process_time() - started < 0.05:  # 50 ms of CPU: 5 s at a 1 % share
+            pass
+        return rebuild(*args, **kwargs)
+
+    loop.rebuild_fn = costly
+    like_many(store, 5)
+    time.sleep(0.01)  # past the 1 ms minimum
+    cpu, wall = time.process_time(), time.monotonic()
+    result = loop.step()
+    cpu, wall = time.process_time() - cpu, time.monotonic() - wall
+    assert result is not None and result.mode == "incremental"
+    # its CPU (50 ms burnt, plus the rebuild's own) over 1 %, less the time it took
+    assert 0.05 / 0.01 - wall <= loop.pause_s <= cpu / 0.01
+    like_many(store, 5, first_user=700)
+    assert loop.step() is None  # a claim is pending, but its CPU's share is not yet paid for
+    loop.last_rebuild_at = time.monotonic() - loop.pause_s - 0.01
     assert loop.step() is not None
 
 
