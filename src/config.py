@@ -226,9 +226,10 @@ class Settings(BaseSettings):
     # ... and by its CPU: after an incremental rebuild that took c seconds of the CT process's CPU,
     # the next starts no sooner than c / CT_CPU_SHARE seconds after it started. Rebuilds cost more
     # as the store grows; on a host the CT shares with API workers, its versions then space out
-    # instead of taking more of the workers' cores (0 = CT_MIN_INTERVAL_S alone), but never more than
-    # CT_MAX_INTERVAL_S apart: the bound on how far the served version trails the writes (a rebuild's
-    # CPU grows with the events it answers, so a pause without a bound could only grow)
+    # instead of taking more of the workers' cores (0 = CT_MIN_INTERVAL_S alone: a CT process on a
+    # host of its own), but never more than CT_MAX_INTERVAL_S apart: the bound on how far the served
+    # version trails the writes (a rebuild's CPU grows with the events it answers, so a pause
+    # without a bound could only grow)
     ct_cpu_share: float = Field(0.05, ge=0, le=1)
     ct_max_interval_s: float = Field(30.0, gt=0)
     # a rebuild running longer is abandoned: the CT process records the failure and exits (restarted)
