@@ -3,6 +3,7 @@ PostgreSQL; on the embedded store read in short transactions, so a replay never 
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 
 import pytest
@@ -72,7 +73,7 @@ def test_a_whole_replay_reads_in_short_transactions_that_leave_the_wal_free(
             # back to nothing, which no open read transaction would allow
             writer.record_like(7, "R005")
             writer.remove_like(7, "R005")
-            with sqlite3.connect(path, timeout=0.2) as conn:
+            with contextlib.closing(sqlite3.connect(path, timeout=0.2)) as conn:
                 checkpoints.append(conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone())
     finally:
         writer.close()
