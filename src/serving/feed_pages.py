@@ -88,6 +88,9 @@ def _reason_json(liked_by: int, n_neighbours: int) -> bytes:
 
 _POPULAR_JSON = _reason_json(-1, 0)
 _TOGETHER_JSON = _reason_json(0, 0)
+# the texts of `evidence` with numbers, as %-templates of bytes
+_ANCHORED_JSON = b',"reason":"similar_runners","evidence":"liked by %d of the %d runners who also liked %s"}'
+_NEIGHBOURS_JSON = b',"reason":"similar_runners","evidence":"liked by %d of the %d runners most like you"}'
 
 
 def item_json(
@@ -102,19 +105,8 @@ def item_json(
     if liked_by == 0:
         return head + _TOGETHER_JSON
     if anchor_name_json is not None:
-        return (
-            head
-            + b',"reason":"similar_runners","evidence":"liked by %d of the %d runners who also liked %s"}'
-            % (
-                liked_by,
-                out_of,
-                anchor_name_json,
-            )
-        )
-    return head + b',"reason":"similar_runners","evidence":"liked by %d of the %d runners most like you"}' % (
-        liked_by,
-        out_of,
-    )
+        return head + _ANCHORED_JSON % (liked_by, out_of, anchor_name_json)
+    return head + _NEIGHBOURS_JSON % (liked_by, out_of)
 
 
 def page_envelope(

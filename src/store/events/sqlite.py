@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -19,9 +20,8 @@ _REPLAY = (
     "SELECT e.user_id, e.shoe_id, e.action_type, e.value FROM interaction_events e"
     " JOIN (" + _NEWEST + ") x ON e.event_id = x.m WHERE e.action_type IN ('like', 'rate')"
 )
-# the user id REPLAY_CHUNK_EVENTS events into the index after a given one: the next chunk's end
-_CHUNK_END = "SELECT user_id FROM interaction_events WHERE user_id > ? ORDER BY user_id LIMIT 1 OFFSET ?"
-_FIRST_CHUNK_END = "SELECT user_id FROM interaction_events ORDER BY user_id LIMIT 1 OFFSET ?"
+# the user id REPLAY_CHUNK_EVENTS events into the index past the previous chunk: this chunk's end
+_CHUNK_END = "SELECT user_id FROM interaction_events WHERE 1{after} ORDER BY user_id LIMIT 1 OFFSET ?"
 
 # Events per read transaction of a whole replay (~20 ms each on a 600 k-event log). While a read
 # transaction is open the WAL cannot restart: a replay read in one transaction (seconds, under
@@ -53,21 +53,21 @@ class SQLiteEvents(SQLEvents, SQLiteBackend):
             return
         after: int | None = None  # runners in (after, end]; None: from the first
         while True:
-            with self._tx() as tx:
-                if after is None:
-                    row = tx.execute(_FIRST_CHUNK_END, (REPLAY_CHUNK_EVENTS,)).fetchone()
-                else:
-                    row = tx.execute(_CHUNK_END, (after, REPLAY_CHUNK_EVENTS)).fetchone()
-            end = None if row is None else int(row[0])
-            scope = "" if after is None else " AND user_id > ?"
-            params: list[Any] = [watermark] if after is None else [watermark, after]
-            if end is not None:
-                scope, params = scope + " AND user_id <= ?", [*params, end]
-            yield self._replayed(scope, params)
+            lower, bounds = ("", []) if after is None else (" AND user_id > ?", [after])
+            with self._tx() as tx:  # one short read transaction per chunk, closed before it is yielded
+                row = tx.execute(_CHUNK_END.format(after=lower), [*bounds, REPLAY_CHUNK_EVENTS]).fetchone()
+                end = None if row is None else int(row[0])
+                upper, last = ("", []) if end is None else (" AND user_id <= ?", [end])
+                rows = self._rows(tx, lower + upper, [watermark, *bounds, *last])
+            yield rows
             if end is None:
                 return
             after = end
 
     def _replayed(self, scope: str, params: Sequence[Any]) -> list[InteractionRow]:
         with self._tx() as tx:
-            return [InteractionRow(*r) for r in tx.execute(_REPLAY.format(scope=scope), params)]
+            return self._rows(tx, scope, params)
+
+    @staticmethod
+    def _rows(tx: sqlite3.Connection, scope: str, params: Sequence[Any]) -> list[InteractionRow]:
+        return [InteractionRow(*r) for r in tx.execute(_REPLAY.format(scope=scope), params)]
