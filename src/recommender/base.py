@@ -143,6 +143,18 @@ def top_n(scores: np.ndarray, n: int, candidates: np.ndarray | None = None) -> n
     return idx[order]
 
 
+def top_positive(scores: np.ndarray, n: int) -> np.ndarray:
+    """`top_n(scores, n, np.flatnonzero(scores > 0))` in fewer array passes (the serving path):
+    one partition of the whole array finds the n-th largest score, and when it is positive no
+    positivity test is needed."""
+    if n <= 0 or scores.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    kth = float(np.partition(scores, scores.size - n)[scores.size - n]) if n < scores.size else 0.0
+    idx = np.flatnonzero(scores >= kth) if kth > 0 else np.flatnonzero(scores > 0)
+    # flatnonzero is ascending, so a stable sort on the negated scores breaks ties by index
+    return idx[np.argsort(-scores[idx], kind="stable")[:n]]
+
+
 def filter_seen_top_n(scores: np.ndarray, seen: np.ndarray, n: int) -> np.ndarray:
     """top_n over every index of `scores` except `seen` (sorted unique ints)."""
     mask = np.ones(scores.size, dtype=bool)

@@ -104,7 +104,7 @@ from typing import Any, Literal, Self
 import numpy as np
 from scipy.sparse import csc_matrix, csr_matrix, vstack
 
-from src.recommender.base import RecommenderBase, as_row, as_user_items, binary_positives, top_n
+from src.recommender.base import RecommenderBase, as_row, as_user_items, binary_positives, top_positive
 from src.recommender.scores import DISLIKE_THRESHOLD, POSITIVE_THRESHOLD
 
 Mode = Literal["positives", "signed"]
@@ -770,7 +770,7 @@ class UserCollaborativeRecommender(RecommenderBase):
                 ease = self._item_scores(row)
                 ease[seen] = 0.0
                 item_scores = blend_scores(item_scores, ease, self.item_weight)
-            ids = top_n(item_scores, N, np.flatnonzero(item_scores > 0))
+            ids = top_positive(item_scores, N)
             scores = item_scores[ids]
             liked_by = neighbour_likes[ids].astype(np.int64)
         n_fill = N - ids.size

@@ -46,12 +46,13 @@ alternatives and figures: docs/cf_engine.md.
 from __future__ import annotations
 
 import functools
+import math
 from typing import Any, NamedTuple, Self
 
 import numpy as np
 from scipy.sparse import csr_matrix, vstack
 
-from src.recommender.base import RecommenderBase, as_row, as_user_items, binary_positives, top_n
+from src.recommender.base import RecommenderBase, as_row, as_user_items, binary_positives, top_positive
 from src.recommender.collaborative_filtering import (
     Mode,
     aggregation_values,
@@ -89,6 +90,30 @@ def monomials(rank: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray
     for arr in out:
         arr.flags.writeable = False
     return out
+
+
+_MULTIPLICITIES = np.array([1.0, 3.0, 6.0])  # of a monomial with 1, 2 or 3 distinct factors
+
+
+@functools.lru_cache(maxsize=8)
+def monomial_gathers(rank: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per monomial of `monomials(rank)`: the flat index of p_a p_b in p ⊗ p and of mult p_c in
+    p ⊗ (1, 3, 6), so a query's features are two gathers (`cubic_query`). Cached, read-only."""
+    a, b, c, mult = monomials(rank)
+    ab = a * rank + b
+    cm = c * _MULTIPLICITIES.size + np.searchsorted(_MULTIPLICITIES, mult)
+    for arr in (ab, cm):
+        arr.flags.writeable = False
+    return ab, cm
+
+
+def cubic_query(p: np.ndarray) -> np.ndarray:
+    """phi(p): mult(a, b, c) p_a p_b p_c per monomial (float32), from the outer products p ⊗ p and
+    p ⊗ (1, 3, 6): a query's 5,984 features in a third of the array passes of one gather per factor."""
+    ab, cm = monomial_gathers(p.size)
+    out: np.ndarray = np.multiply.outer(p, p).ravel().take(ab)
+    out *= np.multiply.outer(p, _MULTIPLICITIES).ravel().take(cm)
+    return out.astype(np.float32)
 
 
 def cubic_features(Z: np.ndarray, a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
@@ -358,7 +383,7 @@ class RunnerSpaceRecommender(RecommenderBase):
         self._df = np.zeros(0, dtype=np.int64)
         self._pos_sum = np.zeros(0)
         self._pop_order = np.zeros(0, dtype=np.int64)
-        self._terms: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._terms: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     def get_params(self) -> dict[str, Any]:
         return {
@@ -535,29 +560,28 @@ class RunnerSpaceRecommender(RecommenderBase):
         return csr_matrix(self.user_items[np.asarray(users, dtype=np.int64)])
 
     # --- recommending ----------------------------------------------------------------------------
-    def _serving_terms(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """(query IDF, popularity damping divisor, diag G, monomial multiplicities): per-item factors every
-        query uses, computed once per engine instead of per request (an engine's sums never change
-        after it is built: an update makes a new engine)."""
+    def _serving_terms(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(query IDF, popularity damping divisor, diag G): per-item factors every query uses,
+        computed once per engine instead of per request (an engine's sums never change after it is
+        built: an update makes a new engine)."""
         if self._terms is None:
             df = np.maximum(self._df, 1).astype(np.float64)
             idf = df**-self.idf_exponent if self.idf_exponent else np.ones_like(df)
             damping = df**self.popularity_damping if self.popularity_damping else np.ones_like(df)
-            mult = monomials(self._V.shape[1])[3]
-            self._terms = (idf, damping, np.diag(self._G).astype(np.float64), mult)
+            self._terms = (idf, damping, np.diag(self._G).astype(np.float64))
         return self._terms
 
-    def _query(self, cols: np.ndarray, vals: np.ndarray) -> np.ndarray:
-        """p = V^T q for this row (zeros when it has no similarity input)."""
+    def _query(self, cols: np.ndarray, vals: np.ndarray) -> np.ndarray | None:
+        """p = V^T q for this row (None when it has no similarity input)."""
         s = query_values(vals, "positives", self.neutral_weight, self.query_dislike_weight)
-        nz = s != 0
-        if not nz.any():
-            return np.zeros(self._V.shape[1])
-        cols = cols[nz]
-        q = s[nz] / float(np.sqrt(np.sum(s[nz] * s[nz])))
+        nz = np.flatnonzero(s)
+        if nz.size == 0:
+            return None
+        s = s[nz]
+        q = s / math.sqrt(float(s @ s))
         if self.idf_exponent:
-            q = q * self._serving_terms()[0][cols]
-        return np.asarray(q @ self._V[cols])
+            q *= self._serving_terms()[0][cols[nz]]
+        return np.asarray(q @ self._V[cols[nz]])
 
     def knn_scores(self, userid: int | None, user_items_row: csr_matrix) -> np.ndarray:
         """The runner-KNN component per item (before removing seen items and blending)."""
@@ -567,16 +591,16 @@ class RunnerSpaceRecommender(RecommenderBase):
 
     def _knn(self, userid: int | None, cols: np.ndarray, vals: np.ndarray) -> np.ndarray:
         p = self._query(cols, vals)
-        if not p.any():
+        if p is None or not p.any():
             return np.zeros(self.n_items)
-        a, b, c, _ = monomials(p.size)
-        _, damping, _, mult = self._serving_terms()
-        phi = (mult * p[a] * p[b] * p[c]).astype(np.float32)
+        damping = self._serving_terms()[1]
+        phi = cubic_query(p)
         y = phi @ self._R if self._R.size else phi
         scores = np.asarray(self._TR @ y, dtype=np.float64)
         # float32 rounding (of R above all) leaves ~1e-7 of the scale where the exact sum is 0 (no
         # runner sharing anything with this one likes the shoe): below 1e-5 of it, a score is 0
-        scores[np.abs(scores) < NOISE_FLOOR * self._row_scale * float(np.linalg.norm(y))] = 0.0
+        floor = NOISE_FLOOR * self._row_scale * math.sqrt(float(y @ y))
+        scores[np.abs(scores) < floor] = 0.0
         X = self._X
         if userid is not None and X is not None and self._sampled(np.array([userid]))[0]:
             lo, hi = int(X.indptr[userid]), int(X.indptr[userid + 1])  # not their own neighbour
@@ -617,29 +641,29 @@ class RunnerSpaceRecommender(RecommenderBase):
         if N > 0 and self.n_items:
             knn = self._knn(userid, cols, vals)
             knn[seen] = 0.0
-            top = float(knn.max())
-            item_scores = knn / top if top > 0 else knn
             if self._B is not None and self.item_weight > 0 and liked.size:
                 ease = liked_rows_sum(self._B, liked)
                 ease[seen] = 0.0
                 item_scores = blend_scores(knn, ease, self.item_weight)
+            else:
+                top = float(knn.max())
+                item_scores = knn / top if top > 0 else knn
             # T R is float32 and summed in another order when updated than when fitted: rounding to
             # 1e-6 of the best score keeps equal scores equal (ties by index) on every replica
-            item_scores = np.round(item_scores, 6)
-            ids = top_n(item_scores, N, np.flatnonzero(item_scores > 0))
+            item_scores = np.round(item_scores, 6, out=item_scores)
+            ids = top_positive(item_scores, N)
             scores = item_scores[ids]
         liked_by = np.zeros(ids.size, np.int64)  # 0: ranked without a co-like to name
         out_of = np.zeros(ids.size, np.int64)
         anchor = np.full(ids.size, -1, np.int64)
         if ids.size and liked.size:
             g_diag = self._serving_terms()[2][liked]
-            co = self._G[ids][:, liked].T  # liked x ids; G is symmetric, and its rows of ids are contiguous
+            co = self._G.take(ids, axis=0).take(liked, axis=1).T  # liked x ids
             share = co / np.maximum(g_diag, 1.0)[:, None]
             best = np.argmax(share, axis=0)  # ties: the first liked shoe (lowest index)
-            best_co = co[best, np.arange(ids.size)]
-            has = best_co > 0
+            liked_by = co[best, np.arange(ids.size)].astype(np.int64)  # co-like counts: never negative
+            has = liked_by > 0
             anchor = np.where(has, liked[best], -1)
-            liked_by = np.where(has, best_co, 0).astype(np.int64)
             out_of = np.where(has, g_diag[best], 0).astype(np.int64)
         n_fill = N - ids.size
         if n_fill <= 0:

@@ -12,6 +12,7 @@ from src.recommender.runner_space import (
     RunnerSpaceRecommender,
     cube_sums,
     cubic_features,
+    cubic_query,
     item_sums,
     monomials,
     replaced_rows,
@@ -54,6 +55,17 @@ class MathTest(unittest.TestCase):
         phi_x = mult * x[a] * x[b] * x[c]
         phi_y = cubic_features(y[None, :], a, b, c)[0]
         self.assertAlmostEqual(float(phi_x @ phi_y), float(x @ y) ** 3, places=5)
+
+    def test_cubic_query_is_phi_of_the_query(self) -> None:
+        # by hand for rank 2: (p0^3, 3 p0^2 p1, 3 p0 p1^2, p1^3), so phi(p) . phi(1, 1) = (p0 + p1)^3
+        got = cubic_query(np.array([2.0, -1.0]))
+        self.assertEqual(got.dtype, np.float32)
+        np.testing.assert_array_equal(got, [8.0, -12.0, 6.0, -1.0])
+        rng = np.random.default_rng(5)
+        for rank in (1, 3, 32):
+            p = rng.standard_normal(rank)
+            a, b, c, mult = monomials(rank)
+            np.testing.assert_allclose(cubic_query(p), mult * p[a] * p[b] * p[c], rtol=1e-6)
 
     def test_cube_sums_are_the_weighted_monomial_sums(self) -> None:
         # the blocked gemms over the pairs b <= c = sum_v w_v Z_va Z_vb Z_vc, computed directly
