@@ -17,7 +17,7 @@ from typing import Any, Self
 import numpy as np
 from scipy.sparse import csr_matrix
 
-from src.recommender.base import RecommenderBase, as_row, as_user_items, binary_positives, top_n
+from src.recommender.base import RecommenderBase, as_row, as_user_items, binary_positives, top_n, top_positive
 from src.recommender.collaborative_filtering import item_l2_for_density, item_weights
 from src.recommender.scores import POSITIVE_THRESHOLD
 
@@ -45,7 +45,7 @@ def item_knn_weights(positives: csr_matrix, K: int) -> csr_matrix:
     n = sim.shape[0]
     rows, cols, vals = [], [], []
     for j in range(n):
-        nbrs = top_n(sim[:, j], K, np.flatnonzero(sim[:, j] > 0))
+        nbrs = top_positive(sim[:, j], K)
         rows.append(nbrs)
         cols.append(np.full(nbrs.size, j))
         vals.append(sim[nbrs, j])

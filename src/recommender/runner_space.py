@@ -108,8 +108,8 @@ def monomial_gathers(rank: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def cubic_query(p: np.ndarray) -> np.ndarray:
-    """phi(p): mult(a, b, c) p_a p_b p_c per monomial (float32), from the outer products p ⊗ p and
-    p ⊗ (1, 3, 6): a query's 5,984 features in a third of the array passes of one gather per factor."""
+    """phi(p): mult(a, b, c) p_a p_b p_c per monomial (float32), gathered from the outer products
+    p ⊗ p and p ⊗ (1, 3, 6): two gathers where one per factor took three, and no multiply by mult."""
     ab, cm = monomial_gathers(p.size)
     out: np.ndarray = np.multiply.outer(p, p).ravel().take(ab)
     out *= np.multiply.outer(p, _MULTIPLICITIES).ravel().take(cm)
@@ -577,11 +577,11 @@ class RunnerSpaceRecommender(RecommenderBase):
         nz = np.flatnonzero(s)
         if nz.size == 0:
             return None
-        s = s[nz]
+        s, cols = s[nz], cols[nz]
         q = s / math.sqrt(float(s @ s))
         if self.idf_exponent:
-            q *= self._serving_terms()[0][cols[nz]]
-        return np.asarray(q @ self._V[cols[nz]])
+            q *= self._serving_terms()[0][cols]
+        return np.asarray(q @ self._V[cols])
 
     def knn_scores(self, userid: int | None, user_items_row: csr_matrix) -> np.ndarray:
         """The runner-KNN component per item (before removing seen items and blending)."""

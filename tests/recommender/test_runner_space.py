@@ -57,7 +57,7 @@ class MathTest(unittest.TestCase):
         self.assertAlmostEqual(float(phi_x @ phi_y), float(x @ y) ** 3, places=5)
 
     def test_cubic_query_is_phi_of_the_query(self) -> None:
-        # by hand for rank 2: (p0^3, 3 p0^2 p1, 3 p0 p1^2, p1^3), so phi(p) . phi(1, 1) = (p0 + p1)^3
+        # by hand for rank 2: (p0^3, 3 p0^2 p1, 3 p0 p1^2, p1^3)
         got = cubic_query(np.array([2.0, -1.0]))
         self.assertEqual(got.dtype, np.float32)
         np.testing.assert_array_equal(got, [8.0, -12.0, 6.0, -1.0])
